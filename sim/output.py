@@ -1,0 +1,112 @@
+"""Writing a run's results: summary CSV, hourly Parquet, the KPI table as text, and plots."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from .results import RunResult  # noqa: E402
+
+__all__ = ["write_results", "format_kpi_table", "plot_hours"]
+
+
+def _fmt(x: float) -> str:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return "-"
+    if abs(x) >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.4f}"
+
+
+def format_kpi_table(result: RunResult) -> str:
+    """The KPI table: mean and 95% confidence interval across replications."""
+    table = result.kpi_table()
+    n = len(result.replications)
+    lines = [f"{result.scenario.name}: {n} replication{'s' if n != 1 else ''}, 95% confidence intervals"]
+    lines.append(f"{'KPI':<22}{'mean':>14}{'95% CI':>30}")
+    for row in table.itertuples():
+        if math.isnan(row.ci_half_width):
+            ci = "-"
+        else:
+            ci = f"[{_fmt(row.mean - row.ci_half_width)}, {_fmt(row.mean + row.ci_half_width)}]"
+        lines.append(f"{row.kpi:<22}{_fmt(row.mean):>14}{ci:>30}")
+    sla = result.scenario.sla
+    sl = table.set_index("column").loc["service_level", "mean"]
+    verdict = "met" if sl >= sla.goal else "missed"
+    lines.append(f"SLA goal {sla.goal:.0%} within {sla.target_minutes:g} min: {verdict}")
+    return "\n".join(lines)
+
+
+def plot_hours(hours: pd.DataFrame, scenario_name: str, mean_handle: float, out: Path) -> list[Path]:
+    """PNGs of volume against staffed capacity, service level per hour and backlog (mean over reps)."""
+    mean = hours.groupby("hour").mean(numeric_only=True)
+    days = mean["start_minute"] / 1440.0
+    paths = []
+
+    fig, ax = plt.subplots(figsize=(10, 4))
+    ax.plot(days, mean["arrivals"], lw=0.8, label="mentions arriving per hour")
+    ax.step(days, mean["staffed_slots"] * 60.0 / mean_handle, where="post", lw=1.0,
+            label="staffed capacity (mentions per hour)")
+    ax.set_xlabel("day of the measured window (day 0 = Monday)")
+    ax.set_ylabel("mentions per hour")
+    ax.set_title(f"{scenario_name}: volume against staffed capacity")
+    ax.legend(loc="upper right")
+    paths.append(out / "volume_vs_capacity.png")
+    fig.tight_layout()
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
+
+    fig, ax = plt.subplots(figsize=(10, 4))
+    ax.plot(days, mean["service_level"], lw=0.8)
+    ax.set_ylim(0, 1.05)
+    ax.set_xlabel("day of the measured window (day 0 = Monday)")
+    ax.set_ylabel("share answered within target")
+    ax.set_title(f"{scenario_name}: service level per hour (by arrival hour)")
+    paths.append(out / "service_level.png")
+    fig.tight_layout()
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
+
+    fig, ax1 = plt.subplots(figsize=(10, 4))
+    ax1.plot(days, mean["backlog"], lw=0.8, color="tab:red", label="backlog (waiting)")
+    ax1.set_xlabel("day of the measured window (day 0 = Monday)")
+    ax1.set_ylabel("mentions waiting at the end of the hour")
+    ax2 = ax1.twinx()
+    ax2.plot(days, mean["oldest_open_minutes"] / 60.0, lw=0.8, color="tab:gray", label="oldest open (hours)")
+    ax2.set_ylabel("age of the oldest open mention (hours)")
+    ax1.set_title(f"{scenario_name}: backlog over the horizon")
+    fig.legend(loc="upper right")
+    paths.append(out / "backlog.png")
+    fig.tight_layout()
+    fig.savefig(paths[-1], dpi=110)
+    plt.close(fig)
+    return paths
+
+
+def write_results(result: RunResult, out: Path, plots: bool = True) -> list[Path]:
+    """Write ``summary.csv``, ``intervals.parquet``, ``kpis.csv``, the scenario as run, and plots."""
+    out.mkdir(parents=True, exist_ok=True)
+    written = [out / "summary.csv", out / "intervals.parquet", out / "kpis.csv", out / "scenario.json"]
+    result.summary.to_csv(written[0], index=False)
+    hours = result.hours
+    hours.to_parquet(written[1], index=False)
+    result.kpi_table().to_csv(written[2], index=False)
+    written[3].write_text(result.scenario.model_dump_json(indent=2), encoding="utf-8")
+    if plots:
+        sc = result.scenario
+        written += plot_hours(hours, sc.name, _mean_handle(sc), out)
+    return written
+
+
+def _mean_handle(sc) -> float:
+    """Volume-weighted mean handle time over channels (minutes)."""
+    if not sc.channels:
+        return sc.handling.handle_minutes.mean
+    total = sum(c.share for c in sc.channels)
+    return sum(c.share / total * (c.handle_minutes or sc.handling.handle_minutes).mean for c in sc.channels)
