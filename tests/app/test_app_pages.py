@@ -1,0 +1,132 @@
+"""Each page's logic through Streamlit's AppTest, on the real navigation of app.py."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+V = "carebench_app/views/"
+
+
+def _app() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _goto(at: AppTest, module: str) -> AppTest:
+    at.switch_page(V + module + ".py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _open_sample(at: AppTest) -> AppTest:
+    _goto(at, "qa_open")
+    at.button(key="open_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_open_scores_and_lists_broken_rows(workbench):
+    at = _open_sample(_app())
+    assert any("24 brand replies" in s.value for s in at.success), [s.value for s in at.success]
+    assert any("broken rows" in w.value for w in at.warning)
+    assert at.session_state["opened"].name == "sample_replies.csv"
+
+
+def test_open_refuses_upload_over_cap_and_unreadable_file(workbench):
+    at = _goto(_app(), "qa_open")
+    at.radio(key="file_src").set_value("Upload").run()
+    at.file_uploader(key="file_upload").set_value(("big.csv", b"x" * (6 * 1024 * 1024), "text/csv")).run()
+    assert any("over the upload cap" in e.value for e in at.error), [e.value for e in at.error]
+
+
+def test_overview_shows_charts_and_aggregates(workbench):
+    at = _goto(_open_sample(_app()), "qa_overview")
+    assert at.metric[0].value == "24"
+    assert len(at.get("arrow_vega_lite_chart")) + len(at.get("bar_chart")) >= 2 or at.dataframe
+
+
+def test_queue_is_worst_first_paginated_and_filtered(workbench):
+    at = _goto(_open_sample(_app()), "qa_queue")
+    table = at.dataframe[0].value
+    assert len(table) == 10  # page_size from the settings
+    assert list(table["score"]) == sorted(table["score"])
+    at.button(key="queue_next").click().run()
+    assert at.number_input(key="queue_page").value == 2
+    page2 = at.dataframe[0].value
+    assert page2["score"].min() >= table["score"].max()
+    at.multiselect(key="f_check").set_value(["dm_request"]).run()
+    filtered = at.dataframe[0].value
+    assert 0 < len(filtered) < 24
+    assert at.number_input(key="queue_page").value == 1
+
+
+def test_reply_page_review_survives_and_calibration_counts(workbench):
+    at = _goto(_open_sample(_app()), "qa_queue")
+    worst = at.dataframe[0].value["reply_id"].iloc[0]
+    at.button(key="open_reply").click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Reply in context"]
+    assert at.session_state["reply_id"] == worst
+    at.switch_page(V + "qa_reply.py")  # AppTest does not follow st.switch_page into later runs
+    assert any("<mark>" in m.value for m in at.markdown), "evidence is highlighted"
+    first, second = "compensation", "dm_request"
+    at.text_input(key=f"comment_{first}").set_value("right: 50% off is beyond policy").run()
+    at.button(key=f"confirm_{first}").click().run()
+    at.button(key=f"dispute_{second}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    # a new session (as after a restart) sees both reviews
+    at2 = _goto(_open_sample(_app()), "qa_calibration")
+    table = at2.dataframe[0].value.set_index("check")
+    assert table.loc[first, "confirmed"] == 1 and table.loc[second, "disputed"] == 1
+    assert int(table["reviewed"].sum()) == 2
+
+
+def test_planner_runs_short_baseline_and_shows_kpis_and_plots(workbench):
+    at = _goto(_app(), "planner")
+    at.number_input(key="plan_baseline.yaml_horizon").set_value(0.5)
+    at.number_input(key="plan_baseline.yaml_warmup").set_value(0.1)
+    at.number_input(key="plan_baseline.yaml_reps").set_value(2)
+    at.button(key="FormSubmitter:scenario_form-Run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    kpis = at.dataframe[0].value
+    assert "service level" in list(kpis["KPI"])
+    assert len(at.get("image")) == 3
+
+
+def test_planner_shows_model_error_as_one_line(workbench):
+    at = _goto(_app(), "planner")
+    at.number_input(key="plan_baseline.yaml_agents").set_value(0)
+    at.button(key="FormSubmitter:scenario_form-Run").click().run()
+    assert [e.value for e in at.error] == [
+        "baseline.yaml: staffing: agents must be at least 1 (no agent would ever answer)"]
+    assert not at.exception
+
+
+def test_compare_shows_differences_with_intervals(workbench):
+    at = _goto(_app(), "planner_compare")
+    at.text_area(key="cmp_B_set").set_value("staffing.agents=12").run()
+    at.number_input(key="cmp_reps").set_value(2)
+    at.number_input(key="cmp_horizon").set_value(0.3)
+    at.button(key="cmp_run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value.set_index("kpi")
+    assert table.loc["service level", "difference"] >= 0
+    assert {"ci_low", "ci_high"} <= set(table.columns)
+
+
+def test_compare_override_error_is_one_line(workbench):
+    at = _goto(_app(), "planner_compare")
+    at.text_area(key="cmp_B_set").set_value("staffing.agents=-1").run()
+    assert len(at.error) == 1 and "\n" not in at.error[0].value
+    assert "staffing.agents" in at.error[0].value
+
+
+@pytest.mark.parametrize("module", ["qa_overview", "qa_queue", "qa_reply"])
+def test_qa_pages_ask_to_open_a_file_first(workbench, module):
+    at = _goto(_app(), module)
+    assert any("Open" in i.value for i in at.info)
