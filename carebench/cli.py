@@ -84,6 +84,42 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def app_command(host: str, port: int, settings: str | None = None) -> list[str]:
+    """The ``streamlit run`` command line of the workbench: bound to ``host``, upload cap from the settings."""
+    from carebench_app.settings import SettingsError, load_settings
+
+    script = Path(__file__).resolve().parents[1] / "app.py"
+    if not script.exists():
+        raise UsageError(f"{script}: the workbench entry point is missing (run from a source checkout)")
+    try:
+        cfg = load_settings(Path(settings) if settings else None)
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
+    return [sys.executable, "-m", "streamlit", "run", str(script),
+            "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(cfg.max_upload_mb),
+            "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    import os
+    import subprocess
+
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port: {args.port} is not a port number (1-65535)")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"carebench: warning: serving on {args.host}, reachable beyond this machine", file=sys.stderr)
+    env = dict(os.environ)
+    if args.settings:
+        env["CAREBENCH_APP_SETTINGS"] = str(Path(args.settings).resolve())
+    cmd = app_command(args.host, args.port, args.settings)
+    print(f"carebench workbench on http://{args.host}:{args.port} (Ctrl+C to stop)", file=sys.stderr)
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="carebench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
@@ -98,6 +134,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--records", action="store_true", help="also write one row per measured mention (records.csv)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
     p.set_defaults(func=cmd_simulate)
+
+    p = sub.add_parser("app", help="start the Streamlit workbench (QA audit and planner what-ifs)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    p.add_argument("--settings", help="settings file (default $CAREBENCH_APP_SETTINGS or .carebench/app.yaml)")
+    p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     p.add_argument("--out", help="write to this file instead of standard output")

@@ -76,6 +76,7 @@ def score_file(path, policy_path=None, progress=None) -> QAResult:
 
 def as_module() -> ModuleType:
     mod = ModuleType("qa.api")
+    mod.__carebench_fake__ = True
     for name in ("QAResult", "QAInputError", "load_policy", "score_file"):
         setattr(mod, name, globals()[name])
     return mod
