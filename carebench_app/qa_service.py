@@ -31,7 +31,10 @@ __all__ = [
 ]
 
 # The checks whose verdicts a reviewer confirms or disputes: the columns of scores.csv named in the QA issue.
-CHECKS = ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch")
+CHECKS = ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch",
+          "late_response", "template_overuse", "never_acceptable")
+# The column naming the agent: ``agent_id`` in the QA module's scores (``agent`` accepted too).
+AGENT_COLUMNS = ("agent_id", "agent")
 READABLE_SUFFIXES = (".csv", ".jsonl", ".json", ".parquet", ".csv.gz", ".jsonl.gz")
 _STAGE = Path(tempfile.gettempdir()) / "carebench-app"
 
@@ -135,6 +138,9 @@ def _prepare(opened: OpenedFile, result: Any, seconds: float) -> QAView:
     # flag matrix once, so filtering by check is a vectorised lookup rather than a per-row parse
     for c in checks:
         queue[f"_flag_{c}"] = queue[c].map(verdict).eq(True)
+    agent_col = next((c for c in AGENT_COLUMNS if c in queue.columns), None)
+    if agent_col and agent_col != "agent":
+        queue["agent"] = queue[agent_col]
     options = {}
     for col in ("agent", "channel", "brand", "customer_language"):
         if col in queue.columns:
@@ -254,10 +260,15 @@ def evidence_snippets(value: Any, check: str) -> list[str]:
             if isinstance(item, dict) and item.get("check") == check:
                 add(item.get("text") or item.get("evidence"))
     elif isinstance(value, str):
-        for part in re.split(r"\s*[;|\n]\s*", value):
+        for part in re.split(r"\s*[|\n]\s*", value):
             name, sep, words = part.partition(":")
-            if sep and name.strip() == check:
-                add(words.strip().strip("'\""))
+            name = name.strip()
+            # "off_policy_compensation: ..." is evidence for the compensation check too
+            if sep and (name == check or name.endswith("_" + check)):
+                words = words.strip()
+                if words.startswith("(") and words.endswith(")"):
+                    continue  # "(whole reply)": nothing to highlight
+                add(words.strip("'\""))
     return out
 
 
@@ -287,55 +298,58 @@ def highlight(text: str, snippets: Iterable[str]) -> str:
     return "".join(out)
 
 
-_CLAUSE_ALIASES = {
-    "compensation": ("compensation", "concession", "refund"),
+# Rulebook keys that govern a check beyond keys naming the check itself (substrings of the key, lower case).
+_CLAUSE_KEYS = {
+    "compensation": ("compensation", "concession"),
     "language_mismatch": ("language",),
-    "pii_exposed": ("pii", "personal", "privacy"),
-    "deflection": ("deflection", "deflect"),
-    "dm_request": ("dm_request", "dm", "private"),
-    "not_our_team": ("not_our_team", "forbidden", "never", "phrase"),
+    "pii_exposed": ("pii", "personal"),
+    "late_response": ("late_response", "first_response"),
 }
 
 
-def rule_clause(policy_text: str, check: str) -> str:
-    """The part of the rulebook (as YAML) that governs ``check``; empty when none is found.
+def rule_clause(policy_text: str, check: str, limit: int = 6) -> str:
+    """The parts of the rulebook (as YAML) that govern ``check``; empty when none is found.
 
-    Looks for the first mapping key naming the check (or an alias such as ``concessions`` for compensation),
-    so the viewer works on any rulebook layout the QA module accepts.
+    Collects every key whose name contains the check's name (or a stem such as ``concession`` for
+    compensation), and every list that names the check (``auto_fail: [pii_exposed, ...]``), so the viewer
+    works on any rulebook layout the QA module accepts.
     """
     try:
         data = yaml.safe_load(policy_text) if policy_text else None
     except yaml.YAMLError:
         return ""
-    names = _CLAUSE_ALIASES.get(check, (check,))
+    stems = _CLAUSE_KEYS.get(check, ()) + (check,)
+    hits: list[tuple[str, Any]] = []
 
-    def find(node: Any, path: str) -> tuple[str, Any] | None:
+    def walk(node: Any, path: str) -> None:
         if isinstance(node, dict):
-            for name in names:  # exact names first, then keys containing an alias
-                for k, v in node.items():
-                    if str(k).lower() == name:
-                        return f"{path}{k}", v
-            for name in names:
-                for k, v in node.items():
-                    if name in str(k).lower():
-                        return f"{path}{k}", v
             for k, v in node.items():
-                hit = find(v, f"{path}{k}.")
-                if hit:
-                    return hit
-        return None
+                p = f"{path}.{k}" if path else str(k)
+                if any(stem in str(k).lower() for stem in stems):
+                    hits.append((p, v))
+                else:
+                    walk(v, p)
+        elif isinstance(node, list):
+            if any(isinstance(item, str) and item == check for item in node):
+                hits.append((path, node))
+            else:
+                for i, item in enumerate(node):
+                    walk(item, f"{path}[{i}]")
 
-    hit = find(data, "")
-    if not hit:
-        return ""
-    key, value = hit
-    text = yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=True)
+    walk(data, "")
+    text = "".join(yaml.safe_dump({p: v}, sort_keys=False, allow_unicode=True) for p, v in hits[:limit])
     return text if len(text) < 4000 else text[:4000] + "\n..."
+
+
+# Columns of a scores row that explain its precedent risk and the concession behind it.
+PRECEDENT_COLUMNS = ("departure", "visibility", "claimability", "policy_status", "policy_reasons", "concessions",
+                     "customer_followers")
 
 
 def precedent_parts(row: pd.Series) -> dict[str, Any]:
     """The parts of the precedent-risk score carried in a scores row (columns ``precedent_*``)."""
-    parts = {k: row[k] for k in row.index if str(k).startswith("precedent_") and k != "precedent_risk"}
+    parts = {k: row[k] for k in row.index
+             if (k in PRECEDENT_COLUMNS or str(k).startswith("precedent_")) and k != "precedent_risk"}
     detail = _parse_evidence(row.get("precedent_parts")) if "precedent_parts" in row.index else None
     if isinstance(detail, dict):
         parts.pop("precedent_parts", None)

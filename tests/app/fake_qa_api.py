@@ -5,7 +5,6 @@ Keyword checks on the app's sample files: enough to exercise every page, never a
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from types import ModuleType
@@ -62,15 +61,16 @@ def score_file(path, policy_path=None, progress=None) -> QAResult:
         rows.append({"reply_id": m.message_id, "thread_id": m.thread_id, "score": float(max(score, 0)),
                      **verdicts, "customer_language": "en", "reply_language": "en",
                      "precedent_risk": 0.8 if verdicts["compensation"] else 0.0,
-                     "precedent_departure": 1.0 if verdicts["compensation"] else 0.0,
-                     "flags": sorted(c for c, v in verdicts.items() if v), "evidence": json.dumps(ev),
-                     "agent": m.agent_id, "brand": m.brand, "channel": m.channel, "created_at": m.created_at,
+                     "departure": 1.0 if verdicts["compensation"] else 0.0,
+                     "flags": ";".join(sorted(c for c, v in verdicts.items() if v)),
+                     "evidence": " | ".join(f'{c}: "{t}"' for c, ts in ev.items() for t in ts),
+                     "agent_id": m.agent_id, "brand": m.brand, "channel": m.channel, "created_at": m.created_at,
                      "auto_fail": score < 50, "latency_minutes": 30.0})
         if progress and (k % 1000 == 0 or k == total - 1):
             progress(k + 1, total)
     scores = pd.DataFrame(rows)
     aggregates = {col: scores.groupby(col, as_index=False)["score"].mean().rename(columns={"score": "mean_score"})
-                  for col in ("agent", "channel", "brand")}
+                  for col in ("agent_id", "channel", "brand")}
     return QAResult(scores, msgs.reset_index(drop=True), broken, pd.DataFrame(), aggregates)
 
 

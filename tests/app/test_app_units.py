@@ -85,7 +85,7 @@ def test_highlight_escapes_and_marks_overlapping_evidence():
     '{"deflection": ["call us"], "dm_request": []}',
     {"deflection": [{"start": 0, "end": 7, "text": "call us"}]},
     '[{"check": "deflection", "text": "call us"}, {"check": "pii_exposed", "text": "x@y.z"}]',
-    "deflection: call us; pii_exposed: x@y.z",
+    'deflection: "call us" | pii_exposed: "x@y.z" | template_overuse: (whole reply)',
 ])
 def test_evidence_snippets_read_every_shape(value):
     assert qs.evidence_snippets(value, "deflection") == ["call us"]
@@ -101,6 +101,9 @@ def test_rule_clause_finds_the_governing_part():
     policy = "languages: [en, es]\nconcessions:\n  - kinds: [refund]\n    max_days_since_purchase: 30\n"
     assert "max_days_since_purchase: 30" in qs.rule_clause(policy, "compensation")
     assert qs.rule_clause(policy, "language_mismatch").startswith("languages:")
+    book = "scorecard:\n  weights: {pii_exposed: 10, deflection: 20}\n  auto_fail: [pii_exposed]\n"
+    assert qs.rule_clause(book, "pii_exposed") == (
+        "scorecard.weights.pii_exposed: 10\nscorecard.auto_fail:\n- pii_exposed\n")
     assert qs.rule_clause("", "deflection") == "" and qs.rule_clause(": : bad", "x") == ""
 
 
