@@ -56,7 +56,7 @@ class PoissonArrivals:
         for e in unit:
             # walk hour segments, spending the unit-rate exponential e against the integrated rate
             while True:
-                hour = int((t % WEEK_MINUTES) // 60)
+                hour = int((t % WEEK_MINUTES) // 60) % 168  # % again: float rounding can give 10080.0
                 seg_end = (t // 60 + 1) * 60
                 rate = rates[hour]
                 room = rate * (seg_end - t)

@@ -69,22 +69,20 @@ def load_yaml(path: str | Path) -> tuple[Any, yaml.Node | None]:
 
 
 def _line_of(node: yaml.Node | None, loc: tuple) -> int | None:
-    """The 1-based line of the deepest node along ``loc`` that exists in the file."""
-    line = None
+    """The 1-based line of the deepest key or item along ``loc`` that exists in the file."""
+    line = node.start_mark.line + 1 if node is not None else None
     for part in loc:
-        if node is None:
-            break
-        line = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
-            node = next((v for k, v in node.value if k.value == part), None)
+            pair = next(((k, v) for k, v in node.value if k.value == part), None)
+            if pair is None:
+                break
+            line, node = pair[0].start_mark.line + 1, pair[1]
         elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
             node = node.value[part]
-        elif isinstance(node, yaml.SequenceNode) or isinstance(node, yaml.ScalarNode):
-            continue  # union tags and such: stay on this node
-        else:
-            node = None
-    if node is not None:
-        line = node.start_mark.line + 1
+            line = node.start_mark.line + 1
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            break
+        # otherwise (a union tag, a scalar): stay where we are
     return line
 
 
@@ -101,13 +99,18 @@ def _field_path(loc: tuple) -> str:
 _TAGS = {"exponential", "lognormal", "gamma", "deterministic", "empirical", "function-after", "function-before"}
 
 
-def describe_validation_error(exc: ValidationError, source: str, node: yaml.Node | None) -> str:
-    """One line per problem: ``file:line: field: problem``."""
+def describe_validation_error(
+    exc: ValidationError, source: str, node: yaml.Node | None, overrides: list[str] | None = None
+) -> str:
+    """One line per problem: ``file:line: field: problem`` (or ``file: --set k=v: problem``)."""
     lines = []
+    set_keys = {o.partition("=")[0]: o for o in overrides or []}
     for err in exc.errors(include_url=False):
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.split("[")[0] in _TAGS))
-        line = _line_of(node, loc)
-        where = f"{source}:{line}" if line else source
+        dotted = ".".join(str(p) for p in loc)
+        override = next((o for k, o in set_keys.items() if dotted == k or dotted.startswith(k + ".")), None)
+        line = None if override else _line_of(node, loc)
+        where = f"{source}: --set {override}" if override else (f"{source}:{line}" if line else source)
         msg = err["msg"]
         if err["type"] == "extra_forbidden":
             msg = "unknown key"
@@ -154,7 +157,7 @@ def load_model(model: type[BaseModel], path: str | Path, overrides: list[str] | 
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise ConfigError(describe_validation_error(exc, str(path), node)) from None
+        raise ConfigError(describe_validation_error(exc, str(path), node, overrides)) from None
 
 
 def load_scenario(path: str | Path, overrides: list[str] | None = None) -> Scenario:

@@ -7,8 +7,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
-from scipy import stats
-
 from .engine import Outcome, ReplicationResult, simulate_replication
 from .metrics import SUMMARY_COLUMNS
 from .scenario import Scenario
@@ -37,6 +35,8 @@ def mean_ci(values: pd.Series, level: float = 0.95) -> tuple[float, float]:
     mean = float(x.mean())
     if n < 2:
         return mean, math.nan
+    from scipy import stats  # imported here: it costs most of a second at start-up
+
     half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
     return mean, half
 
