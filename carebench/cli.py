@@ -141,6 +141,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--settings", help="settings file (default $CAREBENCH_APP_SETTINGS or .carebench/app.yaml)")
     p.set_defaults(func=cmd_app)
 
+    from qa.cli import add_qa_parser
+
+    add_qa_parser(sub)
+
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     p.add_argument("--out", help="write to this file instead of standard output")
     p.set_defaults(func=cmd_schema)
