@@ -31,18 +31,6 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "app")]
 from app_samples import write_sample  # noqa: E402
 
 
-def _ensure_qa_api() -> str:
-    try:
-        import qa.api  # noqa: F401
-
-        return "qa.api"
-    except ImportError:
-        import conftest
-
-        conftest._ensure_qa_api()
-        return "STAND-IN (qa.api not installed): figures do not measure the real checks"
-
-
 def timed(label: str, fn, results: list):
     t0 = time.perf_counter()
     out = fn()
@@ -137,7 +125,6 @@ def main() -> int:
     parser.add_argument("--replies", type=int, default=100_000)
     parser.add_argument("--no-browser", action="store_true")
     args = parser.parse_args()
-    api = _ensure_qa_api()
     tmp = Path(tempfile.mkdtemp(prefix="carebench-bench-app-"))
     data = tmp / "data"
     data.mkdir()
@@ -145,7 +132,7 @@ def main() -> int:
     settings = tmp / "app.yaml"
     settings.write_text(yaml.safe_dump({"data_dir": str(data), "review_db": str(tmp / "reviews.sqlite"),
                                         "scenarios_dir": str(ROOT / "scenarios"), "page_size": 50}))
-    print(f"{args.replies:,} replies ({path.stat().st_size / 1e6:.1f} MB CSV), scored by {api}; "
+    print(f"{args.replies:,} replies ({path.stat().st_size / 1e6:.1f} MB CSV), scored by qa.api; "
           f"{os.cpu_count()} cores")
     results: list = []
     bench_services(path, results)

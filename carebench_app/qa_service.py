@@ -26,7 +26,7 @@ from .cache import StringCache
 
 __all__ = [
     "CHECKS", "READABLE_SUFFIXES", "OpenedFile", "QAView", "Filters", "bytes_digest", "path_digest",
-    "stage_bytes", "list_data_files", "default_policy_path", "score", "filter_queue", "page_of", "verdict",
+    "stage_bytes", "is_staged", "list_data_files", "default_policy_path", "score", "filter_queue", "page_of", "verdict",
     "evidence_snippets", "highlight", "rule_clause", "precedent_parts", "thread_of", "user_errors",
 ]
 
@@ -65,6 +65,11 @@ def stage_bytes(name: str, data: bytes, digest: str | None = None) -> Path:
     if not path.exists() or path.stat().st_size != len(data):
         path.write_bytes(data)
     return path
+
+
+def is_staged(path: str | Path) -> bool:
+    """Whether ``path`` is a staged upload (so messages should name the upload, not the temp copy)."""
+    return Path(path).resolve().is_relative_to(_STAGE.resolve())
 
 
 def list_data_files(data_dir: str | Path) -> list[Path]:

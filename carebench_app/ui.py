@@ -9,7 +9,7 @@ from __future__ import annotations
 import streamlit as st
 
 from .cache import StringCache
-from .qa_service import OpenedFile, QAView, score, user_errors
+from .qa_service import OpenedFile, QAView, is_staged, score, user_errors
 from .settings import AppSettings, SettingsError, load_settings
 from .store import ReviewStore
 
@@ -70,7 +70,10 @@ def current_view() -> QAView | None:
     try:
         view = score(opened, result_cache(), progress)
     except (*user_errors(), OSError, ValueError) as exc:
-        st.error(f"{opened.name}: {one_line(exc)}" if opened.name not in str(exc) else one_line(exc))
+        msg = one_line(exc)
+        if is_staged(opened.path):  # an upload: name it as the user knows it, not by its temp copy
+            msg = msg.replace(opened.path, opened.name)
+        st.error(msg if opened.name in msg else f"{opened.name}: {msg}")
         return None
     finally:
         if bar is not None:

@@ -54,9 +54,6 @@ class Server:
     def start(self, timeout: float = 90.0) -> Server:
         self.port = free_port()
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-        shim = _qa_api_shim(self.log.parent)
-        if shim:
-            env["PYTHONPATH"] = os.pathsep.join(p for p in (str(shim), env.get("PYTHONPATH", "")) if p)
         with open(self.log, "a") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "carebench", "app", "--port", str(self.port), "--settings",
@@ -84,26 +81,6 @@ class Server:
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(timeout=5)
-
-
-def _qa_api_shim(folder: Path) -> Path | None:
-    """While the real ``qa.api`` is not installed, a ``sitecustomize`` that installs the contract's stand-in
-    in the server process (test-only; unused once the QA module ships its API)."""
-    try:
-        import qa.api as real
-
-        if not getattr(real, "__carebench_fake__", False):
-            return None
-    except ImportError:
-        pass
-    shim = folder / "qa_api_shim"
-    shim.mkdir(exist_ok=True)
-    (shim / "sitecustomize.py").write_text(
-        "import sys\n"
-        f"sys.path.insert(0, {str(Path(__file__).parent)!r})\n"
-        "import qa, fake_qa_api\n"
-        "qa.api = sys.modules['qa.api'] = fake_qa_api.as_module()\n", encoding="utf-8")
-    return shim
 
 
 def launch_browser(playwright):
