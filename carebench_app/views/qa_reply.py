@@ -22,6 +22,10 @@ def _save(view: qs.QAView, reply_id: str, check: str, auto: bool, decision: str)
     st.session_state["review_saved"] = f"{check} {'confirmed' if decision == 'confirm' else 'disputed'}"
 
 
+def _move(queue: pd.DataFrame, pos: int) -> None:
+    st.session_state["reply_id"] = str(queue["reply_id"].iloc[pos])
+
+
 def _thread(view: qs.QAView, row: pd.Series, snippets: list[str]) -> None:
     thread = qs.thread_of(view, str(row["thread_id"]))
     if thread.empty:
@@ -52,7 +56,12 @@ def render() -> None:
         st.error(f"Reply {reply_id} is not in {view.opened.name}.")
         return
     row = match.iloc[0]
-    st.page_link(page("queue"), label="Back to the review queue")
+    pos = int(match.index[0])
+    nav = st.columns([2, 1, 1, 4])
+    nav[0].page_link(page("queue"), label="Back to the review queue")
+    nav[1].button("Previous reply", key="reply_prev", disabled=pos == 0, on_click=_move, args=(q, pos - 1))
+    nav[2].button("Next reply", key="reply_next", disabled=pos + 1 >= len(q), on_click=_move, args=(q, pos + 1))
+    nav[3].caption(f"{pos + 1:,} of {len(q):,} in the queue, worst first")
     meta = [f"**{reply_id}**", f"score **{row['score']:.0f}**"]
     for col in ("agent", "channel", "brand"):
         if col in row.index and pd.notna(row[col]):
@@ -85,8 +94,13 @@ def render() -> None:
         st.toast(f"Review saved: {saved}")
     st.subheader("Verdicts")
     reviews = ui.review_store().for_reply(view.opened.digest, str(reply_id))
-    for check in view.checks:
-        auto = qs.verdict(row[check])
+    verdicts = {check: qs.verdict(row[check]) for check in view.checks}
+    undetermined = [c for c, v in verdicts.items() if v is None]
+    if undetermined:
+        st.caption(f"Undetermined (nothing to confirm or dispute): {', '.join(undetermined)}")
+    for check, auto in verdicts.items():
+        if auto is None:
+            continue
         snippets = qs.evidence_snippets(row.get("evidence"), check)
         with st.container(border=True, key=f"verdict_{check}"):
             head = st.columns([2, 3])
@@ -102,9 +116,6 @@ def render() -> None:
             if clause:
                 with st.expander("rulebook clause"):
                     st.code(clause, language="yaml")
-            if auto is None:
-                st.caption("Undetermined: nothing to confirm or dispute.")
-                continue
             c = st.columns([4, 1, 1])
             c[0].text_input("Comment", key=f"comment_{check}", label_visibility="collapsed",
                             placeholder="comment (optional)")

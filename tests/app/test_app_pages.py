@@ -97,6 +97,8 @@ def test_reply_page_review_survives_and_calibration_counts(workbench):
     at.button(key=f"confirm_{first}").click().run()
     at.button(key=f"dispute_{second}").click().run()
     assert not at.exception, [e.value for e in at.exception]
+    at.button(key="reply_next").click().run()
+    assert at.session_state["reply_id"] != worst and not at.exception
     # a new session (as after a restart) sees both reviews
     at2 = _goto(_open_sample(_app()), "qa_calibration")
     table = at2.dataframe[0].value.set_index("check")
