@@ -27,7 +27,7 @@ from .cache import StringCache
 __all__ = [
     "CHECKS", "READABLE_SUFFIXES", "OpenedFile", "QAView", "Filters", "bytes_digest", "path_digest",
     "stage_bytes", "is_staged", "list_data_files", "default_policy_path", "score", "filter_queue", "page_of", "verdict",
-    "evidence_snippets", "highlight", "rule_clause", "precedent_parts", "thread_of", "user_errors",
+    "evidence_snippets", "evidence_notes", "highlight", "rule_clause", "precedent_parts", "thread_of", "user_errors",
 ]
 
 # The checks whose verdicts a reviewer confirms or disputes: the columns of scores.csv named in the QA issue.
@@ -271,10 +271,23 @@ def evidence_snippets(value: Any, check: str) -> list[str]:
             # "off_policy_compensation: ..." is evidence for the compensation check too
             if sep and (name == check or name.endswith("_" + check)):
                 words = words.strip()
-                if words.startswith("(") and words.endswith(")"):
-                    continue  # "(whole reply)": nothing to highlight
-                add(words.strip("'\""))
+                if words[:1] in "'\"" and words[-1:] == words[:1]:
+                    add(words[1:-1])  # quoted words from the reply; anything else is an explanation
     return out
+
+
+def evidence_notes(value: Any, check: str) -> list[str]:
+    """Explanations in the ``evidence`` text that are not words of the reply ("same text as reply 123")."""
+    value = _parse_evidence(value)
+    if not isinstance(value, str):
+        return []
+    notes = []
+    for part in re.split(r"\s*[|\n]\s*", value):
+        name, sep, words = part.partition(":")
+        words = words.strip()
+        if sep and name.strip() == check and words and not (words[:1] in "'\"" and words[-1:] == words[:1]):
+            notes.append(words.strip("()"))
+    return notes
 
 
 def highlight(text: str, snippets: Iterable[str]) -> str:

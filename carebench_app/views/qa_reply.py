@@ -109,9 +109,10 @@ def render() -> None:
             if done:
                 head[1].markdown(f"reviewed: **{'confirmed' if done.decision == 'confirm' else 'disputed'}**"
                                  f"{' · ' + done.comment if done.comment else ''} · {done.reviewed_at}")
-            if snippets:
-                st.markdown("evidence: " + " · ".join(f"<mark>{html.escape(x)}</mark>" for x in snippets),
-                            unsafe_allow_html=True)
+            notes = qs.evidence_notes(row.get("evidence"), check)
+            if snippets or notes:
+                st.markdown("evidence: " + " · ".join([f"<mark>{html.escape(x)}</mark>" for x in snippets]
+                                                      + [html.escape(x) for x in notes]), unsafe_allow_html=True)
             clause = qs.rule_clause(view.opened.policy_text, check)
             if clause:
                 with st.expander("rulebook clause"):

@@ -87,7 +87,7 @@ def check_of(page, kind: str, index: int) -> str:
 def test_review_flow_survives_restart(browser, settings_file, tmp_path):
     server = Server(settings_file, tmp_path / "server.log").start()
     try:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1300})
         open_sample_and_worst_reply(page, server.url, "qa")
         confirmed, disputed = check_of(page, "confirm", 0), check_of(page, "dispute", 1)
         assert confirmed != disputed
@@ -102,7 +102,7 @@ def test_review_flow_survives_restart(browser, settings_file, tmp_path):
 
         server.stop()
         server.start()
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1300})
         open_sample_and_worst_reply(page, server.url, "qa-after-restart")
         page.locator(f".st-key-verdict_{confirmed}").get_by_text("confirmed").wait_for(timeout=TIMEOUT)
         page.locator(f".st-key-verdict_{disputed}").get_by_text("disputed").wait_for(timeout=TIMEOUT)
@@ -120,7 +120,7 @@ def test_review_flow_survives_restart(browser, settings_file, tmp_path):
 def test_planner_runs_baseline_on_short_horizon(browser, settings_file, tmp_path):
     server = Server(settings_file, tmp_path / "server.log").start()
     try:
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = browser.new_page(viewport={"width": 1400, "height": 1300})
         page.goto(server.url + "/planner")
         page.get_by_role("heading", name="Planner what-ifs").wait_for(timeout=TIMEOUT)
         wait_idle(page)

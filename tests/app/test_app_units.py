@@ -92,6 +92,13 @@ def test_evidence_snippets_read_every_shape(value):
     assert qs.evidence_snippets(value, "not_our_team") == []
 
 
+def test_evidence_notes_are_not_highlighted():
+    value = 'off_policy_compensation: "50% off" | template_overuse: same text as reply r1'
+    assert qs.evidence_snippets(value, "compensation") == ["50% off"]
+    assert qs.evidence_snippets(value, "template_overuse") == []
+    assert qs.evidence_notes(value, "template_overuse") == ["same text as reply r1"]
+
+
 def test_verdict_normalises_dtypes():
     assert [qs.verdict(v) for v in (True, False, None, float("nan"), pd.NA, "true", "False", "", 1)] == \
         [True, False, None, None, None, True, False, None, True]
