@@ -59,7 +59,11 @@ def test_open_refuses_upload_over_cap_and_unreadable_file(workbench):
 def test_overview_shows_charts_and_aggregates(workbench):
     at = _goto(_open_sample(_app()), "qa_overview")
     assert at.metric[0].value == "24"
-    assert len(at.get("arrow_vega_lite_chart")) + len(at.get("bar_chart")) >= 2 or at.dataframe
+    assert [s.value for s in at.subheader] == [
+        "Score distribution", "Share of replies flagged per check", "Per agent_id", "Per channel", "Per brand",
+        "Consistency findings"]
+    assert len(at.get("vega_lite_chart")) == 5  # distribution, share flagged, one per aggregate
+    assert len(at.dataframe) == 3
 
 
 def test_queue_is_worst_first_paginated_and_filtered(workbench):
@@ -150,3 +154,48 @@ def test_compare_override_error_is_one_line(workbench):
 def test_qa_pages_ask_to_open_a_file_first(workbench, module):
     at = _goto(_app(), module)
     assert any("Open" in i.value for i in at.info)
+
+
+def test_calibration_exports_reviews_and_scopes_by_file(workbench):
+    from carebench_app.store import Review, ReviewStore
+
+    store = ReviewStore(workbench / "reviews.sqlite")
+    store.save(Review("d1", "a.csv", "r1", "deflection", True, "confirm"))
+    store.save(Review("d2", "b.csv", "r9", "deflection", False, "dispute", "missed a phone number"))
+    at = _goto(_app(), "qa_calibration")
+    assert [m.value for m in at.metric] == ["2", "1", "1"]
+    row = at.dataframe[0].value.set_index("check").loc["deflection"]
+    assert (row.tp, row.fp, row.fn, row.tn) == (1, 0, 1, 0)
+    assert at.get("download_button")
+    at.selectbox(key="calib_scope").set_value("b.csv").run()
+    assert [m.value for m in at.metric] == ["1", "0", "1"]
+
+
+def test_settings_page_saves_and_the_queue_uses_them(workbench):
+    at = _goto(_app(), "settings_page")
+    at.number_input[1].set_value(20)
+    at.button(key="FormSubmitter:settings_form-Save").click().run()
+    assert not at.exception and at.success
+    from carebench_app.settings import load_settings
+
+    assert load_settings().page_size == 20
+    at = _goto(_open_sample(_app()), "qa_queue")
+    assert len(at.dataframe[0].value) == 20
+
+
+def test_planner_takes_an_uploaded_roster_scenario_and_refuses_bad_yaml(workbench):
+    roster = (ROOT / "scenarios" / "baseline.yaml").read_text().replace(
+        "  agents: 9\n", "  roster:\n    - {name: day, weekdays: [mon, tue, wed, thu, fri, sat, sun], start: '08:00',"
+        " end: '20:00', agents: 9}\n    - {name: night, weekdays: [mon, tue, wed, thu, fri, sat, sun],"
+        " start: '20:00', end: '08:00', agents: 4}\n")
+    at = _goto(_app(), "planner")
+    at.radio(key="plan_src").set_value("upload").run()
+    at.file_uploader(key="plan_upload").set_value(("shifts.yaml", roster.encode(), "application/yaml")).run()
+    assert not at.error and at.get("data_editor"), "the roster is edited as a table"
+    at.number_input(key="plan_shifts.yaml_horizon").set_value(0.3)
+    at.number_input(key="plan_shifts.yaml_reps").set_value(2)
+    at.button(key="FormSubmitter:scenario_form-Run").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "service level" in list(at.dataframe[-1].value["KPI"])
+    at.file_uploader(key="plan_upload").set_value(("bad.yaml", b"name: [unclosed\n", "application/yaml")).run()
+    assert len(at.error) == 1 and at.error[0].value.startswith("bad.yaml:") and "/tmp" not in at.error[0].value

@@ -165,3 +165,14 @@ def test_app_subcommand_refuses_bad_port_and_settings(tmp_path, capsys):
     assert main(["app", "--settings", str(bad)]) == 2
     err = capsys.readouterr().err
     assert "--port: 70000 is not a port number" in err and "page_size" in err and "Traceback" not in err
+
+
+def test_browser_tests_fail_rather_than_skip_under_ci(monkeypatch):
+    from browser import unavailable
+
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="cannot run under CI"):
+        unavailable("no chromium")
+    monkeypatch.delenv("CI")
+    with pytest.raises(pytest.skip.Exception):
+        unavailable("no chromium")
