@@ -44,7 +44,7 @@ def test_no_findings_when_treatment_is_shuffled_within_issues(scored):
     t = r.scores.copy()
     rng = np.random.default_rng(5)
     t["customer_followers"] = t["customer_followers"].astype("float64")
-    conc = (t["concessions"] != "").to_numpy()
+    conc = (t["concessions"] != "").to_numpy().copy()
     for issue, idx in t.groupby("issue").indices.items():
         conc[idx] = rng.permutation(conc[idx])
     t["concession"] = conc
