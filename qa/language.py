@@ -59,7 +59,12 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 _SPACES = re.compile(r"\s+")
 
 
-_SYMBOLS = re.compile(r"[^\w\s.,;:!?¿¡'\"()\-–—]")  # emoji, pictographs, kaomoji parts: no language owns them
+# Emoji, pictographs, kaomoji parts: no language owns them. Combining marks (Devanagari vowel signs, Arabic
+# harakat, Thai tones) are not ``\w`` but belong to their letters, so they are kept.
+_SYMBOLS = re.compile(
+    r"[^\w\s.,;:!?¿¡'\"()\-–—\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f"
+    r"\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f]"
+)
 
 
 def clean(text: str) -> str:

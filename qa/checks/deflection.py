@@ -52,14 +52,21 @@ class Deflection:
                     channels.append(_CHANNELS.get(group, group))
 
         next_step = spans(book.get(self.name, "brand_next_step"), text)
-        links = [s for s in spans(book.get(self.name, "contact_link"), text) if not _followed_by(s, next_step)]
+        links = [
+            s
+            for s in spans(book.get(self.name, "contact_link"), text)
+            if not _followed_by(s, next_step) and not entities.preceded_by(book.get(self.name, "brand_acts"), text, s[0], 40)
+        ]
         add("contact_link", links)
+        brand_acts = book.get(self.name, "brand_acts")
         for group in ("phone", "email", "visit", "other_party"):
-            add(group, spans(book.get(self.name, group), text))
+            hits = spans(book.get(self.name, group), text)
+            add(group, [h for h in hits if not entities.preceded_by(brand_acts, text, h[0], 40)])
 
         # A brand number or address written out, not the customer's own and not a sender to watch out for.
         if entities.may_contain(text):
-            written = entities.phones(text) + entities.emails(entities.unmasked(text))
+            plain = entities.unmasked(text)  # URLs and masks blanked, offsets kept
+            written = entities.phones(plain) + entities.emails(plain)
             customer = _customer_keys(ctx.customer_text) if written else set()
             not_referral = book.get("not_referral")
             for ent in written:
