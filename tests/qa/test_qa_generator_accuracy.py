@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from qa.api import score_file
+from qa.api import load_policy, score_file
+from qa.pipeline import score_messages
+from qa.readers import read_messages
 from qa.evaluate import precision_recall
 from qa.generator import generate, write_generated
 
@@ -31,8 +33,17 @@ def test_own_schema_verdicts_match_labels(files):
     gen, paths = files
     r = score_file(paths[0])
     pr = precision_recall(r.scores, gen.labels).set_index("check")
-    for check in ("off_policy", "late_response", "customer_repeated", "template_overuse", "never_acceptable"):
+    for check in ("late_response", "customer_repeated", "template_overuse", "never_acceptable"):
         assert pr.loc[check, "precision"] >= 0.95 and pr.loc[check, "recall"] >= 0.95, (check, pr.loc[check])
+    assert pr.loc["off_policy", "precision"] >= 0.95  # recall also depends on the compensation check
+
+
+def test_policy_judgement_is_right_when_the_concession_is_recognised(files):
+    # without the text checks, concessions come from qa.concessions alone: this isolates the rulebook logic
+    gen, paths = files
+    r = score_messages(read_messages(paths[0]).messages, load_policy(), checks={})
+    pr = precision_recall(r.scores, gen.labels).set_index("check")
+    assert pr.loc["off_policy", "precision"] >= 0.95 and pr.loc["off_policy", "recall"] >= 0.95
 
 
 def test_twcs_copy_gives_the_same_timing_and_keeps_every_reply(files):
