@@ -155,3 +155,12 @@ def test_other_company_plus_cannot_see_is_both_deflection_and_not_our_team() -> 
     text = "@1 We don't have access to the merchant's records, please contact the merchant directly."
     assert run("deflection", text) is True
     assert run("not_our_team", text) is True
+
+
+def test_numbers_the_brand_contacts_you_from_are_not_a_referral() -> None:
+    text = (
+        "@1 Únicamente te contactaremos desde los siguientes canales: Mensaje de texto: 67812 "
+        "Mensaje de voz: 800 283 3180 Correo electrónico: alertas@banco.example"
+    )
+    assert run("deflection", text) is False
+    assert run("deflection", "@1 We'll only ever text you from 67812 or call from 0800 123 4567.") is False
