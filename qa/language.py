@@ -43,10 +43,10 @@ MIN_LETTERS = 12
 MIN_CJK = 3  # CJK carries a word per character or two
 MIN_CONFIDENCE = 0.80  # py3langid's calibrated probability below which we do not guess
 
-_URL = re.compile(r"(?:https?://|www\.)\S+|\b\w+\.(?:com|co|org|net|mx|es)(?:/\S*)?\b", re.IGNORECASE)
-_HANDLE = re.compile(r"@\w+")
-_HASHTAG = re.compile(r"#\w+")
-_MASK = re.compile(r"__\w+?__")
+# Links, @handles, #hashtags and twcs masking tokens (__email__): no language in them.
+_NOISE = re.compile(
+    r"(?:https?://|www\.)\S+|\b\w+\.(?:com|co|org|net|mx|es)(?:/\S*)?\b|@\w+|#\w+|__\w+?__", re.IGNORECASE
+)
 # Agent signatures at the end of a post (^HSB, -JD, *AFM, /CH, ~Derrick, - Kirsten, .-SV, TY - Jayne) and part
 # markers (2/2, (1/3)). Applied repeatedly from the end, since a post may end "... ^Kit 2/2".
 _TAIL = re.compile(
@@ -69,19 +69,14 @@ _SYMBOLS = re.compile(
 
 def clean(text: str) -> str:
     """Return the words of ``text`` that carry its language: no handles, links, emoji, masks or signature."""
-    text = html.unescape(text or "")
-    text = _URL.sub(" ", text)
-    text = _HANDLE.sub(" ", text)
-    text = _HASHTAG.sub(" ", text)
-    text = _MASK.sub(" ", text)
-    text = _SYMBOLS.sub(" ", text)
-    text = text.strip()
-    for _ in range(3):
+    text = _NOISE.sub(" ", html.unescape(text or "")).strip()
+    for _ in range(3):  # signature marks (^ * ~ /) are symbols: strip the tail before the symbols go
         stripped = _TAIL.sub("", text).rstrip()
         if stripped == text:
             break
         text = stripped
     text = _LEAD_PART.sub("", text)
+    text = _SYMBOLS.sub(" ", text)
     text = _DIGITS.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
@@ -137,6 +132,12 @@ def detect_scored(text: str) -> tuple[str, float]:
             return lang, 1.0
     if len(_WORD.findall(words)) < MIN_WORDS or letters < MIN_LETTERS:
         return UND, 0.0
+    return _classify(words)
+
+
+@lru_cache(maxsize=4096)
+def _classify(words: str) -> tuple[str, float]:
+    """The model's answer on cleaned text; cached because brands paste the same templates all day."""
     lang, confidence = _identifier().classify(words)
     if confidence < MIN_CONFIDENCE:
         return UND, float(confidence)

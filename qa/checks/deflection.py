@@ -59,8 +59,12 @@ class Deflection:
         ]
         add("contact_link", links)
         brand_acts = book.get(self.name, "brand_acts")
+        senders = spans(book.get(self.name, "sender_list"), text)
+        after_senders = senders[0][1] if senders else len(text) + 1  # numbers listed after it are senders
         for group in ("phone", "email", "visit", "other_party"):
             hits = spans(book.get(self.name, group), text)
+            if group in ("phone", "email"):
+                hits = [h for h in hits if h[0] < after_senders]
             add(group, [h for h in hits if not entities.preceded_by(brand_acts, text, h[0], 40)])
 
         # A brand number or address written out, not the customer's own and not a sender to watch out for.
@@ -70,7 +74,7 @@ class Deflection:
             customer = _customer_keys(ctx.customer_text) if written else set()
             not_referral = book.get("not_referral")
             for ent in written:
-                if ent.key in customer or entities.preceded_by(not_referral, text, ent.start):
+                if ent.start >= after_senders or ent.key in customer or entities.preceded_by(not_referral, text, ent.start):
                     continue
                 add("phone" if ent.kind == "phone" else "email", [(ent.start, ent.end)])
 

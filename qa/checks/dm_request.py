@@ -22,9 +22,9 @@ class DmRequest:
 
     def run(self, ctx: ReplyContext) -> Finding:
         book, text = phrasebook(), ctx.text
-        found = spans(book.get(self.name, "request"), text)
+        ack = spans(book.get(self.name, "ack_only"), text)
+        found = [s for s in spans(book.get(self.name, "request"), text) if not _inside(s, ack)]
         if not found:
-            ack = spans(book.get(self.name, "ack_only"), text)
             found = [s for s in spans(book.get(self.name, "mention"), text) if not _inside(s, ack)]
             if not found and ack:
                 respond = spans(book.get(self.name, "will_respond"), text)
