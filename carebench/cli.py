@@ -149,6 +149,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override a field in both scenarios (repeatable)")
     p.set_defaults(func=cmd_compare)
 
+    from qa.cli import add_qa_parser
+
+    add_qa_parser(sub)
+
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     p.add_argument("--out", help="write to this file instead of standard output")
     p.set_defaults(func=cmd_schema)
