@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import html
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
@@ -46,12 +45,12 @@ LANGUAGES: tuple[str, ...] = (
 
 _LANGUAGE_SET = frozenset(LANGUAGES)
 
-MIN_WORDS = 3  # fewer Latin-script words than this is "und": "Yes", "No worries", "Replied via DM"
+MIN_WORDS = 3  # fewer Latin-script words than this is "und": "Yes", "No worries", "DM sent"
 MIN_LETTERS = 12
 MIN_CJK = 3  # CJK carries a word per character or two
-MIN_CONFIDENCE = 0.80
+MIN_CONFIDENCE = 0.80  # py3langid's calibrated probability below which we do not guess
 FAST_MIN_CHARS = 40  # shorter texts go to py3langid, whose confidence is calibrated for length
-MAX_CHARS = 400  # a long thread tells no more than its first tweet-lengths; the model's cost grows with length  # py3langid's calibrated probability below which we do not guess
+MAX_CHARS = 400  # a long thread tells no more than its first tweet-lengths; the model's cost grows with length
 
 # Links, @handles, #hashtags and twcs masking tokens (__email__): no language in them.
 _NOISE = re.compile(
