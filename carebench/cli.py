@@ -20,12 +20,16 @@ class UsageError(Exception):
 
 
 def _progress_bar(total_minutes: float, reps: int, label: str):
+    import shutil
+
     from tqdm import tqdm
 
-    # only on long runs: under about a simulated week per replication the bar is noise
+    # only on long runs (a simulated week or more) and only on a terminal: in logs and pipes it is noise
     disable = None if total_minutes * reps >= 7 * 1440 else True
-    return tqdm(total=round(total_minutes * reps / 1440.0, 2), unit="sim-day", desc=label, disable=disable,
-                file=sys.stderr, leave=False, bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} sim-days [{elapsed}<{remaining}]")
+    columns = shutil.get_terminal_size((100, 24)).columns or 100  # some terminals report 0 columns
+    return tqdm(total=round(total_minutes * reps / 1440.0, 2), desc=label, disable=disable, file=sys.stderr,
+                leave=False, ncols=min(columns, 120),
+                bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} sim-days [{elapsed}<{remaining}]")
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -70,6 +74,42 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     written = write_results(result, out, plots=not args.no_plots)
     print(format_kpi_table(result))
     print(f"results in {out}/ ({', '.join(p.name for p in written)}{', records.csv' if args.records else ''})")
+    return 0
+
+
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sim.compare import compare
+    from sim.loader import load_scenario
+    from sim.output import format_comparison, plot_comparison
+
+    a = load_scenario(args.a, args.set)
+    b = load_scenario(args.b, args.set)
+    reps = args.reps if args.reps is not None else a.replications
+    if reps < 2:
+        raise UsageError("--reps: a comparison needs at least 2 replications")
+    seed = a.seed if args.seed is None else args.seed
+    bar = _progress_bar(a.horizon_minutes + b.horizon_minutes, reps, f"{a.name} vs {b.name}")
+    done: dict[tuple[str, int], float] = {}
+
+    def progress(label: str, rep: int, minutes: float) -> None:
+        done[(label, rep)] = minutes
+        bar.n = round(sum(done.values()) / 1440.0, 2)
+        bar.refresh()
+
+    try:
+        comparison = compare(a, b, reps=reps, seed=seed, progress=progress)
+    finally:
+        bar.close()
+    table = comparison.table()
+    print(format_comparison(comparison))
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        table.to_csv(out / "compare.csv", index=False)
+        comparison.a.summary.to_csv(out / "summary_a.csv", index=False)
+        comparison.b.summary.to_csv(out / "summary_b.csv", index=False)
+        plot_comparison(comparison, out / "compare.png")
+        print(f"results in {out}/ (compare.csv, summary_a.csv, summary_b.csv, compare.png)")
     return 0
 
 
@@ -141,6 +181,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--settings", help="settings file (default $CAREBENCH_APP_SETTINGS or .carebench/app.yaml)")
     p.set_defaults(func=cmd_app)
 
+    p = sub.add_parser("compare", help="run two scenarios with common random numbers and compare their KPIs")
+    p.add_argument("a", help="scenario A (YAML)")
+    p.add_argument("b", help="scenario B (YAML)")
+    p.add_argument("--reps", type=int, help="replications of each (default: A's 'replications')")
+    p.add_argument("--seed", type=int, help="seed shared by both (default: A's 'seed')")
+    p.add_argument("--out", help="also write compare.csv, both summaries and compare.png here")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a field in both scenarios (repeatable)")
+    p.set_defaults(func=cmd_compare)
+
     from qa.cli import add_qa_parser
 
     add_qa_parser(sub)
@@ -161,6 +211,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, UsageError) as exc:
         print(f"carebench: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("carebench: interrupted", file=sys.stderr)
         return 130

@@ -4,4 +4,4 @@ The pages are thin: they collect widget values, call :mod:`sim`, :mod:`qa` or th
 what comes back. Nothing in this package models a care operation or scores a reply.
 """
 
-__all__ = ["settings", "store", "calibration", "cache", "qa_service", "planner_service", "compare"]
+__all__ = ["settings", "store", "calibration", "cache", "qa_service", "planner_service", "ui", "main"]

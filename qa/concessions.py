@@ -21,6 +21,7 @@ from .checks.base import Evidence, Finding
 __all__ = ["Concession", "ConcessionExtractor", "extract_concessions", "from_finding"]
 
 TERMS_FILE = Path(__file__).parent / "policies" / "concession_terms.yaml"
+KIND_ALIASES = {"credit": "store_credit"}  # the compensation check's names -> the rulebook's
 
 
 @dataclass(frozen=True)
@@ -131,9 +132,9 @@ def from_finding(finding: Finding | None, text: str, language: str = "und") -> l
     ev = finding.evidence[0] if finding.evidence else None
     by_kind = {c.kind: c for c in extracted}
     out = []
-    for k in kinds:
-        c = by_kind.get(k)
-        amount = d.get("amount") if d.get("amount") is not None else (c.amount if c else None)
-        percent = d.get("percent") if d.get("percent") is not None else (c.percent if c else None)
-        out.append(Concession(k, amount, percent, c.evidence if c else ev))
+    for j, k in enumerate(dict.fromkeys(KIND_ALIASES.get(k, k) for k in kinds)):
+        if k in by_kind:  # our reading gives each kind its own amount
+            out.append(by_kind[k])
+        else:  # the finding's amount belongs to its first kind only
+            out.append(Concession(k, d.get("amount") if j == 0 else None, d.get("percent") if j == 0 else None, ev))
     return out

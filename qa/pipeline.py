@@ -23,13 +23,15 @@ from .consistency import FINDING_COLUMNS, consistency_findings, issue_groups, te
 from .policy_checks import judge_concessions, never_acceptable
 from .precedent import precedent_risk
 from .rulebook import Rulebook
-from .scorecard import AGGREGATE_BY, aggregate, score_replies
+from .scorecard import AGGREGATE_BY, CRITERIA, aggregate, score_replies
 from .thread_checks import thread_timing
 
 __all__ = ["QAResult", "score_messages", "registered_checks", "language_detector", "CHECK_COLUMNS",
            "SCORE_COLUMNS"]
 
 CHECK_COLUMNS = ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch")
+# checks whose True verdict is a quality, not a fault: kept as columns, never listed as flags or evidence
+POSITIVE_CHECKS = frozenset({"empathy", "personalisation"})
 SCORE_COLUMNS = ["reply_id", "thread_id", "score", *CHECK_COLUMNS, "customer_language", "reply_language",
                  "precedent_risk", "flags", "evidence",
                  # extras
@@ -67,14 +69,19 @@ def registered_checks() -> dict[str, Check]:
     return dict(reg if isinstance(reg, dict) and reg else base.CHECKS)
 
 
-def language_detector() -> Callable[[str], str]:
-    """``qa.language.detect`` if present, normalised to return an ISO code or "und"; else always "und"."""
+def language_detector() -> tuple[Callable[[str], str], Callable[[list[str]], str]]:
+    """(reply detector, thread detector) from ``qa.language`` if present, always returning a code or "und".
+
+    The thread detector reads the customer's posts (``qa.language.thread_language`` when it exists, else
+    ``detect`` on the joined posts). Without ``qa.language`` both answer "und".
+    """
     try:
         from . import language  # type: ignore[attr-defined]
 
         detect = language.detect
     except (ImportError, AttributeError):
-        return lambda text: "und"
+        return (lambda text: "und"), (lambda posts: "und")
+    thread_fn = getattr(language, "thread_language", None)
 
     def safe(text: str) -> str:
         try:
@@ -86,7 +93,15 @@ def language_detector() -> Callable[[str], str]:
         out = getattr(out, "language", getattr(out, "lang", out))
         return str(out) if out else "und"
 
-    return safe
+    def thread(posts: list[str]) -> str:
+        if thread_fn is None:
+            return safe("\n".join(posts))
+        try:
+            return str(thread_fn(posts) or "und")
+        except Exception:  # as above
+            return "und"
+
+    return safe, thread
 
 
 def _na(v: Any) -> Any:
@@ -110,10 +125,14 @@ def _quote(text: str) -> str:
 
 
 def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn | None = None,
-                   broken_rows: list[tuple[int, str]] | None = None) -> QAResult:
-    """Score every brand reply in ``messages`` (own schema, sorted by thread and time)."""
-    checks = registered_checks()
-    detect = language_detector()
+                   broken_rows: list[tuple[int, str]] | None = None,
+                   checks: dict[str, Check] | None = None) -> QAResult:
+    """Score every brand reply in ``messages`` (own schema, sorted by thread and time).
+
+    ``checks`` defaults to every registered check; pass a dict to run a subset (benchmarks, tests).
+    """
+    checks = registered_checks() if checks is None else checks
+    detect, detect_thread = language_detector()
     m = messages.reset_index(drop=True)
     n = len(m)
     timing = thread_timing(m)
@@ -164,7 +183,7 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
         elif cached_lang[0] == len(customer_parts):
             c_lang = cached_lang[1]
         else:
-            c_lang = detect(customer_text) if customer_text else "und"
+            c_lang = detect_thread(customer_parts) if customer_parts else "und"
             cached_lang = (len(customer_parts), c_lang)
         r_lang = str(lang[i]) if _na(lang[i]) else detect(text[i])
         f = facts_rec[i]
@@ -184,7 +203,7 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
                 continue
             findings[name] = fd
             row[name] = fd.verdict
-            if fd.verdict:
+            if fd.verdict and name not in POSITIVE_CHECKS:
                 evidence += [f"{name}: {_quote(e.text)}" for e in fd.evidence] or [f"{name}: (whole reply)"]
         concessions = from_finding(findings.get("compensation"), text[i], r_lang)
         at = created_py[i]
@@ -246,6 +265,8 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     extra_checks = [c for c in verdict_cols if c not in CHECK_COLUMNS]
     flag_lists = [[x for x in fc.split(";") if x] for fc in t["failed_criteria"]]
     for c in extra_checks:
+        if c in POSITIVE_CHECKS or c in CRITERIA:
+            continue
         for j in np.flatnonzero(t[c].fillna(False).to_numpy(dtype=bool)):
             flag_lists[j].append(c)
     t["flags"] = [";".join(f) for f in flag_lists]

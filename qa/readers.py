@@ -386,7 +386,7 @@ def build_twcs_threads(raw: pd.DataFrame, lines: np.ndarray, broken: list[tuple[
     # the thread's brand: its brand accounts' most common name; else the first @handle customers address
     brand_rows = pd.DataFrame({"c": comp[is_brand.to_numpy()], "a": author[is_brand].to_numpy()})
     brand_of = brand_rows.groupby("c")["a"].agg(lambda s: s.value_counts().index[0]) if len(brand_rows) else {}
-    brand = pd.Series(comp).map(brand_of)
+    brand = pd.Series(comp).map(brand_of).astype("string")
     if brand.isna().any():
         handle = text.str.extract(_MENTION, expand=False)
         handle = handle.where(~handle.fillna("0").str.fullmatch(r"\d+"))

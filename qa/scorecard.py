@@ -36,6 +36,16 @@ class Criterion:
 
 
 @dataclass(frozen=True)
+class LacksCriterion(Criterion):
+    """Fails when a quality check (empathy, personalisation) says the reply lacks it."""
+
+    def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
+        if self.column not in table.columns:
+            return pd.Series(pd.NA, index=table.index, dtype="boolean")
+        return ~table[self.column].astype("boolean")
+
+
+@dataclass(frozen=True)
 class PrecedentCriterion(Criterion):
     """Fails when precedent risk reaches the rulebook's ``precedent.high``."""
 
@@ -67,6 +77,9 @@ CRITERIA: dict[str, Criterion] = {c.name: c for c in [
     PrecedentCriterion("high_precedent_risk", "precedent_risk", "precedent risk at or above precedent.high"),
     Criterion("template_overuse", "template_overuse", "near-identical text sent to different problems"),
     Criterion("never_acceptable", "never_acceptable", "a phrase the rulebook never accepts"),
+    Criterion("blame", "blame", "blamed the customer (tone check)"),
+    LacksCriterion("no_empathy", "empathy", "showed no empathy (tone check)"),
+    LacksCriterion("no_personalisation", "personalisation", "nothing specific to this customer's problem"),
 ]}
 
 

@@ -140,7 +140,9 @@ def test_compare_shows_differences_with_intervals(workbench):
     assert not at.exception, [e.value for e in at.exception]
     table = at.dataframe[0].value.set_index("kpi")
     assert table.loc["service level", "difference"] >= 0
-    assert {"ci_low", "ci_high"} <= set(table.columns)
+    assert {"a_mean", "b_mean", "ci_low", "ci_high", "significant"} <= set(table.columns)
+    assert table.loc["arrivals", "difference"] == 0  # common random numbers: the same arrivals in A and B
+    assert len(at.get("image")) == 1
 
 
 def test_compare_override_error_is_one_line(workbench):
