@@ -14,7 +14,7 @@ import re
 from typing import Any
 
 from qa.checks.base import Finding, ReplyContext, register
-from qa.checks.phrases import evidence, phrasebook
+from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["Compensation", "KINDS"]
 
@@ -54,15 +54,15 @@ class Compensation:
     name = "compensation"
 
     def run(self, ctx: ReplyContext) -> Finding:
-        book, text = phrasebook(), ctx.text
+        book, text, lang = phrasebook(), ctx.text, reply_lang(ctx)
         negation = book.get(self.name, "negation")
         hits: list[tuple[int, int, str]] = []
         for kind, rx in book.groups(self.name):
             if kind not in KINDS:
                 continue
-            for m in rx.finditer(text):
+            for m in rx.finditer(text, lang):
                 left, _ = _sentence(text, m.start(), m.end())
-                if negation is not None and negation.search(text[left : m.start()]):
+                if negation is not None and negation.search(text[left : m.start()], lang):
                     continue
                 hits.append((m.start(), m.end(), kind))
         hits.sort()

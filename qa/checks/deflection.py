@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from qa.checks import entities
 from qa.checks.base import Finding, ReplyContext, register
-from qa.checks.phrases import evidence, phrasebook, spans
+from qa.checks.phrases import evidence, phrasebook, reply_lang, spans
 
 __all__ = ["Deflection"]
 
@@ -41,7 +41,7 @@ class Deflection:
     name = "deflection"
 
     def run(self, ctx: ReplyContext) -> Finding:
-        book, text = phrasebook(), ctx.text
+        book, text, lang = phrasebook(), ctx.text, reply_lang(ctx)
         found: list[tuple[int, int]] = []
         channels: list[str] = []
 
@@ -51,18 +51,18 @@ class Deflection:
                 if _CHANNELS.get(group, group) not in channels:
                     channels.append(_CHANNELS.get(group, group))
 
-        next_step = spans(book.get(self.name, "brand_next_step"), text)
+        next_step = spans(book.get(self.name, "brand_next_step"), text, lang)
         links = [
             s
-            for s in spans(book.get(self.name, "contact_link"), text)
+            for s in spans(book.get(self.name, "contact_link"), text, lang)
             if not _followed_by(s, next_step) and not entities.preceded_by(book.get(self.name, "brand_acts"), text, s[0], 40)
         ]
         add("contact_link", links)
         brand_acts = book.get(self.name, "brand_acts")
-        senders = spans(book.get(self.name, "sender_list"), text)
+        senders = spans(book.get(self.name, "sender_list"), text, lang)
         after_senders = senders[0][1] if senders else len(text) + 1  # numbers listed after it are senders
         for group in ("phone", "email", "visit", "other_party"):
-            hits = spans(book.get(self.name, group), text)
+            hits = spans(book.get(self.name, group), text, lang)
             if group in ("phone", "email"):
                 hits = [h for h in hits if h[0] < after_senders]
             add(group, [h for h in hits if not entities.preceded_by(brand_acts, text, h[0], 40)])
@@ -79,7 +79,7 @@ class Deflection:
                 add("phone" if ent.kind == "phone" else "email", [(ent.start, ent.end)])
 
         # "Use the link from above": a deflection when an earlier brand post gave a contact link or number.
-        back = spans(book.get(self.name, "earlier_link"), text)
+        back = spans(book.get(self.name, "earlier_link"), text, lang)
         if back and any(self._refers(earlier) for earlier in ctx.earlier_brand_texts):
             add("earlier_link", back)
 

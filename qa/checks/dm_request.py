@@ -8,7 +8,7 @@ DM or refers back to one ("as we said in DM") does not, unless it also says the 
 from __future__ import annotations
 
 from qa.checks.base import Finding, ReplyContext, register
-from qa.checks.phrases import evidence, phrasebook, spans
+from qa.checks.phrases import evidence, phrasebook, reply_lang, spans
 
 __all__ = ["DmRequest"]
 
@@ -21,13 +21,13 @@ class DmRequest:
     name = "dm_request"
 
     def run(self, ctx: ReplyContext) -> Finding:
-        book, text = phrasebook(), ctx.text
-        ack = spans(book.get(self.name, "ack_only"), text)
-        found = [s for s in spans(book.get(self.name, "request"), text) if not _inside(s, ack)]
+        book, text, lang = phrasebook(), ctx.text, reply_lang(ctx)
+        ack = spans(book.get(self.name, "ack_only"), text, lang)
+        found = [s for s in spans(book.get(self.name, "request"), text, lang) if not _inside(s, ack)]
         if not found:
-            found = [s for s in spans(book.get(self.name, "mention"), text) if not _inside(s, ack)]
+            found = [s for s in spans(book.get(self.name, "mention"), text, lang) if not _inside(s, ack)]
             if not found and ack:
-                respond = spans(book.get(self.name, "will_respond"), text)
+                respond = spans(book.get(self.name, "will_respond"), text, lang)
                 if respond:
                     found = ack + respond
         return Finding(self.name, bool(found), evidence(text, found))

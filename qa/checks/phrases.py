@@ -18,14 +18,25 @@ from typing import Any
 
 import yaml
 
-from qa.checks.base import Evidence
+from qa.checks.base import Evidence, ReplyContext
 
-__all__ = ["PHRASES_DIR", "PhraseError", "Group", "Phrasebook", "phrasebook", "required_literals", "spans", "evidence"]
+__all__ = [
+    "PHRASES_DIR",
+    "PhraseError",
+    "Group",
+    "Phrasebook",
+    "phrasebook",
+    "required_literals",
+    "spans",
+    "evidence",
+    "reply_lang",
+]
 
 try:  # the regex parser: private, so we degrade to "no prefilter" if it ever moves
     from re import _parser as _sre_parse  # type: ignore[attr-defined]
     from re._constants import (  # type: ignore[attr-defined]
         BRANCH,
+        IN,
         LITERAL,
         MAX_REPEAT,
         MIN_REPEAT,
@@ -43,20 +54,59 @@ class PhraseError(ValueError):
     """A phrase file is malformed: the message names the file and the group."""
 
 
+def _small_class(av: list) -> list[str] | None:  # type: ignore[type-arg]
+    """The characters of a class like ``[áa]`` (literals only, at most 4), else None."""
+    if len(av) > 4 or any(op is not LITERAL for op, _ in av):
+        return None
+    return [chr(c) for _, c in av]
+
+
+def _literal_strings(branches: list) -> list[str] | None:  # type: ignore[type-arg]
+    """Every string a branch of pure literals can match (``'t|t`` gives ``'t`` and ``t``), else None."""
+    out: list[str] = []
+    for branch in branches:
+        strings = [""]
+        for op, av in branch:
+            if op is LITERAL:
+                strings = [x + chr(av) for x in strings]
+            elif op is IN and (chars := _small_class(av)) is not None:
+                strings = [x + c for x in strings for c in chars]
+            else:
+                return None
+        out.extend(strings)
+    return out
+
+
 def _required(items: Iterable) -> frozenset[str] | None:  # type: ignore[type-arg]
-    """Literals (2+ characters, lower case) one of which every match of the parsed pattern contains, or None."""
+    """Literals (2+ characters, lower case) one of which every match of the parsed pattern contains, or None.
+
+    Literal runs are extended through small classes (``ll[áa]m`` gives ``llám`` and ``llam``), so accented
+    alternatives keep a selective literal.
+    """
     candidates: list[frozenset[str]] = []
-    run: list[str] = []
+    runs: list[str] = [""]
 
     def flush() -> None:
-        if len(run) >= 2:
-            candidates.append(frozenset({"".join(run).lower()}))
-        run.clear()
+        nonlocal runs
+        if min(len(r) for r in runs) >= 2:
+            candidates.append(frozenset(r.lower() for r in runs))
+        runs = [""]
 
     for op, av in items:
         if op is LITERAL:
-            run.append(chr(av))
+            runs = [r + chr(av) for r in runs]
             continue
+        if op is IN:
+            chars = _small_class(av)
+            if chars is not None and len(runs) * len(chars) <= 16:
+                runs = [r + c for r in runs for c in chars]
+                continue
+        if op is BRANCH and runs != [""]:
+            # The parser factors "can't|cant" into "can" + ("'t"|"t"): carry the run through such branches.
+            tails = _literal_strings(av[1])
+            if tails is not None and len(runs) * len(tails) <= 16:
+                runs = [r + t for r in runs for t in tails]
+                continue
         flush()
         req: frozenset[str] | None = None
         if op is SUBPATTERN:
@@ -113,52 +163,70 @@ def _alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
+class _Compiled:
+    """Patterns compiled for speed: case-folded on lower-cased text, case-sensitive parts apart, a prefilter."""
+
+    __slots__ = ("gate", "fold", "fold_i", "exact")
+
+    def __init__(self, patterns: list[str]) -> None:
+        fold = [p for p in patterns if "(?-i:" not in p]
+        exact = [p for p in patterns if "(?-i:" in p]
+        self.fold = re.compile(_alternation([_fold_pattern(p) for p in fold]), re.MULTILINE) if fold else None
+        self.fold_i = re.compile(_alternation(fold), _FLAGS) if fold else None
+        self.exact = re.compile(_alternation(exact), _FLAGS) if exact else None
+        gates = [required_literals(p) for p in patterns]
+        self.gate: tuple[str, ...] | None = (
+            None if any(g is None for g in gates) else tuple(sorted(frozenset().union(*gates)))  # type: ignore[arg-type]
+        )
+
+    def runs(self, text: str, lower: str) -> list[tuple[re.Pattern[str], str]]:
+        if self.gate is not None and not any(lit in lower for lit in self.gate):
+            return []
+        runs = []
+        if self.fold is not None:
+            if len(lower) == len(text):
+                runs.append((self.fold, lower))
+            else:
+                runs.append((self.fold_i, text))  # type: ignore[arg-type]
+        if self.exact is not None:
+            runs.append((self.exact, text))
+        return runs
+
+
 class Group:
-    """One group's patterns from every language, compiled together, with a literal prefilter.
+    """One group's patterns, per language and all together, compiled with a literal prefilter.
 
     Matching runs on the lower-cased reply with case-folded patterns, about three times faster in Python's
     ``re`` than ``IGNORECASE``; the few patterns with a case-sensitive part (``(?-i:CAT)``) run on the original
     text. Match offsets are the same in both, since we only fold texts whose length ``lower()`` keeps.
+
+    ``lang`` narrows a search to one language's patterns (the reply's, when it was told with confidence):
+    half the work for a bilingual phrasebook. ``None``, or a language without patterns for this group,
+    searches all of them.
     """
 
-    __slots__ = ("name", "pattern", "_gate", "_fold", "_fold_i", "_exact")
+    __slots__ = ("name", "pattern", "_all", "_by_lang")
 
-    def __init__(self, name: str, patterns: list[str]) -> None:
+    def __init__(self, name: str, by_lang: dict[str, list[str]]) -> None:
         self.name = name
+        patterns = [p for ps in by_lang.values() for p in ps]
         self.pattern = re.compile(_alternation(patterns), _FLAGS)  # the whole group, for reference and tests
-        fold = [p for p in patterns if "(?-i:" not in p]
-        exact = [p for p in patterns if "(?-i:" in p]
-        self._fold = re.compile(_alternation([_fold_pattern(p) for p in fold]), re.MULTILINE) if fold else None
-        self._fold_i = re.compile(_alternation(fold), _FLAGS) if fold else None
-        self._exact = re.compile(_alternation(exact), _FLAGS) if exact else None
-        gates = [required_literals(p) for p in patterns]
-        self._gate: tuple[str, ...] | None = (
-            None if any(g is None for g in gates) else tuple(sorted(frozenset().union(*gates)))  # type: ignore[arg-type]
-        )
+        self._all = _Compiled(patterns)
+        self._by_lang = {lang: _Compiled(ps) for lang, ps in by_lang.items()}
 
-    def _runs(self, text: str) -> list[tuple[re.Pattern[str], str]]:
-        lower = text.lower()
-        if self._gate is not None and not any(lit in lower for lit in self._gate):
-            return []
-        runs = []
-        if self._fold is not None:
-            if len(lower) == len(text):
-                runs.append((self._fold, lower))
-            else:
-                runs.append((self._fold_i, text))  # type: ignore[arg-type]
-        if self._exact is not None:
-            runs.append((self._exact, text))
-        return runs
+    def _runs(self, text: str, lang: str | None = None) -> list[tuple[re.Pattern[str], str]]:
+        compiled = self._by_lang.get(lang, self._all) if lang else self._all
+        return compiled.runs(text, text.lower())
 
-    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+    def finditer(self, text: str, lang: str | None = None) -> Iterator[re.Match[str]]:
         """Matches in text order (offsets index ``text``; the matched string may be lower-cased)."""
-        runs = self._runs(text)
+        runs = self._runs(text, lang)
         if len(runs) == 1:
             return runs[0][0].finditer(runs[0][1])
         return iter(sorted((m for rx, t in runs for m in rx.finditer(t)), key=lambda m: m.start()))
 
-    def search(self, text: str) -> re.Match[str] | None:
-        for rx, t in self._runs(text):
+    def search(self, text: str, lang: str | None = None) -> re.Match[str] | None:
+        for rx, t in self._runs(text, lang):
             m = rx.search(t)
             if m:
                 return m
@@ -220,7 +288,7 @@ def load(directory: Path = PHRASES_DIR) -> Phrasebook:
     # Macros may use other macros (none do today, but one level is cheap to allow).
     macros = {k: _expand(v, macros, str(macros_file)) for k, v in macros.items()}
 
-    raw: dict[tuple[str, ...], list[str]] = {}
+    raw: dict[tuple[str, ...], dict[str, list[str]]] = {}
     words: dict[str, set[str]] = {name: set() for name in _WORD_LISTS}
     languages = []
     for file in sorted(directory.glob("*.yaml")):
@@ -229,7 +297,8 @@ def load(directory: Path = PHRASES_DIR) -> Phrasebook:
         data = yaml.safe_load(file.read_text("utf-8")) or {}
         if not isinstance(data, dict):
             raise PhraseError(f"{file}: top level must be a mapping")
-        languages.append(str(data.get("language", file.stem)))
+        lang = str(data.get("language", file.stem))
+        languages.append(lang)
         for key, value in data.items():
             if key == "language":
                 continue
@@ -245,8 +314,8 @@ def load(directory: Path = PHRASES_DIR) -> Phrasebook:
                         re.compile(expanded, _FLAGS)
                     except re.error as exc:
                         raise PhraseError(f"{file}: group {'.'.join(path)}: bad pattern {p!r}: {exc}") from exc
-                    raw.setdefault(path, []).append(expanded)
-    patterns = {path: Group(".".join(path), ps) for path, ps in raw.items()}
+                    raw.setdefault(path, {}).setdefault(lang, []).append(expanded)
+    patterns = {path: Group(".".join(path), by_lang) for path, by_lang in raw.items()}
     compiled_macros = {k: re.compile(v, _FLAGS) for k, v in macros.items()}
     return Phrasebook(tuple(languages), patterns, {k: frozenset(v) for k, v in words.items()}, compiled_macros)
 
@@ -257,11 +326,20 @@ def phrasebook() -> Phrasebook:
     return load()
 
 
-def spans(rx: Group | re.Pattern[str] | None, text: str) -> list[tuple[int, int]]:
-    """Non-empty match spans of ``rx`` in ``text`` (none when the group is not defined)."""
+def reply_lang(ctx: ReplyContext) -> str | None:
+    """The reply's language to narrow pattern searches to, or None (search all) when it is undetermined."""
+    return None if ctx.reply_language in ("", "und") else ctx.reply_language
+
+
+def spans(rx: Group | re.Pattern[str] | None, text: str, lang: str | None = None) -> list[tuple[int, int]]:
+    """Non-empty match spans of ``rx`` in ``text`` (none when the group is not defined).
+
+    ``lang``: search only that language's patterns (see :class:`Group`).
+    """
     if rx is None:
         return []
-    return [m.span() for m in rx.finditer(text) if m.end() > m.start()]
+    found = rx.finditer(text, lang) if isinstance(rx, Group) else rx.finditer(text)
+    return [m.span() for m in found if m.end() > m.start()]
 
 
 def evidence(text: str, found: list[tuple[int, int]]) -> tuple[Evidence, ...]:

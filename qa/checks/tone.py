@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from qa.checks.base import Evidence, Finding, ReplyContext, register
-from qa.checks.phrases import evidence, phrasebook, spans
+from qa.checks.phrases import evidence, phrasebook, reply_lang, spans
 
 __all__ = ["Empathy", "Blame", "Personalisation"]
 
@@ -22,7 +22,7 @@ class _PhraseCheck:
     name = ""
 
     def run(self, ctx: ReplyContext) -> Finding:
-        found = spans(phrasebook().get(self.name), ctx.text)
+        found = spans(phrasebook().get(self.name), ctx.text, reply_lang(ctx))
         return Finding(self.name, bool(found), evidence(ctx.text, found))
 
 

@@ -164,3 +164,27 @@ def test_numbers_the_brand_contacts_you_from_are_not_a_referral() -> None:
     )
     assert run("deflection", text) is False
     assert run("deflection", "@1 We'll only ever text you from 67812 or call from 0800 123 4567.") is False
+
+
+def test_patterns_narrow_to_the_reply_language_and_fall_back_to_all() -> None:
+    text = "@1 Hola, continuamos la atención por mensaje directo."
+    for lang in ("es", "und", "fr"):  # fr has no phrase file: every language's patterns are searched
+        ctx = ReplyContext("r", text, reply_language=lang)
+        assert CHECKS["dm_request"].run(ctx).verdict is True, lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "@1 We'd love to help but are unable to access your account via Twitter.",
+        "@1 Due to our privacy policy we're not able to address these concerns over social media.",
+        "@1 Unfortunately we're unable to help you with package holiday bookings.",
+    ],
+)
+def test_not_our_team_wordings(text: str) -> None:
+    assert run("not_our_team", text) is True
+
+
+def test_cannot_without_a_channel_is_not_not_our_team() -> None:
+    assert run("not_our_team", "@1 We can't wait to see you on board again!") is False
+    assert run("not_our_team", "@1 We can't make any promises about that feature, but we've shared it.") is False

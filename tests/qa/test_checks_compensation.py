@@ -63,3 +63,8 @@ def test_evidence_is_the_offer_words() -> None:
     text = "@1 Sorry about that! We'll hook you up."
     (ev,) = finding(text).evidence
     assert ev.text == "hook you up" and text[ev.start : ev.end] == ev.text
+
+
+def test_a_language_added_by_data_alone_japanese() -> None:
+    f = finding("@1 ご迷惑をおかけしました。返品や交換をご希望の場合は、こちらのURLをご覧ください。")
+    assert f.verdict is True and f.detail["kind"] == "replacement"

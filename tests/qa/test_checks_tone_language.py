@@ -87,3 +87,9 @@ def test_language_mismatch(customer_lang: str, reply_lang: str, reply: str, cust
     if expected:
         assert f.evidence and reply[f.evidence[0].start : f.evidence[0].end] == f.evidence[0].text
         assert f.detail == {"customer_language": customer_lang, "reply_language": reply_lang}
+
+
+def test_what_should_have_happened_is_not_blame() -> None:
+    # "debió llegarte" (it should have reached you) blames no one; "debiste" (you should have) does.
+    assert verdict("blame", "@1 Lamentamos la situación, la notificación debió llegarte por correo.") is False
+    assert verdict("blame", "@1 Debiste reportarlo en cuanto lo notaste.") is True

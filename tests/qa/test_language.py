@@ -26,7 +26,7 @@ def test_detects_sentences(text: str, lang: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["", "Yes", "No worries!", "@123 Thanks!", "@123 https://t.co/abc123", "😂😂🙌", "@123 ^HSB", "Replied via DM"],
+    ["", "Yes", "No worries!", "@123 Thanks!", "@123 https://t.co/abc123", "😂😂🙌", "@123 ^HSB", "DM sent"],
 )
 def test_short_texts_are_undetermined(text: str) -> None:
     assert detect(text) == UND
@@ -70,3 +70,9 @@ def test_segment_languages_sees_a_translation_added_to_a_reply() -> None:
         "Solo respondemos en inglés en esta cuenta, disculpa las molestias."
     )
     assert {"en", "es"} <= segment_languages(text)
+
+
+@pytest.mark.parametrize("text", ["@x Banco es horrible :c", "Cuentas para nada @Banco."])
+def test_a_few_words_are_not_guessed_with_false_confidence(text: str) -> None:
+    # The fast detector is sure of itself on four words; below 40 characters we ask the calibrated model.
+    assert detect(text) in ("es", UND)
