@@ -27,7 +27,7 @@ from .cache import StringCache
 __all__ = [
     "CHECKS", "READABLE_SUFFIXES", "OpenedFile", "QAView", "Filters", "bytes_digest", "path_digest",
     "stage_bytes", "is_staged", "list_data_files", "default_policy_path", "score", "filter_queue", "page_of", "verdict",
-    "evidence_snippets", "evidence_notes", "highlight", "rule_clause", "precedent_parts", "thread_of", "user_errors",
+    "evidence_snippets", "evidence_notes", "highlight", "md_escape", "rule_clause", "precedent_parts", "thread_of", "user_errors",
 ]
 
 # The checks whose verdicts a reviewer confirms or disputes: the columns of scores.csv named in the QA issue.
@@ -290,8 +290,19 @@ def evidence_notes(value: Any, check: str) -> list[str]:
     return notes
 
 
+# ASCII punctuation that Streamlit's Markdown would act on ($ starts LaTeX); & < > are left to html.escape.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
+
+
+def md_escape(text: str) -> str:
+    """``text`` safe inside ``st.markdown(..., unsafe_allow_html=True)``: shown exactly as posted, with no
+    Markdown, LaTeX, HTML or auto-linked e-mail addresses made from customers' words."""
+    # an element boundary at "@" stops GitHub-flavoured Markdown from turning an address into a mailto: link
+    return html.escape(_MD_SPECIAL.sub(r"\\\1", text)).replace("@", "<span>@</span>")
+
+
 def highlight(text: str, snippets: Iterable[str]) -> str:
-    """``text`` as HTML with each snippet marked (case-insensitive); everything else escaped."""
+    """``text`` for ``st.markdown`` with each snippet marked (case-insensitive); everything else escaped."""
     spans: list[tuple[int, int]] = []
     lower = text.lower()
     for s in snippets:
@@ -309,10 +320,10 @@ def highlight(text: str, snippets: Iterable[str]) -> str:
             merged.append([start, end])
     out, pos = [], 0
     for start, end in merged:
-        out.append(html.escape(text[pos:start]))
-        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        out.append(md_escape(text[pos:start]))
+        out.append(f"<mark>{md_escape(text[start:end])}</mark>")
         pos = end
-    out.append(html.escape(text[pos:]))
+    out.append(md_escape(text[pos:]))
     return "".join(out)
 
 

@@ -26,24 +26,25 @@ def render() -> None:
     with left:
         st.subheader("Score distribution")
         counts, edges = np.histogram(scores["score"].astype(float), bins=20, range=(0, 100))
-        st.bar_chart(pd.DataFrame({"replies": counts}, index=[f"{e:.0f}" for e in edges[:-1]]))
+        st.bar_chart(pd.DataFrame({"score (bin start)": edges[:-1], "replies": counts}), x="score (bin start)",
+                     y="replies", height=280)
     with right:
         st.subheader("Share of replies flagged per check")
         share = pd.DataFrame({"share flagged": [q[f"_flag_{c}"].mean() for c in view.checks]},
                              index=list(view.checks))
-        st.bar_chart(share)
+        st.bar_chart(share, height=280, y_label="share flagged")
 
     aggregates = getattr(view.result, "aggregates", {}) or {}
     for name, table in aggregates.items():
-        st.subheader(f"Per {name}")
+        st.subheader(f"Per {str(name).removesuffix('_id')}")
         table = table if isinstance(table, pd.DataFrame) else pd.DataFrame(table)
         score_cols = [c for c in table.columns if "score" in str(c) and pd.api.types.is_numeric_dtype(table[c])]
         if score_cols and len(table) <= 200:
             label = table.columns[0] if table.index.name is None and not pd.api.types.is_numeric_dtype(
                 table[table.columns[0]]) else None
             chart = table.set_index(label)[score_cols[:1]] if label else table[score_cols[:1]]
-            st.bar_chart(chart)
-        st.dataframe(table, hide_index=False, height=min(35 * (len(table) + 1) + 3, 300))
+            st.bar_chart(chart, height=220, horizontal=True)
+        st.dataframe(table, hide_index=True, height=min(35 * (len(table) + 1) + 3, 300))
 
     st.subheader("Consistency findings")
     findings = getattr(view.result, "consistency", None)

@@ -3,8 +3,6 @@ the parts of the precedent-risk score, and the reviewer's confirm/dispute with a
 
 from __future__ import annotations
 
-import html
-
 import pandas as pd
 import streamlit as st
 
@@ -57,7 +55,7 @@ def render() -> None:
         return
     row = match.iloc[0]
     pos = int(match.index[0])
-    nav = st.columns([2, 1, 1, 4])
+    nav = st.columns([2, 1.4, 1.4, 3])
     nav[0].page_link(page("queue"), label="Back to the review queue")
     nav[1].button("Previous reply", key="reply_prev", disabled=pos == 0, on_click=_move, args=(q, pos - 1))
     nav[2].button("Next reply", key="reply_next", disabled=pos + 1 >= len(q), on_click=_move, args=(q, pos + 1))
@@ -111,8 +109,8 @@ def render() -> None:
                                  f"{' · ' + done.comment if done.comment else ''} · {done.reviewed_at}")
             notes = qs.evidence_notes(row.get("evidence"), check)
             if snippets or notes:
-                st.markdown("evidence: " + " · ".join([f"<mark>{html.escape(x)}</mark>" for x in snippets]
-                                                      + [html.escape(x) for x in notes]), unsafe_allow_html=True)
+                st.markdown("evidence: " + " · ".join([f"<mark>{qs.md_escape(x)}</mark>" for x in snippets]
+                                                      + [qs.md_escape(x) for x in notes]), unsafe_allow_html=True)
             clause = qs.rule_clause(view.opened.policy_text, check)
             if clause:
                 with st.expander("rulebook clause"):

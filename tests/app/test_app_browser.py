@@ -70,6 +70,10 @@ def open_sample_and_worst_reply(page, url: str, step: str) -> None:
     page.get_by_role("button", name="Open and score").click()
     page.get_by_text(re.compile(r"brand replies in")).wait_for(timeout=TIMEOUT)
     shot(page, f"{step}-1-opened")
+    if step == "qa":
+        goto(page, "Overview")
+        page.locator('[data-testid="stVegaLiteChart"]').first.wait_for(timeout=TIMEOUT)
+        shot(page, f"{step}-1b-overview")
     goto(page, "Review queue")
     page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=TIMEOUT)
     shot(page, f"{step}-2-queue")
@@ -140,6 +144,18 @@ def test_planner_runs_baseline_on_short_horizon(browser, settings_file, tmp_path
         shot(page, "planner-2-results")
         images.first.scroll_into_view_if_needed()
         shot(page, "planner-3-plot")
+
+        goto(page, "Compare scenarios")
+        page.get_by_label("Overrides, one per line (as `--set`)").nth(1).fill("staffing.agents=11")
+        for label, value in (("Replications", "3"), ("Horizon for both (days, 0 = as in each file)", "0.5")):
+            box = page.get_by_label(label, exact=True)
+            box.fill(value)
+            box.press("Tab")
+        wait_idle(page)
+        page.get_by_role("button", name="Compare").click()
+        page.get_by_role("heading", name=re.compile("paired replications")).wait_for(timeout=TIMEOUT)
+        page.locator('[data-testid="stImage"] img').first.wait_for(timeout=TIMEOUT)
+        shot(page, "planner-4-compare")
         page.close()
     finally:
         server.stop()

@@ -60,7 +60,7 @@ def test_overview_shows_charts_and_aggregates(workbench):
     at = _goto(_open_sample(_app()), "qa_overview")
     assert at.metric[0].value == "24"
     assert [s.value for s in at.subheader] == [
-        "Score distribution", "Share of replies flagged per check", "Per agent_id", "Per channel", "Per brand",
+        "Score distribution", "Share of replies flagged per check", "Per agent", "Per channel", "Per brand",
         "Consistency findings"]
     assert len(at.get("vega_lite_chart")) == 5  # distribution, share flagged, one per aggregate
     assert len(at.dataframe) == 3

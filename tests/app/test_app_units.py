@@ -77,8 +77,13 @@ def test_cache_computes_once_evicts_oldest_and_refuses_object_keys():
 def test_highlight_escapes_and_marks_overlapping_evidence():
     text = "Call <us> at 555-0100 or call us"
     out = qs.highlight(text, ["call", "Call <us> at", "555-0100"])
-    assert out == ("<mark>Call &lt;us&gt; at</mark> <mark>555-0100</mark> or <mark>call</mark> us")
+    assert out == ("<mark>Call &lt;us&gt; at</mark> <mark>555\\-0100</mark> or <mark>call</mark> us")
     assert qs.highlight("a & b", []) == "a &amp; b"
+
+
+def test_md_escape_keeps_customer_words_literal():
+    assert qs.md_escape("*$5* off for ana@example.com #1") == "\\*\\$5\\* off for ana<span>@</span>example\\.com \\#1"
+    assert qs.md_escape("<b>hi</b>") == "&lt;b&gt;hi&lt;/b&gt;"
 
 
 @pytest.mark.parametrize("value", [
