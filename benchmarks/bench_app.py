@@ -75,6 +75,9 @@ def bench_apptest(settings: Path, results: list) -> None:
     assert not at.exception, at.exception
     timed("Review queue: Next page", lambda: at.button(key="queue_next").click().run(), results)
     assert at.number_input(key="queue_page").value == 2
+    timed("Reply in context: open a reply from the queue",
+          lambda: at.button(key="open_reply").click().run(), results)
+    assert [t.value for t in at.title] == ["Reply in context"], at.exception
 
 
 def bench_browser(settings: Path, results: list) -> None:

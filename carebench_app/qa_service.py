@@ -128,6 +128,8 @@ class QAView:
     checks: tuple[str, ...]
     options: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
+    positions: dict[str, int] = field(default_factory=dict)  # reply id -> row of ``queue``
+    threads: dict[str, Any] = field(default_factory=dict)  # thread id -> rows of ``result.messages``
 
     @property
     def scores(self) -> pd.DataFrame:
@@ -150,7 +152,11 @@ def _prepare(opened: OpenedFile, result: Any, seconds: float) -> QAView:
     for col in ("agent", "channel", "brand", "customer_language"):
         if col in queue.columns:
             options[col] = sorted(str(v) for v in queue[col].dropna().unique())
-    return QAView(opened, result, queue, checks, options, seconds)
+    # lookups built once, so opening a reply does not scan 100,000 rows on every rerun
+    positions = {str(r): i for i, r in enumerate(queue["reply_id"])}
+    msgs = getattr(result, "messages", None)
+    threads = msgs.groupby(msgs["thread_id"].astype(str), sort=False).indices if msgs is not None and len(msgs) else {}
+    return QAView(opened, result, queue, checks, options, seconds, positions, threads)
 
 
 def score(
@@ -388,10 +394,10 @@ def precedent_parts(row: pd.Series) -> dict[str, Any]:
 
 def thread_of(view: QAView, thread_id: str) -> pd.DataFrame:
     """The thread's messages oldest first, with minutes since the last customer post for brand messages."""
-    msgs = view.result.messages
-    t = msgs[msgs["thread_id"].astype(str) == str(thread_id)].copy()
-    if t.empty:
-        return t
+    rows = view.threads.get(str(thread_id))
+    if rows is None:
+        return pd.DataFrame(columns=["message_id", "role", "created_at", "text"])
+    t = view.result.messages.iloc[rows].copy()
     t["created_at"] = pd.to_datetime(t["created_at"], utc=True, errors="coerce")
     t = t.sort_values("created_at", kind="stable")
     last_customer = t["created_at"].where(t["role"] == "customer").ffill()

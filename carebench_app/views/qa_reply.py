@@ -49,12 +49,11 @@ def render() -> None:
         return
     q = view.queue
     reply_id = st.session_state.get("reply_id") or str(q["reply_id"].iloc[0])
-    match = q[q["reply_id"].astype(str) == str(reply_id)]
-    if match.empty:
+    pos = view.positions.get(str(reply_id))
+    if pos is None:
         st.error(f"Reply {reply_id} is not in {view.opened.name}.")
         return
-    row = match.iloc[0]
-    pos = int(match.index[0])
+    row = q.iloc[pos]
     nav = st.columns([2, 1.4, 1.4, 3])
     nav[0].page_link(page("queue"), label="Back to the review queue")
     nav[1].button("Previous reply", key="reply_prev", disabled=pos == 0, on_click=_move, args=(q, pos - 1))
