@@ -36,11 +36,13 @@ class Blame(_PhraseCheck):
 
 _TOKEN = re.compile(r"(?<![@#\w/])(?:[^\W\d_][\w'’-]{2,}|\w*\d\w*)", re.UNICODE)
 _URL = re.compile(r"https?://\S+|www\.\S+")
+_HAS_DIGIT = re.compile(r"\d")
 _STEM = 5  # crude stemming by prefix: "delayed"/"delays", "cancelar"/"cancelación"
 
 
 def _stem(word: str) -> str:
-    return word[:_STEM] if not any(c.isdigit() for c in word) else word
+    """Prefix of a word; numbers and codes ("BA198", "11.1") are compared whole."""
+    return word if _HAS_DIGIT.search(word) else word[:_STEM]
 
 
 class Personalisation:
@@ -51,7 +53,7 @@ class Personalisation:
             return Finding(self.name, None)
         book = phrasebook()
         skip = book.words.get("stopwords", frozenset()) | book.words.get("generic", frozenset())
-        customer = {_stem(w.lower()) for w in _TOKEN.findall(_URL.sub(" ", ctx.customer_text))}
+        customer = {_stem(w) for w in _TOKEN.findall(_URL.sub(" ", ctx.customer_text.lower()))}
         text = ctx.text
         masked = _URL.sub(lambda m: " " * len(m.group(0)), text)
         found = []

@@ -38,7 +38,7 @@ def test_customer_data_in_reply_is_exposed(reply: str, customer: str, leaked: st
         ("@1 Our store is at 200 High Street, next to the station.", "where is your store?"),
         ("@1 Hi John Smith, thanks for flying with us!", "John Smith: great flight"),
         ("@1 Please send us __email__ in a DM.", "my mail is __email__"),
-        ("@1 Error WS-37368-7 means the account is on hold: https://example.com/a/37368?id=88812345", "I get WS-37368-7"),
+        ("@1 Error XY-52914-3 means the account is on hold: https://example.com/a/52914?id=88812345", "I get XY-52914-3"),
         ("@1 Llámanos al 55 1234 5678, nuestro horario es de 9 a 18 h.", "ya llamé al 55 1234 5678 y nada"),
     ],
 )
