@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["shingles", "minhash_signatures", "similarity_groups", "NUM_PERM"]
+__all__ = ["shingles", "minhash_signatures", "similarity_groups", "text_groups", "NUM_PERM"]
 
 NUM_PERM = 32
 _PRIME = (1 << 31) - 1
@@ -123,3 +123,35 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
     first_of = np.full(comp.max() + 1, n, dtype=np.int64)
     np.minimum.at(first_of, comp, np.arange(n))
     return first_of[comp]
+
+
+def text_groups(texts: Sequence[str], threshold: float, blocks: Sequence | None = None, n: int = 2,
+                min_len: int = 1) -> np.ndarray:
+    """:func:`similarity_groups` of ``texts`` by word ``n``-gram MinHash, each distinct (block, text) once.
+
+    Templates and repeated customer posts make most texts duplicates; identical texts in one block always
+    share a group, so only distinct ones are shingled, hashed and banded. Labels are those
+    :func:`similarity_groups` gives on the full list: the smallest index of the group.
+    """
+    m = len(texts)
+    if m == 0:
+        return np.zeros(0, dtype=np.int64)
+    keys = list(zip(blocks, texts)) if blocks is not None else [("", t) for t in texts]
+    first: dict[tuple, int] = {}
+    inverse = np.fromiter((first.setdefault(k, len(first)) for k in keys), np.int64, m)
+    uniq = list(first)  # in order of first occurrence, so the smallest unique index is the smallest row
+    first_row = np.full(len(uniq), m, dtype=np.int64)
+    np.minimum.at(first_row, inverse, np.arange(m))
+    sh = [shingles(t, n=n, min_len=min_len) for _, t in uniq]
+    has_words = np.fromiter(map(bool, sh), bool, len(sh))
+    idx = np.flatnonzero(has_words)
+    lab = np.arange(len(uniq))
+    if len(idx):
+        sig = minhash_signatures([sh[j] for j in idx])
+        g = similarity_groups(sig, threshold, blocks=[uniq[j][0] for j in idx] if blocks is not None else None)
+        lab[idx] = idx[g]
+    out = first_row[lab[inverse]]
+    # texts without words never look alike (as in minhash_signatures), even when identical
+    alone = ~has_words[inverse]
+    out[alone] = np.flatnonzero(alone)
+    return out

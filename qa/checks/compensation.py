@@ -3,8 +3,10 @@ fee waiver, points or upgrade, whatever the wording ("we'll hook you up", "a new
 
 The kinds are sub-groups of ``compensation`` in the phrase files, so a brand's own idiom is one line of data.
 An offer preceded in its sentence by a refusal or a maybe ("we're unable to offer a refund", "we'll see if we
-can refund") does not count; explaining a public price or promotion matches no pattern, since every pattern
-needs an offer or confirmation verb. The detail gives ``kind`` (the first offered), all ``kinds``, and
+can refund") does not count (group ``negation``), nor one made on a condition stated after it in the sentence
+("we'll refund it if the item comes back unused": group ``condition``), nor a sentence that explains a public
+policy, price or promotion ("refunds are available within 30 days of purchase": group ``policy``, searched in
+the whole sentence). Every kind's pattern needs an offer or confirmation verb or form. The detail gives ``kind`` (the first offered), all ``kinds``, and
 ``amount``/``currency``/``percent`` where the offer's sentence states them.
 """
 
@@ -56,13 +58,19 @@ class Compensation:
     def run(self, ctx: ReplyContext) -> Finding:
         book, text, lang = phrasebook(), ctx.text, reply_lang(ctx)
         negation = book.get(self.name, "negation")
+        condition = book.get(self.name, "condition")
+        policy = book.get(self.name, "policy")
         hits: list[tuple[int, int, str]] = []
         for kind, rx in book.groups(self.name):
             if kind not in KINDS:
                 continue
             for m in rx.finditer(text, lang):
-                left, _ = _sentence(text, m.start(), m.end())
+                left, right = _sentence(text, m.start(), m.end())
                 if negation is not None and negation.search(text[left : m.start()], lang):
+                    continue
+                if condition is not None and condition.search(text[m.end() : right], lang):
+                    continue
+                if policy is not None and policy.search(text[left:right], lang):
                     continue
                 hits.append((m.start(), m.end(), kind))
         hits.sort()

@@ -97,11 +97,24 @@ def identifiers(text: str) -> list[Entity]:
     return out
 
 
+_ADDRESS_VALUE = re.compile(r"[^\n.;!?]{4,80}?(?=\s*(?:[.;!?](?:\s|$)|\n|$))")
+
+
 def addresses(text: str) -> list[Entity]:
-    rx = phrasebook().get("pii", "address")
-    if rx is None:
-        return []
-    return [Entity("address", m.start(), m.end(), " ".join(m.group(0).lower().split())) for m in rx.finditer(text)]
+    """Postal addresses: by street words (``pii.address``), or the words after "your address is" / "tu dirección
+    es" (``pii.address_intro``) when they hold a digit."""
+    book = phrasebook()
+    out = []
+    rx = book.get("pii", "address")
+    if rx is not None:
+        out = [Entity("address", m.start(), m.end(), " ".join(m.group(0).lower().split())) for m in rx.finditer(text)]
+    intro = book.get("pii", "address_intro")
+    if intro is not None:
+        for m in intro.finditer(text):
+            v = _ADDRESS_VALUE.match(text, m.end())
+            if v and any(c.isdigit() for c in v.group(0)) and not any(e.start <= v.start() < e.end for e in out):
+                out.append(Entity("address", v.start(), v.end(), " ".join(v.group(0).lower().split())))
+    return out
 
 
 def preceded_by(rx: "Group | re.Pattern[str] | None", text: str, start: int, window: int = 60) -> bool:

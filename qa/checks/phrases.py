@@ -47,7 +47,7 @@ except ImportError:  # pragma: no cover
 
 PHRASES_DIR = Path(__file__).resolve().parent.parent / "phrases"
 _FLAGS = re.IGNORECASE | re.MULTILINE
-_MACRO = re.compile(r"%([A-Z]+)%")
+_MACRO = re.compile(r"%([A-Z][A-Z0-9_]*)%")
 
 
 class PhraseError(ValueError):
@@ -299,8 +299,12 @@ def load(directory: Path = PHRASES_DIR) -> Phrasebook:
             raise PhraseError(f"{file}: top level must be a mapping")
         lang = str(data.get("language", file.stem))
         languages.append(lang)
+        # A language's own fragments (verb families, say), usable as %NAME% in that file only.
+        local = dict(macros)
+        for k, v in (data.get("macros") or {}).items():
+            local[str(k)] = _expand(str(v), local, f"{file} macros.{k}")
         for key, value in data.items():
-            if key == "language":
+            if key in ("language", "macros"):
                 continue
             if key in _WORD_LISTS:
                 words[key].update(str(w).lower() for w in value or ())
@@ -309,7 +313,7 @@ def load(directory: Path = PHRASES_DIR) -> Phrasebook:
             _walk(value, (str(key),), per_file, str(file))
             for path, patterns in per_file.items():
                 for p in patterns:
-                    expanded = _expand(p, macros, f"{file} {'.'.join(path)}")
+                    expanded = _expand(p, local, f"{file} {'.'.join(path)}")
                     try:
                         re.compile(expanded, _FLAGS)
                     except re.error as exc:
@@ -327,8 +331,18 @@ def phrasebook() -> Phrasebook:
 
 
 def reply_lang(ctx: ReplyContext) -> str | None:
-    """The reply's language to narrow pattern searches to, or None (search all) when it is undetermined."""
-    return None if ctx.reply_language in ("", "und") else ctx.reply_language
+    """The reply's language to narrow pattern searches to, or None (search every language's patterns).
+
+    Every language is searched when the reply's language is undetermined (short replies mostly are: see
+    :mod:`qa.language`), and when it differs from the customer's (a Spanish phrase inside a reply told as
+    English, a bilingual reply).
+    """
+    lang = ctx.reply_language
+    if lang in ("", "und"):
+        return None
+    if ctx.customer_language not in ("", "und", lang):
+        return None
+    return lang
 
 
 def spans(rx: Group | re.Pattern[str] | None, text: str, lang: str | None = None) -> list[tuple[int, int]]:
