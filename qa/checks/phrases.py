@@ -193,6 +193,16 @@ class _Compiled:
         return runs
 
 
+_LAST_LOWER: list[str] = ["", ""]
+
+
+def _lower(text: str) -> str:
+    """``text.lower()``, remembered for the last text: every group a reply's checks search lower-cases it."""
+    if text is not _LAST_LOWER[0]:
+        _LAST_LOWER[0], _LAST_LOWER[1] = text, text.lower()
+    return _LAST_LOWER[1]
+
+
 class Group:
     """One group's patterns, per language and all together, compiled with a literal prefilter.
 
@@ -216,7 +226,7 @@ class Group:
 
     def _runs(self, text: str, lang: str | None = None) -> list[tuple[re.Pattern[str], str]]:
         compiled = self._by_lang.get(lang, self._all) if lang else self._all
-        return compiled.runs(text, text.lower())
+        return compiled.runs(text, _lower(text))
 
     def finditer(self, text: str, lang: str | None = None) -> Iterator[re.Match[str]]:
         """Matches in text order (offsets index ``text``; the matched string may be lower-cased)."""
