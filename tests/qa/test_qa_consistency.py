@@ -226,3 +226,17 @@ def test_mantel_haenszel_intervals_cover_a_common_effect_in_many_sparse_strata()
     cover = ((got["or_low"] <= 3.0) & (3.0 <= got["or_high"])).mean()
     assert abs(cover - 0.95) <= band, cover
     assert abs(np.log(got["or_mh"]).median() - math.log(3.0)) < 0.1  # consistent in sparse data
+
+
+def test_minhash_signatures_are_the_minimum_of_each_permuted_shingle_hash_across_chunks():
+    import zlib
+
+    from qa import similarity as sim
+
+    docs = [shingles(t) for t in ("the parcel never came", "the parcel never came at all", "refund please now",
+                                  "", "the parcel never came")] * 40
+    got = sim.minhash_signatures(docs, chunk=37)  # many chunks; shingles shared across them
+    for i, d in enumerate(docs):
+        x = np.asarray([zlib.crc32(s.encode()) for s in d] or [zlib.crc32(f"\x00empty{i}".encode())], np.int64)
+        want = ((x[:, None] * sim._A[None, :] + sim._B[None, :]) % sim._PRIME).min(axis=0)
+        assert (got[i] == want).all(), i
