@@ -22,7 +22,9 @@ kinds share one Benjamini-Hochberg family. A finding is reported when ``q <= alp
 least ``min_effect``.
 
 Template overuse: near-identical replies (Jaccard of word pairs >= ``template_similarity``) sent to at least
-``template_min_issues`` different issues: the same text pasted onto different problems.
+``template_min_issues`` different issues: the same text pasted onto different problems. Unless more than
+``template_max_echo`` of them reuse a word of their customer's posts: those are a canned answer to one problem
+(worded differently by each customer, hence split into several issues by text similarity).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import pandas as pd
 from scipy import stats
 
 from .rulebook import ConsistencySettings
-from .similarity import text_groups
+from .similarity import shingles, text_groups
 
 __all__ = ["issue_groups", "template_overuse", "consistency_findings", "influence_band", "stratified_comparisons",
            "mantel_haenszel", "OUTCOMES", "DIMENSIONS", "FINDING_COLUMNS"]
@@ -90,7 +92,18 @@ def template_overuse(replies: pd.DataFrame, issue: pd.Series, s: ConsistencySett
     issues = pd.Series(issue.to_numpy(), index=replies.index).groupby(lab).transform("nunique")
     ids = replies["reply_id"].astype(str).to_numpy()
     template_id = pd.Series(ids[lab], index=replies.index, dtype="string").where(size >= 2)
-    overuse = (size >= 2) & (issues >= s.template_min_issues)
+    # A canned answer to one problem picks up the customer's own words ("the outage in your area"); a text
+    # pasted onto anything does not. Where issues come from text similarity, one problem worded three ways
+    # looks like three issues, so the group must also mostly ignore what its customers wrote.
+    if "customer_text" in replies.columns:
+        cust = replies["customer_text"].fillna("").astype(str).to_list()
+        echo = np.fromiter((bool(shingles(r, n=1, min_len=s.echo_min_letters)
+                                 & shingles(c, n=1, min_len=s.echo_min_letters)) if c else False
+                            for r, c in zip(texts, cust)), bool, len(texts))
+        echo_share = pd.Series(echo, index=replies.index).groupby(lab).transform("mean")
+    else:
+        echo_share = pd.Series(0.0, index=replies.index)
+    overuse = (size >= 2) & (issues >= s.template_min_issues) & (echo_share <= s.template_max_echo)
     return template_id, overuse.astype(bool)
 
 

@@ -42,21 +42,31 @@ def shingles(text: str, n: int = 2, min_len: int = 1) -> set[str]:
 def minhash_signatures(docs: Sequence[set[str]], chunk: int = 400_000) -> np.ndarray:
     """(len(docs), NUM_PERM) int64 MinHash signatures; an empty document gets a signature of its own."""
     sig = np.empty((len(docs), NUM_PERM), dtype=np.int64)
+    # shingle -> row of its 32 permuted hashes; word pairs recur across texts, so each is hashed once
+    vocab: dict[str, int] = {}
+    table = np.empty((0, NUM_PERM), dtype=np.int64)
     start = 0
     while start < len(docs):
-        hashes: list[int] = []
+        rows: list[int] = []
         offsets: list[int] = []
+        new_hashes: list[int] = []
         stop = start
-        while stop < len(docs) and len(hashes) < chunk:
-            offsets.append(len(hashes))
+        while stop < len(docs) and len(rows) < chunk:
+            offsets.append(len(rows))
             d = docs[stop]
-            if d:
-                hashes.extend(zlib.crc32(s.encode("utf-8")) for s in d)
-            else:  # unique, so empty texts never look alike
-                hashes.append(zlib.crc32(f"\x00empty{stop}".encode()))
+            if not d:  # unique, so empty texts never look alike
+                d = {f"\x00empty{stop}"}
+            for sh in d:
+                r = vocab.get(sh)
+                if r is None:
+                    r = vocab[sh] = len(vocab)
+                    new_hashes.append(zlib.crc32(sh.encode("utf-8")))
+                rows.append(r)
             stop += 1
-        x = np.asarray(hashes, dtype=np.int64)
-        h = (x[:, None] * _A[None, :] + _B[None, :]) % _PRIME
+        x = np.asarray(new_hashes, dtype=np.int64)
+        fresh = (x[:, None] * _A[None, :] + _B[None, :]) % _PRIME
+        table = np.concatenate([table, fresh]) if len(table) else fresh
+        h = table[np.asarray(rows, dtype=np.int64)]
         sig[start:stop] = np.minimum.reduceat(h, np.asarray(offsets, dtype=np.int64), axis=0)
         start = stop
     return sig

@@ -226,3 +226,36 @@ def test_mantel_haenszel_intervals_cover_a_common_effect_in_many_sparse_strata()
     cover = ((got["or_low"] <= 3.0) & (3.0 <= got["or_high"])).mean()
     assert abs(cover - 0.95) <= band, cover
     assert abs(np.log(got["or_mh"]).median() - math.log(3.0)) < 0.1  # consistent in sparse data
+
+
+def test_minhash_signatures_are_the_minimum_of_each_permuted_shingle_hash_across_chunks():
+    import zlib
+
+    from qa import similarity as sim
+
+    docs = [shingles(t) for t in ("the parcel never came", "the parcel never came at all", "refund please now",
+                                  "", "the parcel never came")] * 40
+    got = sim.minhash_signatures(docs, chunk=37)  # many chunks; shingles shared across them
+    for i, d in enumerate(docs):
+        x = np.asarray([zlib.crc32(s.encode()) for s in d] or [zlib.crc32(f"\x00empty{i}".encode())], np.int64)
+        want = ((x[:, None] * sim._A[None, :] + sim._B[None, :]) % sim._PRIME).min(axis=0)
+        assert (got[i] == want).all(), i
+
+
+def test_template_overuse_is_a_text_that_ignores_its_customers_not_a_canned_answer_to_one_problem():
+    from qa.consistency import template_overuse
+
+    generic = "@{} We apologise for any inconvenience caused. Your feedback has been shared with the team."
+    canned = "@{} Sorry about the outage in your area, engineers are on site and service is back by six."
+    posts = ["the outage in my area has lasted all morning", "is there an outage? nothing loads in my area",
+             "no signal since yesterday, outage again?"]
+    rows = [(f"g{i}", generic.format(i), p) for i, p in enumerate(posts)]
+    rows += [(f"c{i}", canned.format(i), p) for i, p in enumerate(posts)]
+    replies = pd.DataFrame(rows, columns=["reply_id", "text", "customer_text"]).assign(brand="B")
+    issue = pd.Series([f"B|sim:{i}" for i in range(3)] * 2)  # each wording its own issue, as similarity gives
+    tid, over = template_overuse(replies, issue, BOOK.consistency)
+    assert tid.nunique() == 2
+    assert list(over) == [True] * 3 + [False] * 3
+    # without the customers' words the old rule applies: both are overuse
+    _, over = template_overuse(replies.drop(columns="customer_text"), issue, BOOK.consistency)
+    assert over.all()
