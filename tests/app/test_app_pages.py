@@ -201,3 +201,20 @@ def test_planner_takes_an_uploaded_roster_scenario_and_refuses_bad_yaml(workbenc
     assert "service level" in list(at.dataframe[-1].value["KPI"])
     at.file_uploader(key="plan_upload").set_value(("bad.yaml", b"name: [unclosed\n", "application/yaml")).run()
     assert len(at.error) == 1 and at.error[0].value.startswith("bad.yaml:") and "/tmp" not in at.error[0].value
+
+
+def test_uploaded_rulebook_is_validated_and_used(workbench):
+    at = _goto(_app(), "qa_open")
+    at.radio(key="rulebook_src").set_value("Upload a rulebook").run()
+    at.file_uploader(key="rulebook_upload").set_value(("strict.yaml", b"name: strict\ncolour: red\n",
+                                                       "application/yaml")).run()
+    assert len(at.error) == 1 and at.error[0].value.startswith("strict.yaml") and "colour" in at.error[0].value
+    assert "/tmp" not in at.error[0].value and not at.exception
+    good = (ROOT / "qa" / "policies" / "default.yaml").read_text().replace("first_response_target_minutes: 60",
+                                                                         "first_response_target_minutes: 5")
+    at.file_uploader(key="rulebook_upload").set_value(("strict.yaml", good.encode(), "application/yaml")).run()
+    assert not at.error
+    at.button(key="open_button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    opened = at.session_state["opened"]
+    assert opened.policy_name == "strict.yaml" and "first_response_target_minutes: 5" in opened.policy_text
