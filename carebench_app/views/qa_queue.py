@@ -77,8 +77,9 @@ def render() -> None:
     ids = shown["reply_id"].astype(str).tolist()
     picked_rows = getattr(getattr(event, "selection", None), "rows", None) or []
     default = ids[picked_rows[0]] if picked_rows and picked_rows[0] < len(ids) else ids[0]
+    score_of = dict(zip(ids, shown["score"], strict=True))
     pick = st.selectbox("Reply", ids, index=ids.index(default), key="queue_pick",
-                        format_func=lambda r: f"{r}  (score {shown.set_index(shown['reply_id'].astype(str)).loc[r, 'score']:.0f})")
+                        format_func=lambda r: f"{r}  (score {score_of[r]:.0f})")
     if st.button("Open reply", type="primary", key="open_reply", on_click=_open, args=(pick,)):
         st.switch_page(page("reply"))
 
