@@ -95,16 +95,17 @@ def template_overuse(replies: pd.DataFrame, issue: pd.Series, s: ConsistencySett
     # A canned answer to one problem picks up the customer's own words ("the outage in your area"); a text
     # pasted onto anything does not. Where issues come from text similarity, one problem worded three ways
     # looks like three issues, so the group must also mostly ignore what its customers wrote.
-    if "customer_text" in replies.columns:
-        cust = replies["customer_text"].fillna("").astype(str).to_list()
-        echo = np.fromiter((bool(shingles(r, n=1, min_len=s.echo_min_letters)
-                                 & shingles(c, n=1, min_len=s.echo_min_letters)) if c else False
-                            for r, c in zip(texts, cust)), bool, len(texts))
-        echo_share = pd.Series(echo, index=replies.index).groupby(lab).transform("mean")
-    else:
-        echo_share = pd.Series(0.0, index=replies.index)
-    overuse = (size >= 2) & (issues >= s.template_min_issues) & (echo_share <= s.template_max_echo)
-    return template_id, overuse.astype(bool)
+    overuse = ((size >= 2) & (issues >= s.template_min_issues)).to_numpy(dtype=bool, copy=True)
+    if "customer_text" in replies.columns and overuse.any():
+        cust = replies["customer_text"].fillna("").astype(str).to_numpy()
+        cand = np.flatnonzero(overuse)  # only candidate groups: usually a small share of the replies
+        k = s.echo_min_letters
+        echo = np.fromiter((bool(cust[i]) and bool(shingles(texts[i], n=1, min_len=k)
+                                                   & shingles(cust[i], n=1, min_len=k)) for i in cand),
+                           bool, len(cand))
+        echo_share = pd.Series(echo).groupby(lab[cand]).transform("mean").to_numpy()
+        overuse[cand] = echo_share <= s.template_max_echo
+    return template_id, pd.Series(overuse, index=replies.index, dtype=bool)
 
 
 def _wilson(k: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
