@@ -181,3 +181,37 @@ def test_browser_tests_fail_rather_than_skip_under_ci(monkeypatch):
     monkeypatch.delenv("CI")
     with pytest.raises(pytest.skip.Exception):
         unavailable("no chromium")
+
+
+def test_planner_run_reports_progress_writes_the_cli_files_and_is_cached():
+    import io
+    import zipfile
+
+    from carebench_app.planner_service import apply_form, form_values, run_scenario
+    from sim.loader import load_scenario
+
+    base = load_scenario("scenarios/baseline.yaml")
+    sc = apply_form(base, {**form_values(base), "horizon_days": 0.25, "warmup_days": 0.05, "replications": 2})
+    cache, seen = StringCache(), []
+    done = run_scenario(sc.model_dump_json(), 2, 11, cache, seen.append)
+    assert seen and seen == sorted(seen) and seen[-1] == pytest.approx(1.0)
+    names = set(zipfile.ZipFile(io.BytesIO(done.zip_bytes)).namelist())
+    assert {f"baseline/{n}" for n in ("summary.csv", "intervals.parquet", "kpis.csv", "scenario.json",
+                                        "volume_vs_capacity.png", "service_level.png", "backlog.png")} <= names
+    assert list(done.kpis.columns) == ["KPI", "mean", "95% CI low", "95% CI high"]
+    again = run_scenario(sc.model_dump_json(), 2, 11, cache, seen.append)
+    assert again is done  # from the cache: same object, no second run
+
+
+def test_scoring_reports_progress_and_is_cached_on_digest_and_rulebook(tmp_path):
+    from app_samples import write_sample
+
+    path = write_sample(tmp_path / "s.csv", n_threads=30)
+    opened = qs.OpenedFile(path.name, str(path), qs.path_digest(path))
+    cache, seen = StringCache(), []
+    view = qs.score(opened, cache, lambda done, total: seen.append((done, total)))
+    assert len(view.scores) == 30 and view.queue["score"].is_monotonic_increasing
+    assert qs.score(opened, cache) is view
+    other = qs.OpenedFile(path.name, str(path), opened.digest, "other", None, "name: other\n")
+    assert ("qa", opened.digest, other.policy_text) not in cache
+    assert path.read_bytes() == write_sample(tmp_path / "t.csv", n_threads=30).read_bytes()  # input untouched
