@@ -163,10 +163,81 @@ def _alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
-class _Compiled:
-    """Patterns compiled for speed: case-folded on lower-cased text, case-sensitive parts apart, a prefilter."""
+def _trie_regex(literals: Iterable[str]) -> str:
+    """One regex matching the longest of ``literals`` that starts at a position (a trie of alternations).
 
-    __slots__ = ("gate", "fold", "fold_i", "exact")
+    Python's ``re`` tries the alternatives of a flat ``a|b|c`` one by one; nested by common prefix, it tests
+    about one branch per character instead of a thousand.
+    """
+    trie: dict = {}  # type: ignore[type-arg]
+    for lit in literals:
+        node = trie
+        for ch in lit:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:  # type: ignore[type-arg]
+        end = "" in node
+        children = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not children:
+            return ""
+        body = children[0] if len(children) == 1 and len(children[0]) == len(re.escape(children[0][:1])) else None
+        alt = "(?:" + "|".join(children) + ")" if body is None else body
+        return alt + "?" if end else alt
+
+    return build(trie)
+
+
+class _Scanner:
+    """Every required literal of a phrasebook, found in the lower-cased reply in one pass.
+
+    Each pattern is gated by its own literals (see :func:`required_literals`), so a group of forty patterns
+    runs only the two or three whose anchor words the reply holds, not all forty because one pattern starts
+    with "on". The scan reports, at each position, the longest literal starting there; a shorter literal
+    starting at the same position is its prefix, so it is present too (``prefixes``).
+    """
+
+    __slots__ = ("rx", "prefixes", "postings", "groups", "_last")
+
+    def __init__(self) -> None:
+        self.groups = 0  # groups registered: each gets the next number as its id
+        self.rx: re.Pattern[str] | None = None
+        self.prefixes: dict[str, tuple[str, ...]] = {}
+        # literal -> ((group id, pattern index), ...): which patterns the literal opens
+        self.postings: dict[str, list[tuple[int, int]]] = {}
+        self._last: tuple[str, dict[int, set[int]]] = ("\x00", {})
+
+    def add(self, group_id: int, index: int, literals: frozenset[str]) -> None:
+        for lit in literals:
+            self.postings.setdefault(lit, []).append((group_id, index))
+        self.rx, self._last = None, ("\x00", {})
+
+    def _compile(self) -> re.Pattern[str]:
+        lits = sorted(self.postings)
+        self.prefixes = {m: tuple(lit for lit in lits if m.startswith(lit)) for m in lits}
+        self.rx = re.compile("(?=(" + _trie_regex(lits) + "))") if lits else re.compile(r"(?!)")
+        return self.rx
+
+    def active(self, lower: str) -> dict[int, set[int]]:
+        """Pattern indices per group whose literals occur in ``lower`` (remembered for the last text)."""
+        if lower == self._last[0]:
+            return self._last[1]
+        rx = self.rx or self._compile()
+        out: dict[int, set[int]] = {}
+        postings, prefixes = self.postings, self.prefixes
+        for found in set(rx.findall(lower)):
+            for lit in prefixes[found]:
+                for group_id, index in postings[lit]:
+                    out.setdefault(group_id, set()).add(index)
+        self._last = (lower, out)
+        return out
+
+
+class _Subset:
+    """The active patterns of a group, compiled for speed: case-folded on lower-cased text, case-sensitive
+    parts apart."""
+
+    __slots__ = ("fold", "fold_i", "exact")
 
     def __init__(self, patterns: list[str]) -> None:
         fold = [p for p in patterns if "(?-i:" not in p]
@@ -174,14 +245,8 @@ class _Compiled:
         self.fold = re.compile(_alternation([_fold_pattern(p) for p in fold]), re.MULTILINE) if fold else None
         self.fold_i = re.compile(_alternation(fold), _FLAGS) if fold else None
         self.exact = re.compile(_alternation(exact), _FLAGS) if exact else None
-        gates = [required_literals(p) for p in patterns]
-        self.gate: tuple[str, ...] | None = (
-            None if any(g is None for g in gates) else tuple(sorted(frozenset().union(*gates)))  # type: ignore[arg-type]
-        )
 
     def runs(self, text: str, lower: str) -> list[tuple[re.Pattern[str], str]]:
-        if self.gate is not None and not any(lit in lower for lit in self.gate):
-            return []
         runs = []
         if self.fold is not None:
             if len(lower) == len(text):
@@ -203,30 +268,63 @@ def _lower(text: str) -> str:
     return _LAST_LOWER[1]
 
 
+_MAX_SUBSETS = 4096  # compiled pattern subsets kept per group; a bounded cache, cleared when full
+
+
 class Group:
-    """One group's patterns, per language and all together, compiled with a literal prefilter.
+    """One group's patterns, per language and all together, each pattern gated by its own literals.
 
     Matching runs on the lower-cased reply with case-folded patterns, about three times faster in Python's
     ``re`` than ``IGNORECASE``; the few patterns with a case-sensitive part (``(?-i:CAT)``) run on the original
-    text. Match offsets are the same in both, since we only fold texts whose length ``lower()`` keeps.
+    text. Match offsets are the same in both, since we only fold texts whose length ``lower()`` keeps. Only
+    the patterns whose required literals occur in the reply are alternated and run (the subset's compiled
+    regex is cached): a pattern without its literals cannot match, so the result is the same as running all
+    of them, in the same order.
 
     ``lang`` narrows a search to one language's patterns (the reply's, when it was told with confidence):
     half the work for a bilingual phrasebook. ``None``, or a language without patterns for this group,
     searches all of them.
     """
 
-    __slots__ = ("name", "pattern", "_all", "_by_lang")
+    __slots__ = ("name", "pattern", "_patterns", "_langs", "_always", "_id", "_scanner", "_subsets")
 
-    def __init__(self, name: str, by_lang: dict[str, list[str]]) -> None:
+    def __init__(self, name: str, by_lang: dict[str, list[str]], scanner: _Scanner | None = None) -> None:
+        """``scanner``: shared by the groups of one phrasebook, so that a reply is scanned once for all."""
         self.name = name
-        patterns = [p for ps in by_lang.values() for p in ps]
-        self.pattern = re.compile(_alternation(patterns), _FLAGS)  # the whole group, for reference and tests
-        self._all = _Compiled(patterns)
-        self._by_lang = {lang: _Compiled(ps) for lang, ps in by_lang.items()}
+        self._scanner = scanner = scanner or _Scanner()
+        self._patterns = [p for ps in by_lang.values() for p in ps]
+        self._langs = [lang for lang, ps in by_lang.items() for _ in ps]
+        self.pattern = re.compile(_alternation(self._patterns), _FLAGS)  # the whole group, for reference and tests
+        self._id = scanner.groups = scanner.groups + 1
+        always = []
+        for index, p in enumerate(self._patterns):
+            gate = required_literals(p)
+            if gate is None:
+                always.append(index)
+            else:
+                scanner.add(self._id, index, gate)
+        self._always = frozenset(always)
+        self._subsets: dict[tuple[int, ...], _Subset] = {}
 
     def _runs(self, text: str, lang: str | None = None) -> list[tuple[re.Pattern[str], str]]:
-        compiled = self._by_lang.get(lang, self._all) if lang else self._all
-        return compiled.runs(text, _lower(text))
+        lower = _lower(text)
+        active = self._scanner.active(lower).get(self._id)
+        if active is None and not self._always:
+            return []
+        indices = self._always.union(active) if active else self._always
+        if lang and lang in self._langs:
+            langs = self._langs
+            key = tuple(sorted(i for i in indices if langs[i] == lang))
+        else:
+            key = tuple(sorted(indices))
+        if not key:
+            return []
+        subset = self._subsets.get(key)
+        if subset is None:
+            if len(self._subsets) >= _MAX_SUBSETS:
+                self._subsets.clear()
+            subset = self._subsets[key] = _Subset([self._patterns[i] for i in key])
+        return subset.runs(text, lower)
 
     def finditer(self, text: str, lang: str | None = None) -> Iterator[re.Match[str]]:
         """Matches in text order (offsets index ``text``; the matched string may be lower-cased)."""
@@ -329,7 +427,8 @@ def load(directory: Path = PHRASES_DIR) -> Phrasebook:
                     except re.error as exc:
                         raise PhraseError(f"{file}: group {'.'.join(path)}: bad pattern {p!r}: {exc}") from exc
                     raw.setdefault(path, {}).setdefault(lang, []).append(expanded)
-    patterns = {path: Group(".".join(path), by_lang) for path, by_lang in raw.items()}
+    scanner = _Scanner()
+    patterns = {path: Group(".".join(path), by_lang, scanner) for path, by_lang in raw.items()}
     compiled_macros = {k: re.compile(v, _FLAGS) for k, v in macros.items()}
     return Phrasebook(tuple(languages), patterns, {k: frozenset(v) for k, v in words.items()}, compiled_macros)
 
