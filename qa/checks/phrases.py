@@ -197,39 +197,52 @@ class _Scanner:
     starting at the same position is its prefix, so it is present too (``prefixes``).
     """
 
-    __slots__ = ("rx", "prefixes", "postings", "groups", "_last")
+    __slots__ = ("rx", "prefixes", "postings", "groups", "_recent")
 
     def __init__(self) -> None:
         self.groups = 0  # groups registered: each gets the next number as its id
         self.rx: re.Pattern[str] | None = None
-        self.prefixes: dict[str, tuple[str, ...]] = {}
+        self.prefixes: dict[str, tuple[tuple[int, int], ...]] = {}
         # literal -> ((group id, pattern index), ...): which patterns the literal opens
         self.postings: dict[str, list[tuple[int, int]]] = {}
-        self._last: tuple[str, dict[int, set[int]]] = ("\x00", {})
+        self._recent: dict[str, dict[int, set[int]]] = {}
 
     def add(self, group_id: int, index: int, literals: frozenset[str]) -> None:
         for lit in literals:
             self.postings.setdefault(lit, []).append((group_id, index))
-        self.rx, self._last = None, ("\x00", {})
+        self.rx = None
+        self._recent.clear()
 
     def _compile(self) -> re.Pattern[str]:
         lits = sorted(self.postings)
-        self.prefixes = {m: tuple(lit for lit in lits if m.startswith(lit)) for m in lits}
+        # Every pattern a found literal opens, through itself and the shorter literals it starts with.
+        self.prefixes = {
+            m: tuple(dict.fromkeys(p for lit in lits if m.startswith(lit) for p in self.postings[lit])) for m in lits
+        }
         self.rx = re.compile("(?=(" + _trie_regex(lits) + "))") if lits else re.compile(r"(?!)")
         return self.rx
 
     def active(self, lower: str) -> dict[int, set[int]]:
-        """Pattern indices per group whose literals occur in ``lower`` (remembered for the last text)."""
-        if lower == self._last[0]:
-            return self._last[1]
+        """Pattern indices per group whose literals occur in ``lower``.
+
+        Remembered for the last few texts: a reply's checks also search pieces of it (the words before a
+        number, an offer's sentence) between searches of the whole, which must not scan the whole again.
+        """
+        out = self._recent.get(lower)
+        if out is not None:
+            return out
         rx = self.rx or self._compile()
-        out: dict[int, set[int]] = {}
-        postings, prefixes = self.postings, self.prefixes
+        out = {}
+        prefixes = self.prefixes
         for found in set(rx.findall(lower)):
-            for lit in prefixes[found]:
-                for group_id, index in postings[lit]:
-                    out.setdefault(group_id, set()).add(index)
-        self._last = (lower, out)
+            for group_id, index in prefixes[found]:
+                if group_id in out:
+                    out[group_id].add(index)
+                else:
+                    out[group_id] = {index}
+        if len(self._recent) >= 32:
+            self._recent.clear()
+        self._recent[lower] = out
         return out
 
 
@@ -258,14 +271,17 @@ class _Subset:
         return runs
 
 
-_LAST_LOWER: list[str] = ["", ""]
+_LOWER: dict[str, str] = {}
 
 
 def _lower(text: str) -> str:
-    """``text.lower()``, remembered for the last text: every group a reply's checks search lower-cases it."""
-    if text is not _LAST_LOWER[0]:
-        _LAST_LOWER[0], _LAST_LOWER[1] = text, text.lower()
-    return _LAST_LOWER[1]
+    """``text.lower()``, remembered for the last few texts: every group a reply's checks search lower-cases it."""
+    out = _LOWER.get(text)
+    if out is None:
+        if len(_LOWER) >= 32:
+            _LOWER.clear()
+        out = _LOWER[text] = text.lower()
+    return out
 
 
 _MAX_SUBSETS = 4096  # compiled pattern subsets kept per group; a bounded cache, cleared when full
@@ -349,6 +365,7 @@ class Phrasebook:
     patterns: dict[tuple[str, ...], Group] = field(default_factory=dict)
     words: dict[str, frozenset[str]] = field(default_factory=dict)
     macros: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    _groups: dict[tuple[str, ...], tuple[tuple[str, Group], ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, *path: str) -> Group | None:
         """The combined pattern of one group, or None when no language defines it."""
@@ -356,10 +373,13 @@ class Phrasebook:
 
     def groups(self, *prefix: str) -> Iterator[tuple[str, Group]]:
         """``(name, pattern)`` of each sub-group under ``prefix`` (the kinds of compensation, say), in file order."""
-        n = len(prefix)
-        for path, rx in self.patterns.items():
-            if len(path) == n + 1 and path[:n] == prefix:
-                yield path[n], rx
+        found = self._groups.get(prefix)
+        if found is None:
+            n = len(prefix)
+            found = self._groups[prefix] = tuple(
+                (path[n], rx) for path, rx in self.patterns.items() if len(path) == n + 1 and path[:n] == prefix
+            )
+        return iter(found)
 
 
 def _expand(pattern: str, macros: dict[str, str], where: str) -> str:

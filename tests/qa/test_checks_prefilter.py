@@ -65,3 +65,28 @@ def test_scanner_reports_literals_inside_and_overlapping_others() -> None:
     assert scanner.active("we cannot call") == {1: {0, 1, 2}, 2: {0, 1}}
     assert scanner.active("nothing") == {1: {2}}
     assert scanner.active("") == {}
+
+
+def test_clean_still_drops_bare_domains_handles_and_entities() -> None:
+    from qa.language import clean
+
+    assert clean("@9 Please see example.com/help &amp; our tips #care") == "Please see & our tips"
+    assert clean("Nothing   to\n strip here") == "Nothing to strip here"
+
+
+def test_detect_is_cached_by_text_and_answers_alike() -> None:
+    from qa.language import _detect_cached, detect
+
+    text = "Thanks for waiting, your parcel should arrive with the courier tomorrow morning."
+    first = detect(text)
+    hits = _detect_cached.cache_info().hits
+    assert detect(text) == first == "en"
+    assert _detect_cached.cache_info().hits == hits + 1
+
+
+def test_personalisation_stems_numbers_whole_and_words_by_prefix() -> None:
+    from qa.checks.tone import _stem
+
+    assert _stem("delayed") == _stem("delays") == "delay"
+    assert _stem("BA198") == "BA198"
+    assert _stem("o'clock") == "o'clo"
