@@ -70,7 +70,7 @@ def test_scanner_reports_literals_inside_and_overlapping_others() -> None:
 def test_clean_still_drops_bare_domains_handles_and_entities() -> None:
     from qa.language import clean
 
-    assert clean("@9 Please see example.com/help &amp; our tips #care") == "Please see & our tips"
+    assert clean("@9 Please see example.com/help &amp; our tips #care") == "Please see our tips"
     assert clean("Nothing   to\n strip here") == "Nothing to strip here"
 
 
