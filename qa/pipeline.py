@@ -112,6 +112,70 @@ def _na(v: Any) -> Any:
     return v
 
 
+MEMO_LIMIT = 200_000  # distinct brand texts remembered (templates); about 30 MB at most
+
+
+def _languages(th: np.ndarray, role: np.ndarray, text: np.ndarray, given: np.ndarray,
+               detect: Callable[[str], str]) -> tuple[list[str | None], list[str | None]]:
+    """(reply language, customer language) per message, filled on brand replies, each text detected once.
+
+    The reply's language is the one given in the data, else detected. The customer's is the first one given
+    on their posts in the thread, else that of their latest post that can be told (earlier ones when it is
+    "und"), else of their posts joined: the rule of :func:`qa.language.thread_language`, applied
+    incrementally so that a post is detected once per thread instead of once per reply after it. Brand texts
+    are remembered across threads because templates repeat all day.
+    """
+    n = len(th)
+    reply_out: list[str | None] = [None] * n
+    cust_out: list[str | None] = [None] * n
+    brand_memo: dict[str, str] = {}
+    post_memo: dict[str, str] = {}
+
+    def told(t: str, memo: dict[str, str]) -> str:
+        v = memo.get(t)
+        if v is None:
+            v = memo[t] = detect(t) if t else "und"
+        return v
+
+    prev = None
+    posts: list[str] = []
+    given_c: str | None = None
+    current = "und"
+    stale = False
+    for i in range(n):
+        if th[i] != prev:
+            prev, posts, given_c, current, stale = th[i], [], None, "und", False
+            post_memo.clear()
+        if role[i] != "brand":
+            if given_c is None and _na(given[i]):
+                given_c = str(given[i])
+            if text[i]:
+                posts.append(text[i])
+                stale = True
+            continue
+        if _na(given[i]):
+            reply_out[i] = str(given[i])
+        else:
+            if len(brand_memo) >= MEMO_LIMIT:
+                brand_memo.clear()
+            reply_out[i] = told(text[i], brand_memo)
+        if given_c:
+            cust_out[i] = given_c
+            continue
+        if stale:
+            current = "und"
+            for post in reversed(posts):
+                current = told(post, post_memo)
+                if current != "und":
+                    break
+            else:
+                if len(posts) > 1:
+                    current = told("\n".join(posts), post_memo)
+            stale = False
+        cust_out[i] = current
+    return reply_out, cust_out
+
+
 def _fmt_concessions(cs: list[Concession]) -> str:
     parts = []
     for c in cs:
@@ -132,7 +196,7 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     ``checks`` defaults to every registered check; pass a dict to run a subset (benchmarks, tests).
     """
     checks = registered_checks() if checks is None else checks
-    detect, detect_thread = language_detector()
+    detect, _ = language_detector()
     m = messages.reset_index(drop=True)
     n = len(m)
     timing = thread_timing(m)
@@ -159,53 +223,60 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     facts_rec = facts_t.astype(object).to_numpy()
     foll = followers_t.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
 
-    rows: list[dict[str, Any]] = []
     errors: list[tuple[str, str, str]] = []
     verdict_cols = list(dict.fromkeys([*CHECK_COLUMNS, *checks]))
+    msg_lang, c_langs = _languages(th, role, text, lang, detect)
+    # one list per output column, filled row by row and turned into a DataFrame once (a list of dicts
+    # costs about as much to build and several times more to convert)
+    out_cols = [*verdict_cols, "reply_id", "thread_id", "brand", "channel", "public", "agent_id", "created_at",
+                "customer_followers", "issue_category", "customer_language", "reply_language", "concessions",
+                "policy_status", "policy_reasons", "departure", "visibility", "claimability", "precedent_risk",
+                "never_acceptable", "latency_minutes", "customer_repeated", "evidence", "text", "customer_text",
+                "concession"]
+    cols: dict[str, list[Any]] = {c: [] for c in out_cols}
+    verdict_lists = [(name, chk, cols[name]) for name, chk in checks.items()]
+    unchecked = [cols[c] for c in verdict_cols if c not in checks]
     prev = None
     customer_parts: list[str] = []
-    customer_given_lang: str | None = None
     brand_texts: list[str] = []
-    cached_lang: tuple[int, str] = (-1, "und")
+    facts_cache: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, Any]]] = {}
     done = 0
     for i in range(n):
         if th[i] != prev:
             prev = th[i]
-            customer_parts, brand_texts, customer_given_lang, cached_lang = [], [], None, (-1, "und")
+            customer_parts, brand_texts = [], []
         if role[i] != "brand":
             customer_parts.append(text[i])
-            if customer_given_lang is None and _na(lang[i]):
-                customer_given_lang = str(lang[i])
             continue
         customer_text = "\n".join(customer_parts)
-        if customer_given_lang:
-            c_lang = customer_given_lang
-        elif cached_lang[0] == len(customer_parts):
-            c_lang = cached_lang[1]
-        else:
-            c_lang = detect_thread(customer_parts) if customer_parts else "und"
-            cached_lang = (len(customer_parts), c_lang)
-        r_lang = str(lang[i]) if _na(lang[i]) else detect(text[i])
-        f = facts_rec[i]
-        facts = {k: _na(v) for k, v in zip(fact_cols, f)}
+        c_lang = c_langs[i]
+        r_lang = msg_lang[i]
+        f = tuple(facts_rec[i])
+        cached = facts_cache.get(f)
+        if cached is None:  # facts repeat on every reply of a thread
+            facts = {k: _na(v) for k, v in zip(fact_cols, f)}
+            cached = facts_cache[f] = (facts, {k: v for k, v in facts.items() if v is not None})
+        facts, given_facts = cached
         ctx = ReplyContext(reply_id=ids[i], text=text[i], customer_text=customer_text, customer_language=c_lang,
                            reply_language=r_lang, earlier_brand_texts=tuple(brand_texts), brand=brand_col[i],
-                           channel=channel[i], public=bool(public[i]),
-                           facts={k: v for k, v in facts.items() if v is not None})
-        row: dict[str, Any] = {c: None for c in verdict_cols}
+                           channel=channel[i], public=bool(public[i]), facts=given_facts)
         evidence: list[str] = []
-        findings: dict[str, Finding] = {}
-        for name, chk in checks.items():
+        comp = None
+        for name, chk, col in verdict_lists:
             try:
                 fd = chk.run(ctx)
             except Exception as exc:  # one bad check or row must not stop an audit: recorded, shown in report
                 errors.append((name, ids[i], f"{type(exc).__name__}: {exc}"))
+                col.append(None)
                 continue
-            findings[name] = fd
-            row[name] = fd.verdict
+            col.append(fd.verdict)
+            if name == "compensation":
+                comp = fd
             if fd.verdict and name not in POSITIVE_CHECKS:
                 evidence += [f"{name}: {_quote(e.text)}" for e in fd.evidence] or [f"{name}: (whole reply)"]
-        concessions = from_finding(findings.get("compensation"), text[i], r_lang)
+        for col in unchecked:
+            col.append(None)
+        concessions = from_finding(comp, text[i], r_lang)
         at = created_py[i]
         verdict = judge_concessions(concessions, facts, at, channel[i], book)
         parts = precedent_risk(verdict.departure, concessions, bool(public[i]), foll[i], book.precedent)
@@ -214,20 +285,16 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
         never = never_acceptable(text[i], r_lang, book)
         if never.verdict:
             evidence += [f"never_acceptable: {_quote(e.text)}" for e in never.evidence]
-        comp = findings.get("compensation")
-        row.update(
-            reply_id=ids[i], thread_id=str(th[i]), brand=brand_col[i], channel=channel[i], public=bool(public[i]),
-            agent_id=_na(agent[i]), created_at=created_py[i],
-            customer_followers=None if math.isnan(foll[i]) else int(foll[i]),
-            issue_category=facts.get("issue_category"), customer_language=c_lang, reply_language=r_lang,
-            concessions=_fmt_concessions(concessions), policy_status=verdict.status,
-            policy_reasons="; ".join(verdict.reasons), departure=parts.departure, visibility=parts.visibility,
-            claimability=parts.claimability, precedent_risk=parts.risk, never_acceptable=bool(never.verdict),
-            latency_minutes=timing.latency_minutes[i], customer_repeated=bool(timing.repeats_before[i] > 0),
-            evidence=" | ".join(evidence), text=text[i], customer_text=customer_text,
-            concession=(comp.verdict if comp is not None and comp.verdict is not None else bool(concessions)),
+        values = (
+            ids[i], str(th[i]), brand_col[i], channel[i], bool(public[i]), _na(agent[i]), at,
+            None if math.isnan(foll[i]) else int(foll[i]), facts.get("issue_category"), c_lang, r_lang,
+            _fmt_concessions(concessions), verdict.status, "; ".join(verdict.reasons), parts.departure,
+            parts.visibility, parts.claimability, parts.risk, bool(never.verdict), timing.latency_minutes[i],
+            bool(timing.repeats_before[i] > 0), " | ".join(evidence), text[i], customer_text,
+            comp.verdict if comp is not None and comp.verdict is not None else bool(concessions),
         )
-        rows.append(row)
+        for c, v in zip(out_cols[len(verdict_cols):], values):
+            cols[c].append(v)
         brand_texts.append(text[i])
         done += 1
         if progress is not None and done % 2000 == 0:
@@ -235,9 +302,7 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     if progress is not None:
         progress(done, total)
 
-    t = pd.DataFrame(rows)
-    if t.empty:
-        t = pd.DataFrame(columns=[*SCORE_COLUMNS, "customer_text", "concession"])
+    t = pd.DataFrame(cols)
     for c in verdict_cols:
         t[c] = t[c].astype("boolean")
     lat = pd.to_numeric(t["latency_minutes"], errors="coerce")

@@ -379,14 +379,28 @@ def build_twcs_threads(raw: pd.DataFrame, lines: np.ndarray, broken: list[tuple[
     a, b = np.concatenate(src), np.concatenate(dst)
     graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
     _, comp = connected_components(graph, directed=False)
-    num = pd.to_numeric(tid, errors="coerce").to_numpy(dtype="float64")
-    root = pd.Series(num).groupby(comp).transform("min").to_numpy()
-    thread_id = pd.Series(root).map(lambda x: str(int(x))).astype("string")
+    # thread id: the smallest tweet id of the component, compared as whole numbers without going through
+    # float (19-digit tweet ids do not fit a float64): by length without leading zeros, then as text
+    tid_arr = tid.to_numpy(dtype=object)
+    digits = np.array([t.lstrip("0") for t in tid_arr], dtype=object)
+    order = np.lexsort((digits.astype(str), np.fromiter(map(len, digits), np.int64, n), comp))
+    first = np.ones(n, dtype=bool)
+    first[1:] = comp[order][1:] != comp[order][:-1]
+    root_of = np.empty(comp.max() + 1 if n else 0, dtype=object)
+    root_of[comp[order][first]] = tid_arr[order][first]
+    thread_id = pd.Series(root_of[comp] if n else [], dtype="string")
 
-    # the thread's brand: its brand accounts' most common name; else the first @handle customers address
-    brand_rows = pd.DataFrame({"c": comp[is_brand.to_numpy()], "a": author[is_brand].to_numpy()})
-    brand_of = brand_rows.groupby("c")["a"].agg(lambda s: s.value_counts().index[0]) if len(brand_rows) else {}
-    brand = pd.Series(comp).map(brand_of).astype("string")
+    # the thread's brand: its brand accounts' most common name (ties: the one seen first); else the first
+    # @handle customers address
+    b_mask = is_brand.to_numpy(dtype=bool)
+    brand = pd.Series(pd.NA, index=range(n), dtype="string")
+    if b_mask.any():
+        counts = (pd.DataFrame({"c": comp[b_mask], "a": author[b_mask].to_numpy(), "pos": np.flatnonzero(b_mask)})
+                  .groupby(["c", "a"], sort=False).agg(k=("pos", "size"), first=("pos", "min")).reset_index()
+                  .sort_values(["c", "k", "first"], ascending=[True, False, True], kind="stable")
+                  .drop_duplicates("c"))
+        brand_of = pd.Series(counts["a"].to_numpy(), index=counts["c"].to_numpy())
+        brand = pd.Series(brand_of.reindex(comp).to_numpy(), dtype="string")
     if brand.isna().any():
         handle = text.str.extract(_MENTION, expand=False)
         handle = handle.where(~handle.fillna("0").str.fullmatch(r"\d+"))

@@ -95,6 +95,8 @@ class ConsistencySettings(Strict):
     similarity: float = Field(default=0.5, gt=0, le=1)
     template_similarity: float = Field(default=0.8, gt=0, le=1)
     template_min_issues: int = Field(default=3, ge=2)
+    template_max_echo: float = Field(default=0.5, ge=0, le=1)
+    echo_min_letters: int = Field(default=5, ge=1)
     influence_bands: Seq[int] = (1000, 10000, 100000)
 
     @field_validator("influence_bands")

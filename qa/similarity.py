@@ -16,7 +16,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["shingles", "minhash_signatures", "similarity_groups", "NUM_PERM"]
+__all__ = ["shingles", "minhash_signatures", "similarity_groups", "text_groups", "NUM_PERM"]
 
 NUM_PERM = 32
 _PRIME = (1 << 31) - 1
@@ -42,21 +42,31 @@ def shingles(text: str, n: int = 2, min_len: int = 1) -> set[str]:
 def minhash_signatures(docs: Sequence[set[str]], chunk: int = 400_000) -> np.ndarray:
     """(len(docs), NUM_PERM) int64 MinHash signatures; an empty document gets a signature of its own."""
     sig = np.empty((len(docs), NUM_PERM), dtype=np.int64)
+    # shingle -> row of its 32 permuted hashes; word pairs recur across texts, so each is hashed once
+    vocab: dict[str, int] = {}
+    table = np.empty((0, NUM_PERM), dtype=np.int64)
     start = 0
     while start < len(docs):
-        hashes: list[int] = []
+        rows: list[int] = []
         offsets: list[int] = []
+        new_hashes: list[int] = []
         stop = start
-        while stop < len(docs) and len(hashes) < chunk:
-            offsets.append(len(hashes))
+        while stop < len(docs) and len(rows) < chunk:
+            offsets.append(len(rows))
             d = docs[stop]
-            if d:
-                hashes.extend(zlib.crc32(s.encode("utf-8")) for s in d)
-            else:  # unique, so empty texts never look alike
-                hashes.append(zlib.crc32(f"\x00empty{stop}".encode()))
+            if not d:  # unique, so empty texts never look alike
+                d = {f"\x00empty{stop}"}
+            for sh in d:
+                r = vocab.get(sh)
+                if r is None:
+                    r = vocab[sh] = len(vocab)
+                    new_hashes.append(zlib.crc32(sh.encode("utf-8")))
+                rows.append(r)
             stop += 1
-        x = np.asarray(hashes, dtype=np.int64)
-        h = (x[:, None] * _A[None, :] + _B[None, :]) % _PRIME
+        x = np.asarray(new_hashes, dtype=np.int64)
+        fresh = (x[:, None] * _A[None, :] + _B[None, :]) % _PRIME
+        table = np.concatenate([table, fresh]) if len(table) else fresh
+        h = table[np.asarray(rows, dtype=np.int64)]
         sig[start:stop] = np.minimum.reduceat(h, np.asarray(offsets, dtype=np.int64), axis=0)
         start = stop
     return sig
@@ -123,3 +133,35 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
     first_of = np.full(comp.max() + 1, n, dtype=np.int64)
     np.minimum.at(first_of, comp, np.arange(n))
     return first_of[comp]
+
+
+def text_groups(texts: Sequence[str], threshold: float, blocks: Sequence | None = None, n: int = 2,
+                min_len: int = 1) -> np.ndarray:
+    """:func:`similarity_groups` of ``texts`` by word ``n``-gram MinHash, each distinct (block, text) once.
+
+    Templates and repeated customer posts make most texts duplicates; identical texts in one block always
+    share a group, so only distinct ones are shingled, hashed and banded. Labels are those
+    :func:`similarity_groups` gives on the full list: the smallest index of the group.
+    """
+    m = len(texts)
+    if m == 0:
+        return np.zeros(0, dtype=np.int64)
+    keys = list(zip(blocks, texts)) if blocks is not None else [("", t) for t in texts]
+    first: dict[tuple, int] = {}
+    inverse = np.fromiter((first.setdefault(k, len(first)) for k in keys), np.int64, m)
+    uniq = list(first)  # in order of first occurrence, so the smallest unique index is the smallest row
+    first_row = np.full(len(uniq), m, dtype=np.int64)
+    np.minimum.at(first_row, inverse, np.arange(m))
+    sh = [shingles(t, n=n, min_len=min_len) for _, t in uniq]
+    has_words = np.fromiter(map(bool, sh), bool, len(sh))
+    idx = np.flatnonzero(has_words)
+    lab = np.arange(len(uniq))
+    if len(idx):
+        sig = minhash_signatures([sh[j] for j in idx])
+        g = similarity_groups(sig, threshold, blocks=[uniq[j][0] for j in idx] if blocks is not None else None)
+        lab[idx] = idx[g]
+    out = first_row[lab[inverse]]
+    # texts without words never look alike (as in minhash_signatures), even when identical
+    alone = ~has_words[inverse]
+    out[alone] = np.flatnonzero(alone)
+    return out

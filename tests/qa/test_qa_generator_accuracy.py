@@ -56,6 +56,10 @@ def test_twcs_copy_gives_the_same_timing_and_keeps_every_reply(files):
         assert pr.loc[check, "precision"] >= 0.95 and pr.loc[check, "recall"] >= 0.95, check
     # twcs has no purchase dates: off-policy calls that need one are "unknown", never wrong
     assert pr.loc["off_policy", "precision"] >= 0.95
+    # no categories either: issues come from text similarity, which splits one problem worded differently;
+    # templates are still found (the echo rule must not cost recall), and canned answers to one problem are
+    # not (on this small set 0.976 without the echo rule, 1.0 with it; 3,000 threads in the README)
+    assert pr.loc["template_overuse", "recall"] >= 0.95 and pr.loc["template_overuse", "precision"] >= 0.95
 
 
 def test_same_seed_same_data():

@@ -90,6 +90,28 @@ def test_agent_signatures_are_read_from_twcs_brand_replies(tmp_path):
     assert m.loc["2", "agent_id"] == "Acme/JS"
 
 
+def test_twcs_thread_id_is_the_smallest_tweet_id_exactly_even_beyond_float_precision(tmp_path):
+    # 19-digit ids differ in the last digit: a float64 (53-bit) would make them equal or round them
+    a, b, c = "1234567890123456789", "1234567890123456790", "999"
+    body = (f"{b},9,True,Tue Oct 31 22:00:00 +0000 2017,@Acme help,{a},\n"
+            f"{a},Acme,False,Tue Oct 31 22:10:00 +0000 2017,@9 On it,,{b}\n"
+            f"{c},8,True,Tue Oct 31 22:20:00 +0000 2017,@Acme other,,\n")
+    m = read_messages(_twcs(tmp_path, body)).messages.set_index("message_id")
+    assert m.loc[a, "thread_id"] == a and m.loc[b, "thread_id"] == a
+    assert m.loc[c, "thread_id"] == c
+
+
+def test_twcs_thread_brand_is_its_most_frequent_brand_author_first_seen_on_ties(tmp_path):
+    rows = [("1", "9", "True", "", ""), ("2", "AcmeHelp", "False", "1", ""), ("3", "Acme", "False", "1", ""),
+            ("4", "Acme", "False", "1", ""),  # thread 1: Acme twice, AcmeHelp once
+            ("5", "8", "True", "", ""), ("6", "Zed", "False", "5", ""), ("7", "Acme", "False", "5", "")]
+    body = "".join(f"{t},{a},{inb},Tue Oct 31 22:0{i}:00 +0000 2017,hello there,,{p}\n"
+                   for i, (t, a, inb, p, _) in enumerate(rows))
+    m = read_messages(_twcs(tmp_path, body)).messages.set_index("message_id")
+    assert set(m.loc[["1", "2", "3", "4"], "brand"]) == {"Acme"}
+    assert set(m.loc[["5", "6", "7"], "brand"]) == {"Zed"}  # one each: the first one written wins
+
+
 def test_own_csv_bad_rows_reported(tmp_path):
     p = tmp_path / "own.csv"
     p.write_text(
