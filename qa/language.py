@@ -52,10 +52,12 @@ MIN_CONFIDENCE = 0.80  # py3langid's calibrated probability below which we do no
 FAST_MIN_CHARS = 40  # shorter texts go to py3langid, whose confidence is calibrated for length
 MAX_CHARS = 400  # a long thread tells no more than its first tweet-lengths; the model's cost grows with length
 
-# Links, @handles, #hashtags and twcs masking tokens (__email__): no language in them.
-_NOISE = re.compile(
-    r"(?:https?://|www\.)\S+|\b\w+\.(?:com|co|org|net|mx|es)(?:/\S*)?\b|@\w+|#\w+|__\w+?__", re.IGNORECASE
-)
+# Links, @handles, #hashtags and twcs masking tokens (__email__): no language in them. Bare domains
+# (brand.com/help) are looked for only when a ".com"-like ending is there: a pattern starting with ``\w+``
+# would be tried at every word of every post.
+_NOISE = re.compile(r"(?:https?://|www\.)\S+|@\w+|#\w+|__\w+?__", re.IGNORECASE)
+_DOMAIN_END = re.compile(r"\.(?:com|co|org|net|mx|es)\b", re.IGNORECASE)
+_DOMAIN = re.compile(r"\b\w+\.(?:com|co|org|net|mx|es)(?:/\S*)?\b", re.IGNORECASE)
 # Agent signatures at the end of a post (^HSB, -JD, *AFM, /CH, ~Derrick, - Kirsten, .-SV, TY - Jayne) and part
 # markers (2/2, (1/3)). Applied repeatedly from the end, since a post may end "... ^Kit 2/2".
 _TAIL = re.compile(
@@ -79,7 +81,11 @@ _SYMBOLS = re.compile(
 
 def clean(text: str) -> str:
     """Return the words of ``text`` that carry its language: no handles, links, emoji, masks or signature."""
-    text = _NOISE.sub(" ", html.unescape(text or "")).strip()
+    text = html.unescape(text or "") if "&" in (text or "") else (text or "")
+    text = _NOISE.sub(" ", text)
+    if _DOMAIN_END.search(text):
+        text = _DOMAIN.sub(" ", text)
+    text = text.strip()
     # Signature marks (^ * ~ /) are symbols: strip the tail before the symbols go. Only the last characters
     # can hold a signature, and scanning the whole text with an end-anchored pattern is slow.
     head, tail = text[:-_TAIL_WINDOW], text[-_TAIL_WINDOW:]
@@ -92,7 +98,7 @@ def clean(text: str) -> str:
     text = _LEAD_PART.sub("", text)
     text = _SYMBOLS.sub(" ", text)
     text = _DIGITS.sub(" ", text)
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # splits where re's \s matches: as _SPACES.sub, only faster
 
 
 _SCRIPTS = {
@@ -130,7 +136,16 @@ def _identifier():  # type: ignore[no-untyped-def]
 
 
 def detect_scored(text: str) -> tuple[str, float]:
-    """Return ``(language, confidence)``; ``("und", 0.0)`` when the text is too short or too mixed to tell."""
+    """Return ``(language, confidence)``; ``("und", 0.0)`` when the text is too short or too mixed to tell.
+
+    Cached by text: brands paste the same templates all day, and a thread's customer posts are read again for
+    each brand reply in it.
+    """
+    return _detect_cached(text or "")
+
+
+@lru_cache(maxsize=8192)
+def _detect_cached(text: str) -> tuple[str, float]:
     words = clean(text)
     if not words:
         return UND, 0.0

@@ -6,7 +6,11 @@ rebuilds the thread through ``in_response_to_tweet_id``, builds a :class:`ReplyC
 does, runs every check and prints precision / recall / F1 per check, overall and per file (en, es). It also
 times checks and language detection per reply.
 
-    python tools/measure_checks.py [--real DIR] [--errors CHECK] [--cdp N]
+    python tools/measure_checks.py [--real DIR] [--errors CHECK] [--cdp N] [--compare REF]
+
+``--compare REF`` times the code of a git ref (``main``, ``HEAD~3``) against the working tree side by side in
+one run: both are run in child processes, alternately, several rounds, and the best of each is shown, so that
+a loaded machine slows both alike. Pin the run to one core with ``taskset -c 0``.
 
 ``--errors CHECK`` lists the false positives and negatives of one check with their evidence; ``--cdp N``
 prints the deflection verdict on the last brand reply of N IBM CDP conversations, to read by eye.
@@ -16,16 +20,23 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
+import os
+import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+# CAREBENCH_QA_ROOT: import ``qa`` from another tree (an older commit, for --compare).
+sys.path.insert(0, os.environ.get("CAREBENCH_QA_ROOT") or str(ROOT))
 
+from qa import language as _language  # noqa: E402
 from qa.checks import CHECKS, ReplyContext  # noqa: E402
-from qa.language import _classify, detect, thread_language  # noqa: E402
+from qa.language import detect, thread_language  # noqa: E402
 
 FIELDS = ("tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id", "in_response_to_tweet_id")
 LABELLED = ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch")
@@ -123,32 +134,84 @@ def iter_labelled(real: Path) -> Iterator[tuple[str, dict[str, str], ReplyContex
                     break
 
 
-def speed(contexts: list[ReplyContext], repeat: int = 5) -> None:
-    """CPU time of this process (not wall time: the machine is shared), best of ``repeat``; the language
-    cache is emptied before each run so that repeated templates do not flatter the figure."""
+def _clear_caches() -> None:
+    """Empty the caches by text (language answers, a customer's words), so that a repeated run is not
+    flattered by the texts of the run before."""
+    from qa.checks import tone
+
+    for module, name in ((_language, "_classify"), (_language, "_detect_cached"), (tone, "_customer_stems")):
+        cache = getattr(module, name, None)
+        if cache is not None:
+            cache.cache_clear()
+
+
+def timings(contexts: list[ReplyContext], repeat: int = 5) -> dict[str, float]:
+    """Replies per second, by CPU time of this process (not wall time: the machine is shared), best of
+    ``repeat``. ``checks``: every check on each reply in turn, as the QA pipeline runs them; ``check:<name>``:
+    one check alone over all replies. The language caches are emptied before each run, so only repeats within
+    one pass (brand templates, a thread's customer posts read again for each brand reply) are cached."""
     texts = [(c.text, c.customer_text.split("\n")) for c in contexts]
-    best_checks = best_lang = float("inf")
-    per_check = dict.fromkeys(CHECKS, float("inf"))
+    checks = list(CHECKS.values())
+    best = {"checks": float("inf"), "language": float("inf")}
+    best.update({f"check:{name}": float("inf") for name in CHECKS})
     for _ in range(repeat):
+        _clear_caches()
+        t0 = time.process_time()
+        for c in contexts:
+            for check in checks:
+                check.run(c)
+        best["checks"] = min(best["checks"], time.process_time() - t0)
         for name, check in CHECKS.items():
+            _clear_caches()
             t0 = time.process_time()
             for c in contexts:
                 check.run(c)
-            per_check[name] = min(per_check[name], time.process_time() - t0)
-        best_checks = min(best_checks, sum(per_check.values()))
-        _classify.cache_clear()
+            best[f"check:{name}"] = min(best[f"check:{name}"], time.process_time() - t0)
+        _clear_caches()
         t0 = time.process_time()
         for reply, customer in texts:
             detect(reply)
             thread_language(customer)
-        best_lang = min(best_lang, time.process_time() - t0)
+        best["language"] = min(best["language"], time.process_time() - t0)
     n = len(contexts)
-    print(f"\nspeed on {n} replies, one core (process CPU time), best of {repeat}:")
-    for name, t in per_check.items():
-        print(f"  {name:<34} {n / t:8.0f} replies/s")
-    print(f"  all {len(CHECKS)} checks:                 {n / best_checks:8.0f} replies/s")
-    print(f"  language (reply + customer posts):  {n / best_lang:8.0f} replies/s")
-    print(f"  together:                          {n / (best_checks + best_lang):8.0f} replies/s")
+    out = {k: n / v for k, v in best.items()}
+    out["together"] = n / (best["checks"] + best["language"])
+    return out
+
+
+def _speed_lines(columns: dict[str, dict[str, float]], n: int, repeat: int) -> None:
+    print(f"\nspeed on {n} replies, one core (process CPU time), replies/s, best of {repeat}:")
+    names = list(columns)
+    print(f"  {'':<36}" + "".join(f"{name:>14}" for name in names))
+    keys = [k for k in next(iter(columns.values())) if k.startswith("check:")]
+    keys += ["checks", "language", "together"]
+    labels = {"checks": f"all {len(keys) - 3} checks, per reply", "language": "language (reply + customer posts)"}
+    for key in keys:
+        label = labels.get(key, key.removeprefix("check:"))
+        print(f"  {label:<36}" + "".join(f"{columns[name].get(key, float('nan')):>14.0f}" for name in names))
+
+
+def speed(contexts: list[ReplyContext], repeat: int = 5) -> None:
+    _speed_lines({"this tree": timings(contexts, repeat)}, len(contexts), repeat)
+
+
+def compare(ref: str, real: Path, rounds: int = 3, repeat: int = 3) -> None:
+    """Time ``ref``'s ``qa`` package against this tree's, alternately in child processes, best of each."""
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "qa"], check=True, capture_output=True)
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
+        trees = {ref: tmp, "this tree": str(ROOT)}
+        best: dict[str, dict[str, float]] = {name: {} for name in trees}
+        n = 0
+        for _ in range(rounds):
+            for name, tree in trees.items():
+                env = dict(os.environ, CAREBENCH_QA_ROOT=tree)
+                cmd = [sys.executable, __file__, "--real", str(real), "--speed-json", str(repeat)]
+                out = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout)
+                n = out.pop("n")
+                for key, value in out.items():
+                    best[name][key] = max(best[name].get(key, 0.0), value)
+    _speed_lines(best, n, rounds * repeat)
 
 
 def errors(rows: list[tuple[str, dict[str, str], ReplyContext]], check: str) -> None:
@@ -175,13 +238,22 @@ def main() -> None:
     ap.add_argument("--real", type=Path, default=DEFAULT_REAL)
     ap.add_argument("--errors", choices=sorted(CHECKS))
     ap.add_argument("--cdp", type=int, default=0)
+    ap.add_argument("--compare", metavar="REF", help="time a git ref's qa package against this tree's")
+    ap.add_argument("--speed-json", type=int, metavar="REPEAT", help=argparse.SUPPRESS)
     args = ap.parse_args()
     labelled = list(iter_labelled(args.real))
+    if args.speed_json:
+        contexts = [ctx for _, _, ctx in labelled]
+        print(json.dumps({"n": len(contexts), **timings(contexts, args.speed_json)}))
+        return
     rows = [(name, label, {c: CHECKS[c].run(ctx).verdict for c in LABELLED}) for name, label, ctx in labelled]
     table(rows, "all labelled replies")
     for name in ("en", "es"):
         table([r for r in rows if r[0] == name], f"{name} file")
-    speed([ctx for _, _, ctx in labelled])
+    if args.compare:
+        compare(args.compare, args.real)
+    else:
+        speed([ctx for _, _, ctx in labelled])
     if args.errors:
         print()
         errors(labelled, args.errors)

@@ -32,6 +32,11 @@ def _followed_by(span: tuple[int, int], nexts: list[tuple[int, int]], window: in
     return any(span[1] - 5 <= n[0] <= span[1] + window for n in nexts)
 
 
+def _after(span: tuple[int, int], befores: list[tuple[int, int]], window: int = 80) -> bool:
+    """A span (the brand's next step) ends at most ``window`` characters before ``span`` starts."""
+    return any(span[0] - window <= b[1] <= span[0] for b in befores)
+
+
 def _customer_keys(customer_text: str) -> set[str]:
     found = entities.phones(customer_text) + entities.emails(customer_text)
     return {e.key for e in found}
@@ -55,7 +60,9 @@ class Deflection:
         links = [
             s
             for s in spans(book.get(self.name, "contact_link"), text, lang)
-            if not _followed_by(s, next_step) and not entities.preceded_by(book.get(self.name, "brand_acts"), text, s[0], 40)
+            if not _followed_by(s, next_step)
+            and not _after(s, next_step)
+            and not entities.preceded_by(book.get(self.name, "brand_acts"), text, s[0], 40)
         ]
         add("contact_link", links)
         brand_acts = book.get(self.name, "brand_acts")

@@ -163,10 +163,94 @@ def _alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
-class _Compiled:
-    """Patterns compiled for speed: case-folded on lower-cased text, case-sensitive parts apart, a prefilter."""
+def _trie_regex(literals: Iterable[str]) -> str:
+    """One regex matching the longest of ``literals`` that starts at a position (a trie of alternations).
 
-    __slots__ = ("gate", "fold", "fold_i", "exact")
+    Python's ``re`` tries the alternatives of a flat ``a|b|c`` one by one; nested by common prefix, it tests
+    about one branch per character instead of a thousand.
+    """
+    trie: dict = {}  # type: ignore[type-arg]
+    for lit in literals:
+        node = trie
+        for ch in lit:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:  # type: ignore[type-arg]
+        end = "" in node
+        children = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not children:
+            return ""
+        body = children[0] if len(children) == 1 and len(children[0]) == len(re.escape(children[0][:1])) else None
+        alt = "(?:" + "|".join(children) + ")" if body is None else body
+        return alt + "?" if end else alt
+
+    return build(trie)
+
+
+class _Scanner:
+    """Every required literal of a phrasebook, found in the lower-cased reply in one pass.
+
+    Each pattern is gated by its own literals (see :func:`required_literals`), so a group of forty patterns
+    runs only the two or three whose anchor words the reply holds, not all forty because one pattern starts
+    with "on". The scan reports, at each position, the longest literal starting there; a shorter literal
+    starting at the same position is its prefix, so it is present too (``prefixes``).
+    """
+
+    __slots__ = ("rx", "prefixes", "postings", "groups", "_recent")
+
+    def __init__(self) -> None:
+        self.groups = 0  # groups registered: each gets the next number as its id
+        self.rx: re.Pattern[str] | None = None
+        self.prefixes: dict[str, tuple[tuple[int, int], ...]] = {}
+        # literal -> ((group id, pattern index), ...): which patterns the literal opens
+        self.postings: dict[str, list[tuple[int, int]]] = {}
+        self._recent: dict[str, dict[int, set[int]]] = {}
+
+    def add(self, group_id: int, index: int, literals: frozenset[str]) -> None:
+        for lit in literals:
+            self.postings.setdefault(lit, []).append((group_id, index))
+        self.rx = None
+        self._recent.clear()
+
+    def _compile(self) -> re.Pattern[str]:
+        lits = sorted(self.postings)
+        # Every pattern a found literal opens, through itself and the shorter literals it starts with.
+        self.prefixes = {
+            m: tuple(dict.fromkeys(p for lit in lits if m.startswith(lit) for p in self.postings[lit])) for m in lits
+        }
+        self.rx = re.compile("(?=(" + _trie_regex(lits) + "))") if lits else re.compile(r"(?!)")
+        return self.rx
+
+    def active(self, lower: str) -> dict[int, set[int]]:
+        """Pattern indices per group whose literals occur in ``lower``.
+
+        Remembered for the last few texts: a reply's checks also search pieces of it (the words before a
+        number, an offer's sentence) between searches of the whole, which must not scan the whole again.
+        """
+        out = self._recent.get(lower)
+        if out is not None:
+            return out
+        rx = self.rx or self._compile()
+        out = {}
+        prefixes = self.prefixes
+        for found in set(rx.findall(lower)):
+            for group_id, index in prefixes[found]:
+                if group_id in out:
+                    out[group_id].add(index)
+                else:
+                    out[group_id] = {index}
+        if len(self._recent) >= 32:
+            self._recent.clear()
+        self._recent[lower] = out
+        return out
+
+
+class _Subset:
+    """The active patterns of a group, compiled for speed: case-folded on lower-cased text, case-sensitive
+    parts apart."""
+
+    __slots__ = ("fold", "fold_i", "exact")
 
     def __init__(self, patterns: list[str]) -> None:
         fold = [p for p in patterns if "(?-i:" not in p]
@@ -174,14 +258,8 @@ class _Compiled:
         self.fold = re.compile(_alternation([_fold_pattern(p) for p in fold]), re.MULTILINE) if fold else None
         self.fold_i = re.compile(_alternation(fold), _FLAGS) if fold else None
         self.exact = re.compile(_alternation(exact), _FLAGS) if exact else None
-        gates = [required_literals(p) for p in patterns]
-        self.gate: tuple[str, ...] | None = (
-            None if any(g is None for g in gates) else tuple(sorted(frozenset().union(*gates)))  # type: ignore[arg-type]
-        )
 
     def runs(self, text: str, lower: str) -> list[tuple[re.Pattern[str], str]]:
-        if self.gate is not None and not any(lit in lower for lit in self.gate):
-            return []
         runs = []
         if self.fold is not None:
             if len(lower) == len(text):
@@ -193,40 +271,76 @@ class _Compiled:
         return runs
 
 
-_LAST_LOWER: list[str] = ["", ""]
+_LOWER: dict[str, str] = {}
 
 
 def _lower(text: str) -> str:
-    """``text.lower()``, remembered for the last text: every group a reply's checks search lower-cases it."""
-    if text is not _LAST_LOWER[0]:
-        _LAST_LOWER[0], _LAST_LOWER[1] = text, text.lower()
-    return _LAST_LOWER[1]
+    """``text.lower()``, remembered for the last few texts: every group a reply's checks search lower-cases it."""
+    out = _LOWER.get(text)
+    if out is None:
+        if len(_LOWER) >= 32:
+            _LOWER.clear()
+        out = _LOWER[text] = text.lower()
+    return out
+
+
+_MAX_SUBSETS = 4096  # compiled pattern subsets kept per group; a bounded cache, cleared when full
 
 
 class Group:
-    """One group's patterns, per language and all together, compiled with a literal prefilter.
+    """One group's patterns, per language and all together, each pattern gated by its own literals.
 
     Matching runs on the lower-cased reply with case-folded patterns, about three times faster in Python's
     ``re`` than ``IGNORECASE``; the few patterns with a case-sensitive part (``(?-i:CAT)``) run on the original
-    text. Match offsets are the same in both, since we only fold texts whose length ``lower()`` keeps.
+    text. Match offsets are the same in both, since we only fold texts whose length ``lower()`` keeps. Only
+    the patterns whose required literals occur in the reply are alternated and run (the subset's compiled
+    regex is cached): a pattern without its literals cannot match, so the result is the same as running all
+    of them, in the same order.
 
     ``lang`` narrows a search to one language's patterns (the reply's, when it was told with confidence):
     half the work for a bilingual phrasebook. ``None``, or a language without patterns for this group,
     searches all of them.
     """
 
-    __slots__ = ("name", "pattern", "_all", "_by_lang")
+    __slots__ = ("name", "pattern", "_patterns", "_langs", "_always", "_id", "_scanner", "_subsets")
 
-    def __init__(self, name: str, by_lang: dict[str, list[str]]) -> None:
+    def __init__(self, name: str, by_lang: dict[str, list[str]], scanner: _Scanner | None = None) -> None:
+        """``scanner``: shared by the groups of one phrasebook, so that a reply is scanned once for all."""
         self.name = name
-        patterns = [p for ps in by_lang.values() for p in ps]
-        self.pattern = re.compile(_alternation(patterns), _FLAGS)  # the whole group, for reference and tests
-        self._all = _Compiled(patterns)
-        self._by_lang = {lang: _Compiled(ps) for lang, ps in by_lang.items()}
+        self._scanner = scanner = scanner or _Scanner()
+        self._patterns = [p for ps in by_lang.values() for p in ps]
+        self._langs = [lang for lang, ps in by_lang.items() for _ in ps]
+        self.pattern = re.compile(_alternation(self._patterns), _FLAGS)  # the whole group, for reference and tests
+        self._id = scanner.groups = scanner.groups + 1
+        always = []
+        for index, p in enumerate(self._patterns):
+            gate = required_literals(p)
+            if gate is None:
+                always.append(index)
+            else:
+                scanner.add(self._id, index, gate)
+        self._always = frozenset(always)
+        self._subsets: dict[tuple[int, ...], _Subset] = {}
 
     def _runs(self, text: str, lang: str | None = None) -> list[tuple[re.Pattern[str], str]]:
-        compiled = self._by_lang.get(lang, self._all) if lang else self._all
-        return compiled.runs(text, _lower(text))
+        lower = _lower(text)
+        active = self._scanner.active(lower).get(self._id)
+        if active is None and not self._always:
+            return []
+        indices = self._always.union(active) if active else self._always
+        if lang and lang in self._langs:
+            langs = self._langs
+            key = tuple(sorted(i for i in indices if langs[i] == lang))
+        else:
+            key = tuple(sorted(indices))
+        if not key:
+            return []
+        subset = self._subsets.get(key)
+        if subset is None:
+            if len(self._subsets) >= _MAX_SUBSETS:
+                self._subsets.clear()
+            subset = self._subsets[key] = _Subset([self._patterns[i] for i in key])
+        return subset.runs(text, lower)
 
     def finditer(self, text: str, lang: str | None = None) -> Iterator[re.Match[str]]:
         """Matches in text order (offsets index ``text``; the matched string may be lower-cased)."""
@@ -251,6 +365,7 @@ class Phrasebook:
     patterns: dict[tuple[str, ...], Group] = field(default_factory=dict)
     words: dict[str, frozenset[str]] = field(default_factory=dict)
     macros: dict[str, re.Pattern[str]] = field(default_factory=dict)
+    _groups: dict[tuple[str, ...], tuple[tuple[str, Group], ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def get(self, *path: str) -> Group | None:
         """The combined pattern of one group, or None when no language defines it."""
@@ -258,10 +373,13 @@ class Phrasebook:
 
     def groups(self, *prefix: str) -> Iterator[tuple[str, Group]]:
         """``(name, pattern)`` of each sub-group under ``prefix`` (the kinds of compensation, say), in file order."""
-        n = len(prefix)
-        for path, rx in self.patterns.items():
-            if len(path) == n + 1 and path[:n] == prefix:
-                yield path[n], rx
+        found = self._groups.get(prefix)
+        if found is None:
+            n = len(prefix)
+            found = self._groups[prefix] = tuple(
+                (path[n], rx) for path, rx in self.patterns.items() if len(path) == n + 1 and path[:n] == prefix
+            )
+        return iter(found)
 
 
 def _expand(pattern: str, macros: dict[str, str], where: str) -> str:
@@ -329,7 +447,8 @@ def load(directory: Path = PHRASES_DIR) -> Phrasebook:
                     except re.error as exc:
                         raise PhraseError(f"{file}: group {'.'.join(path)}: bad pattern {p!r}: {exc}") from exc
                     raw.setdefault(path, {}).setdefault(lang, []).append(expanded)
-    patterns = {path: Group(".".join(path), by_lang) for path, by_lang in raw.items()}
+    scanner = _Scanner()
+    patterns = {path: Group(".".join(path), by_lang, scanner) for path, by_lang in raw.items()}
     compiled_macros = {k: re.compile(v, _FLAGS) for k, v in macros.items()}
     return Phrasebook(tuple(languages), patterns, {k: frozenset(v) for k, v in words.items()}, compiled_macros)
 

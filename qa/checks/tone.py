@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from qa.checks.base import Evidence, Finding, ReplyContext, register
 from qa.checks.phrases import evidence, phrasebook, reply_lang, spans
@@ -42,7 +43,21 @@ _STEM = 5  # crude stemming by prefix: "delayed"/"delays", "cancelar"/"cancelaci
 
 def _stem(word: str) -> str:
     """Prefix of a word; numbers and codes ("BA198", "11.1") are compared whole."""
+    if word.isalpha():  # most words: no digit, no regex needed
+        return word[:_STEM]
     return word if _HAS_DIGIT.search(word) else word[:_STEM]
+
+
+@lru_cache(maxsize=2048)
+def _customer_stems(customer_text: str) -> frozenset[str]:
+    """Stems of the customer's words; cached, since a thread's posts are read again for each brand reply."""
+    return frozenset(_stem(w) for w in _TOKEN.findall(_URL.sub(" ", customer_text.lower())))
+
+
+@lru_cache(maxsize=1)
+def _skip_words() -> frozenset[str]:
+    book = phrasebook()
+    return book.words.get("stopwords", frozenset()) | book.words.get("generic", frozenset())
 
 
 class Personalisation:
@@ -51,11 +66,10 @@ class Personalisation:
     def run(self, ctx: ReplyContext) -> Finding:
         if not ctx.customer_text.strip():
             return Finding(self.name, None)
-        book = phrasebook()
-        skip = book.words.get("stopwords", frozenset()) | book.words.get("generic", frozenset())
-        customer = {_stem(w) for w in _TOKEN.findall(_URL.sub(" ", ctx.customer_text.lower()))}
+        skip = _skip_words()
+        customer = _customer_stems(ctx.customer_text)
         text = ctx.text
-        masked = _URL.sub(lambda m: " " * len(m.group(0)), text)
+        masked = _URL.sub(lambda m: " " * len(m.group(0)), text) if "http" in text or "www." in text else text
         found = []
         for m in _TOKEN.finditer(masked):
             word = m.group(0).lower()

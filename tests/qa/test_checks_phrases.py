@@ -107,3 +107,26 @@ def test_all_required_checks_are_registered() -> None:
                 "empathy", "blame", "personalisation"}
     assert required <= set(CHECKS)
     assert all(re.fullmatch(r"[a-z_]+", name) for name in CHECKS)
+
+
+def test_language_macros_are_local_ordered_and_override_shared(tmp_path: Path) -> None:
+    (tmp_path / "_macros.yaml").write_text("URL: 'https?://\\S+'\nWORD: 'shared'\n", "utf-8")
+    (tmp_path / "xx.yaml").write_text(
+        "language: xx\n"
+        "macros:\n"
+        "  WORD: 'gadget'\n"  # overrides the shared WORD in this file only
+        "  GIVE: '\\bwe\\s+send\\s+'\n"
+        "  GIFT: '%GIVE%(?:you\\s+)?a\\s+%WORD%'\n"  # uses a macro defined above it
+        "compensation:\n"
+        "  free_item:\n"
+        "    - '%GIFT%'\n",
+        "utf-8",
+    )
+    (tmp_path / "yy.yaml").write_text("language: yy\nnot_our_team:\n  - '%WORD%'\n", "utf-8")
+    book = load(tmp_path)
+    assert book.get("compensation", "free_item").search("@1 we send you a gadget today") is not None  # type: ignore[union-attr]
+    assert book.get("not_our_team").search("a shared thing") is not None  # type: ignore[union-attr]
+    assert book.get("not_our_team").search("a gadget") is None  # type: ignore[union-attr]
+    (tmp_path / "zz.yaml").write_text("language: zz\nblame:\n  - '%GIFT%'\n", "utf-8")  # xx's macro: not here
+    with pytest.raises(PhraseError, match="unknown macro %GIFT%"):
+        load(tmp_path)
