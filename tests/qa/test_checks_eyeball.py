@@ -114,3 +114,10 @@ def test_handled_by_another_team_is_not_our_team(text: str, words: str) -> None:
 
 def test_handled_here_is_not_not_our_team() -> None:
     assert run("not_our_team", "@1 Our team handled it yesterday; the refund is on its way.").verdict is False
+
+
+def test_naming_the_team_that_handles_it_is_deflection_alone() -> None:
+    """'This is handled by our billing team, contact them' says where the matter goes, not that we cannot help."""
+    text = "@1 Sorry about the double charge. This is handled by our billing team, please contact them directly."
+    assert run("not_our_team", text).verdict is False
+    assert run("deflection", text).verdict is True
