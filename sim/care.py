@@ -51,7 +51,7 @@ class Case:
     """One customer's problem: the posts about it share it."""
 
     __slots__ = ("id", "start", "intent", "lang", "channel", "followers", "decile", "cluster", "tagged", "need",
-                 "dual", "reposts", "resolved", "measured")
+                 "dual", "reposts", "resolved", "measured", "bystander")
 
     def __init__(self, id, start, intent, lang, channel, followers, decile, cluster, tagged, need, dual, measured):
         self.id = id
@@ -66,6 +66,7 @@ class Case:
         self.need = need
         self.dual = dual
         self.reposts = 0
+        self.bystander = False
         self.resolved = False
         self.measured = measured
 
@@ -102,15 +103,20 @@ class TeamState:
         self.unit = unit
         self.avail = 1 - shrinkage
         self.queues: list = []  # (queue, translated) pairs this team may take from
-        plan_spec = Staffing.model_construct(agents=spec.agents, roster=spec.roster, concurrency=1)
-        self.plan = StaffingPlan(plan_spec)
+        # the whole-staff team of a scenario without teams keeps each shift's own concurrency (slots)
+        self.use_slots = staffing.teams is None
+        conc1 = staffing.concurrency if self.use_slots else 1
+        self.plan = StaffingPlan(Staffing.model_construct(agents=spec.agents, roster=spec.roster, concurrency=conc1))
+        self.slot_units = unit // default_conc
         self.agents = 0
         self.cap = 0.0
         self.busy = 0
 
-    def set_agents(self, agents: int) -> None:
-        self.agents = agents
-        self.cap = agents * self.unit * self.avail + 1e-9
+    def set_level(self, level) -> None:
+        self.agents = level.agents
+        units = level.slots * self.slot_units if self.use_slots else level.agents * self.unit
+        self.units = units * self.avail
+        self.cap = self.units + 1e-9
 
     def serves(self, lang: str, ch: int, tier: int) -> bool | None:
         """True natively, False through translation, None not at all."""
@@ -291,7 +297,7 @@ class FullOperation(CareOperation):
         self.teams = [TeamState(i, t, st.concurrency, self.channel_names, self.unit, st.shrinkage, st)
                       for i, t in enumerate(team_specs)]
         for team in self.teams:
-            team.set_agents(team.plan.level_at(env.now).agents if team.plan._levels else 0)
+            team.set_level(team.plan.level_at(env.now))
         self.queue = self.router = Router(pol.order, self.teams)
         self.plan = self  # the base run() asks self.plan.changes(start)
         self._sync_levels()
@@ -350,7 +356,7 @@ class FullOperation(CareOperation):
         return i
 
     def _sync_levels(self) -> None:
-        self.capacity = sum(t.agents * t.unit * t.avail for t in self.teams)
+        self.capacity = sum(t.units for t in self.teams)
         self.agents = sum(t.agents for t in self.teams)
 
     def changes(self, start: float):
@@ -421,7 +427,7 @@ class FullOperation(CareOperation):
             cluster = val.case.cluster
         self._new_case(t, cluster, triggered=True)
 
-    def _new_case(self, t: float, cluster: int, triggered: bool = False) -> None:
+    def _new_case(self, t: float, cluster: int, triggered: bool = False, bystander: bool = False) -> None:
         """A new customer posts about a new problem."""
         intent = (self.intent_names.index(self.incidents[cluster - 1].intent) if cluster
                   else (self._pick(self._intent_cum, next(self._intent_u)) if self._intent_cum else 0))
@@ -435,6 +441,8 @@ class FullOperation(CareOperation):
             tagged = next(self._tag_u) < self._listening.tagged_share
         spec = self.intents[intent]
         need = spec.reply_need >= 1 or (self._need_u is not None and next(self._need_u) < spec.reply_need)
+        if bystander:
+            need = False
         dual = False
         measured = 0.0 <= t < self.t_end
         if self._dual_u is not None and self._problem[intent] and next(self._dual_u) < self.scenario.customers.also_phone:
@@ -443,6 +451,7 @@ class FullOperation(CareOperation):
             self.count("phone_contacts", t)
         self._next_case += 1
         case = Case(self._next_case, t, intent, lang, ch, followers, decile, cluster, tagged, need, dual, measured)
+        case.bystander = bystander
         if measured:
             self._c["first_posts"] += 1
             self._wk["social"] += 1
@@ -490,7 +499,9 @@ class FullOperation(CareOperation):
             if self.on_message is not None:
                 self._message(m, t, customer=True)
         kids = self._kids
-        if kids is not None:
+        # only a problem's first post excites (repeats act through the escalation pile-on): with reposts exciting
+        # too, an understaffed desk would make the branching ratio exceed 1 and volume explode
+        if kids is not None and kind == FIRST and not case.bystander:
             n = next(kids)
             for _ in range(n):
                 gap = next(self._kid_gap)
@@ -521,8 +532,9 @@ class FullOperation(CareOperation):
         return m
 
     def _arrive_triggered_all(self, ev) -> None:
-        """A post by another customer attracted by a public escalation (always born)."""
-        self._new_case(self.env.now, ev._value.case.cluster, triggered=True)
+        """A post by a bystander attracted by a public escalation (always born). Bystanders expect no reply of
+        their own and trigger no posts themselves, so a pile-on never feeds on itself (volume would explode)."""
+        self._new_case(self.env.now, ev._value.case.cluster, triggered=True, bystander=True)
 
     def _after_patience(self, m: Post, t: float | None = None) -> None:
         if m.patience != math.inf:
@@ -756,7 +768,7 @@ class FullOperation(CareOperation):
         t = self.env.now
         self._advance(t)
         team = self.teams[i]
-        team.set_agents(level.agents)
+        team.set_level(level)
         self._sync_levels()
         self._dispatch(team, t)
         self._schedule_staffing_change()
