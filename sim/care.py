@@ -232,6 +232,9 @@ class FullOperation(CareOperation):
             None if i.handle_minutes is None else i.handle_minutes.stream(streams.rng(f"handle:intent:{i.name}"))
             for i in intents
         ]
+        # without an intents section every post is a question, incidents included
+        self._incident_intent = [self.intent_names.index(i.intent) if i.intent in self.intent_names else 0
+                                 for i in self.incidents]
         self._intent_sla = [i.sla_minutes or self.sla_target for i in intents]
         self._need_u = uniform("need") if any(i.reply_need < 1 for i in intents) else None
         self._problem = [i.problem for i in intents]
@@ -429,7 +432,7 @@ class FullOperation(CareOperation):
 
     def _new_case(self, t: float, cluster: int, triggered: bool = False, bystander: bool = False) -> None:
         """A new customer posts about a new problem."""
-        intent = (self.intent_names.index(self.incidents[cluster - 1].intent) if cluster
+        intent = (self._incident_intent[cluster - 1] if cluster
                   else (self._pick(self._intent_cum, next(self._intent_u)) if self._intent_cum else 0))
         lang = self.lang_names[self._pick(self._lang_cum, next(self._lang_u))] if self._lang_cum else \
             self.lang_names[0]
