@@ -677,17 +677,19 @@ class FullOperation(CareOperation):
         self._dispatch(team, t)
 
     def _dispatch(self, team: TeamState, t: float) -> None:
-        """Let ``team`` take waiting posts, best key first across the classes it serves, while it has room."""
+        """Let ``team`` take waiting posts while it has room: best key first across the classes it answers
+        natively; only when none of those waits, the best it can answer through translation (the fallback)."""
         while True:
             best = None
             best_key = None
+            best_tr = True
             room = team.cap - team.busy
             for q, translated, w in team.queues:
-                if q.size and w <= room:
+                if q.size and w <= room and (best is None or translated == best_tr or not translated):
                     k = q.peek_key()
                     if k is None:
                         continue
-                    if best is None or k < best_key:
+                    if best is None or (best_tr and not translated) or k < best_key:
                         best, best_key, best_tr = q, k, translated
             if best is None:
                 return
@@ -916,5 +918,11 @@ class FullOperation(CareOperation):
         hx = pd.DataFrame(self._hx)
         for col in hx.columns:
             result.hours[col] = hx[col].to_numpy()
+        hours = result.hours
+        monday = hours[hours["hour"] % 168 == 7]  # the hour ending Monday 08:00
+        care["monday_8am_backlog"] = float(monday["backlog"].mean()) if len(monday) else math.nan
+        care["max_oldest_open_hours"] = float(hours["oldest_open_minutes"].max()) / 60.0
+        care["handle_minutes"] = c.handle_minutes
+        care["handle_minutes_per_reply"] = c.handle_minutes / n["handled"] if n["handled"] else math.nan
         return care, tables
 
