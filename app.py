@@ -1,7 +1,8 @@
-"""carebench workbench (Streamlit): placeholder page until the app issue lands."""
+"""carebench workbench: ``streamlit run app.py`` (or ``carebench app`` / ``make app``, bound to 127.0.0.1).
 
-import streamlit as st
+A thin entry point: the pages live in ``carebench_app`` and call the same functions as the CLI.
+"""
 
-st.set_page_config(page_title="carebench", layout="wide")
-st.title("carebench")
-st.write("QA audit and planner what-ifs for social customer care. Use the `carebench` CLI for now.")
+from carebench_app.main import main
+
+main()

@@ -20,12 +20,16 @@ class UsageError(Exception):
 
 
 def _progress_bar(total_minutes: float, reps: int, label: str):
+    import shutil
+
     from tqdm import tqdm
 
-    # only on long runs: under about a simulated week per replication the bar is noise
+    # only on long runs (a simulated week or more) and only on a terminal: in logs and pipes it is noise
     disable = None if total_minutes * reps >= 7 * 1440 else True
-    return tqdm(total=round(total_minutes * reps / 1440.0, 2), unit="sim-day", desc=label, disable=disable,
-                file=sys.stderr, leave=False, bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} sim-days [{elapsed}<{remaining}]")
+    columns = shutil.get_terminal_size((100, 24)).columns or 100  # some terminals report 0 columns
+    return tqdm(total=round(total_minutes * reps / 1440.0, 2), desc=label, disable=disable, file=sys.stderr,
+                leave=False, ncols=min(columns, 120),
+                bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} sim-days [{elapsed}<{remaining}]")
 
 
 def cmd_simulate(args: argparse.Namespace) -> int:
@@ -87,6 +91,42 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_compare(args: argparse.Namespace) -> int:
+    from sim.compare import compare
+    from sim.loader import load_scenario
+    from sim.output import format_comparison, plot_comparison
+
+    a = load_scenario(args.a, args.set)
+    b = load_scenario(args.b, args.set)
+    reps = args.reps if args.reps is not None else a.replications
+    if reps < 2:
+        raise UsageError("--reps: a comparison needs at least 2 replications")
+    seed = a.seed if args.seed is None else args.seed
+    bar = _progress_bar(a.horizon_minutes + b.horizon_minutes, reps, f"{a.name} vs {b.name}")
+    done: dict[tuple[str, int], float] = {}
+
+    def progress(label: str, rep: int, minutes: float) -> None:
+        done[(label, rep)] = minutes
+        bar.n = round(sum(done.values()) / 1440.0, 2)
+        bar.refresh()
+
+    try:
+        comparison = compare(a, b, reps=reps, seed=seed, progress=progress)
+    finally:
+        bar.close()
+    table = comparison.table()
+    print(format_comparison(comparison))
+    if args.out:
+        out = Path(args.out)
+        out.mkdir(parents=True, exist_ok=True)
+        table.to_csv(out / "compare.csv", index=False)
+        comparison.a.summary.to_csv(out / "summary_a.csv", index=False)
+        comparison.b.summary.to_csv(out / "summary_b.csv", index=False)
+        plot_comparison(comparison, out / "compare.png")
+        print(f"results in {out}/ (compare.csv, summary_a.csv, summary_b.csv, compare.png)")
+    return 0
+
+
 def cmd_schema(args: argparse.Namespace) -> int:
     from sim.scenario import scenario_json_schema
 
@@ -96,6 +136,42 @@ def cmd_schema(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(text)
     return 0
+
+
+def app_command(host: str, port: int, settings: str | None = None) -> list[str]:
+    """The ``streamlit run`` command line of the workbench: bound to ``host``, upload cap from the settings."""
+    from carebench_app.settings import SettingsError, load_settings
+
+    script = Path(__file__).resolve().parents[1] / "app.py"
+    if not script.exists():
+        raise UsageError(f"{script}: the workbench entry point is missing (run from a source checkout)")
+    try:
+        cfg = load_settings(Path(settings) if settings else None)
+    except SettingsError as exc:
+        raise UsageError(str(exc)) from None
+    return [sys.executable, "-m", "streamlit", "run", str(script),
+            "--server.address", host, "--server.port", str(port), "--server.headless", "true",
+            "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(cfg.max_upload_mb),
+            "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
+
+
+def cmd_app(args: argparse.Namespace) -> int:
+    import os
+    import subprocess
+
+    if not 0 < args.port < 65536:
+        raise UsageError(f"--port: {args.port} is not a port number (1-65535)")
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"carebench: warning: serving on {args.host}, reachable beyond this machine", file=sys.stderr)
+    env = dict(os.environ)
+    if args.settings:
+        env["CAREBENCH_APP_SETTINGS"] = str(Path(args.settings).resolve())
+    cmd = app_command(args.host, args.port, args.settings)
+    print(f"carebench workbench on http://{args.host}:{args.port} (Ctrl+C to stop)", file=sys.stderr)
+    try:
+        return subprocess.call(cmd, env=env)
+    except KeyboardInterrupt:
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -115,6 +191,26 @@ def build_parser() -> argparse.ArgumentParser:
                    help="write every simulated customer post and brand reply (CSV in the QA reply columns)")
     p.set_defaults(func=cmd_simulate)
 
+    p = sub.add_parser("app", help="start the Streamlit workbench (QA audit and planner what-ifs)")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
+    p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
+    p.add_argument("--settings", help="settings file (default $CAREBENCH_APP_SETTINGS or .carebench/app.yaml)")
+    p.set_defaults(func=cmd_app)
+
+    p = sub.add_parser("compare", help="run two scenarios with common random numbers and compare their KPIs")
+    p.add_argument("a", help="scenario A (YAML)")
+    p.add_argument("b", help="scenario B (YAML)")
+    p.add_argument("--reps", type=int, help="replications of each (default: A's 'replications')")
+    p.add_argument("--seed", type=int, help="seed shared by both (default: A's 'seed')")
+    p.add_argument("--out", help="also write compare.csv, both summaries and compare.png here")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
+                   help="override a field in both scenarios (repeatable)")
+    p.set_defaults(func=cmd_compare)
+
+    from qa.cli import add_qa_parser
+
+    add_qa_parser(sub)
+
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     p.add_argument("--out", help="write to this file instead of standard output")
     p.set_defaults(func=cmd_schema)
@@ -131,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     except (ConfigError, UsageError) as exc:
         print(f"carebench: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # output piped into `head` and the like
+        sys.stderr.close()
+        return 0
     except KeyboardInterrupt:
         print("carebench: interrupted", file=sys.stderr)
         return 130

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 import simpy
+from simpy.events import URGENT
 
 from .arrivals import PoissonArrivals, weekly_rates
 from .customers import make_impatience
@@ -247,6 +248,14 @@ class CareOperation:
             ev = self.env.timeout(nxt[0] - self.env.now, nxt[1])
             ev.callbacks.append(self._staffing_change)
 
+    def _schedule_tick(self, t: float, idx: int) -> None:
+        """Hourly snapshots go first among events at the same instant: the end of an hour sees the
+        state before a shift starting on the hour takes its first mention."""
+        tick = simpy.Event(self.env)
+        tick._ok, tick._value = True, idx
+        tick.callbacks.append(self._hour_tick)
+        self.env.schedule(tick, URGENT, t - self.env.now)
+
     def _hour_tick(self, ev) -> None:
         """Close one hourly bucket (or open the window at minute 0)."""
         idx = ev._value
@@ -265,8 +274,7 @@ class CareOperation:
         self._busy_area = self._staffed_area = self._agent_area = 0.0
         nxt = idx + 1
         if nxt < len(self._hour_edges):
-            tick = self.env.timeout(self._hour_edges[nxt] - t, nxt)
-            tick.callbacks.append(self._hour_tick)
+            self._schedule_tick(self._hour_edges[nxt], nxt)
         else:
             self._past_window = True
             if self._open_measured == 0 and not self.done.triggered:
@@ -282,8 +290,7 @@ class CareOperation:
         self._changes = self.plan.changes(env.now)
         self._schedule_staffing_change()
         self._schedule_next_arrival()
-        start = env.timeout(-env.now, -1)
-        start.callbacks.append(self._hour_tick)
+        self._schedule_tick(0.0, -1)
         stop = env.timeout(self.t_stop - env.now)
         stop.callbacks.append(lambda _ev: None if self.done.triggered else self.done.succeed())
         t0 = env.now

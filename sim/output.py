@@ -13,13 +13,13 @@ import pandas as pd  # noqa: E402
 
 from .results import RunResult  # noqa: E402
 
-__all__ = ["write_results", "format_kpi_table", "plot_hours"]
+__all__ = ["write_results", "format_kpi_table", "plot_hours", "format_comparison", "plot_comparison"]
 
 
 def _fmt(x: float) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return "-"
-    if abs(x) >= 100:
+    if abs(x) >= 100 or float(x).is_integer():
         return f"{x:,.0f}"
     return f"{x:.4f}"
 
@@ -78,10 +78,12 @@ def plot_hours(hours: pd.DataFrame, scenario_name: str, mean_handle: float, out:
     ax1.set_xlabel("day of the measured window (day 0 = Monday)")
     ax1.set_ylabel("mentions waiting at the end of the hour")
     ax2 = ax1.twinx()
-    ax2.plot(days, mean["oldest_open_minutes"] / 60.0, lw=0.8, color="tab:gray", label="oldest open (hours)")
-    ax2.set_ylabel("age of the oldest open mention (hours)")
+    in_hours = mean["oldest_open_minutes"].max() >= 120  # the 48-hour thread reads better in hours
+    unit, scale = ("hours", 60.0) if in_hours else ("minutes", 1.0)
+    ax2.plot(days, mean["oldest_open_minutes"] / scale, lw=0.8, color="tab:gray", label=f"oldest open ({unit})")
+    ax2.set_ylabel(f"age of the oldest open mention ({unit})")
     ax1.set_title(f"{scenario_name}: backlog over the horizon")
-    fig.legend(loc="upper right")
+    fig.legend(loc="upper left", bbox_to_anchor=(0.07, 0.9))
     paths.append(out / "backlog.png")
     fig.tight_layout()
     fig.savefig(paths[-1], dpi=110)
@@ -115,3 +117,37 @@ def _mean_handle(sc) -> float:
         return sc.handling.handle_minutes.mean
     total = sum(c.share for c in sc.channels)
     return sum(c.share / total * (c.handle_minutes or sc.handling.handle_minutes).mean for c in sc.channels)
+
+
+def format_comparison(comparison) -> str:
+    """The comparison table: A, B, and B - A with its 95% confidence interval (paired replications)."""
+    table = comparison.table()
+    a, b = comparison.a.scenario.name, comparison.b.scenario.name
+    n = len(comparison.a.replications)
+    lines = [f"A = {a}, B = {b}: {n} paired replications (common random numbers), 95% confidence intervals"]
+    lines.append(f"{'KPI':<22}{'A':>12}{'B':>12}{'B - A':>12}{'95% CI of B - A':>30}  ")
+    for row in table.itertuples():
+        ci = "-" if math.isnan(row.ci_low) else f"[{_fmt(row.ci_low)}, {_fmt(row.ci_high)}]"
+        mark = " *" if row.significant else ""
+        lines.append(f"{row.kpi:<22}{_fmt(row.a_mean):>12}{_fmt(row.b_mean):>12}{_fmt(row.difference):>12}"
+                     f"{ci:>30}{mark}")
+    lines.append("* the interval excludes 0")
+    return "\n".join(lines)
+
+
+def plot_comparison(comparison, path: Path) -> Path:
+    """Relative differences (B - A over A) of the rate KPIs, with their confidence intervals."""
+    table = comparison.table()
+    table = table[table["column"].isin(["p_wait", "service_level", "asa_minutes", "mean_wait_all_minutes",
+                                        "abandon_rate", "occupancy"])]
+    fig, ax = plt.subplots(figsize=(8, 3.5))
+    y = range(len(table))
+    ax.errorbar(table["difference"], y, xerr=(table["ci_high"] - table["ci_low"]) / 2, fmt="o", capsize=4)
+    ax.axvline(0, color="gray", lw=0.8)
+    ax.set_yticks(list(y), table["kpi"])
+    ax.set_xlabel("B - A (95% CI, paired replications)")
+    ax.set_title(f"{comparison.b.scenario.name} minus {comparison.a.scenario.name}")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path

@@ -31,3 +31,37 @@ def test_console_script_runs_as_module(tmp_path):
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     assert (tmp_path / "summary.csv").exists()
+
+
+def test_records_are_written_only_when_asked(tmp_path):
+    assert main(["simulate", "scenarios/erlang-check.yaml", "--reps", "2", "--no-plots", "--out", str(tmp_path),
+                 "--set", "horizon_days=0.1"]) == 0
+    assert not (tmp_path / "records.csv").exists()
+    assert main(["simulate", "scenarios/erlang-check.yaml", "--reps", "2", "--no-plots", "--out", str(tmp_path),
+                 "--set", "horizon_days=0.1", "--records"]) == 0
+    records = pd.read_csv(tmp_path / "records.csv")
+    summary = pd.read_csv(tmp_path / "summary.csv")
+    assert records.groupby("rep").size().tolist() == (summary["answered"] + summary["abandoned"]).tolist()
+    assert (records["wait_minutes"] >= 0).all()
+
+
+def test_progress_bar_only_on_long_runs_on_a_terminal(monkeypatch):
+    """The bar is drawn for a simulated week or more on a terminal, and kept out of logs and pipes."""
+    import io
+
+    from carebench.cli import _progress_bar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    screen = Terminal()
+    monkeypatch.setattr(sys, "stderr", screen)
+    bar = _progress_bar(8 * 1440.0, 2, "long")
+    bar.n = 5
+    bar.refresh()
+    bar.close()
+    assert "5/16 sim-days" in screen.getvalue()
+    assert _progress_bar(1440.0, 2, "short").disable
+    monkeypatch.setattr(sys, "stderr", io.StringIO())  # not a terminal
+    assert _progress_bar(8 * 1440.0, 2, "piped").disable

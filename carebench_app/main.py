@@ -1,0 +1,42 @@
+"""The workbench's navigation: QA audit pages, planner pages and settings, each a small module in ``views``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+__all__ = ["main", "page", "PAGES", "VIEWS"]
+
+# url path -> (module in carebench_app.views, title, section)
+PAGES = {
+    "open": ("qa_open", "Open a reply file", "QA audit"),
+    "overview": ("qa_overview", "Overview", "QA audit"),
+    "queue": ("qa_queue", "Review queue", "QA audit"),
+    "reply": ("qa_reply", "Reply in context", "QA audit"),
+    "calibration": ("qa_calibration", "Calibration", "QA audit"),
+    "planner": ("planner", "What-ifs", "Planner"),
+    "compare": ("planner_compare", "Compare scenarios", "Planner"),
+    "settings": ("settings_page", "Settings", "Workbench"),
+}
+
+
+VIEWS = Path(__file__).resolve().parent / "views"
+
+
+def page(url_path: str) -> st.Page:
+    """The ``st.Page`` of ``url_path`` (for ``st.switch_page`` and ``st.page_link``).
+
+    Pages are files (each runs its ``render()`` when executed as a script) rather than callables, so that
+    ``AppTest.switch_page`` can reach each page of the real navigation in tests.
+    """
+    module, title, _ = PAGES[url_path]
+    return st.Page(VIEWS / f"{module}.py", title=title, url_path=url_path, default=url_path == "open")
+
+
+def main() -> None:
+    st.set_page_config(page_title="carebench workbench", layout="wide")
+    sections: dict[str, list[st.Page]] = {}
+    for url_path, (_, _, section) in PAGES.items():
+        sections.setdefault(section, []).append(page(url_path))
+    st.navigation(sections).run()

@@ -1,0 +1,69 @@
+"""The workbench's settings: where reply files and the review database live, and the upload cap.
+
+Kept in a small YAML file (``.carebench/app.yaml`` in the working folder, or the file named by
+``CAREBENCH_APP_SETTINGS``) so that the CLI that starts the server and every page read the same values, and so
+that tests point the app at a temporary folder without touching the user's. Validated like scenario files:
+unknown keys refused, errors as one line.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+__all__ = ["AppSettings", "settings_path", "load_settings", "save_settings", "SettingsError"]
+
+ENV_VAR = "CAREBENCH_APP_SETTINGS"
+DEFAULT_PATH = Path(".carebench/app.yaml")
+
+
+class SettingsError(Exception):
+    """A bad settings file; ``str()`` is the one-line message."""
+
+
+class AppSettings(BaseModel):
+    """What a QA lead or planner may set for their workbench."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    data_dir: str = Field(default="data", description="Folder of reply files offered on the Open page.")
+    review_db: str = Field(default=".carebench/reviews.sqlite", description="SQLite file of human reviews.")
+    max_upload_mb: int = Field(default=200, ge=1, le=4096, description="Largest file an upload may be, in MB.")
+    scenarios_dir: str = Field(default="scenarios", description="Folder of scenario YAML files for the planner.")
+    page_size: int = Field(default=50, ge=5, le=500, description="Rows per page of the review queue.")
+
+
+def settings_path() -> Path:
+    """The settings file in force: ``$CAREBENCH_APP_SETTINGS`` or ``.carebench/app.yaml``."""
+    return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
+
+
+def load_settings(path: Path | None = None) -> AppSettings:
+    """The settings from ``path`` (defaults when the file does not exist)."""
+    path = path or settings_path()
+    if not path.exists():
+        return AppSettings()
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise SettingsError(f"{path}: unreadable settings: {str(exc).splitlines()[0]}") from None
+    if not isinstance(data, dict):
+        raise SettingsError(f"{path}: expected a mapping of keys")
+    try:
+        return AppSettings.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False)[0]
+        field = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        raise SettingsError(f"{path}: {field}: {msg}") from None
+
+
+def save_settings(settings: AppSettings, path: Path | None = None) -> Path:
+    """Write ``settings`` to ``path`` (creating its folder) and return the path."""
+    path = path or settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(yaml.safe_dump(settings.model_dump(), sort_keys=False), encoding="utf-8")
+    return path

@@ -1,0 +1,96 @@
+"""Open a reply file (upload or data folder) with the default or an uploaded rulebook, and score it once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from carebench_app import qa_service as qs
+from carebench_app import ui
+from carebench_app.main import page
+
+
+def _rulebook(cfg) -> tuple[str, str | None, str] | None:
+    """(name, path, text) of the rulebook chosen, or None when an uploaded one is refused."""
+    choice = st.radio("Rulebook", ["Default rulebook", "Upload a rulebook"], horizontal=True, key="rulebook_src")
+    if choice == "Default rulebook":
+        path = qs.default_policy_path()
+        text = path.read_text(encoding="utf-8") if path else ""
+        return "default rulebook", None, text
+    up = st.file_uploader("Rulebook (YAML)", type=["yaml", "yml"], key="rulebook_upload",
+                          max_upload_size=cfg.max_upload_mb)
+    if up is None:
+        st.info("Upload a rulebook, or use the default one.")
+        return None
+    data = up.getvalue()
+    path = qs.stage_bytes(up.name, data)
+    try:
+        from qa.api import load_policy
+
+        load_policy(str(path))
+    except (*qs.user_errors(), OSError, ValueError) as exc:
+        st.error(ui.one_line(exc).replace(str(path), up.name))
+        return None
+    return up.name, str(path), data.decode("utf-8", errors="replace")
+
+
+def _choose_file(cfg) -> qs.OpenedFile | None:
+    source = st.radio("Reply file", ["From the data folder", "Upload"], horizontal=True, key="file_src")
+    if source == "From the data folder":
+        files = qs.list_data_files(cfg.data_dir)
+        if not files:
+            st.info(f"No reply files ({', '.join(qs.READABLE_SUFFIXES)}) in the data folder `{cfg.data_dir}` "
+                    "(change it under Settings).")
+            return None
+        path = st.selectbox("File", files, format_func=lambda p: p.name, key="data_file")
+        return qs.OpenedFile(name=path.name, path=str(path), digest="")
+    up = st.file_uploader("Reply file (own schema CSV/JSONL/Parquet, or twcs CSV)",
+                          type=[s.lstrip(".") for s in qs.READABLE_SUFFIXES if s.count(".") == 1],
+                          key="file_upload", max_upload_size=cfg.max_upload_mb)
+    if up is None:
+        return None
+    if up.size > cfg.max_upload_mb * 1024 * 1024:
+        st.error(f"{up.name}: {up.size / 1e6:.1f} MB is over the upload cap of {cfg.max_upload_mb} MB (Settings).")
+        return None
+    data = up.getvalue()
+    digest = qs.bytes_digest(data)
+    return qs.OpenedFile(name=up.name, path=str(qs.stage_bytes(up.name, data, digest)), digest=digest)
+
+
+def render() -> None:
+    st.title("Open a reply file")
+    if not ui.require_qa():
+        return
+    cfg = ui.settings()
+    chosen = _choose_file(cfg)
+    rule = _rulebook(cfg)
+    if chosen is None or rule is None:
+        return
+    if st.button("Open and score", type="primary", key="open_button"):
+        digest = chosen.digest or qs.path_digest(chosen.path)
+        st.session_state["opened"] = qs.OpenedFile(chosen.name, chosen.path, digest, rule[0], rule[1], rule[2])
+        st.session_state.pop("reply_id", None)
+        st.session_state["queue_page"] = 1
+    view = ui.current_view() if "opened" in st.session_state else None
+    if view is None:
+        return
+    o = view.opened
+    scores = view.scores
+    st.success(f"{o.name} ({o.policy_name}): {len(scores):,} brand replies in "
+               f"{scores['thread_id'].nunique():,} threads, scored in {view.seconds:.1f} s.")
+    broken = list(view.result.broken_rows)
+    if broken:
+        st.warning(f"{len(broken):,} broken rows were skipped:")
+        st.dataframe(pd.DataFrame(broken, columns=["line", "reason"]), hide_index=True, height=200)
+    else:
+        st.caption("No broken rows.")
+    st.page_link(page("queue"), label="Go to the review queue (worst first)")
+    st.page_link(page("overview"), label="Go to the overview")
+    st.caption(f"File digest {o.digest[:12]}; the input file is only read, never written. "
+               f"Staged at `{Path(o.path).name}`.")
+
+
+if __name__ == "__main__":
+    render()

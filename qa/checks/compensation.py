@@ -1,0 +1,89 @@
+"""``compensation``: the reply offers or confirms a refund, credit, voucher, discount, free item, replacement,
+fee waiver, points or upgrade, whatever the wording ("we'll hook you up", "a new one is on its way").
+
+The kinds are sub-groups of ``compensation`` in the phrase files, so a brand's own idiom is one line of data.
+An offer preceded in its sentence by a refusal or a maybe ("we're unable to offer a refund", "we'll see if we
+can refund") does not count (group ``negation``), nor one made on a condition stated after it in the sentence
+("we'll refund it if the item comes back unused": group ``condition``), nor a sentence that explains a public
+policy, price or promotion ("refunds are available within 30 days of purchase": group ``policy``, searched in
+the whole sentence). Every kind's pattern needs an offer or confirmation verb or form. The detail gives ``kind`` (the first offered), all ``kinds``, and
+``amount``/``currency``/``percent`` where the offer's sentence states them.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from qa.checks.base import Finding, ReplyContext, register
+from qa.checks.phrases import evidence, phrasebook, reply_lang
+
+__all__ = ["Compensation", "KINDS"]
+
+KINDS = ("refund", "credit", "voucher", "discount", "free_item", "replacement", "fee_waiver", "points", "upgrade")
+
+_SENTENCE_END = re.compile(r"[.!?\n](?=\s|$)")
+_AMOUNT = re.compile(
+    r"(?P<pre>[$£€])\s?(?P<n1>\d[\d,]*(?:\.\d{1,2})?)"
+    r"|(?P<n2>\d[\d,]*(?:\.\d{1,2})?)\s?(?P<post>USD|EUR|GBP|MXN|dollars?|pounds?|euros?|pesos?)\b",
+    re.IGNORECASE,
+)
+_PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s?%")
+_CURRENCY = {"$": "USD", "£": "GBP", "€": "EUR", "dollar": "USD", "pound": "GBP", "euro": "EUR", "peso": "MXN"}
+
+
+def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
+    right_m = _SENTENCE_END.search(text, end)
+    return left, right_m.start() if right_m else len(text)
+
+
+def _amounts(sentence: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    m = _AMOUNT.search(sentence)
+    if m:
+        number = (m.group("n1") or m.group("n2")).replace(",", "")
+        unit = (m.group("pre") or m.group("post") or "").lower().rstrip("s")
+        out["amount"] = float(number)
+        out["currency"] = _CURRENCY.get(unit, unit.upper())
+    p = _PERCENT.search(sentence)
+    if p:
+        out["percent"] = float(p.group(1).replace(",", "."))
+    return out
+
+
+class Compensation:
+    name = "compensation"
+
+    def run(self, ctx: ReplyContext) -> Finding:
+        book, text, lang = phrasebook(), ctx.text, reply_lang(ctx)
+        negation = book.get(self.name, "negation")
+        condition = book.get(self.name, "condition")
+        policy = book.get(self.name, "policy")
+        hits: list[tuple[int, int, str]] = []
+        for kind, rx in book.groups(self.name):
+            if kind not in KINDS:
+                continue
+            for m in rx.finditer(text, lang):
+                left, right = _sentence(text, m.start(), m.end())
+                if negation is not None and negation.search(text[left : m.start()], lang):
+                    continue
+                if condition is not None and condition.search(text[m.end() : right], lang):
+                    continue
+                if policy is not None and policy.search(text[left:right], lang):
+                    continue
+                hits.append((m.start(), m.end(), kind))
+        hits.sort()
+        detail: dict[str, Any] = {}
+        if hits:
+            kinds = tuple(dict.fromkeys(k for _, _, k in hits))
+            detail = {"kind": kinds[0], "kinds": kinds}
+            for start, end, _ in hits:
+                left, right = _sentence(text, start, end)
+                found = _amounts(text[left:right])
+                for key, value in found.items():
+                    detail.setdefault(key, value)
+        return Finding(self.name, bool(hits), evidence(text, [(s, e) for s, e, _ in hits]), detail)
+
+
+register(Compensation())

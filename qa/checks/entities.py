@@ -1,0 +1,132 @@
+"""Phone numbers, e-mail addresses, identifiers and postal addresses found in a text, with their spans.
+
+Shared by ``deflection`` (a brand number is a referral) and ``pii_exposed`` (a customer's number is personal
+data). The shapes are language-independent regexes from ``_macros.yaml``; the words around them (``order``,
+``folio``, ``our``) come from the per-language phrase files.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from qa.checks.phrases import Group, phrasebook
+
+__all__ = ["Entity", "phones", "emails", "identifiers", "addresses", "digits", "luhn_ok", "preceded_by", "unmasked", "may_contain"]
+
+_NON_DIGIT = re.compile(r"\D")
+_ID_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{4,30}")
+_DIGIT_RUN = re.compile(r"(?<![\w/.#@])(?<![A-Za-z]-)\d[\d \-]{4,22}\d(?![\w/])")
+_MASK = re.compile(r"__\w+?__|https?://\S+|www\.\S+")
+# A digit that is not part of an @handle, or an e-mail-like "x@y.z": without either a text has no entity.
+_MAY_HAVE = re.compile(r"(?<![@\w])\d|\w@\w+\.")
+
+
+def may_contain(text: str) -> bool:
+    """Cheap test: could ``text`` hold a phone, e-mail, identifier or address at all? (Most replies cannot.)"""
+    return _MAY_HAVE.search(text) is not None
+
+
+@dataclass(frozen=True)
+class Entity:
+    """One thing found in a text: its kind, span, and a normalised key to compare across posts."""
+
+    kind: str  # phone | email | identifier | number | card | address
+    start: int
+    end: int
+    key: str
+
+
+def digits(text: str) -> str:
+    return _NON_DIGIT.sub("", text)
+
+
+def luhn_ok(number: str) -> bool:
+    """Payment card check digit: tells a card number from any other 13-19 digit string."""
+    total, parity = 0, len(number) % 2
+    for i, ch in enumerate(number):
+        d = ord(ch) - 48
+        if i % 2 == parity:
+            d *= 2
+            if d > 9:
+                d -= 9
+        total += d
+    return total % 10 == 0
+
+
+def phones(text: str) -> list[Entity]:
+    """Telephone numbers: 7 to 13 digits, short codes like ``*4444``, vanity numbers like ``1-800-FLOWERS``."""
+    rx = phrasebook().macros["PHONE"]
+    out = []
+    for m in rx.finditer(text):
+        raw = m.group(0)
+        n = digits(raw)
+        vanity = any(c.isalpha() for c in raw)
+        if raw.startswith("*") or vanity or 7 <= len(n) <= 13:
+            out.append(Entity("phone", m.start(), m.end(), n or raw.lower()))
+    return out
+
+
+def emails(text: str) -> list[Entity]:
+    rx = phrasebook().macros["EMAIL"]
+    return [Entity("email", m.start(), m.end(), m.group(0).lower().rstrip(".")) for m in rx.finditer(text)]
+
+
+def identifiers(text: str) -> list[Entity]:
+    """Values introduced by ``order``, ``account``, ``folio``... (5+ characters, 3+ digits), and long digit runs.
+
+    A Luhn-valid 13-19 digit run is a ``card``; other runs of 6+ digits are ``number``.
+    """
+    book = phrasebook()
+    intro = book.get("pii", "id_intro")
+    out: list[Entity] = []
+    seen: set[tuple[int, int]] = set()
+    if intro is not None:
+        for m in intro.finditer(text):
+            v = _ID_VALUE.match(text, m.end())
+            if v and sum(c.isdigit() for c in v.group(0)) >= 3:
+                span = (v.start(), v.end())
+                seen.add(span)
+                out.append(Entity("identifier", *span, v.group(0).upper().replace("-", "")))
+    for m in _DIGIT_RUN.finditer(text):
+        n = digits(m.group(0))
+        if len(n) < 6 or any(s[0] <= m.start() < s[1] for s in seen):
+            continue
+        kind = "card" if 13 <= len(n) <= 19 and luhn_ok(n) else "number"
+        out.append(Entity(kind, m.start(), m.end(), n))
+    return out
+
+
+_ADDRESS_VALUE = re.compile(r"[^\n.;!?]{4,80}?(?=\s*(?:[.;!?](?:\s|$)|\n|$))")
+
+
+def addresses(text: str) -> list[Entity]:
+    """Postal addresses: by street words (``pii.address``), or the words after "your address is" / "tu dirección
+    es" (``pii.address_intro``) when they hold a digit."""
+    book = phrasebook()
+    out = []
+    rx = book.get("pii", "address")
+    if rx is not None:
+        out = [Entity("address", m.start(), m.end(), " ".join(m.group(0).lower().split())) for m in rx.finditer(text)]
+    intro = book.get("pii", "address_intro")
+    if intro is not None:
+        for m in intro.finditer(text):
+            v = _ADDRESS_VALUE.match(text, m.end())
+            if v and any(c.isdigit() for c in v.group(0)) and not any(e.start <= v.start() < e.end for e in out):
+                out.append(Entity("address", v.start(), v.end(), " ".join(v.group(0).lower().split())))
+    return out
+
+
+def preceded_by(rx: "Group | re.Pattern[str] | None", text: str, start: int, window: int = 60) -> bool:
+    """Whether ``rx`` (a pattern anchored with ``$``) matches the words just before ``start`` in its line."""
+    if rx is None:
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    before = text[max(line_start, start - window) : start]
+    return rx.search(before) is not None
+
+
+def unmasked(text: str) -> str:
+    """Blank out what is not personal data but looks like it: twcs masking tokens (``__email__``) and URLs
+    (their ids and query strings). Offsets are kept: each is replaced by as many spaces."""
+    return _MASK.sub(lambda m: " " * len(m.group(0)), text)

@@ -1,0 +1,23 @@
+"""``not_our_team``: the reply says this team or channel cannot help with the matter.
+
+"We can't access accounts here", "we're just the social media team", "we only support English on this
+channel", "por este medio no contamos con facultades". A deflection that does not say so is not this check.
+"""
+
+from __future__ import annotations
+
+from qa.checks.base import Finding, ReplyContext, register
+from qa.checks.phrases import evidence, phrasebook, reply_lang, spans
+
+__all__ = ["NotOurTeam"]
+
+
+class NotOurTeam:
+    name = "not_our_team"
+
+    def run(self, ctx: ReplyContext) -> Finding:
+        found = spans(phrasebook().get(self.name), ctx.text, reply_lang(ctx))
+        return Finding(self.name, bool(found), evidence(ctx.text, found))
+
+
+register(NotOurTeam())

@@ -1,0 +1,130 @@
+"""Rulebook checks on one reply: concessions against the allowed ones, and never-acceptable phrases.
+
+Pure functions of a reply's concessions, its case facts and the rulebook. A concession is within policy when
+some rule lists its kind and every condition of that rule holds; otherwise its *departure* (0-1) says how far
+off it is, from the closest rule, so a refund on day 31 departs less than one on day 300. Facts the data does
+not give (no purchase date in twcs) make the verdict ``unknown`` rather than a guess.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from .checks.base import Evidence, Finding
+from .concessions import Concession
+from .rulebook import ConcessionRule, Rulebook
+
+__all__ = ["PolicyVerdict", "judge_concessions", "never_acceptable", "days_since_purchase"]
+
+
+@dataclass(frozen=True)
+class PolicyVerdict:
+    """``status`` is "" (no concession), "within", "off_policy" or "unknown"; ``departure`` is 0-1."""
+
+    status: str
+    departure: float
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+def days_since_purchase(facts: dict[str, Any], at: datetime | None) -> float | None:
+    pd_ = facts.get("purchase_date")
+    if pd_ is None or at is None or (isinstance(pd_, float) and math.isnan(pd_)):
+        return None
+    try:
+        purchase = pd_.date() if hasattr(pd_, "date") else pd_
+        return float((at.date() - purchase).days)
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def _grow(base: float, excess: float, scale: float) -> float:
+    """A breach's severity: ``base`` at the limit, rising to 1 as the excess reaches ``scale``."""
+    return min(1.0, base + (1.0 - base) * min(1.0, excess / max(scale, 1e-9)))
+
+
+def _rule_departure(rule: ConcessionRule, c: Concession, days: float | None, category: str | None,
+                    channel: str, book: Rulebook) -> tuple[float, bool, list[str]]:
+    """(departure, depends on unknown facts, reasons) of concession ``c`` under one rule."""
+    d = book.departure
+    sev: list[float] = []
+    reasons: list[str] = []
+    unknown = False
+    if rule.channels is not None and channel not in rule.channels:
+        sev.append(d.kind_never_allowed)
+        reasons.append(f"{c.kind} not allowed on {channel}")
+    if rule.categories is not None:
+        if not category:
+            unknown = True
+        elif category not in rule.categories:
+            sev.append(d.kind_never_allowed)
+            reasons.append(f"{c.kind} not allowed for {category}")
+    if rule.max_days_since_purchase is not None or rule.min_days_since_purchase is not None:
+        if days is None:
+            unknown = True
+        elif rule.max_days_since_purchase is not None and days > rule.max_days_since_purchase:
+            lim = rule.max_days_since_purchase
+            sev.append(_grow(d.outside_window_base, days - lim, lim))
+            reasons.append(f"{c.kind} {days:.0f} days after purchase (limit {lim})")
+        elif rule.min_days_since_purchase is not None and days < rule.min_days_since_purchase:
+            lim = rule.min_days_since_purchase
+            sev.append(_grow(d.outside_window_base, lim - days, lim))
+            reasons.append(f"{c.kind} only {days:.0f} days after purchase (from day {lim})")
+    if rule.max_percent is not None and c.percent is not None and c.percent > rule.max_percent:
+        sev.append(_grow(d.over_limit_base, c.percent - rule.max_percent, rule.max_percent))
+        reasons.append(f"{c.kind} {c.percent:g}% (limit {rule.max_percent:g}%)")
+    if rule.max_amount is not None and c.amount is not None and c.amount > rule.max_amount:
+        sev.append(_grow(d.over_limit_base, c.amount - rule.max_amount, rule.max_amount))
+        reasons.append(f"{c.kind} {c.amount:g} (limit {rule.max_amount:g})")
+    return (max(sev) if sev else 0.0), unknown, reasons
+
+
+def judge_concessions(concessions: list[Concession], facts: dict[str, Any], at: datetime | None, channel: str,
+                      book: Rulebook) -> PolicyVerdict:
+    """Judge every concession of one reply; departures of several combine as 1 - prod(1 - d)."""
+    if not concessions:
+        return PolicyVerdict("", 0.0)
+    days = days_since_purchase(facts, at)
+    category = facts.get("issue_category") or None
+    if isinstance(category, float):
+        category = None
+    keep = 1.0
+    reasons: list[str] = []
+    any_unknown = False
+    for c in concessions:
+        rules = [r for r in book.concessions if c.kind in r.kinds]
+        if not rules:
+            dep, unk, why = book.departure.kind_never_allowed, False, [f"{c.kind} is not in the rulebook"]
+        else:
+            judged = [_rule_departure(r, c, days, category, channel, book) for r in rules]
+            # the closest rule decides; among equals, one that needs no unknown fact
+            dep, unk, why = min(judged, key=lambda t: (t[0], t[1]))
+        if dep == 0.0 and unk:
+            any_unknown = True
+            dep = book.departure.unknown_facts
+            why = [f"{c.kind}: case facts needed to judge it are missing"]
+        keep *= 1.0 - dep
+        reasons.extend(why)
+    departure = 1.0 - keep
+    hard = [r for r in reasons if "missing" not in r]
+    if hard:
+        status = "off_policy"
+    elif any_unknown:
+        status = "unknown"
+    else:
+        status = "within"
+    return PolicyVerdict(status, round(departure, 6), tuple(reasons))
+
+
+def never_acceptable(text: str, language: str, book: Rulebook) -> Finding:
+    """Any never-acceptable phrase of the reply's language (all languages when it is unknown)."""
+    low = text.lower()
+    langs = [language] if language in book.never_acceptable else list(book.never_acceptable)
+    for lang in langs:
+        for phrase in book.never_acceptable[lang]:
+            i = low.find(phrase.lower())
+            if i >= 0:
+                return Finding("never_acceptable", True, (Evidence(i, i + len(phrase), text[i:i + len(phrase)]),))
+    return Finding("never_acceptable", False)

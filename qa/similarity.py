@@ -1,0 +1,167 @@
+"""Grouping similar short texts without comparing all pairs: MinHash signatures and LSH banding.
+
+Comparing every reply with every other is O(n^2): a million replies would take days. MinHash estimates the
+Jaccard similarity of two texts' shingle sets from k small integers each; LSH banding puts texts whose
+signatures agree on a whole band into one bucket, so only texts sharing a bucket are compared. Candidates are
+then verified (estimated Jaccard >= threshold) and joined into groups (single link, connected components).
+Work and memory are O(n x k). Hashing is stable across runs and machines (crc32, fixed seeds), so group ids
+do not change between runs of the same data.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["shingles", "minhash_signatures", "similarity_groups", "text_groups", "NUM_PERM"]
+
+NUM_PERM = 32
+_PRIME = (1 << 31) - 1
+_rng = np.random.default_rng(20240501)  # fixed: signatures must not change between runs
+_A = _rng.integers(1, _PRIME, NUM_PERM, dtype=np.int64)
+_B = _rng.integers(0, _PRIME, NUM_PERM, dtype=np.int64)
+_BAND_MIX = _rng.integers(1, 1 << 62, NUM_PERM, dtype=np.uint64) | np.uint64(1)
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HANDLE = re.compile(r"[@#]\w+")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def shingles(text: str, n: int = 2, min_len: int = 1) -> set[str]:
+    """Word n-grams of a text, lower-cased, without URLs, @handles and numbers (they differ per customer)."""
+    text = _HANDLE.sub(" ", _URL.sub(" ", text.lower()))
+    words = [w for w in _WORD.findall(text) if len(w) >= min_len]
+    if n <= 1 or len(words) < n:
+        return set(words)
+    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def minhash_signatures(docs: Sequence[set[str]], chunk: int = 400_000) -> np.ndarray:
+    """(len(docs), NUM_PERM) int64 MinHash signatures; an empty document gets a signature of its own."""
+    sig = np.empty((len(docs), NUM_PERM), dtype=np.int64)
+    # shingle -> row of its 32 permuted hashes; word pairs recur across texts, so each is hashed once
+    vocab: dict[str, int] = {}
+    table = np.empty((0, NUM_PERM), dtype=np.int64)
+    start = 0
+    while start < len(docs):
+        rows: list[int] = []
+        offsets: list[int] = []
+        new_hashes: list[int] = []
+        stop = start
+        while stop < len(docs) and len(rows) < chunk:
+            offsets.append(len(rows))
+            d = docs[stop]
+            if not d:  # unique, so empty texts never look alike
+                d = {f"\x00empty{stop}"}
+            for sh in d:
+                r = vocab.get(sh)
+                if r is None:
+                    r = vocab[sh] = len(vocab)
+                    new_hashes.append(zlib.crc32(sh.encode("utf-8")))
+                rows.append(r)
+            stop += 1
+        x = np.asarray(new_hashes, dtype=np.int64)
+        fresh = (x[:, None] * _A[None, :] + _B[None, :]) % _PRIME
+        table = np.concatenate([table, fresh]) if len(table) else fresh
+        h = table[np.asarray(rows, dtype=np.int64)]
+        sig[start:stop] = np.minimum.reduceat(h, np.asarray(offsets, dtype=np.int64), axis=0)
+        start = stop
+    return sig
+
+
+def _bands_for(threshold: float) -> tuple[int, int]:
+    """(bands, rows) whose S-curve threshold (1/b)^(1/r) sits a little below ``threshold``."""
+    best = (NUM_PERM, 1)
+    for r in (1, 2, 4, 8):
+        b = NUM_PERM // r
+        t = (1.0 / b) ** (1.0 / r)
+        if t <= threshold * 0.85:
+            best = (b, r)
+    return best
+
+
+def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None = None) -> np.ndarray:
+    """Group label per document: documents joined by verified similar pairs share a label.
+
+    ``blocks`` (optional, one key per document) keeps groups inside a block, e.g. one brand. Labels are the
+    smallest document index in the group, so they are stable for a given input order.
+    """
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n = len(sig)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    block_key = np.zeros(n, dtype=np.uint64)
+    codes = np.zeros(n, dtype=np.int64)
+    if blocks is not None:
+        codes = np.unique(np.asarray(blocks, dtype=object).astype(str), return_inverse=True)[1].astype(np.int64)
+        with np.errstate(over="ignore"):
+            block_key = codes.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    b, r = _bands_for(threshold)
+    usig = sig.astype(np.uint64)
+    src: list[np.ndarray] = []
+    dst: list[np.ndarray] = []
+    for band in range(b):
+        cols = slice(band * r, band * r + r)
+        with np.errstate(over="ignore"):
+            key = (usig[:, cols] * _BAND_MIX[cols]).sum(axis=1) ^ block_key
+        order = np.argsort(key, kind="stable")
+        k = key[order]
+        same = k[1:] == k[:-1]
+        if not same.any():
+            continue
+        # chain each document to the previous one in its bucket and to the bucket's first one
+        starts = np.r_[0, np.flatnonzero(~same) + 1]
+        first = np.repeat(order[starts], np.diff(np.r_[starts, n]))
+        prev_i, cur_i = order[:-1][same], order[1:][same]
+        src += [prev_i, first[1:][same]]
+        dst += [cur_i, cur_i]
+    if not src:
+        return np.arange(n, dtype=np.int64)
+    a, c = np.concatenate(src), np.concatenate(dst)
+    keep = a != c
+    a, c = a[keep], c[keep]
+    est = (sig[a] == sig[c]).mean(axis=1)
+    ok = (est >= threshold) & (codes[a] == codes[c])
+    graph = coo_matrix((np.ones(int(ok.sum()), dtype=np.int8), (a[ok], c[ok])), shape=(n, n))
+    _, comp = connected_components(graph, directed=False)
+    # label = smallest member index
+    first_of = np.full(comp.max() + 1, n, dtype=np.int64)
+    np.minimum.at(first_of, comp, np.arange(n))
+    return first_of[comp]
+
+
+def text_groups(texts: Sequence[str], threshold: float, blocks: Sequence | None = None, n: int = 2,
+                min_len: int = 1) -> np.ndarray:
+    """:func:`similarity_groups` of ``texts`` by word ``n``-gram MinHash, each distinct (block, text) once.
+
+    Templates and repeated customer posts make most texts duplicates; identical texts in one block always
+    share a group, so only distinct ones are shingled, hashed and banded. Labels are those
+    :func:`similarity_groups` gives on the full list: the smallest index of the group.
+    """
+    m = len(texts)
+    if m == 0:
+        return np.zeros(0, dtype=np.int64)
+    keys = list(zip(blocks, texts)) if blocks is not None else [("", t) for t in texts]
+    first: dict[tuple, int] = {}
+    inverse = np.fromiter((first.setdefault(k, len(first)) for k in keys), np.int64, m)
+    uniq = list(first)  # in order of first occurrence, so the smallest unique index is the smallest row
+    first_row = np.full(len(uniq), m, dtype=np.int64)
+    np.minimum.at(first_row, inverse, np.arange(m))
+    sh = [shingles(t, n=n, min_len=min_len) for _, t in uniq]
+    has_words = np.fromiter(map(bool, sh), bool, len(sh))
+    idx = np.flatnonzero(has_words)
+    lab = np.arange(len(uniq))
+    if len(idx):
+        sig = minhash_signatures([sh[j] for j in idx])
+        g = similarity_groups(sig, threshold, blocks=[uniq[j][0] for j in idx] if blocks is not None else None)
+        lab[idx] = idx[g]
+    out = first_row[lab[inverse]]
+    # texts without words never look alike (as in minhash_signatures), even when identical
+    alone = ~has_words[inverse]
+    out[alone] = np.flatnonzero(alone)
+    return out

@@ -1,0 +1,55 @@
+"""pii_exposed: the customer's data repeated in public; the brand's own numbers and names are not personal data."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.checks import CHECKS, ReplyContext
+
+
+def finding(text: str, customer: str = ""):  # type: ignore[no-untyped-def]
+    return CHECKS["pii_exposed"].run(ReplyContext("r", text, customer_text=customer))
+
+
+@pytest.mark.parametrize(
+    ("reply", "customer", "leaked"),
+    [
+        ("@1 We'll call you on 07700 900123 in the next hour.", "My number is 07700 900 123, call me", "07700 900123"),
+        ("@1 We've e-mailed jane.doe@example.org with the label.", "reach me at Jane.Doe@example.org", "jane.doe@example.org"),
+        ("@1 Your order number is 304-1234567-7654321, it ships today.", "", "304-1234567-7654321"),
+        ("@1 Order 88812345 was dispatched this morning.", "where is order 88812345??", "88812345"),
+        ("@1 The courier tried 12 Baker Street twice today.", "I live at 12 Baker Street and nobody came", "12 Baker Street"),
+        ("@1 Tu folio 7781234 ya está en revisión.", "", "7781234"),
+        ("@1 Is the card 4111 1111 1111 1111 still blocked?", "", "4111 1111 1111 1111"),
+    ],
+)
+def test_customer_data_in_reply_is_exposed(reply: str, customer: str, leaked: str) -> None:
+    f = finding(reply, customer)
+    assert f.verdict is True
+    assert [e.text for e in f.evidence] == [leaked]
+
+
+@pytest.mark.parametrize(
+    ("reply", "customer"),
+    [
+        ("@1 Hi Maria! Please call us on 0800 123 4567, we're open 24/7.", "Maria here, my order never came"),
+        ("@1 You can write to help@brand.example and we'll reply within a day.", "how do I complain"),
+        ("@1 Could you DM us your order number? Please don't share it here.", "my order is late"),
+        ("@1 Our store is at 200 High Street, next to the station.", "where is your store?"),
+        ("@1 Hi John Smith, thanks for flying with us!", "John Smith: great flight"),
+        ("@1 Please send us __email__ in a DM.", "my mail is __email__"),
+        ("@1 Error XY-52914-3 means the account is on hold: https://example.com/a/52914?id=88812345", "I get XY-52914-3"),
+        ("@1 Llámanos al 55 1234 5678, nuestro horario es de 9 a 18 h.", "ya llamé al 55 1234 5678 y nada"),
+    ],
+)
+def test_brand_data_names_and_masks_are_not_exposed(reply: str, customer: str) -> None:
+    assert finding(reply, customer).verdict is False
+
+
+def test_evidence_points_into_the_reply() -> None:
+    reply = "@1 Thanks — we'll text 07700 900123 once order 88812345 ships."
+    f = finding(reply, "order 88812345, phone 07700900123")
+    assert f.verdict is True
+    assert {e.text for e in f.evidence} == {"07700 900123", "88812345"}
+    for e in f.evidence:
+        assert reply[e.start : e.end] == e.text

@@ -1,0 +1,95 @@
+"""Tone checks (empathy, blame, personalisation) and language_mismatch."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.checks import CHECKS, ReplyContext
+
+
+def verdict(check: str, text: str, customer: str = "", **kw: str) -> bool | None:
+    return CHECKS[check].run(ReplyContext("r", text, customer_text=customer, **kw)).verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@1 I'm so sorry about the delay, that's really frustrating.", True),
+        ("@1 We apologise for the inconvenience caused.", True),
+        ("@1 Lamentamos mucho la situación, te ofrecemos una disculpa.", True),
+        ("@1 Your order ships tomorrow.", False),
+        ("@1 Tu tarjeta llegará el lunes.", False),
+    ],
+)
+def test_empathy(text: str, expected: bool) -> None:
+    assert verdict("empathy", text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("@1 You should have read the terms before booking.", True),
+        ("@1 As we already said, you failed to update the app.", True),
+        ("@1 Es tu responsabilidad revisar tus movimientos.", True),
+        ("@1 Let's get this sorted for you. Which app version are you on?", False),
+        ("@1 Te ayudamos con gusto, ¿qué error aparece?", False),
+    ],
+)
+def test_blame(text: str, expected: bool) -> None:
+    assert verdict("blame", text) is expected
+
+
+def test_personalisation_takes_up_the_customers_words() -> None:
+    customer = "My Galaxy S9 screen keeps flickering after the update"
+    f = CHECKS["personalisation"].run(
+        ReplyContext("r", "@1 Sorry about the flickering screen! Does it happen in safe mode too?", customer_text=customer)
+    )
+    assert f.verdict is True
+    assert {"flickering", "screen"} <= set(f.detail["shared_words"])
+
+
+def test_template_reply_is_not_personalised_and_no_customer_text_is_undetermined() -> None:
+    template = "@1 We're sorry to hear this. Please DM us more details so we can help further."
+    assert verdict("personalisation", template, "My Galaxy S9 screen keeps flickering") is False
+    assert verdict("personalisation", template, "") is None
+
+
+MISMATCH_CASES = [
+    # (customer_language, reply_language, reply, customer_text, expected)
+    ("es", "en", "@1 We offer support in English only. Please visit our site.", "Hola, necesito ayuda con mi cuenta", True),
+    ("es", "es", "@1 Hola, ¿en qué podemos ayudarte?", "Hola, necesito ayuda con mi cuenta", False),
+    ("und", "en", "@1 How can we help today?", "ok", None),
+    ("es", "und", "@1 Thanks!", "Hola, necesito ayuda con mi cuenta", None),
+    # The reply adds a translation into the customer's language: not a mismatch.
+    (
+        "es",
+        "en",
+        "@1 We can only help in English here, sorry about that.\nSolo podemos ayudarte en inglés por aquí, disculpa las molestias.",
+        "Hola, necesito ayuda con mi cuenta bancaria por favor",
+        False,
+    ),
+    # The customer wrote English elsewhere in the thread: the English reply is in a language they used.
+    (
+        "es",
+        "en",
+        "@1 Let's check your settings first, which version are you running?",
+        "I need help with the update please, my phone is slow\nTodavía no funciona nada, qué hago ahora",
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("customer_lang", "reply_lang", "reply", "customer", "expected"), MISMATCH_CASES)
+def test_language_mismatch(customer_lang: str, reply_lang: str, reply: str, customer: str, expected: bool | None) -> None:
+    ctx = ReplyContext("r", reply, customer_text=customer, customer_language=customer_lang, reply_language=reply_lang)
+    f = CHECKS["language_mismatch"].run(ctx)
+    assert f.verdict is expected
+    if expected:
+        assert f.evidence and reply[f.evidence[0].start : f.evidence[0].end] == f.evidence[0].text
+        assert f.detail == {"customer_language": customer_lang, "reply_language": reply_lang}
+
+
+def test_what_should_have_happened_is_not_blame() -> None:
+    # "debió llegarte" (it should have reached you) blames no one; "debiste" (you should have) does.
+    assert verdict("blame", "@1 Lamentamos la situación, la notificación debió llegarte por correo.") is False
+    assert verdict("blame", "@1 Debiste reportarlo en cuanto lo notaste.") is True

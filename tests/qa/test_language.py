@@ -1,0 +1,78 @@
+"""Language identification: real languages on sentences, "und" on texts too short or too mixed to tell."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.language import UND, clean, detect, detect_scored, segment_languages, thread_language
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("@123 We're sorry to hear your parcel is late. Could you tell us when you placed the order?", "en"),
+        ("@123 Lamentamos mucho la situación, ¿nos podrías compartir más detalles de tu caso?", "es"),
+        ("@123 Sentimos muito pelo atraso, você poderia nos informar o número do pedido?", "pt"),
+        ("@123 Nous sommes désolés pour ce retard, pouvez-vous nous donner votre numéro de commande ?", "fr"),
+        ("@123 Es tut uns leid, dass Ihre Bestellung noch nicht angekommen ist. Wann haben Sie bestellt?", "de"),
+        ("@123 ご不便をおかけして申し訳ございません。注文番号を教えていただけますか。", "ja"),
+        ("@123 我的账号无法登录，我更换了手机号码，怎么办？", "zh"),
+        ("@123 주문한 상품이 아직 도착하지 않았어요. 확인 부탁드립니다.", "ko"),
+    ],
+)
+def test_detects_sentences(text: str, lang: str) -> None:
+    assert detect(text) == lang
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "Yes", "No worries!", "@123 Thanks!", "@123 https://t.co/abc123", "😂😂🙌", "@123 ^HSB", "DM sent"],
+)
+def test_short_texts_are_undetermined(text: str) -> None:
+    assert detect(text) == UND
+
+
+def test_clean_strips_handles_links_masks_emoji_and_signature() -> None:
+    raw = "@115712 @Brand Please email us at __email__ 🙂 more info: https://t.co/xyz #Help ^HSB"
+    assert clean(raw) == "Please email us at more info:"
+
+
+@pytest.mark.parametrize("signature", ["^HSB", "-JD", "*AFM", "/CH", "~Derrick", "- Kirsten", ".-SV", "^Kit 2/2"])
+def test_clean_strips_agent_signatures(signature: str) -> None:
+    assert clean(f"@1 Thanks for waiting, we fixed it. {signature}") == "Thanks for waiting, we fixed it."
+
+
+def test_signature_does_not_decide_the_language() -> None:
+    # Spanish text with an English-looking signature and handle is still Spanish.
+    assert detect("@Support Hola Marta, ya revisamos tu solicitud y quedó resuelta. -Becky") == "es"
+
+
+def test_confidence_is_reported_and_und_has_none() -> None:
+    lang, conf = detect_scored("We have refunded the full amount to your original payment method today.")
+    assert lang == "en" and 0.8 <= conf <= 1.0
+    assert detect_scored("ok") == (UND, 0.0)
+
+
+def test_thread_language_uses_latest_post_that_can_be_told() -> None:
+    posts = [
+        "Hola, necesito ayuda urgente con la actualización de mi teléfono, la batería no dura nada",
+        "I need the software update urgently, the battery lasts half a day",
+        "iPhone 7",  # too short: skipped
+    ]
+    assert thread_language(posts) == "en"
+    assert thread_language(["ok", "yes"]) == UND
+    assert thread_language([]) == UND
+
+
+def test_segment_languages_sees_a_translation_added_to_a_reply() -> None:
+    text = (
+        "We only answer in English on this account, sorry about that.\n"
+        "Solo respondemos en inglés en esta cuenta, disculpa las molestias."
+    )
+    assert {"en", "es"} <= segment_languages(text)
+
+
+@pytest.mark.parametrize("text", ["@x Qué banco tan malo :c", "Cuentas para nada @Banco."])
+def test_a_few_words_are_not_guessed_with_false_confidence(text: str) -> None:
+    # The fast detector is sure of itself on four words; below 40 characters we ask the calibrated model.
+    assert detect(text) in ("es", UND)

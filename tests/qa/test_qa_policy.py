@@ -1,0 +1,125 @@
+"""Policy and precedent risk, against hand-computed values; the seed-001 example end to end."""
+
+from __future__ import annotations
+
+import math
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from qa.api import load_policy
+from qa.concessions import Concession, extract_concessions
+from qa.pipeline import score_messages
+from qa.policy_checks import judge_concessions, never_acceptable
+from qa.precedent import precedent_risk, visibility
+
+BOOK = load_policy()
+AT = datetime(2024, 5, 1, 12, tzinfo=timezone.utc)
+
+
+def _vis(followers: float) -> float:  # the docstring's formula, written out independently
+    return 0.4 + 0.6 * min(1.0, math.log10(1 + followers) / math.log10(1 + 1_000_000))
+
+
+SEED_001 = [  # a refund plus 50% off, given on social to a customer who bought two months earlier
+    dict(role="customer", text="@Acme my blender died and I bought it two months ago. Useless!", at=0,
+         customer_followers=12_000, purchase_date="2024-03-01", issue_category="defect"),
+    dict(role="brand", author_id="Acme", agent_id="Acme/ZZ", at=20,
+         text="@cust So sorry about this! We've issued a full refund and we'd also like to give you 50% off "
+              "your next purchase."),
+]
+
+
+def test_seed_001_is_off_policy_with_high_precedent_risk(build):
+    result = score_messages(build(SEED_001), BOOK)
+    row = result.scores.iloc[0]
+    assert row["policy_status"] == "off_policy"
+    assert set(row["concessions"].split(";")) == {"refund", "discount 50%"}
+    # refund on day 61 of a 30-day window: 0.6 + 0.4 * min(1, 31/30) = 1; 50% vs 20% cap: 0.5 + 0.5 * 1 = 1
+    assert row["departure"] == pytest.approx(1.0)
+    assert row["visibility"] == pytest.approx(_vis(12_000), abs=1e-6)
+    assert row["claimability"] == pytest.approx(0.9)  # discount is the easier to claim; amount stated
+    assert row["precedent_risk"] == pytest.approx(1.0 * _vis(12_000) * 0.9, abs=1e-5)
+    assert row["precedent_risk"] >= BOOK.precedent.high
+    flags = row["flags"].split(";")
+    assert "off_policy_compensation" in flags and "high_precedent_risk" in flags
+    assert "full refund" in row["evidence"] and "50% off" in row["evidence"]
+    assert row["score"] < 100
+
+
+def test_same_refund_within_the_window_is_within_policy_and_sets_no_precedent(build):
+    rows = [dict(SEED_001[0], purchase_date="2024-04-25"),
+            dict(SEED_001[1], text="@cust So sorry! We've issued a full refund for the blender.")]
+    row = score_messages(build(rows), BOOK).scores.iloc[0]
+    assert row["policy_status"] == "within"
+    assert row["departure"] == 0 and row["precedent_risk"] == 0
+    assert "off_policy_compensation" not in row["flags"]
+
+
+@pytest.mark.parametrize("days,expected", [(31, 0.6 + 0.4 * 1 / 30), (40, 0.6 + 0.4 * 10 / 30), (75, 1.0)])
+def test_departure_grows_with_days_past_the_window(days, expected):
+    facts = {"purchase_date": datetime(2024, 1, 1).date()}
+    at = datetime(2024, 1, 1, 15, tzinfo=timezone.utc) + timedelta(days=days)
+    v = judge_concessions([Concession("refund")], facts, at, "twitter", BOOK)
+    assert v.status == "off_policy"
+    assert v.departure == pytest.approx(expected, abs=1e-6)
+
+
+def test_store_credit_after_30_days_is_allowed_up_to_its_cap():
+    facts = {"purchase_date": datetime(2024, 3, 1).date()}
+    assert judge_concessions([Concession("store_credit", amount=80)], facts, AT, "twitter", BOOK).status == "within"
+    over = judge_concessions([Concession("store_credit", amount=150)], facts, AT, "twitter", BOOK)
+    assert over.status == "off_policy"
+    assert over.departure == pytest.approx(0.5 + 0.5 * 50 / 100)
+
+
+def test_missing_facts_give_unknown_not_a_guess():
+    v = judge_concessions([Concession("refund")], {}, AT, "twitter", BOOK)
+    assert v.status == "unknown" and v.departure == pytest.approx(BOOK.departure.unknown_facts)
+    fee = judge_concessions([Concession("fee_waiver")], {"issue_category": "delivery"}, AT, "twitter", BOOK)
+    assert fee.status == "off_policy" and fee.departure == 1.0
+
+
+def test_kind_missing_from_rulebook_departs_fully_and_departures_combine():
+    v = judge_concessions([Concession("upgrade"), Concession("discount", percent=30)], {}, AT, "twitter", BOOK)
+    # upgrade: 1.0; discount 30% vs 20%: 0.5 + 0.5 * 10/20 = 0.75; combined 1 - (0)(0.25) = 1
+    assert v.departure == pytest.approx(1.0)
+    v2 = judge_concessions([Concession("discount", percent=30)], {}, AT, "twitter", BOOK)
+    assert v2.departure == pytest.approx(0.75)
+
+
+def test_private_replies_and_vague_offers_are_less_of_a_precedent():
+    s = BOOK.precedent
+    assert visibility(False, 5_000_000, s) == s.private_visibility
+    assert visibility(True, None, s) == pytest.approx(_vis(s.unknown_followers), abs=1e-6)
+    assert visibility(True, 10_000_000, s) == pytest.approx(1.0)
+    stated = precedent_risk(1.0, [Concession("refund", amount=20)], True, 0, s)
+    vague = precedent_risk(1.0, [Concession("refund")], True, 0, s)
+    assert vague.claimability == pytest.approx(stated.claimability * s.vague_amount_factor)
+    assert precedent_risk(0.0, [Concession("refund")], True, 1e6, s).risk == 0
+
+
+@pytest.mark.parametrize("text,lang,kinds", [
+    ("We'll hook you up with a free drink next time!", "en", {"free_item"}),
+    ("We've added 500 points to your account.", "en", {"points"}),
+    ("Unfortunately we can't offer a refund after 30 days.", "en", set()),
+    ("Te haremos el reembolso de $250 a tu tarjeta hoy.", "es", {"refund"}),
+    ("Queremos darte un 40% de descuento en tu próximo pedido.", "es", {"discount"}),
+    ("Thanks for the update, enjoy your day.", "en", set()),
+])
+def test_concession_kinds(text, lang, kinds):
+    assert {c.kind for c in extract_concessions(text, lang)} == kinds
+
+
+def test_amounts_and_percentages_are_read():
+    (c,) = extract_concessions("We'll refund the £209 to your card today.", "en")
+    assert (c.kind, c.amount) == ("refund", 209.0)
+    (d,) = extract_concessions("Here's 35% off your next purchase.", "en")
+    assert (d.kind, d.percent) == ("discount", 35.0)
+
+
+def test_never_acceptable_phrases_by_language():
+    f = never_acceptable("Please CALM DOWN, sir.", "en", BOOK)
+    assert f.verdict is True and f.evidence[0].text == "CALM DOWN"
+    assert never_acceptable("Sinceramente, no es nuestro problema.", "und", BOOK).verdict is True
+    assert never_acceptable("Happy to help!", "en", BOOK).verdict is False
