@@ -854,7 +854,28 @@ class FullOperation(CareOperation):
     # ---- messages -----------------------------------------------------------------------------------
     def _message(self, m: Post, t: float, customer: bool = False, team=None, translated=False, resolution=None,
                  comp=None, fix=False) -> None:
+        """Emit one post or reply as a plain dict for the reply log (only when ``on_message`` is set).
+
+        Agents are not tracked one by one in the model; a reply is signed by an agent of its team drawn uniformly
+        among those on duty, and complaints carry case facts (days since purchase, order value) drawn from their
+        own stream, so the QA checks have what a real log would give them. None of this shifts model draws."""
         case = m.case
+        if not hasattr(self, "_facts_u"):
+            rng = self.streams.rng("reply_log")
+            self._facts_u = block_stream(lambda n: rng.random(n))
+            self._case_facts: dict[int, tuple] = {}
+        facts = None
+        if self.intent_names[case.intent] == "complaint":
+            facts = self._case_facts.get(case.id)
+            if facts is None:
+                facts = self._case_facts[case.id] = (1 + int(next(self._facts_u) * 90),
+                                                      round(10 + 190 * next(self._facts_u), 2))
+        agent = ""
+        if not customer:
+            if fix:
+                agent = "public-fix"
+            else:
+                agent = f"{team.name}-{1 + int(next(self._facts_u) * max(1, team.agents)):03d}"
         self.on_message({
             "thread_id": f"r{self.rep}-c{case.id}",
             "message_id": f"r{self.rep}-m{m.id}" + ("" if customer else "-reply"),
@@ -865,7 +886,7 @@ class FullOperation(CareOperation):
             "public": not self.private[case.channel],
             "minute": t,
             "language": case.lang,
-            "agent_id": "" if customer else ("public-fix" if fix else f"{team.name}"),
+            "agent_id": agent,
             "followers": case.followers,
             "intent": self.intent_names[case.intent],
             "kind": KIND_NAMES[m.kind] if customer else ("public_fix" if fix else (resolution.name if resolution
@@ -874,6 +895,8 @@ class FullOperation(CareOperation):
             "translated": bool(translated),
             "compensation": comp or "",
             "wait_minutes": "" if customer else t - m.posted,
+            "days_since_purchase": facts[0] if facts else None,
+            "order_value": facts[1] if facts else None,
         })
 
     # ---- running ------------------------------------------------------------------------------------

@@ -1,35 +1,37 @@
-"""The reply log: every customer post and brand reply of the simulated window, one row each, in the columns the
-QA module reads (thread, message, author, role, channel, public, timestamp, language, agent, followers, text, case
-facts), so the simulator's output can be audited like recorded replies.
+"""The reply log: every customer post and brand reply of the simulated window, one row each, in the QA module's
+reply schema (:mod:`qa.schema`: ``MESSAGE_COLUMNS``), so the simulator's output is audited like recorded replies
+(``carebench qa`` reads it as the own schema).
 
-``qa/schema.py`` did not exist when this was written; these columns follow the reply schema agreed in
-ARCHITECTURE.md and should be mapped onto it once it lands. The writer is at the edge (files); the model only
-emits plain dicts through ``on_message``.
+The model emits plain dicts through ``on_message``; this module, at the edge, maps them onto the schema, writes a
+plausible text for each message (English templates; other languages marked with their code unless the reply was
+translated) and writes CSV. Minute 0 of the window is Monday 2024-01-01 00:00 UTC.
 """
 
 from __future__ import annotations
 
 import csv
-import json
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, timezone
 
-__all__ = ["REPLY_COLUMNS", "ReplyLogWriter", "reply_text", "EPOCH"]
+from qa.schema import MESSAGE_COLUMNS
 
-REPLY_COLUMNS = [
-    "thread_id", "message_id", "in_reply_to", "author", "role", "channel", "public", "created_at", "language",
-    "agent_id", "follower_count", "text", "case_facts",
-]
-EPOCH = datetime(2024, 1, 1)  # minute 0 of the window is a Monday 00:00
+__all__ = ["REPLY_COLUMNS", "ReplyLogWriter", "reply_text", "to_row", "EPOCH", "BRAND"]
+
+REPLY_COLUMNS = list(MESSAGE_COLUMNS)
+EPOCH = datetime(2024, 1, 1, tzinfo=timezone.utc)
+BRAND = "carebench"
 
 _CUSTOMER = {
-    "question": "@brand quick question: how do I change the delivery address on my order?",
-    "complaint": "@brand my order arrived broken and nobody answers. Not happy.",
-    "vent": "ugh, @brand app down again. typical.",
-    "praise": "Thanks @brand, great service today!",
+    "question": "@carebench quick question: how do I change the delivery address on my order?",
+    "complaint": "@carebench my order arrived broken and nobody answers. Not happy.",
+    "vent": "ugh, @carebench app down again. typical.",
+    "praise": "Thanks @carebench, great service today!",
     "spam": "Win a free phone!!! click here",
 }
-_REPEAT = "@brand still waiting for an answer about this."
-_ESCALATION = "@brand this is the third time I ask. Everyone, avoid this company."
+_REPOST = {
+    "repeat": "@carebench still waiting for an answer about this.",
+    "extra": "@carebench anyone there? Still not sorted.",
+    "escalation": "@carebench this is the third time I ask. Everyone, avoid this company.",
+}
 _REPLY = {
     "in_thread": "Hi, sorry about this. Here is how to fix it: open Orders, choose the order and tap Change.",
     "dm": "Hi, sorry about this. Could you send us a DM with your order details so we can look into it?",
@@ -45,10 +47,9 @@ _COMP = {
 
 
 def reply_text(msg: dict) -> str:
-    """A plausible text for a simulated message (English; other languages are marked with their code)."""
+    """A plausible text for a simulated message."""
     if msg["role"] == "customer":
-        text = {"repeat": _REPEAT, "escalation": _ESCALATION, "extra": _REPEAT}.get(msg["kind"]) or \
-            _CUSTOMER[msg["intent"]]
+        text = _REPOST.get(msg["kind"]) or _CUSTOMER[msg["intent"]]
     else:
         text = _REPLY.get(msg["kind"], _REPLY["reply"]) + _COMP.get(msg["compensation"], "")
     if msg["language"] not in ("en", "default") and not msg["translated"]:
@@ -56,19 +57,39 @@ def reply_text(msg: dict) -> str:
     return text
 
 
+def to_row(rep: int, msg: dict) -> dict:
+    """One message of the model as a row of the reply schema."""
+    created = EPOCH + timedelta(minutes=msg["minute"])
+    days = msg.get("days_since_purchase")
+    return {
+        "message_id": msg["message_id"],
+        "thread_id": msg["thread_id"],
+        "parent_id": msg["in_reply_to"] or None,
+        "role": msg["role"],
+        "author_id": msg["author"] if msg["role"] == "customer" else BRAND,
+        "brand": BRAND,
+        "channel": msg["channel"],
+        "public": bool(msg["public"]),
+        "created_at": created.isoformat(timespec="seconds"),
+        "text": reply_text(msg),
+        "language": "en" if msg["language"] == "default" else msg["language"],
+        "agent_id": msg["agent_id"] or None,
+        "customer_followers": int(round(msg["followers"])),
+        "purchase_date": (created - timedelta(days=days)).date().isoformat() if days else None,
+        "order_value": msg.get("order_value"),
+        "product": None,
+        "issue_category": msg["incident"] or msg["intent"],
+    }
+
+
 class ReplyLogWriter:
-    """Writes messages as CSV rows (REPLY_COLUMNS); call with ``(rep, message)``."""
+    """Writes messages as CSV rows of the reply schema; call with ``(rep, message)``."""
 
     def __init__(self, fh) -> None:
-        self._w = csv.writer(fh)
-        self._w.writerow(REPLY_COLUMNS)
+        self._w = csv.DictWriter(fh, fieldnames=REPLY_COLUMNS)
+        self._w.writeheader()
 
     def __call__(self, rep: int, msg: dict) -> None:
-        facts = {k: msg[k] for k in ("intent", "kind", "incident", "compensation", "translated", "wait_minutes")}
-        facts["rep"] = rep
-        self._w.writerow([
-            msg["thread_id"], msg["message_id"], msg["in_reply_to"], msg["author"], msg["role"], msg["channel"],
-            int(msg["public"]), (EPOCH + timedelta(minutes=msg["minute"])).isoformat(timespec="seconds"),
-            msg["language"], msg["agent_id"], round(msg["followers"]), reply_text(msg),
-            json.dumps(facts, separators=(",", ":")),
-        ])
+        row = to_row(rep, msg)
+        self._w.writerow({k: ("" if v is None else (str(v).lower() if isinstance(v, bool) else v))
+                          for k, v in row.items()})
