@@ -47,6 +47,10 @@ LESSONS = [
      "lesson 12: answering through translation costs handling time"),
     ("channels-separate", "channels-integrated", "handle_minutes", -1, {"horizon_days": 7},
      "lesson 11: integrated channels do not work a case twice"),
+    ("training-experienced", "training-new-team", "handle_minutes_per_reply", 1, {"horizon_days": 7},
+     "lesson 14: an untrained team handles more slowly"),
+    ("training-experienced", "training-new-team", "comp_beyond", 1, {"horizon_days": 7},
+     "lessons 14 and 8: and concedes beyond policy more often"),
     ("migration-by-the-book", "migration-generous", "social_share_last_week", 1,
      {"horizon_days": 56, "volume.mentions_per_hour": 10, "phone.contacts_per_hour": 20},
      "lesson 9: visible generous precedents move customers to social faster"),
@@ -77,7 +81,7 @@ def test_lesson_direction(a, b, measure, sign, overrides, what):
 def test_every_scenario_file_explains_itself_and_runs(tmp_path):
     """Each scenario starts with a comment saying what it shows, and runs (briefly)."""
     files = sorted(SCENARIOS.glob("*.yaml"))
-    assert len(files) >= 17
+    assert len(files) >= 19
     for path in files:
         assert path.read_text().startswith("#"), f"{path.name}: starts without a comment"
         sc = load_scenario(path, ["horizon_days=0.25", "warmup_days=0"])
