@@ -57,6 +57,17 @@ def cmd_simulate(args: argparse.Namespace) -> int:
             writer.writerow([rep, o.id, o.channel, f"{o.arrival_minute:.6f}", f"{o.wait_minutes:.6f}",
                              int(o.answered), f"{o.handle_minutes:.6f}"])
 
+    log_file = None
+    on_message = None
+    if args.reply_log:
+        from sim.replylog import ReplyLogWriter
+
+        try:
+            log_file = open(args.reply_log, "w", newline="", encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"--reply-log {args.reply_log}: {exc.strerror}") from None
+        on_message = ReplyLogWriter(log_file)
+
     bar = _progress_bar(scenario.horizon_minutes, reps, scenario.name)
     done = [0.0] * reps
 
@@ -66,9 +77,12 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         bar.refresh()
 
     try:
-        result = run(scenario, reps=reps, seed=scenario.seed, on_outcome=on_outcome, progress=progress)
+        result = run(scenario, reps=reps, seed=scenario.seed, on_outcome=on_outcome, progress=progress,
+                     on_message=on_message)
     finally:
         bar.close()
+        if log_file is not None:
+            log_file.close()
         if records_file is not None:
             records_file.close()
     written = write_results(result, out, plots=not args.no_plots)
@@ -173,6 +187,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override a scenario field, e.g. --set staffing.agents=10 (repeatable)")
     p.add_argument("--records", action="store_true", help="also write one row per measured mention (records.csv)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    p.add_argument("--reply-log", metavar="FILE",
+                   help="write every simulated customer post and brand reply (CSV in the QA reply columns)")
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("app", help="start the Streamlit workbench (QA audit and planner what-ifs)")

@@ -56,9 +56,11 @@ class ReplicationResult:
     seed: int
     totals: WindowTotals
     hours: pd.DataFrame
+    care: dict[str, float] | None = None  # the full care model's measures (None for the queueing core)
+    tables: dict[str, pd.DataFrame] | None = None  # its breakdowns: by intent and channel, week, decile
 
     def summary_row(self) -> dict[str, float]:
-        return {"rep": self.rep, "seed": self.seed, **self.totals.kpis()}
+        return {"rep": self.rep, "seed": self.seed, **self.totals.kpis(), **(self.care or {})}
 
 
 class CareOperation:
@@ -308,6 +310,18 @@ def simulate_replication(
     seed: int | None = None,
     on_outcome: Callable[[Outcome], None] | None = None,
     progress: Callable[[float], None] | None = None,
+    on_message: Callable[[dict], None] | None = None,
+    full: bool | None = None,
 ) -> ReplicationResult:
-    """Run replication ``rep`` of ``scenario`` (streams derived from ``(seed, rep)``)."""
+    """Run replication ``rep`` of ``scenario`` (streams derived from ``(seed, rep)``).
+
+    The queueing core runs unless a care feature is on (or ``full`` is True): then :class:`sim.care.FullOperation`.
+    ``on_message`` receives every customer post and brand reply of the measured window (full model only).
+    """
+    if full is None:
+        full = scenario.care_features or on_message is not None
+    if full:
+        from .care import FullOperation
+
+        return FullOperation(scenario, rep, seed, on_outcome, on_message).run(progress)
     return CareOperation(scenario, rep, seed, on_outcome).run(progress)

@@ -106,3 +106,88 @@ class HourlyBuckets:
             }
         )
         return df
+
+
+class LogHistogram:
+    """A fixed log-spaced histogram of non-negative values (minutes) for percentiles in constant memory.
+
+    Bins are 1/``per_decade`` of a decade wide from ``low`` to ``high``; values below ``low`` fall in bin 0
+    (reported as 0), above ``high`` in the last bin. The relative error of a percentile is under one bin
+    (about 2.3% at 100 bins per decade).
+    """
+
+    __slots__ = ("low", "per_decade", "counts", "n", "_log_low", "_last")
+
+    def __init__(self, low: float = 1e-2, high: float = 1e6, per_decade: int = 100) -> None:
+        self.low = low
+        self.per_decade = per_decade
+        self._log_low = math.log10(low)
+        n_bins = int(round((math.log10(high) - self._log_low) * per_decade)) + 2
+        self.counts = [0] * n_bins
+        self._last = n_bins - 1
+        self.n = 0
+
+    def add(self, x: float) -> None:
+        if x < self.low:
+            i = 0
+        else:
+            i = int((math.log10(x) - self._log_low) * self.per_decade) + 1
+            if i > self._last:
+                i = self._last
+        self.counts[i] += 1
+        self.n += 1
+
+    def quantile(self, q: float) -> float:
+        """The ``q`` quantile (upper edge of the bin it falls in; 0 for the lowest bin); NaN if empty."""
+        if self.n == 0:
+            return math.nan
+        target = q * self.n
+        run = 0
+        for i, c in enumerate(self.counts):
+            run += c
+            if run >= target and c:
+                return 0.0 if i == 0 else 10 ** (self._log_low + i / self.per_decade)
+        return 10 ** (self._log_low + self._last / self.per_decade)
+
+
+CARE_COUNTERS = [
+    "first_posts",
+    "repeats",
+    "escalations",
+    "extra_posts",
+    "triggered",
+    "skipped",
+    "unseen",
+    "handled",
+    "answered_by_fix",
+    "fix_posts",
+    "translated",
+    "resolutions",
+    "deflections",
+    "dm_moves",
+    "field_cases",
+    "phone_contacts",
+    "phone_switches",
+    "dual_contacts",
+    "worked_twice",
+    "comp_within",
+    "comp_beyond",
+    "precedents_public",
+    "precedents_private",
+]
+
+
+@dataclass
+class CareTotals:
+    """Running sums of the care operation's measures over the measured window (see README, Scenario reference)."""
+
+    counts: dict[str, int]
+    comp_amount: float = 0.0
+    precedent_audience: float = 0.0
+    agent_paid_minutes: float = 0.0
+    handle_minutes: float = 0.0
+    base_phone_contacts: float = 0.0
+
+    @classmethod
+    def empty(cls) -> CareTotals:
+        return cls({k: 0 for k in CARE_COUNTERS})

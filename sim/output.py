@@ -29,13 +29,13 @@ def format_kpi_table(result: RunResult) -> str:
     table = result.kpi_table()
     n = len(result.replications)
     lines = [f"{result.scenario.name}: {n} replication{'s' if n != 1 else ''}, 95% confidence intervals"]
-    lines.append(f"{'KPI':<22}{'mean':>14}{'95% CI':>30}")
+    lines.append(f"{'KPI':<28}{'mean':>14}{'95% CI':>30}")
     for row in table.itertuples():
         if math.isnan(row.ci_half_width):
             ci = "-"
         else:
             ci = f"[{_fmt(row.mean - row.ci_half_width)}, {_fmt(row.mean + row.ci_half_width)}]"
-        lines.append(f"{row.kpi:<22}{_fmt(row.mean):>14}{ci:>30}")
+        lines.append(f"{row.kpi:<28}{_fmt(row.mean):>14}{ci:>30}")
     sla = result.scenario.sla
     sl = table.set_index("column").loc["service_level", "mean"]
     verdict = "met" if sl >= sla.goal else "missed"
@@ -100,6 +100,11 @@ def write_results(result: RunResult, out: Path, plots: bool = True) -> list[Path
     hours.to_parquet(written[1], index=False)
     result.kpi_table().to_csv(written[2], index=False)
     written[3].write_text(result.scenario.model_dump_json(indent=2), encoding="utf-8")
+    for name in ("breakdown", "weeks", "fairness"):
+        table = result.table(name)
+        if table is not None:
+            written.append(out / f"{name}.csv")
+            table.to_csv(written[-1], index=False)
     if plots:
         sc = result.scenario
         written += plot_hours(hours, sc.name, _mean_handle(sc), out)

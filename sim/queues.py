@@ -7,12 +7,13 @@ discarded lazily, so leaving costs O(1).
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from typing import Protocol
 
 from .mention import WAITING, Mention
 
-__all__ = ["Discipline", "Fifo", "DISCIPLINES", "make_discipline"]
+__all__ = ["Discipline", "Fifo", "LongestWait", "Deadline", "InfluenceFirst", "DISCIPLINES", "make_discipline"]
 
 
 class Discipline(Protocol):
@@ -54,8 +55,93 @@ class Fifo:
             q.popleft()
         return q[0].arrival if q else None
 
+    def peek_key(self) -> float | None:
+        """The priority key of the mention :meth:`pop` would return (smaller first); None if empty."""
+        q = self._q
+        while q and q[0].state != WAITING:
+            q.popleft()
+        return q[0].arrival if q else None
 
-DISCIPLINES: dict[str, type] = {"fifo": Fifo}
+    def waiting(self):
+        """The waiting mentions (any order)."""
+        return [m for m in self._q if m.state == WAITING]
+
+
+class _Keyed:
+    """A heap ordered by ``key(m)`` (ties by mention id, so order is deterministic), with lazy discards.
+
+    A FIFO side list answers :meth:`oldest_arrival` without scanning the heap.
+    """
+
+    def __init__(self) -> None:
+        self._h: list = []
+        self._fifo: deque[Mention] = deque()
+        self.size = 0
+
+    @staticmethod
+    def key(m: Mention):  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def push(self, m: Mention) -> None:
+        heapq.heappush(self._h, (self.key(m), m.id, m))
+        self._fifo.append(m)
+        self.size += 1
+
+    def _clean(self) -> None:
+        h = self._h
+        while h and h[0][2].state != WAITING:
+            heapq.heappop(h)
+
+    def pop(self) -> Mention | None:
+        self._clean()
+        if not self._h:
+            return None
+        self.size -= 1
+        return heapq.heappop(self._h)[2]
+
+    def discard(self, m: Mention) -> None:
+        self.size -= 1
+
+    def peek_key(self):
+        self._clean()
+        return self._h[0][0] if self._h else None
+
+    def oldest_arrival(self) -> float | None:
+        q = self._fifo
+        while q and q[0].state != WAITING:
+            q.popleft()
+        return q[0].arrival if q else None
+
+    def waiting(self):
+        return [e[2] for e in self._h if e[2].state == WAITING]
+
+
+class LongestWait(_Keyed):
+    """The customer who has waited longest on the problem first (counting from the problem's first post)."""
+
+    @staticmethod
+    def key(m):
+        return m.case.start
+
+
+class Deadline(_Keyed):
+    """Earliest deadline first: the post time plus the intent's SLA target."""
+
+    @staticmethod
+    def key(m):
+        return m.deadline
+
+
+class InfluenceFirst(_Keyed):
+    """The largest audience first (followers), then the earliest post."""
+
+    @staticmethod
+    def key(m):
+        return (-m.followers, m.posted)
+
+
+DISCIPLINES: dict[str, type] = {"fifo": Fifo, "longest_wait": LongestWait, "deadline": Deadline,
+                                "influence": InfluenceFirst}
 
 
 def make_discipline(name: str) -> Discipline:

@@ -25,6 +25,26 @@ KPI_LABELS = {
     "occupancy": "occupancy",
 }
 
+# measures of the full care model, shown when it ran (see README, Scenario reference)
+CARE_KPI_LABELS = {
+    "response_rate": "response rate",
+    "frt_p50_minutes": "first response p50 (min)",
+    "frt_p90_minutes": "first response p90 (min)",
+    "skipped": "skipped (triage)",
+    "unseen": "unseen (listening)",
+    "handled": "handled by agents",
+    "answered_by_fix": "answered by public fix",
+    "repeats": "repeat posts",
+    "escalations": "public escalations",
+    "phone_contacts": "phone contacts created",
+    "comp_beyond": "off-policy concessions",
+    "precedent_audience": "precedent audience",
+    "cost_per_resolution": "cost per resolution",
+    "frt_top_decile_minutes": "first response, top decile",
+    "frt_other_deciles_minutes": "first response, others",
+    "social_share_last_week": "social share, last week",
+}
+
 
 def mean_ci(values: pd.Series, level: float = 0.95) -> tuple[float, float]:
     """Mean and the half-width of its Student-t confidence interval (NaN half-width for one value)."""
@@ -51,7 +71,14 @@ class RunResult:
     @property
     def summary(self) -> pd.DataFrame:
         """One row per replication, the columns of ``summary.csv``."""
-        return pd.DataFrame([r.summary_row() for r in self.replications], columns=SUMMARY_COLUMNS)
+        rows = [r.summary_row() for r in self.replications]
+        extra = [k for k in rows[0] if k not in SUMMARY_COLUMNS] if rows else []
+        return pd.DataFrame(rows, columns=SUMMARY_COLUMNS + extra)
+
+    def table(self, name: str) -> pd.DataFrame | None:
+        """A breakdown of the full care model over all replications (``breakdown``, ``weeks``, ``fairness``)."""
+        parts = [r.tables[name].assign(rep=r.rep) for r in self.replications if r.tables and name in r.tables]
+        return pd.concat(parts, ignore_index=True) if parts else None
 
     @property
     def hours(self) -> pd.DataFrame:
@@ -62,7 +89,9 @@ class RunResult:
         """Mean and confidence half-width of each KPI across replications."""
         summary = self.summary
         rows = []
-        for col, label in KPI_LABELS.items():
+        labels = dict(KPI_LABELS)
+        labels.update({k: v for k, v in CARE_KPI_LABELS.items() if k in summary.columns})
+        for col, label in labels.items():
             mean, half = mean_ci(summary[col], level)
             rows.append({"kpi": label, "column": col, "mean": mean, "ci_half_width": half})
         return pd.DataFrame(rows)
@@ -74,11 +103,13 @@ def run(
     seed: int | None = None,
     on_outcome: Callable[[int, Outcome], None] | None = None,
     progress: Callable[[int, float], None] | None = None,
+    on_message: Callable[[int, dict], None] | None = None,
 ) -> RunResult:
     """Run ``reps`` replications (default: the scenario's) with streams from ``(seed, rep)``.
 
     ``on_outcome(rep, outcome)`` receives every measured mention's outcome; ``progress(rep, minutes)`` the
-    simulated minutes done in the current replication.
+    simulated minutes done in the current replication; ``on_message(rep, message)`` every post and reply of the
+    full care model (the reply log).
     """
     reps = scenario.replications if reps is None else reps
     results = []
@@ -90,6 +121,7 @@ def run(
                 seed,
                 on_outcome=(lambda o, rep=rep: on_outcome(rep, o)) if on_outcome else None,
                 progress=(lambda m, rep=rep: progress(rep, m)) if progress else None,
+                on_message=(lambda msg, rep=rep: on_message(rep, msg)) if on_message else None,
             )
         )
     return RunResult(scenario, results)
