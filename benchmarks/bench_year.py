@@ -22,7 +22,7 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 OVERRIDES = [
-    "volume.mentions_per_hour=620",  # baseline; with self-excitation, reposts and migration about 25,000 posts a day
+    "volume.mentions_per_hour=700",  # baseline; with self-excitation, reposts and migration about 25,000 posts a day
     "volume.incidents=[{name: outage-q1, start_day: 40.4, jump_per_hour: 3000, decay_minutes: 180, intent: complaint,"
     " fix_after_minutes: 90}, {name: viral-q3, start_day: 200.6, jump_per_hour: 8000, decay_minutes: 360,"
     " intent: complaint, fix_after_minutes: 240}]",
