@@ -623,16 +623,8 @@ class FullOperation(CareOperation):
         m.state = ANSWERED
         m.answered_at = t
         if m.measured:
-            wait = t - m.posted
+            wait = self._count_answer(m.posted, t)
             case = m.case
-            tot = self.totals
-            tot.answered += 1
-            tot.wait_answered += wait
-            if wait <= self.sla_target:
-                tot.sla_hits += 1
-                self.hours.sla_hits[int(m.posted // HOUR)] += 1
-            if t < self.t_end:
-                self.hours.answered[int(t // HOUR)] += 1
             self.frt.add(wait)
             self._ic_ans[case.intent][case.channel] += 1
             if case.decile >= 0:

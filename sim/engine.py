@@ -184,18 +184,22 @@ class CareOperation:
         m.state = ANSWERED
         m.answered_at = t
         if m.measured:
-            wait = t - m.arrival
-            tot = self.totals
-            tot.answered += 1
-            tot.wait_answered += wait
-            if wait <= self.sla_target:
-                tot.sla_hits += 1
-                self.hours.sla_hits[int(m.arrival // HOUR)] += 1
-            if t < self.t_end:
-                self.hours.answered[int(t // HOUR)] += 1
-            self._resolved(m, wait, True)
+            self._resolved(m, self._count_answer(m.arrival, t), True)
         ev = self.env.timeout(m.handle, m)
         ev.callbacks.append(self._complete)
+
+    def _count_answer(self, posted: float, t: float) -> float:
+        """Tally a measured mention posted at ``posted`` answered at ``t``; return its wait."""
+        wait = t - posted
+        tot = self.totals
+        tot.answered += 1
+        tot.wait_answered += wait
+        if wait <= self.sla_target:
+            tot.sla_hits += 1
+            self.hours.sla_hits[int(posted // HOUR)] += 1
+        if t < self.t_end:
+            self.hours.answered[int(t // HOUR)] += 1
+        return wait
 
     def _complete(self, ev) -> None:
         t = self.env.now

@@ -8,6 +8,7 @@ discarded lazily, so leaving costs O(1).
 from __future__ import annotations
 
 import heapq
+from abc import ABC, abstractmethod
 from collections import deque
 from typing import Protocol
 
@@ -67,7 +68,7 @@ class Fifo:
         return [m for m in self._q if m.state == WAITING]
 
 
-class _Keyed:
+class _Keyed(ABC):
     """A heap ordered by ``key(m)`` (ties by mention id, so order is deterministic), with lazy discards.
 
     A FIFO side list answers :meth:`oldest_arrival` without scanning the heap.
@@ -79,8 +80,9 @@ class _Keyed:
         self.size = 0
 
     @staticmethod
-    def key(m: Mention):  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def key(m: Mention):
+        """The sort key of ``m``: smaller goes first."""
 
     def push(self, m: Mention) -> None:
         heapq.heappush(self._h, (self.key(m), m.id, m))
