@@ -40,7 +40,8 @@ def shingles(text: str, n: int = 2, min_len: int = 1) -> set[str]:
 
 
 _VOCAB_LIMIT = 1_000_000  # shingle -> crc32 remembered; a bounded cache (cleared when full), so memory stays flat
-_PAIR_CHUNK = 65_536  # candidate pairs verified at a time: 2 x 128 bytes of signature each
+_PAIR_CHUNK = 16_384  # candidate pairs verified at a time: 2 x 128 bytes of signature each
+_SHINGLE_CHUNK = 16_384  # shingle occurrences hashed at a time: 3 x 4 kB of temporaries each
 
 
 def _minhash_into(docs: Iterable[set[str]], out: np.ndarray, chunk: int) -> int:
@@ -81,7 +82,7 @@ def _minhash_into(docs: Iterable[set[str]], out: np.ndarray, chunk: int) -> int:
     return row
 
 
-def minhash_signatures(docs: Sequence[set[str]], chunk: int = 65_536) -> np.ndarray:
+def minhash_signatures(docs: Sequence[set[str]], chunk: int = 16_384) -> np.ndarray:
     """(len(docs), NUM_PERM) uint32 MinHash signatures (each value < 2^31); an empty document gets a
     signature of its own."""
     sig = np.empty((len(docs), NUM_PERM), dtype=np.uint32)
@@ -190,7 +191,7 @@ def text_groups(texts: Sequence[str], threshold: float, blocks: Sequence | None 
                 yield sh
 
     sig = np.empty((len(uniq), NUM_PERM), dtype=np.uint32)
-    sig = sig[:_minhash_into(docs(), sig, 65_536)]
+    sig = sig[:_minhash_into(docs(), sig, _SHINGLE_CHUNK)]
     idx = np.flatnonzero(has_words)
     lab = np.arange(len(uniq))
     if len(idx):
