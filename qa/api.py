@@ -15,6 +15,7 @@ import pandas as pd
 
 from sim.loader import ConfigError
 
+from .memory import release, use_system_arrow_pool
 from .pipeline import SCORE_COLUMNS, ProgressFn, QAResult, score_messages
 from .readers import read_messages
 from .rulebook import Rulebook, load_rulebook
@@ -33,7 +34,9 @@ def score_file(path: str | Path, policy_path: str | Path | None = None,
                progress: ProgressFn | None = None) -> QAResult:
     """Read ``path`` (CSV, JSONL, Parquet; own schema or twcs), score it, and return everything."""
     book = load_policy(policy_path)
+    use_system_arrow_pool()
     read = read_messages(path)
+    release()
     result = score_messages(read.messages, book, progress=progress, broken_rows=read.broken_rows)
     result.meta.update(source=str(path), format=read.format, policy_file=str(policy_path or "(default)"))
     return result

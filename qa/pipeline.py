@@ -20,6 +20,7 @@ import pandas as pd
 from .checks.base import Check, Finding, ReplyContext
 from .concessions import Concession, from_finding
 from .consistency import FINDING_COLUMNS, consistency_findings, issue_groups, template_overuse
+from .memory import release
 from .policy_checks import judge_concessions, never_acceptable
 from .precedent import precedent_risk
 from .rulebook import Rulebook
@@ -226,6 +227,7 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     errors: list[tuple[str, str, str]] = []
     verdict_cols = list(dict.fromkeys([*CHECK_COLUMNS, *checks]))
     msg_lang, c_langs = _languages(th, role, text, lang, detect)
+    release()
     # one list per output column, filled row by row and turned into a DataFrame once (a list of dicts
     # costs about as much to build and several times more to convert)
     out_cols = [*verdict_cols, "reply_id", "thread_id", "brand", "channel", "public", "agent_id", "created_at",
@@ -302,7 +304,9 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     if progress is not None:
         progress(done, total)
 
+    release()
     t = pd.DataFrame(cols)
+    del cols, verdict_lists, unchecked
     for c in verdict_cols:
         t[c] = t[c].astype("boolean")
     lat = pd.to_numeric(t["latency_minutes"], errors="coerce")
@@ -325,6 +329,7 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     findings_df = consistency_findings(t, issue, book.consistency) if len(t) else pd.DataFrame(
         columns=FINDING_COLUMNS)
 
+    release()
     sc = score_replies(t, book)
     t = pd.concat([t, sc], axis=1)
     extra_checks = [c for c in verdict_cols if c not in CHECK_COLUMNS]
