@@ -340,7 +340,9 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
         for j in np.flatnonzero(t[c].fillna(False).to_numpy(dtype=bool)):
             flag_lists[j].append(c)
     t["flags"] = [";".join(f) for f in flag_lists]
-    scores = t[SCORE_COLUMNS + extra_checks].copy()
+    scores = t[SCORE_COLUMNS + extra_checks]  # copy-on-write: no second copy of every column
+    del t, sc, flag_lists
+    release()
     aggregates = {by: aggregate(scores, by) for by in AGGREGATE_BY}
     unanswered = timing.unanswered
     return QAResult(scores=scores, messages=m, broken_rows=list(broken_rows or []), consistency=findings_df,
