@@ -113,7 +113,8 @@ def _na(v: Any) -> Any:
     return v
 
 
-MEMO_LIMIT = 200_000  # distinct brand texts remembered (templates); about 30 MB at most
+MEMO_LIMIT = 50_000  # distinct brand texts remembered (templates); about 8 MB at most
+FACTS_LIMIT = 4_096  # distinct case-fact tuples remembered (they repeat on the replies of a thread)
 
 
 def _languages(th: np.ndarray, role: np.ndarray, text: np.ndarray, given: np.ndarray,
@@ -240,6 +241,7 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     unchecked = [cols[c] for c in verdict_cols if c not in checks]
     prev = None
     customer_parts: list[str] = []
+    customer_text: str | None = None
     brand_texts: list[str] = []
     facts_cache: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, Any]]] = {}
     done = 0
@@ -247,15 +249,20 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
         if th[i] != prev:
             prev = th[i]
             customer_parts, brand_texts = [], []
+            customer_text = None
         if role[i] != "brand":
             customer_parts.append(text[i])
+            customer_text = None
             continue
-        customer_text = "\n".join(customer_parts)
+        if customer_text is None:  # one string per run of replies, not one per reply
+            customer_text = "\n".join(customer_parts)
         c_lang = c_langs[i]
         r_lang = msg_lang[i]
         f = tuple(facts_rec[i])
         cached = facts_cache.get(f)
         if cached is None:  # facts repeat on every reply of a thread
+            if len(facts_cache) >= FACTS_LIMIT:
+                facts_cache.clear()
             facts = {k: _na(v) for k, v in zip(fact_cols, f)}
             cached = facts_cache[f] = (facts, {k: v for k, v in facts.items() if v is not None})
         facts, given_facts = cached
