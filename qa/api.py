@@ -15,6 +15,7 @@ import pandas as pd
 
 from sim.loader import ConfigError
 
+from .memory import release, use_system_arrow_pool
 from .pipeline import SCORE_COLUMNS, ProgressFn, QAResult, score_messages
 from .readers import read_messages
 from .rulebook import Rulebook, load_rulebook
@@ -33,7 +34,9 @@ def score_file(path: str | Path, policy_path: str | Path | None = None,
                progress: ProgressFn | None = None) -> QAResult:
     """Read ``path`` (CSV, JSONL, Parquet; own schema or twcs), score it, and return everything."""
     book = load_policy(policy_path)
+    use_system_arrow_pool()
     read = read_messages(path)
+    release()
     result = score_messages(read.messages, book, progress=progress, broken_rows=read.broken_rows)
     result.meta.update(source=str(path), format=read.format, policy_file=str(policy_path or "(default)"))
     return result
@@ -49,17 +52,18 @@ def write_outputs(result: QAResult, out: str | Path, report_format: str = "html"
     except OSError as exc:
         raise ConfigError(f"{out}: cannot create output folder: {exc.strerror or exc}") from None
     written = []
+    release()
 
     def put(name: str, df: pd.DataFrame, **kw) -> None:
         p = out / name
         df.to_csv(p, index=False, **kw)
         written.append(p)
 
-    scores = result.scores.copy()
+    scores = result.scores.copy(deep=False)  # copy-on-write: the result's table is left as it was
     scores["created_at"] = pd.to_datetime(scores["created_at"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     put("scores.csv", scores)
     put("consistency.csv", result.consistency)
-    un = result.unanswered.copy()
+    un = result.unanswered.copy(deep=False)
     if "created_at" in un.columns and len(un):
         un["created_at"] = pd.to_datetime(un["created_at"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
     put("unanswered.csv", un)
@@ -67,8 +71,9 @@ def write_outputs(result: QAResult, out: str | Path, report_format: str = "html"
     for by, df in result.aggregates.items():
         put(f"by_{by}.csv", df)
     p = out / "messages.parquet"
-    result.messages.to_parquet(p, index=False)
+    _write_parquet(result.messages, p)
     written.append(p)
+    release()
     meta = dict(result.meta, checks_run=list(result.checks_run),
                 check_errors=[list(e) for e in result.check_errors[:100]], check_error_count=len(result.check_errors))
     p = out / "meta.json"
@@ -79,6 +84,26 @@ def write_outputs(result: QAResult, out: str | Path, report_format: str = "html"
         p.write_text(render(result, fmt), encoding="utf-8")
         written.append(p)
     return written
+
+
+PARQUET_ROWS = 250_000  # messages converted to Arrow at a time (one row group each) when writing Parquet
+
+
+def _write_parquet(df: pd.DataFrame, path: Path) -> None:
+    """``df.to_parquet(path, index=False)``, a slice of rows at a time when large (the whole table in Arrow
+    at once would double the messages' memory)."""
+    if len(df) <= PARQUET_ROWS:
+        df.to_parquet(path, index=False)
+        return
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    first = pa.Table.from_pandas(df.iloc[:PARQUET_ROWS], preserve_index=False)
+    with pq.ParquetWriter(path, first.schema) as w:
+        w.write_table(first)
+        del first
+        for start in range(PARQUET_ROWS, len(df), PARQUET_ROWS):
+            w.write_table(pa.Table.from_pandas(df.iloc[start:start + PARQUET_ROWS], preserve_index=False))
 
 
 def load_outputs(folder: str | Path) -> QAResult:

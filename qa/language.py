@@ -132,6 +132,9 @@ def _identifier():  # type: ignore[no-untyped-def]
 
     ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
     ident.set_languages(list(LANGUAGES))
+    # set_languages keeps the full model (28 MB for 97 languages) to allow restoring it; we never do
+    if hasattr(ident, "_full_model"):
+        ident._full_model = (ident.nb_ptc, ident.nb_pc, ident.nb_classes)
     return ident
 
 

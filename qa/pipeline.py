@@ -20,6 +20,7 @@ import pandas as pd
 from .checks.base import Check, Finding, ReplyContext
 from .concessions import Concession, from_finding
 from .consistency import FINDING_COLUMNS, consistency_findings, issue_groups, template_overuse
+from .memory import release
 from .policy_checks import judge_concessions, never_acceptable
 from .precedent import precedent_risk
 from .rulebook import Rulebook
@@ -112,7 +113,8 @@ def _na(v: Any) -> Any:
     return v
 
 
-MEMO_LIMIT = 200_000  # distinct brand texts remembered (templates); about 30 MB at most
+MEMO_LIMIT = 50_000  # distinct brand texts remembered (templates); about 8 MB at most
+FACTS_LIMIT = 4_096  # distinct case-fact tuples remembered (they repeat on the replies of a thread)
 
 
 def _languages(th: np.ndarray, role: np.ndarray, text: np.ndarray, given: np.ndarray,
@@ -226,6 +228,7 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     errors: list[tuple[str, str, str]] = []
     verdict_cols = list(dict.fromkeys([*CHECK_COLUMNS, *checks]))
     msg_lang, c_langs = _languages(th, role, text, lang, detect)
+    release()
     # one list per output column, filled row by row and turned into a DataFrame once (a list of dicts
     # costs about as much to build and several times more to convert)
     out_cols = [*verdict_cols, "reply_id", "thread_id", "brand", "channel", "public", "agent_id", "created_at",
@@ -238,6 +241,7 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     unchecked = [cols[c] for c in verdict_cols if c not in checks]
     prev = None
     customer_parts: list[str] = []
+    customer_text: str | None = None
     brand_texts: list[str] = []
     facts_cache: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, Any]]] = {}
     done = 0
@@ -245,15 +249,20 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
         if th[i] != prev:
             prev = th[i]
             customer_parts, brand_texts = [], []
+            customer_text = None
         if role[i] != "brand":
             customer_parts.append(text[i])
+            customer_text = None
             continue
-        customer_text = "\n".join(customer_parts)
+        if customer_text is None:  # one string per run of replies, not one per reply
+            customer_text = "\n".join(customer_parts)
         c_lang = c_langs[i]
         r_lang = msg_lang[i]
         f = tuple(facts_rec[i])
         cached = facts_cache.get(f)
         if cached is None:  # facts repeat on every reply of a thread
+            if len(facts_cache) >= FACTS_LIMIT:
+                facts_cache.clear()
             facts = {k: _na(v) for k, v in zip(fact_cols, f)}
             cached = facts_cache[f] = (facts, {k: v for k, v in facts.items() if v is not None})
         facts, given_facts = cached
@@ -302,7 +311,9 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     if progress is not None:
         progress(done, total)
 
+    release()
     t = pd.DataFrame(cols)
+    del cols, verdict_lists, unchecked
     for c in verdict_cols:
         t[c] = t[c].astype("boolean")
     lat = pd.to_numeric(t["latency_minutes"], errors="coerce")
@@ -325,6 +336,7 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     findings_df = consistency_findings(t, issue, book.consistency) if len(t) else pd.DataFrame(
         columns=FINDING_COLUMNS)
 
+    release()
     sc = score_replies(t, book)
     t = pd.concat([t, sc], axis=1)
     extra_checks = [c for c in verdict_cols if c not in CHECK_COLUMNS]
@@ -335,7 +347,9 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
         for j in np.flatnonzero(t[c].fillna(False).to_numpy(dtype=bool)):
             flag_lists[j].append(c)
     t["flags"] = [";".join(f) for f in flag_lists]
-    scores = t[SCORE_COLUMNS + extra_checks].copy()
+    scores = t[SCORE_COLUMNS + extra_checks]  # copy-on-write: no second copy of every column
+    del t, sc, flag_lists
+    release()
     aggregates = {by: aggregate(scores, by) for by in AGGREGATE_BY}
     unanswered = timing.unanswered
     return QAResult(scores=scores, messages=m, broken_rows=list(broken_rows or []), consistency=findings_df,

@@ -122,6 +122,43 @@ def _iter_csv(path: Path, n_fields: int, broken: list[tuple[int, str]]) -> Itera
             yield start, row
 
 
+_CHUNK_ROWS = 32_768  # records held as Python strings at a time while reading a CSV
+
+
+def _string_columns(records: Iterator[tuple[int, list[str]]], n_fields: int,
+                    chunk: int = _CHUNK_ROWS) -> tuple[list[pd.Series], np.ndarray]:
+    """(one ``string`` Series per field, line numbers) of ``records``, ``chunk`` records at a time.
+
+    Each chunk's fields go into Arrow arrays straight away, so that memory holds Arrow's compact strings
+    rather than a Python object per field of every record (about 10x larger).
+    """
+    import pyarrow as pa
+
+    typ = pa.large_string()  # what pandas' "string" dtype stores
+    buffers: list[list[str]] = [[] for _ in range(n_fields)]
+    parts: list[list[Any]] = [[] for _ in range(n_fields)]
+    lines: list[np.ndarray] = []
+    line_buf: list[int] = []
+
+    def flush() -> None:
+        for buf, part in zip(buffers, parts):
+            part.append(pa.array(buf, type=typ))
+            buf.clear()
+        lines.append(np.asarray(line_buf, dtype=np.int64))
+        line_buf.clear()
+
+    for line, row in records:
+        line_buf.append(line)
+        for buf, v in zip(buffers, row):
+            buf.append(v)
+        if len(line_buf) >= chunk:
+            flush()
+    if line_buf or not lines:
+        flush()
+    cols = [pd.Series(pa.chunked_array(part, type=typ).combine_chunks(), dtype="string") for part in parts]
+    return cols, np.concatenate(lines)
+
+
 def _norm_ids(s: pd.Series) -> pd.Series:
     """Ids as strings, ``3.0`` -> ``3``, blanks -> NA."""
     s = s.astype("string").str.strip()
@@ -234,14 +271,10 @@ class OwnCsv:
     def read(self, path: Path) -> ReadResult:
         header = _csv_header(path) or []
         broken: list[tuple[int, str]] = []
-        cols: list[list[str]] = [[] for _ in header]
-        lines: list[int] = []
-        for line, row in _iter_csv(path, len(header), broken):
-            lines.append(line)
-            for i, v in enumerate(row):
-                cols[i].append(v)
-        df = pd.DataFrame({h: pd.Series(c, dtype="string") for h, c in zip(header, cols) if h in MESSAGE_COLUMNS})
-        return _validate_own(df, np.asarray(lines, dtype=np.int64), broken, self.name)
+        cols, lines = _string_columns(_iter_csv(path, len(header), broken), len(header))
+        df = pd.DataFrame({h: c for h, c in zip(header, cols) if h in MESSAGE_COLUMNS})
+        del cols
+        return _validate_own(df, lines, broken, self.name)
 
 
 class OwnJsonl:
@@ -319,14 +352,10 @@ class Twcs:
 
     def read(self, path: Path) -> ReadResult:
         broken: list[tuple[int, str]] = []
-        cols: list[list[str]] = [[] for _ in TWCS_COLUMNS]
-        lines: list[int] = []
-        for line, row in _iter_csv(path, len(TWCS_COLUMNS), broken):
-            lines.append(line)
-            for i, v in enumerate(row):
-                cols[i].append(v)
-        raw = pd.DataFrame({h: pd.Series(c, dtype="string") for h, c in zip(TWCS_COLUMNS, cols)})
-        return build_twcs_threads(raw, np.asarray(lines, dtype=np.int64), broken)
+        cols, lines = _string_columns(_iter_csv(path, len(TWCS_COLUMNS), broken), len(TWCS_COLUMNS))
+        raw = pd.DataFrame(dict(zip(TWCS_COLUMNS, cols)))
+        del cols
+        return build_twcs_threads(raw, lines, broken)
 
 
 def build_twcs_threads(raw: pd.DataFrame, lines: np.ndarray, broken: list[tuple[int, str]]) -> ReadResult:

@@ -70,6 +70,8 @@ def build_blocks(result: QAResult, worst_n: int = WORST_N) -> list[Block]:
     b.append(Block("h2", f"Worst {worst_n} replies"))
     worst = sc.sort_values(["auto_fail", "score", "precedent_risk"], ascending=[False, True, False]).head(worst_n)
     msgs = result.messages
+    if len(msgs):  # only the worst replies' threads: grouping every thread costs an index per thread
+        msgs = msgs[msgs["thread_id"].isin(worst["thread_id"].astype(str).unique())]
     by_thread = msgs.groupby("thread_id", sort=False) if len(msgs) else None
     for r in worst.itertuples(index=False):
         b.append(Block("h3", f"Reply {r.reply_id} — score {r.score:g}"

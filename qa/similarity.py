@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 import numpy as np
 
@@ -39,36 +39,54 @@ def shingles(text: str, n: int = 2, min_len: int = 1) -> set[str]:
     return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
 
 
-def minhash_signatures(docs: Sequence[set[str]], chunk: int = 400_000) -> np.ndarray:
-    """(len(docs), NUM_PERM) int64 MinHash signatures; an empty document gets a signature of its own."""
-    sig = np.empty((len(docs), NUM_PERM), dtype=np.int64)
-    # shingle -> row of its 32 permuted hashes; word pairs recur across texts, so each is hashed once
+_VOCAB_LIMIT = 1_000_000  # shingle -> crc32 remembered; a bounded cache (cleared when full), so memory stays flat
+_PAIR_CHUNK = 16_384  # candidate pairs verified at a time: 2 x 128 bytes of signature each
+_SHINGLE_CHUNK = 16_384  # shingle occurrences hashed at a time: 3 x 4 kB of temporaries each
+
+
+def _minhash_into(docs: Iterable[set[str]], out: np.ndarray, chunk: int) -> int:
+    """Write the MinHash signature of each document of ``docs`` into the next row of ``out``; returns rows.
+
+    Work is done ``chunk`` shingle occurrences at a time, and only each shingle's crc32 is remembered (a
+    bounded cache): the 32 permuted hashes are computed per chunk, so memory does not grow with the text.
+    An empty document gets a signature of its own (the row number stands in as its only shingle).
+    """
     vocab: dict[str, int] = {}
-    table = np.empty((0, NUM_PERM), dtype=np.int64)
-    start = 0
-    while start < len(docs):
-        rows: list[int] = []
+    row = 0
+    it = iter(docs)
+    done = False
+    while not done:
+        crcs: list[int] = []
         offsets: list[int] = []
-        new_hashes: list[int] = []
-        stop = start
-        while stop < len(docs) and len(rows) < chunk:
-            offsets.append(len(rows))
-            d = docs[stop]
+        while len(crcs) < chunk:
+            d = next(it, None)
+            if d is None:
+                done = True
+                break
+            offsets.append(len(crcs))
             if not d:  # unique, so empty texts never look alike
-                d = {f"\x00empty{stop}"}
+                d = {f"\x00empty{row + len(offsets) - 1}"}
+            if len(vocab) > _VOCAB_LIMIT:
+                vocab.clear()
             for sh in d:
-                r = vocab.get(sh)
-                if r is None:
-                    r = vocab[sh] = len(vocab)
-                    new_hashes.append(zlib.crc32(sh.encode("utf-8")))
-                rows.append(r)
-            stop += 1
-        x = np.asarray(new_hashes, dtype=np.int64)
-        fresh = (x[:, None] * _A[None, :] + _B[None, :]) % _PRIME
-        table = np.concatenate([table, fresh]) if len(table) else fresh
-        h = table[np.asarray(rows, dtype=np.int64)]
-        sig[start:stop] = np.minimum.reduceat(h, np.asarray(offsets, dtype=np.int64), axis=0)
-        start = stop
+                c = vocab.get(sh)
+                if c is None:
+                    c = vocab[sh] = zlib.crc32(sh.encode("utf-8"))
+                crcs.append(c)
+        if not offsets:
+            break
+        x = np.asarray(crcs, dtype=np.int64)
+        h = (x[:, None] * _A[None, :] + _B[None, :]) % _PRIME
+        out[row:row + len(offsets)] = np.minimum.reduceat(h, np.asarray(offsets, dtype=np.int64), axis=0)
+        row += len(offsets)
+    return row
+
+
+def minhash_signatures(docs: Sequence[set[str]], chunk: int = 16_384) -> np.ndarray:
+    """(len(docs), NUM_PERM) uint32 MinHash signatures (each value < 2^31); an empty document gets a
+    signature of its own."""
+    sig = np.empty((len(docs), NUM_PERM), dtype=np.uint32)
+    _minhash_into(docs, sig, chunk)
     return sig
 
 
@@ -102,32 +120,41 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
         with np.errstate(over="ignore"):
             block_key = codes.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     b, r = _bands_for(threshold)
-    usig = sig.astype(np.uint64)
-    src: list[np.ndarray] = []
-    dst: list[np.ndarray] = []
+    edges = np.zeros(0, dtype=np.int64)  # verified pairs, as a * n + c, deduplicated band after band
     for band in range(b):
         cols = slice(band * r, band * r + r)
         with np.errstate(over="ignore"):
-            key = (usig[:, cols] * _BAND_MIX[cols]).sum(axis=1) ^ block_key
+            key = (sig[:, cols].astype(np.uint64) * _BAND_MIX[cols]).sum(axis=1) ^ block_key
         order = np.argsort(key, kind="stable")
         k = key[order]
+        del key
         same = k[1:] == k[:-1]
+        del k
         if not same.any():
             continue
         # chain each document to the previous one in its bucket and to the bucket's first one
         starts = np.r_[0, np.flatnonzero(~same) + 1]
         first = np.repeat(order[starts], np.diff(np.r_[starts, n]))
         prev_i, cur_i = order[:-1][same], order[1:][same]
-        src += [prev_i, first[1:][same]]
-        dst += [cur_i, cur_i]
-    if not src:
+        a = np.concatenate([prev_i, first[1:][same]])
+        c = np.concatenate([cur_i, cur_i])
+        del first, prev_i, cur_i, order, same
+        keep = a != c
+        pair = np.unique(a[keep] * n + c[keep])
+        del a, c, keep
+        pair = pair[~np.isin(pair, edges, assume_unique=True)] if len(edges) else pair
+        a, c = pair // n, pair % n
+        ok = np.zeros(len(pair), dtype=bool)
+        for i in range(0, len(pair), _PAIR_CHUNK):  # verify in slices: a slice of pairs costs 2 x 128 bytes each
+            sl = slice(i, i + _PAIR_CHUNK)
+            est = (sig[a[sl]] == sig[c[sl]]).mean(axis=1)
+            ok[sl] = (est >= threshold) & (codes[a[sl]] == codes[c[sl]])
+        if ok.any():
+            edges = np.union1d(edges, pair[ok])
+    if not len(edges):
         return np.arange(n, dtype=np.int64)
-    a, c = np.concatenate(src), np.concatenate(dst)
-    keep = a != c
-    a, c = a[keep], c[keep]
-    est = (sig[a] == sig[c]).mean(axis=1)
-    ok = (est >= threshold) & (codes[a] == codes[c])
-    graph = coo_matrix((np.ones(int(ok.sum()), dtype=np.int8), (a[ok], c[ok])), shape=(n, n))
+    a, c = edges // n, edges % n
+    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (a, c)), shape=(n, n))
     _, comp = connected_components(graph, directed=False)
     # label = smallest member index
     first_of = np.full(comp.max() + 1, n, dtype=np.int64)
@@ -152,14 +179,25 @@ def text_groups(texts: Sequence[str], threshold: float, blocks: Sequence | None 
     uniq = list(first)  # in order of first occurrence, so the smallest unique index is the smallest row
     first_row = np.full(len(uniq), m, dtype=np.int64)
     np.minimum.at(first_row, inverse, np.arange(m))
-    sh = [shingles(t, n=n, min_len=min_len) for _, t in uniq]
-    has_words = np.fromiter(map(bool, sh), bool, len(sh))
+    del first, keys
+    # shingled one text at a time and hashed chunk by chunk: the shingle sets are never all held at once
+    has_words = np.zeros(len(uniq), dtype=bool)
+
+    def docs():
+        for j, (_, t) in enumerate(uniq):
+            sh = shingles(t, n=n, min_len=min_len)
+            if sh:
+                has_words[j] = True
+                yield sh
+
+    sig = np.empty((len(uniq), NUM_PERM), dtype=np.uint32)
+    sig = sig[:_minhash_into(docs(), sig, _SHINGLE_CHUNK)]
     idx = np.flatnonzero(has_words)
     lab = np.arange(len(uniq))
     if len(idx):
-        sig = minhash_signatures([sh[j] for j in idx])
         g = similarity_groups(sig, threshold, blocks=[uniq[j][0] for j in idx] if blocks is not None else None)
         lab[idx] = idx[g]
+    del sig
     out = first_row[lab[inverse]]
     # texts without words never look alike (as in minhash_signatures), even when identical
     alone = ~has_words[inverse]

@@ -1,0 +1,53 @@
+"""Keeping a run's peak memory down: give freed memory back between the stages of a run.
+
+A run builds large short-lived things stage after stage (the reader's Python strings, the checks' per-reply
+values, the similarity tables). Freed, they stay in the allocators' caches: pyarrow's mimalloc pool keeps the
+pages of pandas' Arrow-backed strings, and glibc keeps freed heap. The next stage's peak then lands on top of
+the last one's. :func:`use_system_arrow_pool` makes pandas' Arrow strings use the system allocator (unless
+``ARROW_DEFAULT_MEMORY_POOL`` says otherwise) and :func:`release` returns free memory to the system; neither
+changes any result.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+from functools import lru_cache
+
+__all__ = ["use_system_arrow_pool", "release"]
+
+
+def use_system_arrow_pool() -> None:
+    """Arrow allocations through malloc (freed pages go back with :func:`release`), unless the user chose."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    try:
+        import pyarrow as pa
+
+        if pa.default_memory_pool().backend_name != "system":
+            pa.set_memory_pool(pa.system_memory_pool())
+    except Exception:  # pyarrow missing or built without it: nothing to do
+        pass
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim():  # type: ignore[no-untyped-def]
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc (musl, macOS, Windows)
+        return None
+
+
+def release() -> None:
+    """Return freed memory to the system (Arrow's pool, glibc's heap); a few milliseconds."""
+    try:
+        import pyarrow as pa
+
+        pa.default_memory_pool().release_unused()
+    except Exception:  # as above
+        pass
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
