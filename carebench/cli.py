@@ -32,6 +32,18 @@ def _progress_bar(total_minutes: float, reps: int, label: str):
                 bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} sim-days [{elapsed}<{remaining}]")
 
 
+def _advancer(bar):
+    """``advance(key, minutes)``: set the simulated minutes done by one replication and redraw the bar."""
+    done: dict = {}
+
+    def advance(key, minutes: float) -> None:
+        done[key] = minutes
+        bar.n = round(sum(done.values()) / 1440.0, 2)
+        bar.refresh()
+
+    return advance
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
     from sim.loader import load_scenario
     from sim.output import format_kpi_table, write_results
@@ -69,12 +81,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         on_message = ReplyLogWriter(log_file)
 
     bar = _progress_bar(scenario.horizon_minutes, reps, scenario.name)
-    done = [0.0] * reps
+    advance = _advancer(bar)
 
     def progress(rep: int, minutes: float) -> None:
-        done[rep] = minutes
-        bar.n = round(sum(done) / 1440.0, 2)
-        bar.refresh()
+        advance(rep, minutes)
 
     try:
         result = run(scenario, reps=reps, seed=scenario.seed, on_outcome=on_outcome, progress=progress,
@@ -103,12 +113,10 @@ def cmd_compare(args: argparse.Namespace) -> int:
         raise UsageError("--reps: a comparison needs at least 2 replications")
     seed = a.seed if args.seed is None else args.seed
     bar = _progress_bar(a.horizon_minutes + b.horizon_minutes, reps, f"{a.name} vs {b.name}")
-    done: dict[tuple[str, int], float] = {}
+    advance = _advancer(bar)
 
     def progress(label: str, rep: int, minutes: float) -> None:
-        done[(label, rep)] = minutes
-        bar.n = round(sum(done.values()) / 1440.0, 2)
-        bar.refresh()
+        advance((label, rep), minutes)
 
     try:
         comparison = compare(a, b, reps=reps, seed=seed, progress=progress)
