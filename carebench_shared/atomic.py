@@ -1,0 +1,101 @@
+"""Outputs written atomically: a results folder or file is either the old complete one or the new complete one.
+
+A run writes into a hidden temporary sibling of its destination and renames it into place when everything is
+written (``rename`` within one folder is atomic on POSIX). If the run fails or is interrupted (Ctrl-C), the
+temporary is removed and the destination is untouched. A results folder carries a marker file, so that an
+existing folder is replaced only when it is one of ours (never a user's folder that happens to be named).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+__all__ = ["MARKER", "OutputError", "atomic_dir", "atomic_file", "check_output_dir"]
+
+MARKER = ".carebench-results"  # present in every complete results folder carebench writes
+
+
+class OutputError(Exception):
+    """The destination cannot be written (exists as a file, is a folder that is not ours, no permission)."""
+
+
+def check_output_dir(out: Path) -> None:
+    """Refuse a destination that is a file, or a non-empty folder carebench did not write."""
+    if out.exists() and not out.is_dir():
+        raise OutputError(f"{out}: exists and is a file, not a results folder")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise OutputError(f"{out}: exists, is not empty and is not a carebench results folder; choose another --out")
+
+
+@contextmanager
+def atomic_dir(out: str | Path) -> Iterator[Path]:
+    """Yield a fresh temporary folder beside ``out``; on success it replaces ``out`` (old contents gone).
+
+    On any exception, including ``KeyboardInterrupt``, the temporary folder is deleted and ``out`` is left as
+    it was. The marker file is written last, so a folder with the marker is complete.
+    """
+    out = Path(out)
+    check_output_dir(out)
+    parent = out.parent if str(out.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+        tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a results folder gets the usual permissions
+    except OSError as exc:
+        raise OutputError(f"{out}: cannot write here ({exc.strerror or exc})") from None
+    try:
+        yield tmp
+        (tmp / MARKER).write_text("complete\n", encoding="utf-8")
+        _replace_dir(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def _replace_dir(new: Path, out: Path) -> None:
+    """Move ``new`` to ``out``; an existing ``out`` is renamed aside first and deleted after."""
+    if not out.exists():
+        os.rename(new, out)
+        return
+    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+    os.rename(out, old / "run")
+    try:
+        os.rename(new, out)
+    except BaseException:
+        os.rename(old / "run", out)  # put the old run back
+        raise
+    finally:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+@contextmanager
+def atomic_file(path: str | Path, mode: str = "w", **open_kwargs) -> Iterator:
+    """Open a temporary file beside ``path`` for writing; on success it replaces ``path`` (``os.replace``)."""
+    path = Path(path)
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder, not a file")
+    parent = path.parent if str(path.parent) else Path(".")
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=parent)
+    except OSError as exc:
+        raise OutputError(f"{path}: cannot write here ({exc.strerror or exc})") from None
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, mode, **open_kwargs) as f:
+            yield f
+        tmp.chmod(0o666 & ~_umask())  # mkstemp makes it private; the file gets the usual permissions
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
