@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from .arrivals import WEEK_MINUTES
 from .scenario import Scenario, Staffing
 
-__all__ = ["WorkEstimate", "estimate_work", "new_posts", "organic_posts", "refusal", "DEFAULT_MAX_MENTIONS", "CEILING_SLACK", "MAX_HOURLY_ROWS"]
+__all__ = ["WorkEstimate", "estimate_work", "new_posts", "organic_posts", "refusal", "DEFAULT_MAX_MENTIONS",
+           "CEILING_SLACK", "MAX_HOURLY_ROWS"]
 
 DEFAULT_MAX_MENTIONS = 30_000_000  # about 2-7 minutes of simulation on one core (README, "Speed")
 CEILING_SLACK = 10  # the ceiling (every repeat and escalation) may exceed the limit this many times over

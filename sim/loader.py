@@ -187,9 +187,12 @@ def _parse(text: str) -> tuple[Any, yaml.Node | None]:
     return data, node
 
 
-def decode_text(raw: bytes, source: str, what: str = "YAML") -> str:
+def decode_text(raw: bytes, source: str, what: str = "YAML", complete: bool = True) -> str:
     """``raw`` decoded as UTF-8 (a UTF-8 byte-order mark is allowed), or one :class:`ConfigError` line saying
-    what the bytes look like instead: UTF-16/32 text, a binary file, or text in another encoding."""
+    what the bytes look like instead: UTF-16/32 text, a binary file, or text in another encoding.
+    ``complete=False``: ``raw`` is the start of a longer file (a character cut at its end is not an error)."""
+    import codecs
+
     for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
                       (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
         if raw.startswith(bom):
@@ -197,11 +200,13 @@ def decode_text(raw: bytes, source: str, what: str = "YAML") -> str:
     nul = raw.find(b"\x00", 0, 1 << 16)
     if nul >= 0:
         head = raw[: 1 << 12]
-        if head and head.count(b"\x00") * 3 >= len(head):  # every other byte NUL: UTF-16 without its mark
-            raise ConfigError(f"{source}: the file looks like UTF-16 text; save it as UTF-8")
+        even, odd = head[0::2], head[1::2]
+        for zeros, other in ((odd, even), (even, odd)):  # Latin text in UTF-16: every other byte NUL
+            if len(head) >= 4 and zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
+                raise ConfigError(f"{source}: the file looks like UTF-16 text; save it as UTF-8")
         raise ConfigError(f"{source}: a binary file, not {what} text (a NUL byte at offset {nul})")
     try:
-        return raw.decode("utf-8-sig")
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=complete)
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ConfigError(f"{source}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as "
