@@ -271,9 +271,18 @@ def cmd_app(args: argparse.Namespace) -> int:
         raise UsageError(f"--port: {args.port} is not a port number (1-65535)")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"carebench: warning: serving on {args.host}, reachable beyond this machine", file=sys.stderr)
-    env = dict(os.environ)
+    from carebench_app.settings import ENV_VAR, settings_path
+    from carebench_app.uploads import ROOTS_VAR
+
     if args.settings:
-        env["CAREBENCH_APP_SETTINGS"] = str(Path(args.settings).resolve())
+        os.environ[ENV_VAR] = str(Path(args.settings).resolve())
+    for d in args.allow_dir:
+        if not Path(d).is_dir():
+            raise UsageError(f"--allow-dir {printable(d)}: not a folder")
+    roots = [Path.cwd(), settings_path().resolve().parent, *(Path(d) for d in args.allow_dir)]
+    # the folders the server may read and write in, fixed now: the Settings page cannot point it elsewhere
+    os.environ[ROOTS_VAR] = os.pathsep.join(dict.fromkeys(str(d.resolve()) for d in roots))
+    env = dict(os.environ)
     cmd = app_command(args.host, args.port, args.settings)
     print(f"carebench workbench on http://{args.host}:{args.port} (Ctrl+C to stop)", file=sys.stderr)
     try:
@@ -319,6 +328,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     p.add_argument("--settings", help="settings file (default $CAREBENCH_APP_SETTINGS or .carebench/app.yaml)")
+    p.add_argument("--allow-dir", action="append", default=[], metavar="FOLDER",
+                   help="a folder the app may read data from and keep its review database in, besides the "
+                        "working folder and the settings file's folder (repeatable)")
     p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("compare", help="run two scenarios with common random numbers and compare their KPIs")

@@ -591,7 +591,7 @@ def detect_format(path: str | Path) -> Format:
     if header:
         shown = printable(",".join(header), 120)
         raise ConfigError(
-            f"{printable(path)}:1: unknown format: header '{shown}' is neither twcs ({','.join(TWCS_COLUMNS)}) "
+            f"{printable(path)}: line 1: unknown format: header '{shown}' is neither twcs ({','.join(TWCS_COLUMNS)}) "
             f"nor the own schema (needs {', '.join(REQUIRED_COLUMNS)})"
         )
     raise ConfigError(f"{printable(path)}: unknown format: expected CSV with a header, .jsonl or .parquet")
