@@ -15,7 +15,7 @@ import pandas as pd
 
 from carebench_shared.atomic import atomic_dir
 from carebench_shared.safe_text import printable
-from sim.loader import ConfigError, decode_text
+from sim.loader import ConfigError, decode_text, sniff_text
 
 from .memory import release, use_system_arrow_pool
 from .pipeline import SCORE_COLUMNS, ProgressFn, QAResult, score_messages
@@ -133,6 +133,7 @@ def _read_table(folder: Path, name: str, required: bool = False) -> pd.DataFrame
         if required:
             raise ConfigError(f"{shown}: missing; the folder is not a complete `carebench qa score` run")
         return pd.DataFrame()
+    sniff_text(p, "CSV")  # UTF-16, binary, another encoding: said as such
     try:
         df = pd.read_csv(p, dtype=_ID_COLUMNS, encoding="utf-8")
     except pd.errors.EmptyDataError:

@@ -150,8 +150,6 @@ def _write_generated_atomically(gen, out: Path, twcs: Path | None) -> list[Path]
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    import pandas as pd
-
     from sim.loader import ConfigError
 
     from .evaluate import markdown_table, precision_recall
@@ -161,18 +159,27 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     for p in (scores_p, Path(args.labels)):
         if not p.is_file():
             raise ConfigError(f"{printable(p)}: cannot read file: no such file")
-    try:
-        scores = pd.read_csv(scores_p, dtype={"reply_id": str}, keep_default_na=False)
-        labels = pd.read_csv(args.labels, dtype={"reply_id": str}, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise ConfigError(f"{printable(scores_p)} or {printable(args.labels)}: cannot read: "
-                          f"{printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}") from None
-    for name, df in (("scores", scores), ("labels", labels)):
-        if "reply_id" not in df.columns:
-            raise ConfigError(f"{printable(scores_p if name == 'scores' else args.labels)}: no reply_id column")
+    scores, labels = _read_keyed_csv(scores_p), _read_keyed_csv(Path(args.labels))
     table = precision_recall(scores, labels)
     print(markdown_table(table) if args.markdown else table.to_string(index=False))
     return 0
+
+
+def _read_keyed_csv(path: Path):
+    """A CSV with a ``reply_id`` column (scores or labels); anything else is one ConfigError line."""
+    import pandas as pd
+
+    from sim.loader import ConfigError, sniff_text
+
+    sniff_text(path, "CSV")
+    try:
+        df = pd.read_csv(path, dtype={"reply_id": str}, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(f"{printable(path)}: cannot read: "
+                          f"{printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}") from None
+    if "reply_id" not in df.columns:
+        raise ConfigError(f"{printable(path)}: no reply_id column")
+    return df
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

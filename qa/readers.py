@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 
 from carebench_shared.safe_text import printable
-from sim.loader import ConfigError, decode_text
+from sim.loader import ConfigError, sniff_text
 
 from .schema import MESSAGE_COLUMNS, REQUIRED_COLUMNS
 
@@ -71,22 +71,10 @@ class Format(Protocol):
 # ---------------------------------------------------------------------------------------------------- helpers
 
 
-SNIFF_BYTES = 1 << 16  # bytes read to tell text from UTF-16, binary data or another encoding
 MAX_RECORD_LINES = 1000  # physical lines one CSV record may span (an unbalanced quote stops there)
 EPOCH_SECONDS = (315_532_800, 7_258_118_400)  # 1980-01-01 to 2200-01-01 UTC: the range of a plausible epoch
 MAX_FOLLOWERS = 1e12  # a follower count beyond this is a broken value, not an account
 MAX_ORDER_VALUE = 1e12
-
-
-def _check_text(path: Path, what: str) -> None:
-    """One :class:`ConfigError` line if ``path`` does not start as UTF-8 text (UTF-16/32, binary, Latin-1...);
-    a few bad bytes further on are read as U+FFFD, so one damaged row does not stop a large export."""
-    try:
-        with open(path, "rb") as f:
-            head = f.read(SNIFF_BYTES + 1)
-    except OSError as exc:
-        raise ConfigError(f"{printable(path)}: cannot read file: {exc.strerror or exc}") from None
-    decode_text(head[:SNIFF_BYTES], printable(path), what, complete=len(head) <= SNIFF_BYTES)
 
 
 def _open_text(path: Path):
@@ -98,7 +86,7 @@ def _open_text(path: Path):
 
 
 def _csv_header(path: Path) -> list[str] | None:
-    _check_text(path, "CSV")
+    sniff_text(path, "CSV")
     with _open_text(path) as fh:
         try:
             first = fh.readline(1 << 16)
@@ -147,6 +135,22 @@ class _Lines:
         self.record = []
 
 
+def _swallows_rows(record: list[tuple[int, str]], n_fields: int) -> bool:
+    """Whether a record over several lines is an unbalanced quote rather than a text with line breaks: its
+    quotes do not pair up (one opened on its first line was closed by a row after it, or never), or one of its
+    later lines is, on its own, a complete row of ``n_fields`` fields (two stray quotes around real rows)."""
+    if sum(t.count('"') for _, t in record) % 2:
+        return True
+    for _, text in record[1:]:
+        try:
+            fields = next(csv.reader([text.rstrip("\r\n")]), [])
+        except csv.Error:
+            continue
+        if len(fields) == n_fields:
+            return True
+    return False
+
+
 def _iter_csv(path: Path, n_fields: int, broken: list[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
     """``(line, fields)`` for each well-formed data record; malformed ones go to ``broken`` once each.
 
@@ -179,7 +183,7 @@ def _iter_csv(path: Path, n_fields: int, broken: list[tuple[int, str]]) -> Itera
             span = len(lines.record)
             # a record over several lines is a quoted text with line breaks only if its quotes pair up: an odd
             # count means a quote opened on its first line was closed by (or ran into) the rows after it
-            if problem is None and span > 1 and sum(t.count('"') for _, t in lines.record) % 2:
+            if problem is None and span > 1 and _swallows_rows(lines.record, n_fields):
                 problem = f"unbalanced quote: a quoted field swallows the {span - 1} line(s) after it"
             if problem is None:
                 if not row:
@@ -392,7 +396,7 @@ class OwnJsonl:
         broken: list[tuple[int, str]] = []
         records: list[dict[str, Any]] = []
         lines: list[int] = []
-        _check_text(path, "JSON Lines")
+        sniff_text(path, "JSON Lines")
         with _open_text(path) as fh:
             for i, raw in enumerate(fh, start=1):
                 if not raw.strip():

@@ -8,7 +8,7 @@ once. Every number must also be finite: the models refuse infinities and NaN (``
 
 from __future__ import annotations
 
-__all__ = ["MAX_DAYS", "MAX_MINUTES", "MIN_MEAN_MINUTES", "MAX_RATE", "MAX_WEIGHT", "MAX_AGENTS",
+__all__ = ["MAX_DAYS", "MAX_MINUTES", "MIN_MEAN_MINUTES", "MAX_RATE", "MAX_WEIGHT", "MIN_LARGEST_WEIGHT", "MAX_AGENTS",
            "MAX_CONCURRENCY", "MAX_COUNT", "MAX_TIER", "MAX_FACTOR", "MAX_AMOUNT", "MAX_FOLLOWERS", "MIN_ALPHA",
            "MIN_SHAPE", "MAX_SHAPE", "MAX_SEED", "MAX_REPLICATIONS", "MAX_NAME"]
 
@@ -17,6 +17,7 @@ MAX_MINUTES = MAX_DAYS * 1440.0  # any time or mean time in minutes (5,270,400)
 MIN_MEAN_MINUTES = 1e-6  # smallest mean of a time distribution (keeps sd / mean and scale finite)
 MAX_RATE = 1_000_000.0  # mentions, incident jump or phone contacts per hour
 MAX_WEIGHT = 1_000_000.0  # a share or relative weight (profiles, intents, channels, behaviours)
+MIN_LARGEST_WEIGHT = 1e-6  # the largest weight of a profile: smaller ones multiply to 0.0 (rates would be NaN)
 MAX_AGENTS = 100_000  # agents of a team, shift or the whole operation
 MAX_CONCURRENCY = 1_000  # conversations one agent holds at once
 MAX_COUNT = 1_000.0  # posts one post triggers or repeats (escalation crowd, extra posts, max repeats)

@@ -6,8 +6,8 @@ simulates (memory and time grow with it), and the rows of hourly results it keep
 from the scenario alone, in closed form:
 
 - **new posts** (expected): the organic Poisson volume over the simulated span (warm-up, window and, when the
-  desk cannot keep up and customers never give up, the whole drain period after the window), the incidents'
-  posts (``jump_per_hour / 60 x decay_minutes`` each), the Hawkes cascade they start (``1 / (1 - ratio)``), and
+  desk cannot keep up, the drain after it: until the most patient of the window's customers gives up, or the
+  whole ``max_drain_days`` when nobody ever does), the incidents' posts (``jump_per_hour / 60 x decay_minutes`` each), the Hawkes cascade they start (``1 / (1 - ratio)``), and
   further posts about a problem (``1 + extra_posts_mean``). Exact for the Poisson and incident parts; an upper
   bound for cascades with ``excite: unanswered`` and for extra posts (both stop at the first reply).
 - **at most**: new posts times everything the customers' behaviour could add if nobody were ever answered:
@@ -43,7 +43,7 @@ class WorkEstimate:
     at_most: float
     hourly_rows: int
     span_days: float  # simulated days per replication counted for arrivals
-    overloaded: bool  # the desk cannot keep up and nobody gives up: arrivals go on for the whole drain period
+    overloaded: bool  # the desk cannot keep up: arrivals go on after the window until its customers give up
 
 
 def _mean_handle(sc: Scenario) -> float:
@@ -114,15 +114,54 @@ def new_posts(sc: Scenario, start_minute: float, end_minute: float) -> float:
     return (organic_posts(sc, start_minute, end_minute) + incidents) * cascade * (1.0 + sc.customers.extra_posts_mean)
 
 
+# The q-quantile of each time distribution, by its ``dist`` name: how long the most patient of n customers waits.
+_QUANTILES = {
+    "exponential": lambda d, q: -d.mean * math.log1p(-q),
+    "lognormal": lambda d, q: _lognormal_quantile(d.mean, d.sd, q),
+    "gamma": lambda d, q: float(_gamma_ppf(q, d.shape, d.mean / d.shape)),
+    "deterministic": lambda d, q: d.value,
+    "empirical": lambda d, q: max(d.values),
+}
+
+
+def _lognormal_quantile(mean: float, sd: float, q: float) -> float:
+    from scipy.stats import norm
+
+    sigma2 = math.log1p((sd / mean) ** 2)
+    return math.exp(math.log(mean) - sigma2 / 2 + math.sqrt(sigma2) * float(norm.ppf(q)))
+
+
+def _gamma_ppf(q: float, shape: float, scale: float) -> float:
+    from scipy.stats import gamma
+
+    return float(gamma.ppf(q, shape, scale=scale))
+
+
+def _drain_days(sc: Scenario, per_minute: float, window_posts: float) -> tuple[float, bool]:
+    """(days after the window during which posts keep arriving, whether the desk is overloaded).
+
+    The run ends when every post of the window is answered or abandoned. A desk that keeps up clears them in
+    minutes (counted as 0). An overloaded one clears them only as customers give up: about when the most patient
+    of the window's customers gives up (the ``1 - 1/n`` quantile of patience), or never without patience (the
+    whole ``max_drain_days``)."""
+    if per_minute * _mean_handle(sc) < _mean_slots(sc.staffing):
+        return 0.0, False
+    patience = sc.customers.patience_minutes
+    if patience is None:
+        return sc.max_drain_days, True
+    q = 1.0 - 1.0 / max(2.0, window_posts)
+    return min(sc.max_drain_days, _QUANTILES[patience.dist](patience, q) / 1440.0), True
+
+
 def estimate_work(sc: Scenario, reps: int) -> WorkEstimate:
     """The work of ``reps`` replications of ``sc`` (see the module docstring for what is counted)."""
     v, cu = sc.volume, sc.customers
     ex = v.self_excitation
     cascade = 1.0 / (1.0 - ex.branching_ratio) if ex is not None else 1.0
     per_minute = v.mentions_per_hour / 60.0 * cascade * (1.0 + cu.extra_posts_mean)
-    overloaded = cu.patience_minutes is None and per_minute * _mean_handle(sc) >= _mean_slots(sc.staffing)
-    span_days = sc.warmup_days + sc.horizon_days + (sc.max_drain_days if overloaded else 0.0)
-    posts = reps * new_posts(sc, -sc.warmup_minutes, (span_days - sc.warmup_days) * 1440.0)
+    drain, overloaded = _drain_days(sc, per_minute, new_posts(sc, 0.0, sc.horizon_minutes))
+    span_days = sc.warmup_days + sc.horizon_days + drain
+    posts = reps * new_posts(sc, -sc.warmup_minutes, (sc.horizon_days + drain) * 1440.0)
     repost, escalate = _reposts_possible(sc)
     per_problem = cu.max_repeats * (1.0 + (cu.escalation_extra_mentions if escalate else 0.0)) if repost else 0.0
     growth = sc.migration.max_factor if sc.migration is not None else 1.0
@@ -137,9 +176,11 @@ def _millions(x: float) -> str:
 
 def refusal(est: WorkEstimate, max_mentions: float) -> str | None:
     """Why the run is refused (one line, with the estimate and how to go on), or None when it may run."""
+    if not (math.isfinite(est.new_posts) and math.isfinite(est.at_most)):
+        return "the work of the run cannot be estimated (a rate or weight is not a finite number)"
     if est.new_posts > max_mentions:
-        why = " (the desk cannot keep up and customers never give up, so posts keep coming for the whole " \
-              "drain period)" if est.overloaded else ""
+        why = (" (the desk cannot keep up, so posts keep coming until the window's customers give up: "
+               f"{est.span_days:,.1f} simulated days a replication)") if est.overloaded else ""
         return (f"the run would simulate about {_millions(est.new_posts)} posts{why}, over the limit of "
                 f"{_millions(max_mentions)}: shorten the horizon, lower the volume or run fewer replications, "
                 f"or raise the limit with --max-mentions {_round_up(est.new_posts)}")

@@ -24,6 +24,7 @@ from carebench_shared.safe_text import printable
 from .scenario import Scenario
 
 __all__ = ["ConfigError", "YamlLoader", "load_yaml", "load_model", "load_scenario", "apply_overrides", "decode_text",
+           "sniff_text",
            "describe_validation_error", "MAX_CONFIG_BYTES", "MAX_DEPTH", "MAX_NODES"]
 
 
@@ -211,6 +212,17 @@ def decode_text(raw: bytes, source: str, what: str = "YAML", complete: bool = Tr
         line = raw.count(b"\n", 0, exc.start) + 1
         raise ConfigError(f"{source}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as "
                           "UTF-8") from None
+
+
+def sniff_text(path: str | Path, what: str, size: int = 1 << 16) -> None:
+    """One :class:`ConfigError` line if the file at ``path`` does not start as UTF-8 text (see
+    :func:`decode_text`); only its first ``size`` bytes are read."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(size + 1)
+    except OSError as exc:
+        raise ConfigError(f"{printable(path)}: cannot read file: {exc.strerror or exc}") from None
+    decode_text(head[:size], printable(path), what, complete=len(head) <= size)
 
 
 def load_yaml(path: str | Path) -> tuple[Any, yaml.Node | None]:

@@ -13,7 +13,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from .bounds import (MAX_AGENTS, MAX_AMOUNT, MAX_CONCURRENCY, MAX_COUNT, MAX_DAYS, MAX_FACTOR, MAX_FOLLOWERS,
-                     MAX_MINUTES, MAX_NAME, MAX_RATE, MAX_REPLICATIONS, MAX_SEED, MAX_TIER, MAX_WEIGHT, MIN_ALPHA)
+                     MAX_MINUTES, MAX_NAME, MAX_RATE, MAX_REPLICATIONS, MAX_SEED, MAX_TIER, MAX_WEIGHT, MIN_ALPHA,
+                     MIN_LARGEST_WEIGHT)
 from .distributions import Distribution
 
 __all__ = [
@@ -69,8 +70,8 @@ def _check_profile(values: list[float] | None, length: int) -> list[float] | Non
         raise ValueError(f"needs {length} weights, got {len(values)}")
     if any(v < 0 for v in values):
         raise ValueError("weights must not be negative")
-    if sum(values) <= 0:
-        raise ValueError("weights must not all be zero")
+    if max(values) < MIN_LARGEST_WEIGHT:  # tiny weights multiply to 0.0 and the week's rates to NaN
+        raise ValueError(f"weights must not all be zero (the largest must be at least {MIN_LARGEST_WEIGHT:g})")
     return values
 
 
