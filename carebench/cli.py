@@ -368,31 +368,50 @@ def report_error(exc: object) -> None:
         print(f"carebench: {printable(line, 2000)}", file=sys.stderr)
 
 
-def main(argv: list[str] | None = None) -> int:
-    from carebench_shared.atomic import OutputError
-    from sim.loader import ConfigError
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """Ctrl-C or SIGTERM: one line; exit 130 or 143, what a shell reports for a process the signal stopped."""
+    what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+    print(f"carebench: {what}; no partial output was left (earlier results are kept as they were)",
+          file=sys.stderr)
+    return 143 if isinstance(exc, Terminated) else 130
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+
+def _interruption_behind(exc: BaseException) -> KeyboardInterrupt | None:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, KeyboardInterrupt):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
     previous = None
     with contextlib.suppress(ValueError):  # only the main thread may set handlers (tests call main elsewhere)
         previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        args = build_parser().parse_args(argv)  # inside the try: Ctrl-C while modules load is a clean stop too
         return args.func(args)
-    except (ConfigError, UsageError, OutputError) as exc:
-        report_error(exc)
-        return 2
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
-    except OSError as exc:  # the disk or the system said no while writing: one line, no traceback
-        report_error(f"{exc.filename}: {exc.strerror or exc}" if exc.filename else exc)
+    except Exception as exc:
+        from carebench_shared.atomic import OutputError
+        from sim.loader import ConfigError
+
+        cause = _interruption_behind(exc)
+        if cause is not None:  # a library turned Ctrl-C during its import into another error
+            return _interrupted(cause)
+        if isinstance(exc, (ConfigError, UsageError, OutputError)):
+            report_error(exc)
+        elif isinstance(exc, OSError):  # the disk or the system said no while writing: one line, no traceback
+            report_error(f"{exc.filename}: {exc.strerror or exc}" if exc.filename else exc)
+        else:
+            raise
         return 2
-    except KeyboardInterrupt as exc:
-        what = "terminated" if isinstance(exc, Terminated) else "interrupted"
-        print(f"carebench: {what}; no partial output was left (earlier results are kept as they were)",
-              file=sys.stderr)
-        return 143 if isinstance(exc, Terminated) else 130
     finally:
         if previous is not None:
             signal.signal(signal.SIGTERM, previous)

@@ -147,9 +147,43 @@ def _argv(case: Case, work: Path) -> list[str]:
     return out
 
 
-def run_case(case: Case, folder: Path, root: Path) -> dict:
+def _in_process(argv: list[str], case: Case) -> tuple[str, int | None, str, str, str]:
+    """(status, exit code, stdout, stderr, traceback) of ``carebench.cli.main(argv)`` under the case's alarm."""
     from carebench.cli import main
 
+    out, err = io.StringIO(), io.StringIO()
+    status, code, tb = "ok", None, ""
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, case.timeout)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(argv)
+    except SystemExit as exc:  # argparse
+        code = exc.code if isinstance(exc.code, int) else 2
+    except CaseTimeout:
+        status = "timeout"
+    except BaseException:  # noqa: BLE001 - a traceback is exactly what the contract forbids: record it
+        status, tb = "exception", traceback.format_exc()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return status, code, out.getvalue(), err.getvalue(), tb
+
+
+def _in_a_process(argv: list[str], case: Case) -> tuple[str, int | None, str, str, str]:
+    """The same through ``python -m carebench``: the console script as a user runs it."""
+    import subprocess
+
+    try:
+        proc = subprocess.run([sys.executable, "-m", "carebench", *argv], capture_output=True, text=True,
+                              timeout=case.timeout, env={**os.environ, "PYTHONPATH": str(HERE.parents[1])})
+    except subprocess.TimeoutExpired:
+        return "timeout", None, "", "", ""
+    status = "exception" if "Traceback" in proc.stderr else "ok"
+    return status, proc.returncode, proc.stdout, proc.stderr, proc.stderr if status == "exception" else ""
+
+
+def run_case(case: Case, folder: Path, root: Path, process: bool = False) -> dict:
+    """Set up ``case`` in ``folder``, run it (in this process, or ``process=True`` in a child), record it."""
     work = folder / "work"
     (work / "in").mkdir(parents=True)
     argv = _argv(case, work)
@@ -160,22 +194,8 @@ def run_case(case: Case, folder: Path, root: Path) -> dict:
         for step in case.setup:
             _setup(step, work, root)
         before_work, before_root = _snapshot(work), sorted(p.name for p in root.iterdir())
-        out, err = io.StringIO(), io.StringIO()
-        status, code, tb = "ok", None, ""
-        signal.signal(signal.SIGALRM, _alarm)
-        signal.setitimer(signal.ITIMER_REAL, case.timeout)
         t0 = time.perf_counter()
-        try:
-            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-                code = main(argv)
-        except SystemExit as exc:  # argparse
-            code = exc.code if isinstance(exc.code, int) else 2
-        except CaseTimeout:
-            status = "timeout"
-        except BaseException:  # noqa: BLE001 - a traceback is exactly what the contract forbids: record it
-            status, tb = "exception", traceback.format_exc()
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
+        status, code, out, err, tb = (_in_a_process if process else _in_process)(argv, case)
         seconds = time.perf_counter() - t0
         after_work, after_root = _snapshot(work), sorted(p.name for p in root.iterdir())
     finally:
@@ -185,8 +205,8 @@ def run_case(case: Case, folder: Path, root: Path) -> dict:
     created = sorted(k for k in after_work if k not in before_work)
     changed = sorted(k for k in after_work if k in before_work and after_work[k] != before_work[k])
     removed = sorted(k for k in before_work if k not in after_work)
-    return {"id": case.id, "status": status, "code": code, "stdout": out.getvalue()[-4000:],
-            "stderr": err.getvalue()[-4000:], "traceback": tb[-4000:], "seconds": round(seconds, 3),
+    return {"id": case.id, "status": status, "code": code, "stdout": out[-4000:],
+            "stderr": err[-4000:], "traceback": tb[-4000:], "seconds": round(seconds, 3),
             "created": created, "changed": changed, "removed": removed,
             "outside": sorted(set(after_root) - set(before_root)), "work": str(work)}
 
