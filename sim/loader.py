@@ -304,7 +304,7 @@ def apply_overrides(data: Any, overrides: list[str], source: str = "--set") -> A
     data = copy.deepcopy(data)
     for item in overrides:
         key, sep, raw = item.partition("=")
-        shown = repr(printable(item, 120))
+        shown = f"'{printable(item, 120)}'"
         if not sep or not key:
             raise ConfigError(f"{source} {shown}: expected key.path=value")
         try:

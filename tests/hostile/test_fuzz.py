@@ -189,7 +189,7 @@ def few_threads():
 
 
 @pytest.mark.slow
-@FUZZ
+@settings(FUZZ, max_examples=max(EXAMPLES // 2, 20))  # each accepted rulebook scores a dozen threads (~1 s)
 @given(raw=st.one_of(mutate(RULEBOOK, RULEBOOK_PATHS), st.just(RULEBOOK)).flatmap(
     lambda d: damage_text(yaml.safe_dump(d, sort_keys=False))))
 def test_hostile_rulebooks_are_refused_in_one_line_or_score(tmp_path, few_threads, raw):
