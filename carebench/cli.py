@@ -71,16 +71,9 @@ def _with_seed(scenario, seed: int | None):
 
 def _check_work(source: str, scenarios, reps: int, max_mentions: float) -> None:
     """Refuse at once a run whose estimated work is over the limit (sim.budget), naming the scenario file."""
-    from sim.budget import estimate_work, refusal
+    from sim.budget import run_refusal
 
-    estimates = [estimate_work(sc, reps) for sc in scenarios]
-    if len(estimates) > 1:
-        from sim.budget import WorkEstimate
-
-        estimates = [WorkEstimate(sum(e.new_posts for e in estimates), sum(e.at_most for e in estimates),
-                                  max(e.hourly_rows for e in estimates), max(e.span_days for e in estimates),
-                                  any(e.overloaded for e in estimates))]
-    why = refusal(estimates[0], max_mentions)
+    why = run_refusal(scenarios, reps, max_mentions)
     if why:
         raise UsageError(f"{source}: {why}")
 

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from .arrivals import WEEK_MINUTES
 from .scenario import Scenario, Staffing
 
-__all__ = ["WorkEstimate", "estimate_work", "new_posts", "organic_posts", "refusal", "DEFAULT_MAX_MENTIONS",
+__all__ = ["WorkEstimate", "estimate_work", "new_posts", "organic_posts", "refusal", "run_refusal", "DEFAULT_MAX_MENTIONS",
            "CEILING_SLACK", "MAX_HOURLY_ROWS"]
 
 DEFAULT_MAX_MENTIONS = 30_000_000  # about 2-7 minutes of simulation on one core (README, "Speed")
@@ -194,6 +194,15 @@ def refusal(est: WorkEstimate, max_mentions: float) -> str | None:
         return (f"the run would keep {est.hourly_rows:,} hourly result rows (replications x hours of the "
                 f"window), over the limit of {MAX_HOURLY_ROWS:,}: shorten the horizon or run fewer replications")
     return None
+
+
+def run_refusal(scenarios: list[Scenario], reps: int, max_mentions: float = DEFAULT_MAX_MENTIONS) -> str | None:
+    """:func:`refusal` for running all of ``scenarios`` with ``reps`` replications each (a comparison runs two)."""
+    ests = [estimate_work(sc, reps) for sc in scenarios]
+    total = WorkEstimate(sum(e.new_posts for e in ests), sum(e.at_most for e in ests),
+                         max(e.hourly_rows for e in ests), max(e.span_days for e in ests),
+                         any(e.overloaded for e in ests))
+    return refusal(total, max_mentions)
 
 
 def _round_up(x: float) -> int:
