@@ -37,6 +37,10 @@ def _after(span: tuple[int, int], befores: list[tuple[int, int]], window: int = 
     return any(span[0] - window <= b[1] <= span[0] for b in befores)
 
 
+def _within(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    return any(o[0] <= span[0] and span[1] <= o[1] for o in others)
+
+
 def _customer_keys(customer_text: str) -> set[str]:
     found = entities.phones(customer_text) + entities.emails(customer_text)
     return {e.key for e in found}
@@ -57,10 +61,13 @@ class Deflection:
                     channels.append(_CHANNELS.get(group, group))
 
         next_step = spans(book.get(self.name, "brand_next_step"), text, lang)
+        # A link described as a way to message the brand is a dm_request (settled), not a contact page.
+        to_brand = spans(book.get("dm_request", "message_link"), text, lang)
         links = [
             s
             for s in spans(book.get(self.name, "contact_link"), text, lang)
-            if not _followed_by(s, next_step)
+            if not _within(s, to_brand)
+            and not _followed_by(s, next_step)
             and not _after(s, next_step)
             and not entities.preceded_by(book.get(self.name, "brand_acts"), text, s[0], 40)
         ]
