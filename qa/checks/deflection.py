@@ -37,8 +37,8 @@ def _after(span: tuple[int, int], befores: list[tuple[int, int]], window: int = 
     return any(span[0] - window <= b[1] <= span[0] for b in befores)
 
 
-def _within(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
-    return any(o[0] <= span[0] and span[1] <= o[1] for o in others)
+def _starts_in(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
+    return any(o[0] <= span[0] < o[1] for o in others)
 
 
 def _customer_keys(customer_text: str) -> set[str]:
@@ -54,20 +54,22 @@ class Deflection:
         found: list[tuple[int, int]] = []
         channels: list[str] = []
 
+        # A link described as a way to message the brand is a dm_request (settled), not a contact page: nothing
+        # found inside such a phrase ("write to us here: <link>") is a referral.
+        to_brand = spans(book.get("dm_request", "message_link"), text, lang)
+
         def add(group: str, hits: list[tuple[int, int]]) -> None:
+            hits = [h for h in hits if not _starts_in(h, to_brand)]
             if hits:
                 found.extend(hits)
                 if _CHANNELS.get(group, group) not in channels:
                     channels.append(_CHANNELS.get(group, group))
 
         next_step = spans(book.get(self.name, "brand_next_step"), text, lang)
-        # A link described as a way to message the brand is a dm_request (settled), not a contact page.
-        to_brand = spans(book.get("dm_request", "message_link"), text, lang)
         links = [
             s
             for s in spans(book.get(self.name, "contact_link"), text, lang)
-            if not _within(s, to_brand)
-            and not _followed_by(s, next_step)
+            if not _followed_by(s, next_step)
             and not _after(s, next_step)
             and not entities.preceded_by(book.get(self.name, "brand_acts"), text, s[0], 40)
         ]
