@@ -22,7 +22,7 @@ __all__ = ["Entity", "phones", "phone_numbers", "emails", "identifiers", "addres
 _NON_DIGIT = re.compile(r"\D")
 _ID_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{4,30}")
 _DIGIT_RUN = re.compile(r"(?<![\w/.#@])(?<![A-Za-z]-)\d[\d \-]{4,22}\d(?![\w/])")
-_MASK = re.compile(r"__\w+?__|https?://\S+|www\.\S+")
+_MASK = re.compile(r"__\w+?__|https?://\S+|www\.\S+|(?<![\w.+\-])@\w+")
 # A digit that is not part of an @handle, or an e-mail-like "x@y.z": without either a text has no entity.
 _MAY_HAVE = re.compile(r"(?<![@\w])\d|\w@\w+\.")
 
@@ -164,6 +164,6 @@ def preceded_by(rx: "Group | re.Pattern[str] | None", text: str, start: int, win
 
 
 def unmasked(text: str) -> str:
-    """Blank out what is not personal data but looks like it: twcs masking tokens (``__email__``) and URLs
-    (their ids and query strings). Offsets are kept: each is replaced by as many spaces."""
+    """Blank out what is not personal data but looks like it: twcs masking tokens (``__email__``), URLs
+    (their ids and query strings) and @handles (twcs writes them as numbers); an e-mail's ``@`` is kept. Offsets are kept: each is replaced by as many spaces."""
     return _MASK.sub(lambda m: " " * len(m.group(0)), text)
