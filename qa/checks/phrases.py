@@ -56,29 +56,51 @@ def _alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
-class _Subset:
-    """The active patterns of a group, compiled for speed: case-folded on lower-cased text, case-sensitive
-    parts apart."""
+class _Compiled:
+    """One pattern, compiled twice: case-folded for lower-cased text (about three times faster in Python's
+    ``re`` than ``IGNORECASE``) and with ``IGNORECASE`` for texts whose length ``lower()`` changes; a pattern
+    with a case-sensitive part (``(?-i:CAT)``) runs on the original text only."""
 
     __slots__ = ("fold", "fold_i", "exact")
 
-    def __init__(self, patterns: list[str]) -> None:
-        fold = [p for p in patterns if "(?-i:" not in p]
-        exact = [p for p in patterns if "(?-i:" in p]
-        self.fold = re.compile(_alternation([_fold_pattern(p) for p in fold]), re.MULTILINE) if fold else None
-        self.fold_i = re.compile(_alternation(fold), _FLAGS) if fold else None
-        self.exact = re.compile(_alternation(exact), _FLAGS) if exact else None
+    def __init__(self, pattern: str) -> None:
+        self.exact = re.compile(pattern, _FLAGS) if "(?-i:" in pattern else None
+        self.fold = None if self.exact else re.compile(_fold_pattern(pattern), re.MULTILINE)
+        self.fold_i = None if self.exact else re.compile(pattern, _FLAGS)
 
-    def runs(self, text: str, lower: str) -> list[tuple[re.Pattern[str], str]]:
-        runs = []
-        if self.fold is not None:
-            if len(lower) == len(text):
-                runs.append((self.fold, lower))
-            else:
-                runs.append((self.fold_i, text))  # type: ignore[arg-type]
+    def on(self, text: str, lower: str) -> tuple[re.Pattern[str], str]:
         if self.exact is not None:
-            runs.append((self.exact, text))
-        return runs
+            return self.exact, text
+        if len(lower) == len(text):
+            return self.fold, lower  # type: ignore[return-value]
+        return self.fold_i, text  # type: ignore[return-value]
+
+
+def _alternate(runs: list[tuple[re.Pattern[str], str]]) -> Iterator[re.Match[str]]:
+    """The matches ``a|b|c`` would give, from the patterns run one by one: leftmost first, the earlier pattern
+    on a tie, the scan resuming after each match. Each pattern's next match is remembered while it still lies
+    ahead, so a pattern is searched about once per match it makes, not once per position."""
+    heads = []
+    for index, (rx, hay) in enumerate(runs):
+        m = rx.search(hay)
+        if m is not None:
+            heads.append((m.start(), index, m))
+    pos = 0
+    while heads:
+        heads.sort(key=lambda h: (h[0], h[1]))
+        _, _, best = heads[0]
+        yield best
+        pos = best.end() if best.end() > best.start() else best.end() + 1
+        moved = []
+        for start, index, m in heads:
+            if start < pos:
+                rx, hay = runs[index]
+                m = rx.search(hay, pos) if pos <= len(hay) else None
+                if m is None:
+                    continue
+                start = m.start()
+            moved.append((start, index, m))
+        heads = moved
 
 
 _LOWER: dict[str, str] = {}
@@ -94,25 +116,23 @@ def _lower(text: str) -> str:
     return out
 
 
-_MAX_SUBSETS = 4096  # compiled pattern subsets kept per group; a bounded cache, cleared when full
-
-
 class Group:
     """One group's patterns, per language and all together, each pattern gated by its own literals.
 
     Matching runs on the lower-cased reply with case-folded patterns, about three times faster in Python's
     ``re`` than ``IGNORECASE``; the few patterns with a case-sensitive part (``(?-i:CAT)``) run on the original
     text. Match offsets are the same in both, since we only fold texts whose length ``lower()`` keeps. Only
-    the patterns whose required literals occur in the reply are alternated and run (the subset's compiled
-    regex is cached): a pattern without its literals cannot match, so the result is the same as running all
-    of them, in the same order.
+    the patterns whose required literals occur in the reply run, each compiled once, their matches merged as
+    the alternation of the group would give them (:func:`_alternate`): a pattern without its literals cannot
+    match, so the result is the same as running all of them, in the same order. (Compiling an alternation of
+    each new subset of active patterns cost more than all the matching: most replies make a new subset.)
 
     ``lang`` narrows a search to one language's patterns (the reply's, when it was told with confidence):
     half the work for a bilingual phrasebook. ``None``, or a language without patterns for this group,
     searches all of them.
     """
 
-    __slots__ = ("name", "pattern", "_patterns", "_langs", "_always", "_id", "_scanner", "_subsets")
+    __slots__ = ("name", "pattern", "_patterns", "_langs", "_always", "_id", "_scanner", "_compiled")
 
     def __init__(self, name: str, by_lang: dict[str, list[str]], scanner: Scanner | None = None) -> None:
         """``scanner``: shared by the groups of one phrasebook, so that a reply is scanned once for all."""
@@ -130,7 +150,7 @@ class Group:
             else:
                 scanner.add(self._id, index, gate)
         self._always = frozenset(always)
-        self._subsets: dict[tuple[int, ...], _Subset] = {}
+        self._compiled: dict[int, _Compiled] = {}
 
     def _runs(self, text: str, lang: str | None = None) -> list[tuple[re.Pattern[str], str]]:
         lower = _lower(text)
@@ -145,26 +165,29 @@ class Group:
             key = tuple(sorted(indices))
         if not key:
             return []
-        subset = self._subsets.get(key)
-        if subset is None:
-            if len(self._subsets) >= _MAX_SUBSETS:
-                self._subsets.clear()
-            subset = self._subsets[key] = _Subset([self._patterns[i] for i in key])
-        return subset.runs(text, lower)
+        runs = []
+        for i in key:
+            c = self._compiled.get(i)
+            if c is None:
+                c = self._compiled[i] = _Compiled(self._patterns[i])
+            runs.append(c.on(text, lower))
+        return runs
 
     def finditer(self, text: str, lang: str | None = None) -> Iterator[re.Match[str]]:
         """Matches in text order (offsets index ``text``; the matched string may be lower-cased)."""
         runs = self._runs(text, lang)
         if len(runs) == 1:
             return runs[0][0].finditer(runs[0][1])
-        return iter(sorted((m for rx, t in runs for m in rx.finditer(t)), key=lambda m: m.start()))
+        return _alternate(runs)
 
     def search(self, text: str, lang: str | None = None) -> re.Match[str] | None:
+        """The leftmost match (the earlier pattern on a tie), as the group's alternation would find it."""
+        best = None
         for rx, t in self._runs(text, lang):
             m = rx.search(t)
-            if m:
-                return m
-        return None
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        return best
 
 
 @dataclass(frozen=True)
