@@ -191,8 +191,9 @@ class Scanner:
         Remembered for the last few texts: a reply's checks also search pieces of it (the words before a
         number, an offer's sentence) between searches of the whole, which must not scan the whole again.
         """
-        out = self._recent.get(lower)
+        out = self._recent.pop(lower, None)
         if out is not None:
+            self._recent[lower] = out  # most recent last: the whole reply outlives the pieces searched between
             return out
         rx = self.rx or self._compile()
         out = {}
@@ -204,6 +205,6 @@ class Scanner:
                 else:
                     out[group_id] = {index}
         if len(self._recent) >= 32:
-            self._recent.clear()
+            del self._recent[next(iter(self._recent))]  # the least recently used
         self._recent[lower] = out
         return out
