@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, os.environ.get("CAREBENCH_QA_ROOT") or str(ROOT))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
-import real_data  # noqa: E402
+import real_data  # noqa: E402  (imports nothing from qa.learned at load: an older tree has none)
 from qa.checks import CHECKS, ReplyContext  # noqa: E402
 from real_data import LABELLED, SOURCES, Labelled  # noqa: E402
 
@@ -165,18 +165,27 @@ def speed_lines(columns: dict[str, dict[str, float]], n: int) -> None:
         print(f"  {label:<24}" + "".join(f"{columns[name].get(key, float('nan')):>14.0f}" for name in names))
 
 
-def compare(ref: str, real: Path, rounds: int = 3, repeat: int = 3) -> None:
-    """Time ``ref``'s ``qa`` package against this tree's, alternately in child processes, best of each."""
+_CONTEXT_FIELDS = ("reply_id", "text", "customer_text", "customer_language", "reply_language",
+                   "earlier_brand_texts", "brand", "channel", "public")
+
+
+def compare(ref: str, rows: list[Labelled], rounds: int = 3, repeat: int = 3) -> None:
+    """Time ``ref``'s ``qa`` package against this tree's, alternately in child processes, best of each. The
+    contexts are built here once and handed to both as JSON (an older tree may lack ``qa.learned``)."""
     with tempfile.TemporaryDirectory() as tmp:
+        contexts = Path(tmp) / "contexts.json"
+        contexts.write_text(json.dumps([{k: getattr(r.ctx, k) for k in _CONTEXT_FIELDS} for r in rows]), "utf-8")
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "qa"], check=True, capture_output=True)
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-        trees = {ref: tmp, "this tree": str(ROOT)}
+        tree = Path(tmp) / "tree"
+        tree.mkdir()
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+        trees = {ref: str(tree), "this tree": str(ROOT)}
         best: dict[str, dict[str, float]] = {name: {} for name in trees}
         n = 0
         for _ in range(rounds):
             for name, tree in trees.items():
                 env = dict(os.environ, CAREBENCH_QA_ROOT=tree)
-                cmd = [sys.executable, __file__, "--real", str(real), "--speed-json", str(repeat)]
+                cmd = [sys.executable, __file__, "--contexts", str(contexts), "--speed-json", str(repeat)]
                 out = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout)
                 n = out.pop("n")
                 for key, value in out.items():
@@ -193,14 +202,17 @@ def main() -> None:
     ap.add_argument("--speed", action="store_true", help="time the checks")
     ap.add_argument("--compare", metavar="REF", help="with --speed: time a git ref's qa package beside this tree's")
     ap.add_argument("--speed-json", type=int, metavar="REPEAT", help=argparse.SUPPRESS)
+    ap.add_argument("--contexts", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    rows = real_data.load(args.real)
     if args.speed_json:
-        print(json.dumps({"n": len(rows), **timings([r.ctx for r in rows], args.speed_json)}))
+        data = json.loads(args.contexts.read_text("utf-8"))
+        contexts = [ReplyContext(**{**d, "earlier_brand_texts": tuple(d["earlier_brand_texts"])}) for d in data]
+        print(json.dumps({"n": len(contexts), **timings(contexts, args.speed_json)}))
         return
+    rows = real_data.load(args.real)
     if args.speed:
         if args.compare:
-            compare(args.compare, args.real)
+            compare(args.compare, rows)
         else:
             speed_lines({"this tree": timings([r.ctx for r in rows])}, len(rows))
         return

@@ -14,18 +14,17 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT) not in sys.path:
+if str(ROOT) not in sys.path and not os.environ.get("CAREBENCH_QA_ROOT"):
     sys.path.insert(0, str(ROOT))
 
 from qa.checks.base import ReplyContext  # noqa: E402
-from qa.learned.contexts import reply_contexts  # noqa: E402
-from qa.readers import read_messages  # noqa: E402
 
 DEFAULT_REAL = ROOT.parent.parent / "shared" / "reference" / "real"
 SOURCES = {"twcs": "twcs_en_dev.csv", "es": "es_dev.csv", "cdp": "cdp_en_dev.csv"}
@@ -54,6 +53,9 @@ class Labelled:
 
 def load(real: Path = DEFAULT_REAL) -> list[Labelled]:
     """Every labelled reply found in the three dev files, in labels-file order."""
+    from qa.learned.contexts import reply_contexts
+    from qa.readers import read_messages
+
     by_id: dict[str, tuple[str, ReplyContext]] = {}
     for source, name in SOURCES.items():
         for ctx in reply_contexts(read_messages(real / name).messages):

@@ -57,8 +57,8 @@ DEFLECTION_FAMILIES = [
      "@1 Lamentamos lo ocurrido, ya revisamos tu caso y te escribimos por DM."),
     ("es: another company", "@1 Te sugerimos contactarte con el negocio donde hiciste la compra.",
      "contactarte con el negocio", "@1 Ya validamos la compra con el negocio y el cargo se reflejará hoy."),
-    ("es: the authorities", "@1 Te sugerimos presentar la denuncia ante las autoridades correspondientes.",
-     "autoridades correspondientes", "@1 Ya levantamos el reporte por ti y te daremos seguimiento."),
+    ("es: the authorities", "@1 Será necesario hacer el reporte con las entidades correspondientes de tu localidad.",
+     "entidades correspondientes", "@1 Ya levantamos el reporte por ti y te daremos seguimiento."),
     ("es: fraud-alert senders are not a referral", None, None,
      "@1 Si detectamos movimientos extraños te avisaremos por:\nLlamada del 800 000 1111\nSMS del número 12345"),
 ]
