@@ -106,11 +106,11 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .api import load_outputs
-    from .report import render
-
     from carebench_shared.atomic import atomic_file
     from sim.loader import ConfigError
+
+    from .api import load_outputs
+    from .report import render
 
     result = load_outputs(args.dir)
     formats = ["html", "md"] if args.format == "both" else [args.format]

@@ -194,7 +194,7 @@ REPLY_CASES = [
     Case("qa-score:out_holds_input", "path trick", ("qa", "score", "out/valid.twcs.csv", "--out", "out"), 2,
          "holds the input", names="out", setup=("out_holds_replies",)),
     Case("qa-score:huge_reply_text", "hang", ("qa", "score", "in/huge_text.csv", "--out", "out"), 0,
-         setup=("huge_reply",), check={"replies": 1}, owner="checks", timeout=30),
+         setup=("huge_reply",), check={"replies": 1}, timeout=90),
 ]
 
 B = ("qa", "score", R, "--out", "out", "--policy")

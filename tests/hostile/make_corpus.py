@@ -3,7 +3,7 @@ committed so that the binary ones are reviewable as they are). Every text here w
 
     .venv/bin/python tests/hostile/make_corpus.py
 
-Files too large to commit (a 3 MB scenario, a 10 MB reply) are made by the runner at test time (cases.py).
+Files too large to commit (a 3 MB scenario, a 3 MB reply) are made by the runner at test time (cases.py).
 """
 
 from __future__ import annotations

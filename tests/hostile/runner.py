@@ -86,7 +86,7 @@ def _setup(step: str, work: Path, root: Path) -> None:
         (work / "in" / "big.yaml").write_text(text + "# " + "x" * (3 << 20) + "\n")
     elif step == "huge_reply":
         header = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
-        words = "we are sorry. please send us a dm and we will refund you. " * (10_000_000 // 58)
+        words = "we are sorry. please send us a dm and we will refund you. " * (3_000_000 // 58)  # 3 MB
         (work / "in" / "huge_text.csv").write_text(
             header + "1,cust,True,Tue Oct 31 22:10:47 +0000 2017,@Acme help,2,\n"
             f"2,Acme,False,Tue Oct 31 22:14:02 +0000 2017,{words},,1\n")
