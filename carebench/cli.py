@@ -55,6 +55,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     reps = args.reps if args.reps is not None else scenario.replications
     if reps < 1:
         raise UsageError("--reps: must be at least 1")
+    if args.jobs < 1:
+        raise UsageError("--jobs: must be at least 1")
+    if args.jobs > 1 and (args.records or args.reply_log):
+        raise UsageError("--jobs: --records and --reply-log are written in order by one process; use --jobs 1")
     out = Path(args.out) if args.out else Path("runs") / scenario.name
     out.mkdir(parents=True, exist_ok=True)
 
@@ -87,8 +91,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         advance(rep, minutes)
 
     try:
-        result = run(scenario, reps=reps, seed=scenario.seed, on_outcome=on_outcome, progress=progress,
-                     on_message=on_message)
+        if args.jobs > 1:
+            from sim.parallel import run_parallel
+
+            result = run_parallel(scenario, reps=reps, seed=scenario.seed, jobs=args.jobs, progress=progress)
+        else:
+            result = run(scenario, reps=reps, seed=scenario.seed, on_outcome=on_outcome, progress=progress,
+                         on_message=on_message)
     finally:
         bar.close()
         if log_file is not None:
@@ -195,6 +204,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override a scenario field, e.g. --set staffing.agents=10 (repeatable)")
     p.add_argument("--records", action="store_true", help="also write one row per measured mention (records.csv)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="run replications in N processes in parallel (same results as --jobs 1)")
     p.add_argument("--reply-log", metavar="FILE",
                    help="write every simulated customer post and brand reply (CSV in the QA reply columns)")
     p.set_defaults(func=cmd_simulate)
