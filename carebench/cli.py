@@ -147,7 +147,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from sim.scenario import scenario_json_schema
 
-    text = json.dumps(scenario_json_schema(), indent=2) + "\n"
+    if args.experiment:
+        from batch.experiment import experiment_json_schema
+
+        text = json.dumps(experiment_json_schema(), indent=2) + "\n"
+    else:
+        text = json.dumps(scenario_json_schema(), indent=2) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     else:
@@ -230,8 +235,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_qa_parser(sub)
 
+    from batch.cli import add_batch_parser
+
+    add_batch_parser(sub)
+
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     p.add_argument("--out", help="write to this file instead of standard output")
+    p.add_argument("--experiment", action="store_true", help="of experiment files (carebench batch) instead")
     p.set_defaults(func=cmd_schema)
     return parser
 

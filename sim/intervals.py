@@ -26,7 +26,7 @@ from dataclasses import dataclass
 import numpy as np
 
 __all__ = ["KPI_KINDS", "KINDS", "FEW_REPLICATIONS", "Interval", "kind_of", "mean_interval", "kpi_interval",
-           "paired_difference", "few_replications_warning"]
+           "interval_from_moments", "paired_difference", "difference_from_moments", "few_replications_warning"]
 
 KINDS = ("proportion", "count", "time", "amount", "other")
 
@@ -89,21 +89,30 @@ def _clean(values: Iterable[float]) -> np.ndarray:
 
 def mean_interval(values: Iterable[float], kind: str = "other", level: float = 0.95) -> Interval:
     """The mean of ``values`` (NaNs dropped) and its interval on the scale of ``kind`` (see the module doc)."""
-    if kind not in KINDS:
-        raise ValueError(f"unknown KPI kind {kind!r}; expected one of {', '.join(KINDS)}")
     x = _clean(values)
     n = len(x)
     if n == 0:
-        return Interval(0, math.nan, math.nan, math.nan, "none")
-    m = float(x.mean())
+        return interval_from_moments(0, math.nan, math.nan, math.nan, math.nan, kind, level)
+    sd = float(x.std(ddof=1)) if n > 1 else math.nan
+    return interval_from_moments(n, float(x.mean()), sd, float(x.min()), float(x.max()), kind, level)
+
+
+def interval_from_moments(n: int, mean: float, sd: float, minimum: float, maximum: float, kind: str = "other",
+                          level: float = 0.95) -> Interval:
+    """:func:`mean_interval` from a sample's size, mean, standard deviation (n - 1) and extremes.
+
+    For summaries computed elsewhere (a database's aggregates) rather than from the values themselves.
+    """
+    if kind not in KINDS:
+        raise ValueError(f"unknown KPI kind {kind!r}; expected one of {', '.join(KINDS)}")
+    m = mean
     if n < 2:
-        return Interval(1, m, math.nan, math.nan, "none")
-    se = float(x.std(ddof=1)) / math.sqrt(n)
+        return Interval(n, m if n else math.nan, math.nan, math.nan, "none")
+    se = sd / math.sqrt(n)
     if se == 0.0:
         return Interval(n, m, m, m, "no variation")
     t = _t_quantile(level, n - 1)
-    lo, hi = _LOW[kind], _HIGH[kind]
-    if kind == "other" or x.min() < lo or x.max() > hi:  # a value outside the declared range: stay unbounded
+    if kind == "other" or minimum < _LOW[kind] or maximum > _HIGH[kind]:  # outside the range: unbounded t
         return Interval(n, m, m - t * se, m + t * se, "t")
     if kind == "proportion":
         scaled = t * se / (m * (1.0 - m))
@@ -135,18 +144,21 @@ def paired_difference(a: Iterable[float], b: Iterable[float], kind: str = "other
     d = xb - xa
     d = d[~np.isnan(d)]
     n = len(d)
-    if n == 0:
-        return Interval(0, math.nan, math.nan, math.nan, "none")
-    m = float(d.mean())
+    sd = float(d.std(ddof=1)) if n > 1 else math.nan
+    return difference_from_moments(n, float(d.mean()) if n else math.nan, sd, kind, level)
+
+
+def difference_from_moments(n: int, mean: float, sd: float, kind: str = "other", level: float = 0.95) -> Interval:
+    """:func:`paired_difference` from the differences' size, mean and standard deviation (n - 1)."""
     if n < 2:
-        return Interval(1, m, math.nan, math.nan, "none")
-    se = float(d.std(ddof=1)) / math.sqrt(n)
+        return Interval(n, mean if n else math.nan, math.nan, math.nan, "none")
+    se = sd / math.sqrt(n)
     if se == 0.0:
-        return Interval(n, m, m, m, "no variation")
+        return Interval(n, mean, mean, mean, "no variation")
     half = _t_quantile(level, n - 1) * se
     if kind == "proportion":
-        return Interval(n, m, max(m - half, -1.0), min(m + half, 1.0), "paired t, clipped to [-1, 1]")
-    return Interval(n, m, m - half, m + half, "paired t")
+        return Interval(n, mean, max(mean - half, -1.0), min(mean + half, 1.0), "paired t, clipped to [-1, 1]")
+    return Interval(n, mean, mean - half, mean + half, "paired t")
 
 
 def few_replications_warning(n: int) -> str | None:
