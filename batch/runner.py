@@ -16,6 +16,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from sim.loader import ConfigError
+
 from .experiment import Experiment, Point
 from .plan import Plan
 from .store import ResultsStore
@@ -42,19 +44,20 @@ def local_cores() -> int:
 
 
 @contextmanager
-def dask_client(scheduler: str | None = None, workers: int | None = None) -> Iterator:
+def dask_client(scheduler: str | None = None, workers: int | None = None, timeout: float = 10.0) -> Iterator:
     """A Dask client: on ``scheduler`` (``tcp://host:8786``) or on a new local cluster of ``workers`` processes.
 
-    Local workers have one thread each: a replication is pure Python and holds the GIL.
+    Local workers have one thread each: a replication is pure Python and holds the GIL. An address that does
+    not answer within ``timeout`` seconds is a :class:`~sim.loader.ConfigError` (the user's input).
     """
     from dask.distributed import Client, LocalCluster
 
     if scheduler:
         try:
-            client = Client(scheduler, timeout="10s")
-        except (OSError, TimeoutError) as exc:
-            raise BatchError(f"--scheduler {scheduler}: cannot connect ({exc.__class__.__name__}: "
-                             f"{str(exc).splitlines()[0] if str(exc) else 'no answer'})") from None
+            client = Client(scheduler, timeout=f"{timeout}s")
+        except (OSError, TimeoutError, ValueError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else "no answer"
+            raise ConfigError(f"--scheduler {scheduler}: cannot connect ({reason})") from None
         try:
             yield client
         finally:
