@@ -9,6 +9,7 @@ on complete rounds only, so the dataset does not depend on scheduling, worker co
 from __future__ import annotations
 
 import logging
+import math
 import os
 import time
 from collections import deque
@@ -73,9 +74,23 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, timeou
         cluster.close(timeout=10)
 
 
-def _window(client) -> int:
-    """Tasks kept submitted: enough to keep every worker thread busy while results are being filed."""
-    return max(16, 4 * sum(client.nthreads().values()))
+class _Window:
+    """Tasks kept submitted: enough to keep every worker thread busy while results are being filed.
+
+    The cluster's thread count is asked again every few seconds (workers may join a running cluster), not on
+    every batch of results: each question is a round trip to the scheduler.
+    """
+
+    def __init__(self, client, every: float = 5.0) -> None:
+        self.client, self.every, self._asked, self._size = client, every, -math.inf, 16
+
+    @property
+    def size(self) -> int:
+        now = time.monotonic()
+        if now - self._asked >= self.every:
+            self._size = max(16, 4 * sum(self.client.nthreads().values()))
+            self._asked = now
+        return self._size
 
 
 def run_batch(
@@ -119,8 +134,10 @@ def _drive(client, plan: Plan, store: ResultsStore, queue: deque, report) -> int
     in_flight: dict[str, tuple[Point, int]] = {}
     completed = as_completed()
 
+    window = _Window(client)
+
     def fill() -> None:
-        limit = _window(client)
+        limit = window.size
         while queue and len(in_flight) < limit:
             point, rep = queue.popleft()
             future = client.submit(run_one, json_of[point.key], rep, point.seed, pure=False,
@@ -131,12 +148,14 @@ def _drive(client, plan: Plan, store: ResultsStore, queue: deque, report) -> int
     fill()
     done = 0
     for batch in completed.batches():
-        by_point: dict[tuple[str, str], tuple[Point, list[dict]]] = {}
         for future in batch:
-            point, rep = in_flight.pop(future.key)
             if future.status != "finished":
-                raise BatchError(_failure(point, rep, future))
-            by_point.setdefault(point.key, (point, []))[1].append(future.result())
+                raise BatchError(_failure(*in_flight[future.key], future))
+        rows = client.gather(batch)  # one round trip for the whole batch
+        by_point: dict[tuple[str, str], tuple[Point, list[dict]]] = {}
+        for future, row in zip(batch, rows):
+            point, rep = in_flight.pop(future.key)
+            by_point.setdefault(point.key, (point, []))[1].append(row)
             scheduled.discard((point.key, rep))
         for point, rows in by_point.values():
             store.add(point, rows)
