@@ -35,8 +35,7 @@ def _progress_bar(name: str):
     columns = shutil.get_terminal_size((100, 24)).columns or 100
     # disable=None: shown on a terminal only; in logs and pipes it is noise
     return tqdm(total=0, desc=name, unit="run", disable=None, file=sys.stderr, leave=False,
-                ncols=min(columns, 120), bar_format="{l_bar}{bar}| {n}/{total} runs, {postfix} "
-                                                     "[{elapsed}<{remaining}]")
+                ncols=min(columns, 120), bar_format="{l_bar}{bar}| {n}/{total} runs{postfix} [{elapsed}<{remaining}]")
 
 
 def cmd_batch(args: argparse.Namespace) -> int:

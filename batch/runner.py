@@ -8,6 +8,7 @@ on complete rounds only, so the dataset does not depend on scheduling, worker co
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import math
 import os
@@ -65,12 +66,13 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, timeou
             client.close()
         return
     cluster = LocalCluster(n_workers=workers or local_cores(), threads_per_worker=1, processes=True,
-                           dashboard_address=None, silence_logs=logging.ERROR)
-    client = Client(cluster)
+                           dashboard_address=None, silence_logs=logging.CRITICAL, preload=["batch.worker_setup"])
     try:
+        client = Client(cluster)
         yield client
     finally:
-        client.close(timeout=5)
+        with contextlib.suppress(Exception):
+            client.close(timeout=5)
         cluster.close(timeout=10)
 
 
@@ -118,10 +120,13 @@ def run_batch(
 
 
 def _reporter(plan: Plan, points: list[Point], kept: int, progress):
-    def report(done: int) -> None:
+    """``report(done, touched)``: pass the counts to ``progress``; only touched points can have completed."""
+    complete = {p.key for p in points if plan.complete(p)} if progress else set()
+
+    def report(done: int, touched: list[Point] = ()) -> None:
         if progress:
-            finished = sum(plan.complete(p) for p in points)
-            progress(kept + done, plan.planned, finished, len(points))
+            complete.update(p.key for p in touched if plan.complete(p))
+            progress(kept + done, plan.planned, len(complete), len(points))
     return report
 
 
@@ -165,7 +170,7 @@ def _drive(client, plan: Plan, store: ResultsStore, queue: deque, report) -> int
                     scheduled.add((point.key, rep))
                     queue.append((point, rep))
         fill()
-        report(done)
+        report(done, [point for point, _ in by_point.values()])
     return done
 
 
