@@ -121,6 +121,9 @@ class Experiment(_Strict):
         if self.stopping is not None and self.stopping.max_replications < self.replications:
             raise ValueError("stopping.max_replications is below 'replications'")
         keys = set(self.swept_keys) | {"scenario"}
+        for key in self.baseline or {}:
+            if key not in keys:
+                raise ValueError(f"baseline: {key!r} is not a key of 'grid' or 'points' (nor 'scenario')")
         for plot in self.plots or []:
             for axis in (plot.x, plot.lines):
                 if axis is not None and axis not in keys:

@@ -199,7 +199,7 @@ def format_summary(summary: pd.DataFrame, experiment: Experiment, limit: int = 4
     rows = []
     for point in first.index[:limit]:
         row = {k: first.loc[point, k] for k in keys}
-        row["n"] = int(summary[(summary["point"] == point)]["n"].min())
+        row["n"] = int(summary[(summary["point"] == point)]["n"].max())
         for kpi in experiment.kpis:
             m, lo, hi = (wide.loc[point, (c, kpi)] for c in ("mean", "ci_low", "ci_high"))
             row[kpi] = f"{_fmt(m)} [{_fmt(lo)}, {_fmt(hi)}]"
@@ -208,8 +208,8 @@ def format_summary(summary: pd.DataFrame, experiment: Experiment, limit: int = 4
     lines = [f"{experiment.name}: {len(first)} points, mean [{level} interval] per KPI", text]
     if len(first) > limit:
         lines.append(f"... {len(first) - limit} more points in summary/points.csv")
-    few = summary["n"].min() if len(summary) else 0
-    warning = few_replications_warning(int(few))
+    runs = summary.groupby("point", sort=False)["n"].max()  # a KPI a model does not produce has n = 0
+    warning = few_replications_warning(int(runs.min())) if len(runs) else None
     if warning:
         lines.append(f"warning: {warning}")
     return "\n".join(lines)

@@ -232,6 +232,7 @@ BAD = [
      "stopping.half_width.p_wait"),
     ("absurd size", "replications: 999999\n", "runs"),
     ("plot of an unswept key", "plots: [{kpi: p_wait, x: staffing.concurrency}]\n", "is not a key of 'grid'"),
+    ("baseline of an unswept key", "baseline: {staffing.concurrency: 2}\n", "baseline: 'staffing.concurrency'"),
 ]
 
 
@@ -311,3 +312,25 @@ def test_plan_adds_rounds_until_the_rule_is_met_or_the_cap(tmp_path):
     assert plan.advance(point) == [8, 9, 10, 11]
     finished.update(range(12))
     assert plan.advance(point) == [] and plan.complete(point) and plan.planned == 12
+
+
+def test_shipped_experiments_load_and_the_published_schema_is_current(tmp_path):
+    for path in sorted((ROOT / "experiments").glob("*.yaml")):
+        experiment = load_experiment(path)
+        assert expand_points(experiment, path)
+    out = tmp_path / "schema.json"
+    assert main(["schema", "--experiment", "--out", str(out)]) == 0
+    assert out.read_text() == (ROOT / "experiments" / "experiment.schema.json").read_text()
+
+
+def test_a_failed_run_is_one_line_naming_it_and_a_hint():
+    from batch.runner import _failure
+
+    class LostModule:
+        def exception(self, timeout=None):
+            return ModuleNotFoundError("No module named 'sim'\nmore detail")
+
+    point = type("P", (), {"scenario_name": "baseline", "point_id": "p123"})()
+    text = _failure(point, 4, LostModule())
+    assert text == ("run baseline p123 rep 4 failed on a worker: ModuleNotFoundError: No module named 'sim' "
+                    "(is carebench installed on the workers?)")

@@ -48,12 +48,12 @@ def test_non_negative_kinds_never_go_below_zero(values, kind):
 
 def test_the_issue_example_stays_in_range():
     """Two replications as on the planner page: abandoned and P(wait) no longer leave their range."""
-    abandoned = mean_interval([9.0, 84.0], "count")
-    assert abandoned.low > 0 and abandoned.mean == 46.5
+    plain = mean_interval([39.0, 54.0], "other")
+    assert (round(plain.low, 1), plain.mean, round(plain.high, 1)) == (-48.8, 46.5, 141.8)  # as in the issue
+    abandoned = mean_interval([39.0, 54.0], "count")
+    assert (round(abandoned.low, 1), round(abandoned.high)) == (6.0, 361)
     p = mean_interval([0.90, 0.99], "proportion")
-    assert 0 < p.low < p.high < 1
-    plain = mean_interval([9.0, 84.0], "other")
-    assert plain.low < 0  # the plain t interval the issue complained about
+    assert 0 < p.low < p.high < 1 and mean_interval([0.90, 0.99], "other").high > 1
 
 
 def test_degenerate_and_small_samples():
