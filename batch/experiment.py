@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,7 +84,8 @@ class Experiment(_Strict):
                              "across scenarios too); absent: each scenario's own seed")
     set: dict[str, Any] = Field(default_factory=dict, description="overrides applied to every point")
     grid: dict[str, list[Any]] | None = Field(default=None, description="key -> values; every combination")
-    points: list[dict[str, Any]] | None = Field(default=None, description="an explicit list of override sets")
+    points: list[dict[str, Any]] | None = Field(default=None, min_length=1,
+                                                description="an explicit list of override sets")
     replications: int = Field(default=10, ge=2, le=MAX_REPLICATIONS, description="per point (initial, with "
                               "'stopping')")
     kpis: list[str] = Field(default_factory=lambda: list(KPI_LABELS), min_length=1)
@@ -116,6 +118,10 @@ class Experiment(_Strict):
 
     @model_validator(mode="after")
     def _cross(self) -> Experiment:
+        for section in ("set", "grid", "points", "baseline"):
+            bad = _non_finite(getattr(self, section))
+            if bad is not None:
+                raise ValueError(f"{section}: {bad} is not a finite number")
         if self.grid is not None and self.points is not None:
             raise ValueError("give either 'grid' or 'points', not both")
         if self.stopping is not None and self.stopping.max_replications < self.replications:
@@ -143,6 +149,14 @@ class Experiment(_Strict):
         for point in self.points or []:
             keys.update(dict.fromkeys(point))
         return list(keys)
+
+
+def _non_finite(value: Any) -> float | None:
+    """The first infinite or NaN number inside an override value (YAML's .inf and .nan), if any."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return value
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+    return next((bad for v in items if (bad := _non_finite(v)) is not None), None)
 
 
 def _count_points(grid: dict | None, points: list | None) -> int:

@@ -220,11 +220,11 @@ def test_unreachable_scheduler_is_one_line():
 
 
 BAD = [
-    ("unknown key", "extra: 1\n", "exp.yaml:8: extra: unknown key"),
+    ("unknown key", "extra: 1\n", "exp.yaml:7: extra: unknown key"),
     ("grid and points", "points: [{staffing.agents: 3}]\n", "give either 'grid' or 'points'"),
     ("unknown kpi", None, "unknown KPI 'p_wiat'"),
     ("string for a number", "replications: '4'\n", "replications: Input should be a valid integer"),
-    ("bad value in the grid", None, "exp.yaml:5: grid.staffing.agents: "),
+    ("bad value in the grid", None, "exp.yaml:4: grid.staffing.agents: "),
     ("missing scenario", None, "cannot read file"),
     ("stopping cap below replications", "stopping: {half_width: {p_wait: 0.1}, max_replications: 3}\n",
      "stopping.max_replications is below 'replications'"),
@@ -232,6 +232,7 @@ BAD = [
      "stopping.half_width.p_wait"),
     ("absurd size", "replications: 999999\n", "runs"),
     ("plot of an unswept key", "plots: [{kpi: p_wait, x: staffing.concurrency}]\n", "is not a key of 'grid'"),
+    ("infinite override", "set: {horizon_days: .inf}\n", "set: inf is not a finite number"),
     ("baseline of an unswept key", "baseline: {staffing.concurrency: 2}\n", "baseline: 'staffing.concurrency'"),
 ]
 
@@ -241,7 +242,6 @@ def test_malformed_experiment_files_are_refused_in_one_line(tmp_path, capsys, la
     text = f"""\
 name: bad
 scenarios: [{ERLANG}]
-set: {{horizon_days: 0.1}}
 grid:
   staffing.agents: [7, 8]
 kpis: [p_wait]
