@@ -65,6 +65,8 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, timeou
         finally:
             client.close()
         return
+    # Workers ignore Ctrl-C once started (the preload); this process closes the cluster in order. (Ignoring it
+    # while they start would also swallow a Ctrl-C meant for this process during the seconds that takes.)
     cluster = LocalCluster(n_workers=workers or local_cores(), threads_per_worker=1, processes=True,
                            dashboard_address=None, silence_logs=logging.CRITICAL, preload=["batch.worker_setup"])
     try:

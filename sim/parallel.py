@@ -52,7 +52,12 @@ def run_parallel(
         return run(scenario, reps=reps, seed=seed, progress=progress)
     ctx = multiprocessing.get_context("spawn")
     progress_queue = ctx.Queue() if progress else None
-    pool = ctx.Pool(processes=jobs, initializer=_start_worker, initargs=(progress_queue,))
+    # Started with SIGINT ignored (kept across exec), so a Ctrl-C during their imports does not reach them.
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        pool = ctx.Pool(processes=jobs, initializer=_start_worker, initargs=(progress_queue,))
+    finally:
+        signal.signal(signal.SIGINT, handler)
     try:
         pending = [pool.apply_async(_replicate, (scenario, rep, seed)) for rep in range(reps)]
         while not all(p.ready() for p in pending):
