@@ -158,6 +158,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     scenario = _with_seed(load_scenario(args.scenario, args.set), args.seed)
     reps = _checked_reps(args.reps, scenario.replications)
+    if args.jobs < 1:
+        raise UsageError("--jobs: must be at least 1")
+    if args.jobs > 1 and (args.records or args.reply_log):
+        raise UsageError("--jobs: --records and --reply-log are written in order by one process; use --jobs 1")
     _check_work(printable(args.scenario), [scenario], reps, args.max_mentions)
     out = _output_folder(args.out, scenario.name)
     check_output_dir(out)  # before the run, not after an hour of it
@@ -171,8 +175,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     with atomic_dir(out) as tmp, _reply_log(args.reply_log, out, tmp) as on_message:
         records_file, on_outcome = _records_writer(tmp / "records.csv") if args.records else (None, None)
         try:
-            result = run(scenario, reps=reps, seed=scenario.seed, on_outcome=on_outcome, progress=progress,
-                         on_message=on_message)
+            if args.jobs > 1:
+                from sim.parallel import run_parallel
+
+                result = run_parallel(scenario, reps=reps, seed=scenario.seed, jobs=args.jobs, progress=progress)
+            else:
+                result = run(scenario, reps=reps, seed=scenario.seed, on_outcome=on_outcome, progress=progress,
+                             on_message=on_message)
         finally:
             bar.close()
             if records_file is not None:
@@ -235,7 +244,13 @@ def write_text_output(text: str, out: str | None) -> None:
 def cmd_schema(args: argparse.Namespace) -> int:
     from sim.scenario import scenario_json_schema
 
-    write_text_output(json.dumps(scenario_json_schema(), indent=2) + "\n", args.out)
+    if args.experiment:
+        from batch.experiment import experiment_json_schema
+
+        schema = experiment_json_schema()
+    else:
+        schema = scenario_json_schema()
+    write_text_output(json.dumps(schema, indent=2) + "\n", args.out)
     return 0
 
 
@@ -312,6 +327,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override a scenario field, e.g. --set staffing.agents=10 (repeatable)")
     p.add_argument("--records", action="store_true", help="also write one row per measured mention (records.csv)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="run replications in N processes in parallel (same results as --jobs 1)")
     p.add_argument("--reply-log", metavar="FILE",
                    help="write every simulated customer post and brand reply (CSV in the QA reply columns)")
     _add_max_mentions(p)
@@ -341,8 +358,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_qa_parser(sub)
 
+    from batch.cli import add_batch_parser
+
+    add_batch_parser(sub)
+
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     p.add_argument("--out", help="write to this file instead of standard output")
+    p.add_argument("--experiment", action="store_true", help="of experiment files (carebench batch) instead")
     p.set_defaults(func=cmd_schema)
     return parser
 
