@@ -279,6 +279,24 @@ def settings() -> None:
     write("settings/unknown_key.yaml", good + "colour: blue\n")
 
 
+EXPERIMENT = """\
+name: sweep
+scenarios: [valid_small.yaml]
+grid:
+  staffing.agents: [2, 3]
+kpis: [p_wait]
+replications: 2
+"""
+
+
+def experiments() -> None:
+    e = EXPERIMENT
+    write("experiments/duplicate_key.yaml", e + "kpis: [service_level]\n")
+    write("experiments/grid_inf.yaml", e.replace("[2, 3]", "[2, .inf]"))
+    write("experiments/deep.yaml", e + "x: " + "[" * 5000 + "]" * 5000 + "\n")
+    write("experiments/utf16.yaml", e.encode("utf-16"))
+
+
 def main() -> None:
     if CORPUS.exists():
         shutil.rmtree(CORPUS)
@@ -286,6 +304,7 @@ def main() -> None:
     rulebooks()
     replies()
     settings()
+    experiments()
     files = sorted(p for p in CORPUS.rglob("*") if p.is_file())
     print(f"{len(files)} files in {CORPUS}")
 
