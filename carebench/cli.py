@@ -219,6 +219,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_qa_parser(sub)
 
+    from carebench.staffing_cli import add_staffing_parsers
+
+    add_staffing_parsers(sub)
+
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     p.add_argument("--out", help="write to this file instead of standard output")
     p.set_defaults(func=cmd_schema)
