@@ -89,8 +89,11 @@ class WeekGrid:
                 end = slot
                 while end < self.per_day and row[end] == row[slot]:
                     end += 1
-                if row[slot] > 0:
-                    runs.setdefault((slot * self.interval, end * self.interval, row[slot]), []).append(WEEKDAYS[day])
+                a, b = slot * self.interval, end * self.interval
+                # a shift cannot run 00:00-24:00 (it would start and end at the same time): two halves
+                for lo, hi in ([(a, b)] if b - a < 1440 else [(0, 720), (720, 1440)]):
+                    if row[slot] > 0:
+                        runs.setdefault((lo, hi, row[slot]), []).append(WEEKDAYS[day])
                 slot = end
         return [
             Shift(name=f"{prefix}{clock(a).replace(':', '')}-{clock(b).replace(':', '')}x{n}", weekdays=days,

@@ -226,9 +226,11 @@ def plan_requirement(
     settings: Settings = Settings(),
     progress: Callable[[int, float], None] | None = None,
     on_iteration: Callable[[int, int, Iteration | None], None] | None = None,
+    start: np.ndarray | None = None,
 ) -> Requirement:
     """Search the requirement (see the module docstring).
 
+    ``start`` (agents per team and interval of the week) replaces the Erlang start, e.g. to begin from a roster.
     ``progress(rep, minutes)`` reports simulated minutes of the replication under way; ``on_iteration(number,
     reps, last)`` is called before each simulation with the previous iteration's record (None at first).
     """
@@ -236,7 +238,8 @@ def plan_requirement(
     search = _Search(scenario, target, settings)
     seed = scenario.seed if settings.seed is None else settings.seed
     counting = Counting(settings.interval, search.grid.count, target.minutes, TeamRule.of(scenario))
-    levels = search.fill(search.start())
+    levels = search.fill(search.start() if start is None else np.asarray(start, dtype=np.int64).reshape(
+        search.erlang.shape))
     reps = max(2, min(settings.first_reps, settings.max_reps))
     final = reps >= settings.max_reps
     free = settings.free_iterations

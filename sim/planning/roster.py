@@ -54,8 +54,8 @@ class Column:
         return [(a, a + self.break_at), (a + self.break_at + self.break_length, a + self.length)]
 
 
-def columns_for(shifts: ShiftsFile, team: str | None = None) -> list[Column]:
-    """Every allowed way to work each pattern open to ``team`` (None: every pattern)."""
+def columns_for(shifts: ShiftsFile, interval: int, team: str | None = None) -> list[Column]:
+    """Every allowed way to work each pattern open to ``team`` (None: every pattern) on a grid of ``interval``."""
     out = []
     for p, pat in enumerate(shifts.shifts):
         if team is not None and pat.teams is not None and team not in pat.teams:
@@ -63,9 +63,9 @@ def columns_for(shifts: ShiftsFile, team: str | None = None) -> list[Column]:
         brk = 0 if pat.breaks is None else minutes(pat.breaks.length)
         unpaid = 0 if pat.breaks is None or pat.breaks.paid else brk
         for day in (WEEKDAYS.index(d) for d in pat.weekdays):
-            for start in pat.start_minutes():
+            for start in pat.start_minutes(interval):
                 for length in (minutes(t) for t in pat.lengths):
-                    for at in pat.break_offsets():
+                    for at in pat.break_offsets(interval):
                         if at is not None and at + brk > length:
                             continue
                         out.append(Column(p, day, start, length, at, brk, length - unpaid))
@@ -84,9 +84,17 @@ def coverage_matrix(columns: list[Column], grid: WeekGrid) -> sparse.csc_matrix:
     return sparse.csc_matrix((data, (rows, cols)), shape=(grid.count, len(columns)))
 
 
-def uncoverable(cover: sparse.csc_matrix, need: np.ndarray, most: np.ndarray) -> int | None:
-    """The first interval whose requirement exceeds what every column at its most could put on duty."""
-    room = cover @ np.where(np.isfinite(most), most, 1e12)
+def uncoverable(cover: sparse.csc_matrix, need: np.ndarray, columns: list[Column], shifts: ShiftsFile) -> int | None:
+    """The first interval whose requirement exceeds what the shifts could ever put on duty there: each pattern
+    contributes at most its ``max_agents`` a day to an interval, however many of its columns cover it."""
+    room = np.zeros(cover.shape[0])
+    by: dict[tuple[int, int], list[int]] = defaultdict(list)
+    for j, c in enumerate(columns):
+        by[(c.pattern, c.day)].append(j)
+    for (p, _day), cols in by.items():
+        hits = np.asarray(cover[:, cols].sum(axis=1)).ravel() > 0
+        most = shifts.shifts[p].max_agents
+        room += hits * (1e12 if most is None else most)
     short = np.nonzero(room + 1e-9 < need)[0]
     return int(short[0]) if len(short) else None
 
@@ -221,17 +229,18 @@ def plan_roster(need: np.ndarray, grid: WeekGrid, shifts: ShiftsFile, team: str 
     if problems:
         raise RosterError(f"{problems[0][0]}: {problems[0][1]}")
     need = np.asarray(need, float)
-    columns = columns_for(shifts, team)
+    columns = columns_for(shifts, grid.interval, team)
     who = f" for team {team}" if team else ""
     if not columns:
         raise RosterError(f"no shift is open{who}")
     cover = coverage_matrix(columns, grid)
-    groups, most = _pattern_bounds(columns, shifts)
-    k = uncoverable(cover, need, most)
+    groups = _pattern_bounds(columns, shifts)
+    k = uncoverable(cover, need, columns, shifts)
     if k is not None:
+        capped = bool(cover[k].sum())
         raise RosterError(f"no allowed shift can cover {grid.label(k)}-{clock((grid.start(k) + grid.interval) % 1440 or 1440)}"
                           f"{who}, where the requirement is {int(need[k])} agents"
-                          f"{' (the shifts covering it are capped by max_agents)' if (cover[k] @ np.ones(len(columns))).sum() else ''}")
+                          f"{' (the shifts covering it are capped by max_agents)' if capped else ''}")
     cost = np.array([c.paid_minutes / 60.0 for c in columns])
     extra = _part_time_row(columns, shifts)
     x, g, status = solve_cover(cost, cover, need, groups, extra, time_limit, gap)
@@ -241,20 +250,17 @@ def plan_roster(need: np.ndarray, grid: WeekGrid, shifts: ShiftsFile, team: str 
     return Roster(team, grid, shifts, columns, x, need, cover @ x, g, status, time.perf_counter() - t0)
 
 
-def _pattern_bounds(columns: list[Column], shifts: ShiftsFile):
-    """Rows bounding each pattern's agents per day, and each column's own upper bound (for the cover check)."""
+def _pattern_bounds(columns: list[Column], shifts: ShiftsFile) -> list[tuple[list[int], float, float]]:
+    """Rows bounding each pattern's agents per day: (columns, min_agents, max_agents)."""
     by: dict[tuple[int, int], list[int]] = defaultdict(list)
     for j, c in enumerate(columns):
         by[(c.pattern, c.day)].append(j)
     groups = []
-    most = np.full(len(columns), math.inf)
     for (p, _day), cols in sorted(by.items()):
         pat = shifts.shifts[p]
-        hi = math.inf if pat.max_agents is None else float(pat.max_agents)
         if pat.min_agents > 0 or pat.max_agents is not None:
-            groups.append((cols, float(pat.min_agents), hi))
-        most[cols] = hi
-    return groups, most
+            groups.append((cols, float(pat.min_agents), math.inf if pat.max_agents is None else float(pat.max_agents)))
+    return groups
 
 
 def _part_time_row(columns: list[Column], shifts: ShiftsFile):

@@ -56,9 +56,10 @@ class Window(_Strict):
 
 
 class Starts(Window):
-    """Start times from ``earliest`` to ``latest`` every ``every`` minutes (times of day)."""
+    """Start times from ``earliest`` to ``latest`` every ``every`` minutes (times of day; default every interval
+    of the requirement)."""
 
-    every: int = Field(default=30, ge=1, le=1440)
+    every: int | None = Field(default=None, ge=1, le=1440)
 
 
 class Break(_Strict):
@@ -67,7 +68,7 @@ class Break(_Strict):
 
     length: str
     after: Window
-    every: int = Field(default=30, ge=1, le=1440)
+    every: int | None = Field(default=None, ge=1, le=1440, description="Default: the requirement's interval.")
     paid: bool = False
 
     @field_validator("length")
@@ -123,17 +124,17 @@ class ShiftPattern(_Strict):
                                      f"+ {b.length})")
         return self
 
-    def start_minutes(self) -> list[int]:
+    def start_minutes(self, interval: int) -> list[int]:
         """Start times (minutes of the day) of the grid; ``24:00`` is left out (it is the next day's 00:00)."""
         a, b = minutes(self.starts.earliest), minutes(self.starts.latest)
-        return [m for m in range(a, b + 1, self.starts.every) if m < 1440]
+        return [m for m in range(a, b + 1, self.starts.every or interval) if m < 1440]
 
-    def break_offsets(self) -> list[int | None]:
+    def break_offsets(self, interval: int) -> list[int | None]:
         """Minutes after the start at which the break may begin (``[None]`` without a break)."""
         if self.breaks is None:
             return [None]
         a, b = minutes(self.breaks.after.earliest), minutes(self.breaks.after.latest)
-        return list(range(a, b + 1, self.breaks.every))
+        return list(range(a, b + 1, self.breaks.every or interval))
 
 
 class ShiftsFile(_Strict):
@@ -156,12 +157,12 @@ class ShiftsFile(_Strict):
         out = []
         for i, s in enumerate(self.shifts):
             where = f"shifts[{i}]"
-            checks = [(f"{where}.starts.every", s.starts.every), (f"{where}.starts.earliest",
-                                                                  minutes(s.starts.earliest))]
+            checks = [(f"{where}.starts.every", s.starts.every or interval),
+                      (f"{where}.starts.earliest", minutes(s.starts.earliest))]
             checks += [(f"{where}.lengths", minutes(t)) for t in s.lengths]
             if s.breaks is not None:
-                checks += [(f"{where}.breaks.every", s.breaks.every), (f"{where}.breaks.length",
-                                                                       minutes(s.breaks.length)),
+                checks += [(f"{where}.breaks.every", s.breaks.every or interval),
+                           (f"{where}.breaks.length", minutes(s.breaks.length)),
                            (f"{where}.breaks.after.earliest", minutes(s.breaks.after.earliest))]
             for field, value in checks:
                 if value % interval:
