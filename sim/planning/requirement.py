@@ -10,11 +10,13 @@ service-level target, found by iterating the simulator (after Feldman, Mandelbau
    This carries what the formulas miss (time-varying load, backlog carried across intervals, repeats,
    non-exponential times) from the simulation into the next staffing, as FMMW's iteration carries the simulated
    number in system.
-4. Stop when no interval changes. At a fixed point the simulated service level of every interval meets the
-   goal (the model is calibrated exactly at the current agents) and one agent fewer would not, by the model.
-   Then, if some interval with enough volume has a confidence interval wider than the precision asked for,
-   add replications (the earlier ones stay: still common random numbers) and go on.
-   A cycle (the map revisits a staffing) is broken by taking the larger staffing of the cycle.
+4. Explore with few replications (big moves; after the first, each interval moves half the proposed way, since
+   its neighbours move too), then take enough replications for the precision asked for in every busy interval:
+   a few free iterations, then only intervals under the goal move (up), until no interval changes. At that
+   point the simulated service level of every interval meets the goal (the model is calibrated exactly at the
+   current agents) and one agent fewer would not, by the model. If the precision is still short, more
+   replications (the earlier ones stay: still common random numbers) and on. A search that reaches the
+   iteration limit says so and reports the last staffing simulated.
 """
 
 from __future__ import annotations
