@@ -125,7 +125,9 @@ def main() -> None:
     print("| solver | threads | seconds | paid hours found | lower bound | status |")
     print("|---|---:|---:|---:|---:|---|")
     for name, fn in SOLVERS.items():
-        for threads in args.threads:
+        # HiGHS fixes its thread pool at the first run of a process: one setting per process (and its branch
+        # and bound is serial anyway), so it runs with the first thread count only
+        for threads in args.threads[:1] if fn is highs else args.threads:
             try:
                 secs, best, bound, status = fn(cost, a, lower, upper, args.time_limit, threads)
             except ImportError as exc:

@@ -33,6 +33,14 @@ sys.path.insert(0, str(ROOT))
 VOLUME = 25_000 / 24.0  # mentions per hour
 
 
+def cpu() -> float:
+    """CPU seconds of this process and its finished children (the worker processes)."""
+    import resource
+
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
+
+
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} on {os.cpu_count()} CPUs"
@@ -135,9 +143,12 @@ def main() -> None:
         cross_check()
     if "requirement" in args.skip:
         return
+    c0 = cpu()
     req, secs = bench_requirement(args.care, args.jobs)
+    used = cpu() - c0
     w = req.window
-    print(f"requirement: {secs:.1f} s for {w} intervals x {len(req.groups)} team(s), {len(req.iterations)} "
+    print(f"requirement: {secs:.1f} s wall, {used:.1f} s CPU (on {args.jobs} idle cores about {used / args.jobs:.0f} s)"
+          f" for {w} intervals x {len(req.groups)} team(s), {len(req.iterations)} "
           f"iterations, {req.runs} replications of {req.scenario.horizon_days + req.scenario.warmup_days:g} days, "
           f"{req.status} (target 120 s); mentions a day: {req.estimate.arrivals[:, :w].sum() / 7:,.0f}; "
           f"{load()}")
@@ -146,8 +157,9 @@ def main() -> None:
     print(requirement_summary(req))
     if "roster" in args.skip:
         return
+    c0 = cpu()
     plan, solve, simulate = bench_roster(req, args.jobs, args.export_roster)
-    print(f"roster: {solve:.1f} s to solve (target 30 s), {simulate:.1f} s to simulate it (8 replications); "
+    print(f"roster: {cpu() - c0:.1f} s CPU in all; {solve:.1f} s to solve (target 30 s), {simulate:.1f} s to simulate it (8 replications); "
           f"{load()}")
     print(plan.summary())
 

@@ -70,7 +70,8 @@ class Settings:
     interval: int = 30  # minutes
     first_reps: int = 2  # replications while exploring (big moves)
     explore_until: float = 0.05  # ... until at most this share of the intervals still moves
-    free_iterations: int = 3  # iterations with moves both ways at each number of replications, then only up
+    explore_iterations: int = 2  # ... or for this many iterations
+    free_iterations: int = 2  # iterations with moves both ways at each number of replications, then only up
     damping: float = 0.5  # share of the proposed move taken after the first iteration (at least one agent)
     precision: float = 0.03  # wanted 95% half-width of each busy interval's service level
     min_volume: float = 50.0  # posts per interval and replication that make an interval "busy"
@@ -244,7 +245,7 @@ def plan_requirement(
         search.erlang.shape))
     reps = max(2, min(settings.first_reps, settings.max_reps))
     final = reps >= settings.max_reps
-    free = settings.free_iterations
+    free = settings.free_iterations if final else settings.explore_iterations
     iterations: list[Iteration] = []
     status = "iteration limit reached before the requirement settled"
     est = None
