@@ -358,6 +358,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_qa_parser(sub)
 
+    from carebench.staffing_cli import add_staffing_parsers
+
+    add_staffing_parsers(sub)
+
     from batch.cli import add_batch_parser
 
     add_batch_parser(sub)
