@@ -29,7 +29,7 @@ def _iteration_bar(label: str):
     def on_iteration(number: int, runs: int, last, days: float) -> None:
         if last is not None:
             print(f"{label}: iteration {number - 1} ({last.phase}): {last.reps} replications ({last.runs} run), "
-                  f"{last.changed} intervals moved, {last.below} under the goal, "
+                  f"{last.changed} intervals moved, {last.below} under the goal ({last.short} significantly), "
                   f"{last.seconds:.0f} s", file=sys.stderr)
         if state["bar"] is not None:
             state["bar"].close()

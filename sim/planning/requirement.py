@@ -13,14 +13,19 @@ service-level target, found by iterating the simulator (after Feldman, Mandelbau
    This carries what the formulas miss (time-varying load, backlog carried across intervals, repeats,
    non-exponential times) from the simulation into the next staffing, as FMMW's iteration carries the simulated
    number in system.
-4. Phases. *Explore* with few replications (big moves: the first the whole way from the formulas, later ones
+4. Phases. *Explore* with few replications (big moves: the first the whole way from the start, later ones
    half the proposed way, at least one agent, since an interval's neighbours move too). Then, with enough
    replications for the precision asked for in every busy interval, *free* iterations (moves both ways,
-   damped), then *settle*: only intervals under the goal move, up, by the whole step the calibrated model
-   asks. The search stops when no interval moves: then the simulated service level of every interval meets
-   the goal. If the precision is still short, more replications (the earlier ones are kept: still common
-   random numbers) and on. A search that reaches the iteration limit says so and reports the last staffing
-   simulated.
+   damped), then *settle*: an interval significantly under the goal takes the whole raise the calibrated model
+   asks and is never again staffed below it; one significantly over the goal, where the model says fewer
+   agents would do, moves half-way down (not below the fewest agents found short there); the others stay.
+   Significantly: by more than the interval's own 95% half-width or the precision, whichever is smaller. An
+   interval short by less meets the goal with the stated confidence and is left alone (the summary counts
+   them): requiring every point estimate over the goal chases the noise of 300 estimates, each round of raises
+   perturbing the sample paths enough to push others just under, and ratchets every interval up to the highest
+   of its noisy estimates. The search stops when no interval moves; if the precision is still short, more
+   replications (the earlier ones are kept: still common random numbers) and on. A search that reaches the
+   iteration limit says so and reports the last staffing simulated.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from .fluid import fluid_agents
 from .grid import WeekGrid
 from .measure import Counting, Estimate, RepCounts, Runner, estimate
 
-__all__ = ["Target", "Settings", "Iteration", "Requirement", "plan_requirement", "with_levels"]
+__all__ = ["Target", "Settings", "Iteration", "Requirement", "plan_requirement", "with_levels", "short_of"]
 
 
 @dataclass(frozen=True)
@@ -97,6 +102,7 @@ class Iteration:
     seconds: float
     phase: str = "free"  # explore, free or settle
     runs: int = -1  # replications simulated for it (fewer than reps when earlier ones were kept); -1: reps
+    short: int = 0  # of the intervals under the goal, those significantly under (the ones settling raises)
 
     def __post_init__(self) -> None:
         if self.runs < 0:
@@ -128,6 +134,12 @@ class Requirement:
     def runs(self) -> int:
         return sum(i.runs for i in self.iterations)
 
+    def within_noise(self) -> np.ndarray:
+        """[groups, intervals] under the goal, but not significantly (they meet it with the stated confidence)."""
+        with np.errstate(invalid="ignore"):
+            under = self.estimate.service_level < self.target.goal
+        return under & ~short_of(self.estimate, self.target.goal, self.settings.precision)
+
     def scenario_with_requirement(self) -> Scenario:
         return with_levels(self.scenario, self.grid, self.levels, self.planned)
 
@@ -146,6 +158,21 @@ def with_levels(scenario: Scenario, grid: WeekGrid, levels: np.ndarray, planned:
                 team.pop("agents", None)
                 team["roster"] = [s.model_dump() for s in grid.roster(levels[i], prefix=f"{team['name']}-")]
     return Scenario.model_validate(data)
+
+
+def short_of(est: Estimate, goal: float, precision: float) -> np.ndarray:
+    """[groups, intervals] significantly under the goal: short by more than the interval's own 95% half-width
+    or the precision, whichever is smaller (an interval without a half-width: by any amount)."""
+    tolerance = np.minimum(np.nan_to_num(est.half_width, nan=0.0), precision)
+    with np.errstate(invalid="ignore"):
+        return est.service_level < goal - tolerance
+
+
+def over_goal(est: Estimate, goal: float, precision: float) -> np.ndarray:
+    """[groups, intervals] significantly over the goal (the mirror of :func:`short_of`)."""
+    tolerance = np.minimum(np.nan_to_num(est.half_width, nan=0.0), precision)
+    with np.errstate(invalid="ignore"):
+        return est.service_level > goal + tolerance
 
 
 class _Search:
@@ -173,6 +200,7 @@ class _Search:
         self.fluid = np.stack([fluid_agents(self.rates * group.share, settings.interval, group.model, target.goal)
                                for group in self.groups])
         self.cap = 3 * np.maximum(self.erlang, self.fluid) + 10 * self.floor + 10
+        self.tried = np.zeros(shape, dtype=np.int64)  # settling: one more than the most agents found short
 
     def start(self) -> np.ndarray:
         return np.maximum(self.erlang, self.fluid)
@@ -199,11 +227,28 @@ class _Search:
                 new[g, k] = group.model.agents_for(load, self.target.goal, floor=floor, cap=max(cap, s), hint=s)
         return new
 
-    @staticmethod
-    def settle(levels: np.ndarray, proposal: np.ndarray) -> np.ndarray:
-        """Settling: an interval under the goal takes the whole raise the calibrated model asks (the model,
-        calibrated at its current agents, proposes more only there); every other interval stays."""
-        return np.maximum(levels, proposal)
+    def step(self, phase: str, levels: np.ndarray, est: Estimate, first: bool) -> np.ndarray:
+        """The next staffing in ``phase``; the first move goes the whole way (the start may be far off)."""
+        proposal = self.update(levels, est)
+        if phase == "settle":
+            new = self.settle(levels, proposal, est)
+        elif (first and phase == "explore") or self.settings.damping >= 1:
+            new = proposal
+        else:
+            new = self.damp(levels, proposal)
+        return self.fill(new)
+
+    def settle(self, levels: np.ndarray, proposal: np.ndarray, est: Estimate) -> np.ndarray:
+        """Settling: an interval significantly under the goal takes the whole raise the calibrated model asks
+        (calibrated at its current agents, the model proposes more only under the goal), and is never again
+        staffed below that; one significantly over it, where the model says fewer would do, moves part of the
+        way down, but not below the fewest agents found short there. The others stay."""
+        goal, precision = self.target.goal, self.settings.precision
+        short = short_of(est, goal, precision) & (proposal > levels)
+        self.tried = np.where(short, np.maximum(self.tried, levels + 1), self.tried)
+        over = over_goal(est, goal, precision) & (proposal < levels)
+        down = np.maximum(self.damp(levels, proposal), self.tried)
+        return np.where(short, proposal, np.where(over, np.minimum(levels, down), levels))
 
     def damp(self, levels: np.ndarray, proposal: np.ndarray) -> np.ndarray:
         """Part of the way (at least one agent): an interval's neighbours move too."""
@@ -295,11 +340,9 @@ def plan_requirement(
     levels = first
     reps = max(2, min(settings.first_reps, settings.max_reps))
     phase, left = "explore", settings.explore_iterations
-    if reps >= settings.max_reps or left <= 0:
+    if reps >= settings.max_reps or left <= 0:  # no exploring
         reps = max(reps, min(settings.max_reps, settings.final_min_reps))
-        phase, left = "free", settings.free_iterations
-    if phase == "free" and left <= 0:
-        phase = "settle"
+        phase, left = ("free", settings.free_iterations) if settings.free_iterations > 0 else ("settle", 0)
     iterations: list[Iteration] = []
     status = "iteration limit reached before the requirement settled"
     est = None
@@ -311,18 +354,12 @@ def plan_requirement(
             t_it = time.perf_counter()
             runs = len(done.missing(levels, reps))
             est = estimate(done.counts(levels, reps, progress), search.occurrences)
-            proposal = search.update(levels, est)
-            if phase == "settle":
-                new = search.settle(levels, proposal)
-            else:
-                # the first move from the formulas goes the whole way (they may be far off); later ones part of it
-                whole = (number == 1 and phase == "explore") or settings.damping >= 1
-                new = proposal if whole else search.damp(levels, proposal)
-            new = search.fill(new)
+            new = search.step(phase, levels, est, first=number == 1)
             w = search.window
             changed = int((new[:, :w] != levels[:, :w]).sum())
             below = int((est.service_level[:, :w] < target.goal).sum())
-            iterations.append(Iteration(reps, changed, below, time.perf_counter() - t_it, phase, runs))
+            short = int(short_of(est, target.goal, settings.precision)[:, :w].sum())
+            iterations.append(Iteration(reps, changed, below, time.perf_counter() - t_it, phase, runs, short))
             left -= 1
             if phase == "explore":
                 # few replications: big moves, until they become small
