@@ -74,7 +74,8 @@ def bench_requirement(care: bool, jobs: int):
         if last is not None:
             print(f"  iteration {n - 1} ({getattr(last, 'phase', '')}): {last.reps} replications "
                   f"({getattr(last, 'runs', last.reps)} run), {last.changed} intervals moved, "
-                  f"{last.below} under the goal, {last.seconds:.1f} s", flush=True)
+                  f"{last.below} under the goal ({getattr(last, 'short', '?')} significantly), {last.seconds:.1f} s",
+                  flush=True)
 
     t0 = time.perf_counter()
     req = plan_requirement(sc, Target(0.8, 60.0), Settings(jobs=jobs), on_iteration=on_iteration)
