@@ -74,8 +74,12 @@ def needs_care_parts(sc: Scenario) -> bool:
 
 def assemble(engine, on_message: Callable | None, care_parts: bool | None) -> Parts:
     """The parts of ``engine``'s scenario (see the module doc); the reply log needs the care parts."""
+    needed = on_message is not None or needs_care_parts(engine.scenario)
     if care_parts is None:
-        care_parts = on_message is not None or needs_care_parts(engine.scenario)
+        care_parts = needed
+    elif not care_parts and needed:
+        raise ValueError(f"scenario {engine.scenario.name!r} asks for more than the queueing core "
+                         "(or a reply log): it needs the care model's parts")
     return _care(engine, on_message) if care_parts else _core(engine)
 
 
@@ -99,130 +103,142 @@ def _organic_times(engine, rates):
     return PoissonArrivals(rates, engine.streams.rng("arrivals")).times(engine.clock.now)
 
 
-@dataclass
-class _Observers:
-    """The care tallies and the optional observers (fairness by decile, the reply log)."""
+class _CareWiring:
+    """Builds the care model's parts for one engine, in dependency order (see :func:`_care`)."""
 
-    tallies: CareTallies
-    fairness: FairnessTally | None
-    log: MessageLog | None
+    def __init__(self, engine, on_message: Callable | None) -> None:
+        sc = self.sc = engine.scenario
+        self.engine, self.clock, self.streams = engine, engine.clock, engine.streams
+        self.intents = sc.intents or [Intent(name="question", share=1.0)]
+        self.incidents = sc.volume.incidents or []
+        self.private = [name in ("private_message", "dm") for name in engine.channel_names]
+        self.problem = [i.problem for i in self.intents]
+        n_hours = len(engine.hours.arrivals)
+        self.tallies = CareTallies(engine.t_end, n_hours, len(self.intents), len(engine.channel_names), self.problem)
+        followers = sc.customers.followers
+        self.fairness = FairnessTally(followers) if followers is not None else None
+        self.log = None
+        if on_message is not None:
+            self.log = MessageLog(on_message, engine.rep, self.streams, engine.channel_names, self.private,
+                                  [i.name for i in self.intents], [i.name for i in self.incidents])
+        self.levels = Levels(self.clock.now)
+        self.customers = CaseCustomers(sc.customers, sc.policy, self.streams, self.clock, engine, self.tallies.count)
 
+    def observers(self, name: str) -> Callable:
+        """Every present observer's method ``name`` as one callable (tallies first; fairness, reply log)."""
+        return fan_out(*(getattr(o, name, None) for o in (self.tallies, self.fairness, self.log) if o is not None))
 
-def _care(engine, on_message) -> Parts:
-    sc, clock, streams = engine.scenario, engine.clock, engine.streams
-    intents = sc.intents or [Intent(name="question", share=1.0)]
-    incidents = sc.volume.incidents or []
-    private = [name in ("private_message", "dm") for name in engine.channel_names]
-    problem = [i.problem for i in intents]
-    obs = _observers(engine, on_message, intents, incidents, private, problem)
-    tallies, fairness, log = obs.tallies, obs.fairness, obs.log
-    levels = Levels(clock.now)
-    customers = CaseCustomers(sc.customers, sc.policy, streams, clock, engine, tallies.count)
-
-    on_answer = fan_out(tallies.answered, fairness and fairness.answered_post)
-
-    def answer(m, t, first_response=engine.first_response):
+    def answer(self) -> Callable:
         """A first response: the engine's books, then the care tallies."""
-        wait = first_response(m, t)
-        if wait is not None:
-            on_answer(m, wait)
+        first_response = self.engine.first_response
+        on_answer = self.observers("answered")
 
-    concessions = None
-    if sc.policy.compensation is not None:
-        concessions = Concessions(sc, streams, levels, private, engine.t_end,
-                                  fan_out(tallies.conceded, fairness and fairness.conceded))
-    responder = Responder(sc, streams, tallies, customers, problem, concessions,
-                          fan_out(tallies.replied, log and log.replied), tallies.resolved)
-    teams, unit = make_teams(sc.staffing, engine.channel_names)
-    desk = TeamDesk(clock, engine, engine.totals, levels, teams, unit, sc.policy.order, [i.tier for i in intents],
-                    answer, responder.respond, customers.on_wait)
-    if concessions is not None:
-        concessions.waiting = lambda: desk.size
-    enter, steps, listening, fix = _way_in(engine, desk, customers, obs, incidents, intents, answer)
-    followers = sc.customers.followers
-    intake = CaseIntake(sc, streams, engine,
-                        fan_out(engine.admit, tallies.posted, fairness and fairness.posted, log and log.posted),
-                        tallies.opened, tallies.count, enter,
-                        listening.tagged if listening else ALWAYS_TAGGED,
-                        follower_draws(followers, streams) if followers else NO_FOLLOWERS)
-    customers.post = intake.post
+        def answer(m, t: float) -> None:
+            wait = first_response(m, t)
+            if wait is not None:
+                on_answer(m, wait)
+
+        return answer
+
+    def desk(self, answer: Callable) -> TeamDesk:
+        """Teams and the response policy (concessions only with ``policy.compensation``)."""
+        sc, engine = self.sc, self.engine
+        concessions = None
+        if sc.policy.compensation is not None:
+            concessions = Concessions(sc, self.streams, self.levels, self.private, engine.t_end,
+                                      self.observers("conceded"))
+        responder = Responder(sc, self.streams, self.tallies, self.customers, self.problem, concessions,
+                              self.observers("replied"), self.tallies.resolved)
+        teams, unit = make_teams(sc.staffing, engine.channel_names)
+        desk = TeamDesk(self.clock, engine, engine.totals, self.levels, teams, unit, sc.policy.order,
+                        [i.tier for i in self.intents], answer, responder.respond, self.customers.on_wait)
+        if concessions is not None:
+            concessions.waiting = lambda: desk.size  # the queue pressure reads the desk built after it
+        return desk
+
+    def way_in(self, desk: TeamDesk, answer: Callable):
+        """The steps between a new post and the desk, outermost first: self-excitation, the escalation
+        pile-on, listening, the public fix, triage (each only if the scenario names it)."""
+        sc, clock, streams, engine = self.sc, self.clock, self.streams, self.engine
+        cu, pol, tallies = sc.customers, sc.policy, self.tallies
+        enter = desk.take
+        if pol.reply == "triage":
+            names = [i.name for i in self.intents]
+            skip = {names.index(n) for n in pol.skip if n in names}
+            enter = Triage(skip, fan_out(tallies.skipped, engine.close), self.customers.on_wait, enter).enter
+        fix = None
+        if pol.public_fix and self.incidents:
+            fix = PublicFix(self.incidents, pol, clock, answer, tallies.fix_published, self.observers("fixed"),
+                            enter)
+            enter = fix.enter
+        listening = None
+        if sc.listening is not None:
+            listening = Listening(sc.listening, streams, clock, fan_out(tallies.unseen, engine.close),
+                                  self.customers.on_wait, enter)
+            enter = listening.enter
+        triggering = []  # steps that start new cases: given the intake's new_case once it exists
+        if cu.escalation_extra_mentions > 0:
+            triggering.append(PileOn(cu, streams, clock, engine.t_stop, enter))
+            enter = triggering[-1].enter
+        ex = sc.volume.self_excitation
+        if ex is not None and ex.branching_ratio > 0:
+            triggering.append(SelfExcitationStep(ex, streams, clock, engine.t_stop, enter))
+            enter = triggering[-1].enter
+        return enter, triggering, listening, fix
+
+    def intake(self, enter, listening: Listening | None) -> CaseIntake:
+        sc, engine = self.sc, self.engine
+        followers = sc.customers.followers
+        return CaseIntake(sc, self.streams, engine, fan_out(engine.admit, self.observers("posted")),
+                          self.tallies.opened, self.tallies.count, enter,
+                          listening.tagged if listening else ALWAYS_TAGGED,
+                          follower_draws(followers, self.streams) if followers else NO_FOLLOWERS)
+
+    def volume(self, new_case: Callable, fix: PublicFix | None):
+        """Social's share of contacts, incidents (if any), the organic arrivals (thinned by migration when it is
+        on) and what hears of a closed week (migration, or nothing)."""
+        sc, clock, streams, engine = self.sc, self.clock, self.streams, self.engine
+        rates = _rates(sc)
+        share = SocialShare(sc.volume.mentions_per_hour, sc.phone)
+        sink, on_week = new_case, None
+        if sc.migration is not None and sc.phone is not None:
+            migration = MigrationShift(sc.migration, sc.phone, share, rates, streams, clock, engine.t_stop, new_case)
+            sink, on_week = migration.organic, migration.week_closed
+        incidents = None
+        if self.incidents:
+            incidents = Incidents(self.incidents, streams, clock, engine.t_stop, new_case, fix)
+        organic = OrganicVolume(clock, _organic_times(engine, rates), engine.t_stop, sink)
+        return share, incidents, organic, on_week
+
+    def finish(self, ledger: WeekLedger, unit: int) -> Callable:
+        sc, engine, intents = self.sc, self.engine, self.intents
+
+        def finish(result) -> None:
+            """The care measures; staffed capacity back from capacity units to conversation slots."""
+            result.care, result.tables = care_results(
+                sc, self.tallies, self.fairness, ledger.rows, engine.totals, engine.hours.agent_minutes,
+                result.hours, [i.name for i in intents], engine.channel_names)
+            if unit != 1:
+                result.hours["staffed_slots"] = result.hours["staffed_slots"] / unit
+
+        return finish
+
+
+def _care(engine, on_message: Callable | None) -> Parts:
+    """The care model's parts. The order of ``starters`` is the order their first events are scheduled:
+    incidents (and their fixes), the weekly ledger, the rosters, the organic arrivals."""
+    w = _CareWiring(engine, on_message)
+    answer = w.answer()
+    desk = w.desk(answer)
+    enter, triggering, listening, fix = w.way_in(desk, answer)
+    intake = w.intake(enter, listening)
+    w.customers.post = intake.post  # customers post again through the intake
     new_case = intake.new_case
-    if sc.customers.extra_posts_mean > 0:
-        new_case = ExtraPosts(sc.customers, streams, clock, engine.t_stop, new_case, intake.post).new_case
-    for step in steps:
+    if w.sc.customers.extra_posts_mean > 0:
+        new_case = ExtraPosts(w.sc.customers, w.streams, w.clock, engine.t_stop, new_case, intake.post).new_case
+    for step in triggering:
         step.new_case = new_case
-    share, incident_part, organic, on_week = _volume(engine, new_case, fix)
-    ledger = WeekLedger(clock, tallies, share, sc.phone, engine.t_end, on_week)
-
-    def finish(result):
-        """The care measures; staffed capacity back from capacity units to conversation slots."""
-        result.care, result.tables = care_results(
-            sc, tallies, fairness, ledger.rows, engine.totals, engine.hours.agent_minutes, result.hours,
-            [i.name for i in intents], engine.channel_names)
-        if unit != 1:
-            result.hours["staffed_slots"] = result.hours["staffed_slots"] / unit
-
-    starters = [incident_part] if incident_part is not None else []
-    return Parts(levels, desk, starters + [ledger, desk, organic], finish)
-
-
-def _observers(engine, on_message, intents, incidents, private, problem) -> _Observers:
-    sc = engine.scenario
-    n_hours = len(engine.hours.arrivals)
-    tallies = CareTallies(engine.t_end, n_hours, len(intents), len(engine.channel_names), problem)
-    followers = sc.customers.followers
-    fairness = FairnessTally(followers) if followers is not None else None
-    log = None
-    if on_message is not None:
-        log = MessageLog(on_message, engine.rep, engine.streams, engine.channel_names, private,
-                         [i.name for i in intents], [i.name for i in incidents])
-    return _Observers(tallies, fairness, log)
-
-
-def _way_in(engine, desk, customers, obs: _Observers, incidents, intents, answer):
-    """The steps between a new post and the desk, outermost first: self-excitation, the escalation pile-on,
-    listening, the public fix, triage (each only if the scenario names it)."""
-    sc, clock, streams = engine.scenario, engine.clock, engine.streams
-    cu, pol, tallies = sc.customers, sc.policy, obs.tallies
-    enter = desk.take
-    if pol.reply == "triage":
-        names = [i.name for i in intents]
-        skip = {names.index(n) for n in pol.skip if n in names}
-        enter = Triage(skip, fan_out(tallies.skipped, engine.close), customers.on_wait, enter).enter
-    fix = None
-    if pol.public_fix and incidents:
-        fix = PublicFix(incidents, pol, clock, answer, tallies.fix_published,
-                        fan_out(tallies.fixed, obs.log and obs.log.fixed), enter)
-        enter = fix.enter
-    listening = None
-    if sc.listening is not None:
-        listening = Listening(sc.listening, streams, clock, fan_out(tallies.unseen, engine.close),
-                              customers.on_wait, enter)
-        enter = listening.enter
-    steps = []
-    if cu.escalation_extra_mentions > 0:
-        steps.append(PileOn(cu, streams, clock, engine.t_stop, enter))
-        enter = steps[-1].enter
-    ex = sc.volume.self_excitation
-    if ex is not None and ex.branching_ratio > 0:
-        steps.append(SelfExcitationStep(ex, streams, clock, engine.t_stop, enter))
-        enter = steps[-1].enter
-    return enter, steps, listening, fix
-
-
-def _volume(engine, new_case: Callable, fix: PublicFix | None):
-    """The volume parts: social's share of contacts, incidents (if any), the organic arrivals (thinned by
-    migration when it is on) and what hears of a closed week (migration, or nothing)."""
-    sc, clock, streams = engine.scenario, engine.clock, engine.streams
-    rates = _rates(sc)
-    share = SocialShare(sc.volume.mentions_per_hour, sc.phone)
-    sink = new_case
-    on_week = None
-    if sc.migration is not None and sc.phone is not None:
-        migration = MigrationShift(sc.migration, sc.phone, share, rates, streams, clock, engine.t_stop, new_case)
-        sink, on_week = migration.organic, migration.week_closed
-    incidents = None
-    if sc.volume.incidents:
-        incidents = Incidents(sc.volume.incidents, streams, clock, engine.t_stop, new_case, fix)
-    organic = OrganicVolume(clock, _organic_times(engine, rates), engine.t_stop, sink)
-    return share, incidents, organic, on_week
+    share, incidents, organic, on_week = w.volume(new_case, fix)
+    ledger = WeekLedger(w.clock, w.tallies, share, w.sc.phone, engine.t_end, on_week)
+    starters = ([incidents] if incidents is not None else []) + [ledger, desk, organic]
+    return Parts(w.levels, desk, starters, w.finish(ledger, desk.unit))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .assembly import assemble
 from .clock import Clock
 from .entities import ANSWERED
 from .metrics import HOUR, HourlyBuckets, WindowTotals
@@ -61,7 +62,8 @@ class Engine:
     """The state and event handlers of one replication. Build it, then call :meth:`run`.
 
     ``care_parts``: None builds the parts the scenario names (the queueing core's when it names nothing beyond
-    it); True builds the care model's parts even then (they reproduce the core mention by mention).
+    it); True builds the care model's parts even then (they reproduce the core mention by mention); False asks
+    for the core's and is refused (ValueError) when the scenario names more.
     ``on_message`` receives a :class:`sim.messages.SimMessage` for every post and reply of the window (it needs
     the care parts, which it then brings). ``clock`` replaces the event clock (benchmarks compare clocks).
     """
@@ -76,8 +78,6 @@ class Engine:
         care_parts: bool | None = None,
         clock: Clock | None = None,
     ) -> None:
-        from .assembly import assemble  # the layer that knows every part; imported here, it imports this one
-
         sc = scenario
         self.scenario = sc
         self.rep = rep

@@ -136,35 +136,35 @@ class FairnessTally:
     def __init__(self, spec: Followers) -> None:
         self.minimum = spec.minimum
         self.edges = [spec.quantile(q / 10) for q in range(1, 10)]
-        self.posts = [0] * 10
-        self.answered = [0] * 10
-        self.wait = [0.0] * 10
-        self.comp = [0] * 10
-        self.beyond = [0] * 10
-        self.amount = [0.0] * 10
+        self.posts_by = [0] * 10
+        self.answered_by = [0] * 10
+        self.wait_by = [0.0] * 10
+        self.comp_by = [0] * 10
+        self.beyond_by = [0] * 10
+        self.amount_by = [0.0] * 10
 
     def posted(self, m) -> None:
-        self.posts[m.case.decile] += 1
+        self.posts_by[m.case.decile] += 1
 
-    def answered_post(self, m, wait: float) -> None:
+    def answered(self, m, wait: float) -> None:
         d = m.case.decile
-        self.answered[d] += 1
-        self.wait[d] += wait
+        self.answered_by[d] += 1
+        self.wait_by[d] += wait
 
     def conceded(self, case, t: float, kind: str, amount: float, public: bool) -> None:
         d = case.decile
-        self.comp[d] += 1
-        self.amount[d] += amount
+        self.comp_by[d] += 1
+        self.amount_by[d] += amount
         if kind == "beyond":
-            self.beyond[d] += 1
+            self.beyond_by[d] += 1
 
     def table(self) -> pd.DataFrame:
         return pd.DataFrame({
             "decile": range(1, 11),
             "followers_from": [self.minimum] + self.edges,
-            "posts": self.posts, "answered": self.answered,
-            "mean_first_response_minutes": [w / a if a else math.nan for w, a in zip(self.wait, self.answered)],
-            "compensated": self.comp, "beyond_policy": self.beyond, "compensation_amount": self.amount,
+            "posts": self.posts_by, "answered": self.answered_by,
+            "mean_first_response_minutes": [w / a if a else math.nan for w, a in zip(self.wait_by, self.answered_by)],
+            "compensated": self.comp_by, "beyond_policy": self.beyond_by, "compensation_amount": self.amount_by,
         })
 
 
@@ -243,7 +243,7 @@ def care_results(sc: Scenario, tallies: CareTallies, fairness: FairnessTally | N
     tables = {"breakdown": _breakdown(tallies, intent_names, channel_names), "weeks": weeks_table}
     if fairness is not None:
         table = tables["fairness"] = fairness.table()
-        rest_w, rest_a = sum(fairness.wait[:9]), sum(fairness.answered[:9])
+        rest_w, rest_a = sum(fairness.wait_by[:9]), sum(fairness.answered_by[:9])
         care["frt_top_decile_minutes"] = float(table.iloc[9]["mean_first_response_minutes"])
         care["frt_other_deciles_minutes"] = rest_w / rest_a if rest_a else math.nan
     for col, values in tallies.hourly.items():
