@@ -23,8 +23,8 @@ KIND_NAMES = ("post", "repeat", "escalation", "extra")
 
 
 class Mention:
-    """One customer post; ``arrival`` is when it reached the team, ``handle`` the agent minutes it needs and
-    ``patience`` how long its customer waits for a first response (``inf``: forever)."""
+    """One customer post; ``arrival`` is when it was posted (waits count from it), ``handle`` the agent minutes
+    it needs and ``patience`` how long its customer waits for a first response (``inf``: forever)."""
 
     __slots__ = ("id", "arrival", "channel", "handle", "patience", "state", "measured", "answered_at")
 
@@ -68,7 +68,7 @@ class Case:
 
 
 class Post(Mention):
-    """A mention of a case: ``posted`` is when the customer wrote it (waits count from it), ``kind`` one of
+    """A mention of a case: ``posted`` (= ``arrival``) is when the customer wrote it, ``kind`` one of
     FIRST, REPEAT, ESCALATION, EXTRA, ``deadline`` the post time plus its intent's SLA, ``queue`` the queue it
     waits in (set by the router)."""
 

@@ -7,8 +7,8 @@ patience, is counted, and goes down the steps on its way in (:data:`sim.ports.En
 escalation pile-on, :class:`Listening`, the public fix, triage, then the desk). Every stochastic input draws
 from its own named stream (:mod:`sim.random`), so a part that is absent shifts no other draws.
 
-Times are minutes; a post's ``posted`` is when the customer wrote it and ``arrival`` when it reached the team's
-queue (later for untagged posts found by listening). Waits count from ``posted``.
+Times are minutes; a post's ``posted`` (its ``arrival``) is when the customer wrote it. An untagged post found by
+listening reaches the team later, but its wait counts from the post, as the customer sees it.
 """
 
 from __future__ import annotations
@@ -18,10 +18,10 @@ from bisect import bisect_right
 from collections.abc import Callable
 from itertools import repeat
 
+from .distributions import block_stream
 from .entities import FIRST, PENDING, UNSEEN, Case, Mention, Post
 from .ports import Books, Enter, Scheduler
 from .random import Streams, picker, uniforms
-from .distributions import block_stream
 from .scenario import Followers, Intent, Listening as ListeningSpec, Scenario
 
 __all__ = ["PlainIntake", "CaseIntake", "Listening", "handle_streams", "follower_draws", "NO_FOLLOWERS",
