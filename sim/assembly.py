@@ -124,9 +124,11 @@ class _CareWiring:
         self.levels = Levels(self.clock.now)
         self.customers = CaseCustomers(sc.customers, sc.policy, self.streams, self.clock, engine, self.tallies.count)
 
-    def observers(self, name: str) -> Callable:
-        """Every present observer's method ``name`` as one callable (tallies first; fairness, reply log)."""
-        return fan_out(*(getattr(o, name, None) for o in (self.tallies, self.fairness, self.log) if o is not None))
+    def observers(self, name: str, *first: Callable) -> Callable:
+        """``first``, then every present observer's method ``name`` (tallies; fairness, reply log), as one
+        callable (one level: a fan-out of fan-outs would cost a call more per event)."""
+        found = (getattr(o, name, None) for o in (self.tallies, self.fairness, self.log) if o is not None)
+        return fan_out(*first, *found)
 
     def answer(self) -> Callable:
         """A first response: the engine's books, then the care tallies."""
@@ -189,7 +191,7 @@ class _CareWiring:
     def intake(self, enter, listening: Listening | None) -> CaseIntake:
         sc, engine = self.sc, self.engine
         followers = sc.customers.followers
-        return CaseIntake(sc, self.streams, engine, fan_out(engine.admit, self.observers("posted")),
+        return CaseIntake(sc, self.streams, engine, self.observers("posted", engine.admit),
                           self.tallies.opened, self.tallies.count, enter,
                           listening.tagged if listening else ALWAYS_TAGGED,
                           follower_draws(followers, self.streams) if followers else NO_FOLLOWERS)
