@@ -132,8 +132,8 @@ def kpi_frame(result: RunResult) -> pd.DataFrame:
     return pd.DataFrame({
         "KPI": t["kpi"],
         "mean": t["mean"],
-        "95% CI low": t["mean"] - t["ci_half_width"],
-        "95% CI high": t["mean"] + t["ci_half_width"],
+        "95% CI low": t["ci_low"],  # sim.intervals: inside the KPI's range, not always symmetric
+        "95% CI high": t["ci_high"],
     })
 
 
