@@ -15,8 +15,8 @@ LAYERS = {
     2: ["arrivals", "queues", "staffing", "metrics", "tallies", "messages"],
     3: ["volume", "intake", "customers", "policies", "routing"],
     4: ["assembly", "engine"],
-    5: ["results", "compare", "replylog"],
-    6: ["output", "loader"],
+    5: ["intervals", "results", "compare", "replylog"],
+    6: ["output", "loader", "parallel"],
 }
 LAYER = {name: layer for layer, names in LAYERS.items() for name in names}
 
