@@ -10,25 +10,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 LAYERS = {
-    0: ["clock", "entities", "distributions", "random"],
+    0: ["clock", "entities", "distributions", "random", "bounds"],
     1: ["scenario", "ports"],
-    2: ["arrivals", "queues", "staffing", "metrics", "tallies", "messages"],
-    3: ["volume", "intake", "customers", "policies", "routing"],
+    2: ["arrivals", "queues", "staffing", "metrics", "tallies", "messages",
+        "planning.erlang", "planning.grid", "planning.shifts"],
+    3: ["volume", "intake", "customers", "policies", "routing", "planning.demand", "planning.roster"],
     4: ["assembly", "engine"],
-    5: ["intervals", "results", "compare", "replylog"],
-    6: ["output", "loader", "parallel"],
+    5: ["intervals", "results", "compare", "replylog", "budget",
+        "planning.measure", "planning.requirement", "planning.rostering"],
+    6: ["output", "loader", "parallel", "planning.report"],
 }
 LAYER = {name: layer for layer, names in LAYERS.items() for name in names}
 
 
 def imports(path: Path, package: str) -> set[str]:
-    """Top-level package modules imported by ``path`` (relative imports resolved inside ``package``), wherever
-    the import statement is (lazy imports in functions count)."""
+    """Modules imported by ``path`` (relative imports resolved inside ``package``), wherever the import
+    statement is (lazy imports in functions count)."""
     out = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if isinstance(node, ast.ImportFrom):
-            if node.level == 1:
-                out.add(f"{package}.{node.module}" if node.module else package)
+            if node.level:
+                base = package.rsplit(".", node.level - 1)[0] if node.level > 1 else package
+                out.add(f"{base}.{node.module}" if node.module else base)
             elif node.module:
                 out.add(node.module)
         elif isinstance(node, ast.Import):
@@ -37,11 +40,14 @@ def imports(path: Path, package: str) -> set[str]:
 
 
 def sim_modules() -> dict[str, set[str]]:
+    """Every module of ``sim`` (sub-packages dotted: ``planning.demand``) and the ``sim`` modules it imports."""
     graph = {}
-    for path in sorted((ROOT / "sim").glob("*.py")):
+    for path in sorted((ROOT / "sim").rglob("*.py")):
         if path.stem == "__init__":
             continue
-        graph[path.stem] = {m.split(".")[1] for m in imports(path, "sim") if m.startswith("sim.") and m != "sim"}
+        rel = path.relative_to(ROOT / "sim").with_suffix("")
+        package = ".".join(("sim",) + rel.parts[:-1])
+        graph[".".join(rel.parts)] = {m[len("sim."):] for m in imports(path, package) if m.startswith("sim.")}
     return graph
 
 
