@@ -89,5 +89,24 @@ def _imported_packages(folder: str) -> dict[str, set[str]]:
 def test_sim_and_qa_never_import_each_other():
     sim_to_qa = [f for f, pkgs in _imported_packages("sim").items() if "qa" in pkgs]
     qa_to_sim = [f for f, pkgs in _imported_packages("qa").items() if "sim" in pkgs]
-    shared = [f for f, pkgs in _imported_packages("carebench_shared").items() if pkgs & {"sim", "qa"}]
-    assert not sim_to_qa and not qa_to_sim and not shared, (sim_to_qa, qa_to_sim, shared)
+    assert not sim_to_qa and not qa_to_sim, (sim_to_qa, qa_to_sim)
+
+
+# carebench's packages, bottom up: each imports only packages of a lower level (never its own level's others)
+PACKAGE_LEVELS = {
+    "carebench_shared": 0,  # reply schema, config loading, atomic outputs, safe text
+    "sim": 1, "qa": 1,  # the two halves, side by side
+    "batch": 2,  # experiments over the simulator
+    "carebench": 3, "carebench_app": 3,  # the edges: CLI and app (the CLI starts the app)
+}
+
+
+def test_packages_import_only_lower_levels():
+    wrong = []
+    for pkg, level in PACKAGE_LEVELS.items():
+        for path, deps in _imported_packages(pkg).items():
+            for dep in deps & set(PACKAGE_LEVELS) - {pkg}:
+                edges = level == PACKAGE_LEVELS[dep] == 3
+                if PACKAGE_LEVELS[dep] >= level and not edges:
+                    wrong.append(f"{path} ({pkg}, level {level}) imports {dep} (level {PACKAGE_LEVELS[dep]})")
+    assert not wrong, wrong
