@@ -175,7 +175,8 @@ def add_staffing_parsers(sub) -> None:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a scenario field")
     p.add_argument("--seed", type=int, help="base seed (default: the scenario's)")
     p.add_argument("--precision", type=float, default=0.03,
-                   help="wanted 95%% half-width of the service level in busy intervals (0.03)")
+                   help="wanted 95%% half-width of the service level in busy intervals (0.03); an interval "
+                        "short of the goal by less than its half-width and this meets it with that confidence")
     p.add_argument("--max-reps", type=int, default=32, help="replications per iteration at most (32)")
     p.add_argument("--reps", type=int, help="fixed replications per iteration instead of the adaptive schedule")
     p.add_argument("--jobs", type=int, help="worker processes (default: the CPUs this process may use)")
