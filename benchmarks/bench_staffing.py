@@ -1,10 +1,14 @@
 """Speed of the staffing planner on a week at 25,000 mentions a day, and the Erlang C cross-check with pyworkforce.
 
-    .venv/bin/python benchmarks/bench_staffing.py [--jobs 2] [--care] [--export-roster roster.npz]
+    .venv/bin/python benchmarks/bench_staffing.py [--jobs 2] [--baseline main] [--care] [--export-roster roster.npz]
 
 1. Requirement: ``carebench staff`` on ``scenarios/baseline.yaml`` scaled to 25,000 mentions a day (one measured
    week of 336 half-hour intervals, one warm-up day, mean patience 240 min), target 80% within 60 minutes,
    default settings (adaptive replications, precision +-0.03). Target: at most 2 minutes.
+   ``--baseline REF`` then runs the same requirement with the planner of git revision REF (its own
+   ``benchmarks/bench_staffing.py``, from ``git archive REF`` in a temporary folder, in a subprocess), so the two
+   wall times and their ratio come from one run under about the same load; it is stopped after
+   ``--baseline-limit`` seconds (the ratio is then a lower bound).
    ``--care`` runs ``scenarios/care-operation.yaml`` scaled the same way instead (the full care model, two teams).
 2. Roster: ``carebench roster`` on that requirement with ``benchmarks/shifts-bench.yaml`` (8.5-hour shifts with a
    30-minute break on any half hour, 4- and 6-hour part-time shifts up to 30% of paid hours). Target: at most
@@ -25,7 +29,12 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import re
+import signal
+import subprocess
 import sys
+import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -63,12 +72,39 @@ def bench_requirement(care: bool, jobs: int):
 
     def on_iteration(n, reps, last):
         if last is not None:
-            print(f"  iteration {n - 1}: {last.reps} replications, {last.changed} intervals moved, "
-                  f"{last.below} under the goal, {last.seconds:.1f} s", flush=True)
+            print(f"  iteration {n - 1} ({getattr(last, 'phase', '')}): {last.reps} replications "
+                  f"({getattr(last, 'runs', last.reps)} run), {last.changed} intervals moved, "
+                  f"{last.below} under the goal ({getattr(last, 'short', '?')} significantly), {last.seconds:.1f} s",
+                  flush=True)
 
     t0 = time.perf_counter()
     req = plan_requirement(sc, Target(0.8, 60.0), Settings(jobs=jobs), on_iteration=on_iteration)
     return req, time.perf_counter() - t0
+
+
+def bench_baseline(ref: str, care: bool, jobs: int, limit: float) -> tuple[float | None, str]:
+    """Wall seconds of the requirement by the planner of git revision ``ref`` (None if it did not finish within
+    ``limit`` seconds: then it is stopped) and the last line it printed."""
+    with tempfile.TemporaryDirectory(prefix="carebench-baseline-") as tmp:
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        cmd = [sys.executable, "-u", f"{tmp}/benchmarks/bench_staffing.py", "--jobs", str(jobs), "--skip",
+               "cross-check", "roster"] + (["--care"] if care else [])
+        wall, last = None, ""
+        # its own session, so that stopping it at the limit stops its worker processes too
+        with subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, cwd=tmp, start_new_session=True) as proc:
+            timer = threading.Timer(limit, lambda: os.killpg(proc.pid, signal.SIGTERM))
+            timer.start()
+            try:
+                for line in proc.stdout:
+                    print(f"  [{ref}] {line}", end="", flush=True)
+                    last = line.strip() or last
+                    found = re.match(r"requirement: ([0-9.]+) s wall", line)
+                    if found:
+                        wall = float(found.group(1))
+            finally:
+                timer.cancel()
+        return wall, last
 
 
 def bench_roster(req, jobs: int, export: str | None):
@@ -150,6 +186,10 @@ def main() -> None:
     ap.add_argument("--care", action="store_true", help="the full care model (care-operation.yaml) instead")
     ap.add_argument("--export-roster", metavar="FILE.npz", help="write the roster's integer program for "
                                                                 "bench_roster_solvers.py")
+    ap.add_argument("--baseline", metavar="REF", help="then run the requirement with git revision REF's planner "
+                                                          "(e.g. main) for a side-by-side ratio")
+    ap.add_argument("--baseline-limit", type=float, default=900.0, metavar="SECONDS",
+                    help="stop the baseline after this long (default 900 s; the figure is then a lower bound)")
     ap.add_argument("--skip", nargs="*", default=[], choices=["requirement", "roster", "cross-check"])
     args = ap.parse_args()
     print(f"start: {load()}")
@@ -169,6 +209,16 @@ def main() -> None:
     from sim.planning.report import requirement_summary
 
     print(requirement_summary(req))
+    if args.baseline:
+        print(f"baseline: the requirement with the planner of {args.baseline} (stopped after "
+              f"{args.baseline_limit:g} s)")
+        base, last = bench_baseline(args.baseline, args.care, args.jobs, args.baseline_limit)
+        if base is None:
+            print(f"side by side: {args.baseline} had not finished after {args.baseline_limit:g} s (last: {last}); "
+                  f"this tree {secs:.1f} s: more than {args.baseline_limit / secs:.1f}x faster; {load()}")
+        else:
+            print(f"side by side: {args.baseline} {base:.1f} s, this tree {secs:.1f} s: {base / secs:.1f}x faster; "
+                  f"{load()}")
     if "roster" in args.skip:
         return
     c0 = cpu()

@@ -20,27 +20,30 @@ def _usage(message: str):
 
 
 def _iteration_bar(label: str):
-    """A progress bar per iteration on a terminal (simulated days of all its replications), silent elsewhere."""
+    """A progress bar per iteration on a terminal (simulated days of the replications it runs, with the time left
+    for the iteration), silent elsewhere; each finished iteration is summed up in one line."""
     from tqdm import tqdm
 
     state: dict = {"bar": None, "done": {}}
 
-    def on_iteration(number: int, reps: int, last, days: float) -> None:
+    def on_iteration(number: int, runs: int, last, days: float) -> None:
         if last is not None:
-            print(f"{label}: iteration {number - 1}: {last.reps} replications, {last.changed} intervals moved, "
-                  f"{last.below} under the goal ({last.seconds:.0f} s)", file=sys.stderr)
+            print(f"{label}: iteration {number - 1} ({last.phase}): {last.reps} replications ({last.runs} run), "
+                  f"{last.changed} intervals moved, {last.below} under the goal ({last.short} significantly), "
+                  f"{last.seconds:.0f} s", file=sys.stderr)
         if state["bar"] is not None:
             state["bar"].close()
         state["done"] = {}
-        state["bar"] = tqdm(total=round(reps * days, 2), desc=f"iteration {number} ({reps} replications)",
+        state["bar"] = tqdm(total=round(runs * days, 2), desc=f"iteration {number}: {runs} replications",
                             disable=None, file=sys.stderr, leave=False,
-                            bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} sim-days [{elapsed}<{remaining}]")
+                            bar_format="{desc} {bar}| {n:.0f}/{total:.0f} sim-days [{elapsed}, {remaining} left]")
 
     def progress(rep: int, minutes: float) -> None:
         bar = state["bar"]
         if bar is not None:
-            state["done"][rep] = minutes
-            bar.n = round(sum(state["done"].values()) / 1440.0, 2)
+            # a worker's late report may come after the replication's end: never move back
+            state["done"][rep] = max(minutes, state["done"].get(rep, 0.0))
+            bar.n = min(bar.total, round(sum(state["done"].values()) / 1440.0, 2))
             bar.refresh()
 
     def close() -> None:
@@ -172,7 +175,8 @@ def add_staffing_parsers(sub) -> None:
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a scenario field")
     p.add_argument("--seed", type=int, help="base seed (default: the scenario's)")
     p.add_argument("--precision", type=float, default=0.03,
-                   help="wanted 95%% half-width of the service level in busy intervals (0.03)")
+                   help="wanted 95%% half-width of the service level in busy intervals (0.03); an interval "
+                        "short of the goal by less than its half-width and this meets it with that confidence")
     p.add_argument("--max-reps", type=int, default=32, help="replications per iteration at most (32)")
     p.add_argument("--reps", type=int, help="fixed replications per iteration instead of the adaptive schedule")
     p.add_argument("--jobs", type=int, help="worker processes (default: the CPUs this process may use)")

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 import multiprocessing
+import queue
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 
 import numpy as np
@@ -120,18 +121,30 @@ def count_replication(scenario: Scenario, rep: int, seed: int, counting: Countin
     return RepCounts(arrivals, hits, busy, staffed, int(n - keep.sum()))
 
 
+_worker_progress = None  # in a worker process: the queue its replications report progress to
+
+
+def _init_worker(queue) -> None:
+    global _worker_progress
+    _worker_progress = queue
+
+
 def _work(args) -> tuple[int, RepCounts]:
     scenario, rep, seed, counting = args
-    return rep, count_replication(scenario, rep, seed, counting)
+    queue = _worker_progress
+    report = None if queue is None else (lambda minutes: queue.put((rep, minutes)))
+    return rep, count_replication(scenario, rep, seed, counting, report)
 
 
 class Runner:
     """Runs replications in this process (``jobs`` 1) or in worker processes; the same replication gives the same
-    counts either way. Use as a context manager so the workers stop."""
+    counts either way. Workers report their simulated minutes through a queue, so a progress bar moves (and its
+    time estimate means something) while they run. Use as a context manager so the workers stop."""
 
     def __init__(self, jobs: int = 1) -> None:
         self.jobs = max(1, jobs)
         self._pool: ProcessPoolExecutor | None = None
+        self._queue = None
 
     def __enter__(self) -> Runner:
         return self
@@ -143,6 +156,9 @@ class Runner:
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
+        if self._queue is not None:
+            self._queue.close()
+            self._queue = None
 
     def run(self, scenario: Scenario, reps: Sequence[int], seed: int, counting: Counting,
             progress: Callable[[int, float], None] | None = None) -> list[RepCounts]:
@@ -156,16 +172,31 @@ class Runner:
         if self._pool is None:
             # fork is quick and needs no importable main module, but is unsafe in a threaded host (the app's
             # server): there, spawn
-            method = "fork" if threading.active_count() == 1 else "spawn"
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method))
-        futures = [self._pool.submit(_work, (scenario, rep, seed, counting)) for rep in reps]
+            ctx = multiprocessing.get_context("fork" if threading.active_count() == 1 else "spawn")
+            self._queue = ctx.Queue()
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
+                                             initargs=(self._queue,))
+        self._drain(None)  # late reports of an earlier run
+        pending = {self._pool.submit(_work, (scenario, rep, seed, counting)) for rep in reps}
         done: dict[int, RepCounts] = {}
-        for fut in as_completed(futures):
-            rep, counts = fut.result()
-            done[rep] = counts
-            if progress:
-                progress(rep, scenario.horizon_minutes)
+        while pending:
+            finished, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            self._drain(progress)
+            for fut in finished:
+                rep, counts = fut.result()
+                done[rep] = counts
+                if progress:
+                    progress(rep, scenario.warmup_minutes + scenario.horizon_minutes)
         return [done[r] for r in reps]
+
+    def _drain(self, progress: Callable[[int, float], None] | None) -> None:
+        while True:
+            try:
+                rep, minutes = self._queue.get_nowait()
+            except queue.Empty:
+                return
+            if progress:
+                progress(rep, minutes)
 
 
 @dataclass

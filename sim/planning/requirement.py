@@ -1,21 +1,30 @@
 """The staffing requirement: the fewest agents per interval so that the posts arriving in each interval meet the
 service-level target, found by iterating the simulator (after Feldman, Mandelbaum, Massey & Whitt 2008).
 
-1. Start from the stationary formulas per interval: Erlang A (Erlang C when nobody gives up) on the forecast.
+1. Start from the stationary formulas per interval: Erlang A (Erlang C when nobody gives up) on the forecast,
+   raised where the fluid model of the time-varying queue (:mod:`sim.planning.fluid`) needs more: after a peak,
+   the posts still queued from it need the peak's agents for a while, which no interval-by-interval formula sees.
 2. Simulate the current staffing (the scenario's full behaviour: patience, repeats, concurrency, channels, teams)
    over replications ``0..R-1``: the same replications every iteration, so staffings are compared under common
-   random numbers and the iteration is a deterministic map.
+   random numbers and the iteration is a deterministic map (a replication of a staffing already simulated is
+   not simulated again).
 3. In each interval, find the load at which the stationary model gives exactly the simulated service level
    with the current agents, and staff that load: the fewest agents whose model service level reaches the goal.
    This carries what the formulas miss (time-varying load, backlog carried across intervals, repeats,
    non-exponential times) from the simulation into the next staffing, as FMMW's iteration carries the simulated
    number in system.
-4. Explore with few replications (big moves; after the first, each interval moves half the proposed way, since
-   its neighbours move too), then take enough replications for the precision asked for in every busy interval:
-   a few free iterations, then only intervals under the goal move (up), until no interval changes. At that
-   point the simulated service level of every interval meets the goal (the model is calibrated exactly at the
-   current agents) and one agent fewer would not, by the model. If the precision is still short, more
-   replications (the earlier ones stay: still common random numbers) and on. A search that reaches the
+4. Phases. *Explore* with few replications (big moves: the first the whole way from the start, later ones
+   half the proposed way, at least one agent, since an interval's neighbours move too). Then, with enough
+   replications for the precision asked for in every busy interval, *free* iterations (moves both ways,
+   damped), then *settle*: an interval significantly under the goal takes the whole raise the calibrated model
+   asks and is never again staffed below it; one significantly over the goal, where the model says fewer
+   agents would do, moves half-way down (not below the fewest agents found short there); the others stay.
+   Significantly: by more than the interval's own 95% half-width or the precision, whichever is smaller. An
+   interval short by less meets the goal with the stated confidence and is left alone (the summary counts
+   them): requiring every point estimate over the goal chases the noise of 300 estimates, each round of raises
+   perturbing the sample paths enough to push others just under, and ratchets every interval up to the highest
+   of its noisy estimates. The search stops when no interval moves; if the precision is still short, more
+   replications (the earlier ones are kept: still common random numbers) and on. A search that reaches the
    iteration limit says so and reports the last staffing simulated.
 """
 
@@ -32,10 +41,11 @@ from sim.scenario import Scenario
 
 from .demand import Group, TeamRule, forecast_rates, groups_of, staff_concurrency
 from .erlang import smallest
+from .fluid import fluid_agents
 from .grid import WeekGrid
-from .measure import Counting, Estimate, Runner, estimate
+from .measure import Counting, Estimate, RepCounts, Runner, estimate
 
-__all__ = ["Target", "Settings", "Iteration", "Requirement", "plan_requirement", "with_levels"]
+__all__ = ["Target", "Settings", "Iteration", "Requirement", "plan_requirement", "with_levels", "short_of"]
 
 
 @dataclass(frozen=True)
@@ -71,8 +81,8 @@ class Settings:
     first_reps: int = 2  # replications while exploring (big moves)
     explore_until: float = 0.05  # ... until at most this share of the intervals still moves
     explore_iterations: int = 2  # ... or for this many iterations
-    free_iterations: int = 2  # iterations with moves both ways at each number of replications, then only up
-    damping: float = 0.5  # share of the proposed move taken after the first iteration (at least one agent)
+    free_iterations: int = 1  # iterations with moves both ways at full replications, then settling (only up)
+    damping: float = 0.5  # share of the proposed move taken by free moves after the first (at least one agent)
     precision: float = 0.03  # wanted 95% half-width of each busy interval's service level
     min_volume: float = 50.0  # posts per interval and replication that make an interval "busy"
     max_reps: int = 32
@@ -86,10 +96,17 @@ class Settings:
 class Iteration:
     """One simulation of a staffing and the update it led to."""
 
-    reps: int
+    reps: int  # replications the estimate pools
     changed: int  # intervals whose requirement moved
     below: int  # intervals under the goal in this simulation
     seconds: float
+    phase: str = "free"  # explore, free or settle
+    runs: int = -1  # replications simulated for it (fewer than reps when earlier ones were kept); -1: reps
+    short: int = 0  # of the intervals under the goal, those significantly under (the ones settling raises)
+
+    def __post_init__(self) -> None:
+        if self.runs < 0:
+            self.runs = self.reps
 
 
 @dataclass
@@ -105,6 +122,7 @@ class Requirement:
     window: int  # intervals of the week inside the measured window
     rates: np.ndarray  # [intervals] forecast first posts per minute
     erlang: np.ndarray  # [groups, intervals] agents by the formulas on the forecast
+    start: np.ndarray  # [groups, intervals] where the search started (Erlang raised to the fluid model's agents)
     levels: np.ndarray  # [groups, intervals] the requirement (outside the window: filled, see WeekGrid)
     estimate: Estimate  # simulated service level etc. of ``levels``
     capped: np.ndarray  # [groups, intervals] the search hit its upper bound
@@ -114,7 +132,13 @@ class Requirement:
 
     @property
     def runs(self) -> int:
-        return sum(i.reps for i in self.iterations)
+        return sum(i.runs for i in self.iterations)
+
+    def within_noise(self) -> np.ndarray:
+        """[groups, intervals] under the goal, but not significantly (they meet it with the stated confidence)."""
+        with np.errstate(invalid="ignore"):
+            under = self.estimate.service_level < self.target.goal
+        return under & ~short_of(self.estimate, self.target.goal, self.settings.precision)
 
     def scenario_with_requirement(self) -> Scenario:
         return with_levels(self.scenario, self.grid, self.levels, self.planned)
@@ -134,6 +158,21 @@ def with_levels(scenario: Scenario, grid: WeekGrid, levels: np.ndarray, planned:
                 team.pop("agents", None)
                 team["roster"] = [s.model_dump() for s in grid.roster(levels[i], prefix=f"{team['name']}-")]
     return Scenario.model_validate(data)
+
+
+def short_of(est: Estimate, goal: float, precision: float) -> np.ndarray:
+    """[groups, intervals] significantly under the goal: short by more than the interval's own 95% half-width
+    or the precision, whichever is smaller (an interval without a half-width: by any amount)."""
+    tolerance = np.minimum(np.nan_to_num(est.half_width, nan=0.0), precision)
+    with np.errstate(invalid="ignore"):
+        return est.service_level < goal - tolerance
+
+
+def over_goal(est: Estimate, goal: float, precision: float) -> np.ndarray:
+    """[groups, intervals] significantly over the goal (the mirror of :func:`short_of`)."""
+    tolerance = np.minimum(np.nan_to_num(est.half_width, nan=0.0), precision)
+    with np.errstate(invalid="ignore"):
+        return est.service_level > goal + tolerance
 
 
 class _Search:
@@ -158,10 +197,13 @@ class _Search:
                 load = self.rates[k] * group.share * group.model.handle
                 self.floor[g, k] = one if load > 0 else 0
                 self.erlang[g, k] = group.model.agents_for(load, target.goal, floor=int(self.floor[g, k]))
-        self.cap = 3 * self.erlang + 10 * self.floor + 10
+        self.fluid = np.stack([fluid_agents(self.rates * group.share, settings.interval, group.model, target.goal)
+                               for group in self.groups])
+        self.cap = 3 * np.maximum(self.erlang, self.fluid) + 10 * self.floor + 10
+        self.tried = np.zeros(shape, dtype=np.int64)  # settling: one more than the most agents found short
 
     def start(self) -> np.ndarray:
-        return self.erlang.copy()
+        return np.maximum(self.erlang, self.fluid)
 
     def update(self, levels: np.ndarray, est: Estimate) -> np.ndarray:
         """The next staffing of the window's intervals from the simulated service level of ``levels``."""
@@ -184,6 +226,35 @@ class _Search:
                 load = group.model.load_for(s, self._evidence(est.service_level[g, k], posts))
                 new[g, k] = group.model.agents_for(load, self.target.goal, floor=floor, cap=max(cap, s), hint=s)
         return new
+
+    def step(self, phase: str, levels: np.ndarray, est: Estimate, first: bool) -> np.ndarray:
+        """The next staffing in ``phase``; the first move goes the whole way (the start may be far off)."""
+        proposal = self.update(levels, est)
+        if phase == "settle":
+            new = self.settle(levels, proposal, est)
+        elif (first and phase == "explore") or self.settings.damping >= 1:
+            new = proposal
+        else:
+            new = self.damp(levels, proposal)
+        return self.fill(new)
+
+    def settle(self, levels: np.ndarray, proposal: np.ndarray, est: Estimate) -> np.ndarray:
+        """Settling: an interval significantly under the goal takes the whole raise the calibrated model asks
+        (calibrated at its current agents, the model proposes more only under the goal), and is never again
+        staffed below that; one significantly over it, where the model says fewer would do, moves part of the
+        way down, but not below the fewest agents found short there. The others stay."""
+        goal, precision = self.target.goal, self.settings.precision
+        short = short_of(est, goal, precision) & (proposal > levels)
+        self.tried = np.where(short, np.maximum(self.tried, levels + 1), self.tried)
+        over = over_goal(est, goal, precision) & (proposal < levels)
+        down = np.maximum(self.damp(levels, proposal), self.tried)
+        return np.where(short, proposal, np.where(over, np.minimum(levels, down), levels))
+
+    def damp(self, levels: np.ndarray, proposal: np.ndarray) -> np.ndarray:
+        """Part of the way (at least one agent): an interval's neighbours move too."""
+        step = proposal - levels
+        moved = levels + np.sign(step) * np.maximum(1, np.floor(np.abs(step) * self.settings.damping))
+        return np.where(step == 0, levels, moved)
 
     def _evidence(self, observed: float, posts: float) -> float:
         """The service level to calibrate on: the observed one kept off 0 and 1 by half a post (the formulas never
@@ -223,6 +294,28 @@ class _Search:
         return widest <= self.settings.precision, widest
 
 
+class _Replications:
+    """Counts per replication of each staffing simulated: a replication of a staffing already simulated (the same
+    seed, so the same random numbers) is taken from here instead of run again."""
+
+    def __init__(self, runner: Runner, search: _Search, seed: int, counting: Counting) -> None:
+        self.runner, self.search, self.seed, self.counting = runner, search, seed, counting
+        self._done: dict[tuple[bytes, int], RepCounts] = {}
+
+    def missing(self, levels: np.ndarray, reps: int) -> list[int]:
+        key = levels.tobytes()
+        return [r for r in range(reps) if (key, r) not in self._done]
+
+    def counts(self, levels: np.ndarray, reps: int, progress) -> list[RepCounts]:
+        key = levels.tobytes()
+        todo = self.missing(levels, reps)
+        if todo:
+            sc = self.search.scenario_with(levels)
+            for r, c in zip(todo, self.runner.run(sc, todo, self.seed, self.counting, progress)):
+                self._done[key, r] = c
+        return [self._done[key, r] for r in range(reps)]
+
+
 def plan_requirement(
     scenario: Scenario,
     target: Target,
@@ -233,59 +326,62 @@ def plan_requirement(
 ) -> Requirement:
     """Search the requirement (see the module docstring).
 
-    ``start`` (agents per team and interval of the week) replaces the Erlang start, e.g. to begin from a roster.
-    ``progress(rep, minutes)`` reports simulated minutes of the replication under way; ``on_iteration(number,
-    reps, last)`` is called before each simulation with the previous iteration's record (None at first).
+    ``start`` (agents per team and interval of the week) replaces the start from the formulas, e.g. to begin from
+    a roster. ``progress(rep, minutes)`` reports simulated minutes of the replication under way;
+    ``on_iteration(number, runs, last)`` is called before each simulation with the replications it will run and
+    the previous iteration's record (None at first).
     """
     t0 = time.perf_counter()
     search = _Search(scenario, target, settings)
     seed = scenario.seed if settings.seed is None else settings.seed
     counting = Counting(settings.interval, search.grid.count, target.minutes, TeamRule.of(scenario))
-    levels = search.fill(search.start() if start is None else np.asarray(start, dtype=np.int64).reshape(
+    first = search.fill(search.start() if start is None else np.asarray(start, dtype=np.int64).reshape(
         search.erlang.shape))
+    levels = first
     reps = max(2, min(settings.first_reps, settings.max_reps))
-    final = reps >= settings.max_reps
-    free = settings.free_iterations if final else settings.explore_iterations
+    phase, left = "explore", settings.explore_iterations
+    if reps >= settings.max_reps or left <= 0:  # no exploring
+        reps = max(reps, min(settings.max_reps, settings.final_min_reps))
+        phase, left = ("free", settings.free_iterations) if settings.free_iterations > 0 else ("settle", 0)
     iterations: list[Iteration] = []
     status = "iteration limit reached before the requirement settled"
     est = None
     with Runner(settings.jobs) as runner:
+        done = _Replications(runner, search, seed, counting)
         for number in range(1, settings.max_iterations + 1):
             if on_iteration:
-                on_iteration(number, reps, iterations[-1] if iterations else None)
+                on_iteration(number, len(done.missing(levels, reps)), iterations[-1] if iterations else None)
             t_it = time.perf_counter()
-            counts = runner.run(search.scenario_with(levels), range(reps), seed, counting, progress)
-            est = estimate(counts, search.occurrences)
-            new = search.update(levels, est)
-            if number > 1 and settings.damping < 1:  # move part of the way: neighbours move too
-                step = new - levels
-                new = levels + np.sign(step) * np.maximum(1, np.floor(np.abs(step) * settings.damping))
-                new = np.where(step == 0, levels, new)
-            if final and free <= 0:
-                new = np.maximum(new, levels)  # settling: only intervals under the goal move (up)
-            new = search.fill(new)
-            changed = int((new[:, : search.window] != levels[:, : search.window]).sum())
-            below = int((est.service_level[:, : search.window] < target.goal).sum())
-            iterations.append(Iteration(reps, changed, below, time.perf_counter() - t_it))
-            free -= 1
-            if not final:
-                # exploring with few replications: big moves, until they become small
-                if changed <= settings.explore_until * search.cells or free <= 0:
-                    reps, final, free = search.final_reps(est, reps), True, settings.free_iterations
+            runs = len(done.missing(levels, reps))
+            est = estimate(done.counts(levels, reps, progress), search.occurrences)
+            new = search.step(phase, levels, est, first=number == 1)
+            w = search.window
+            changed = int((new[:, :w] != levels[:, :w]).sum())
+            below = int((est.service_level[:, :w] < target.goal).sum())
+            short = int(short_of(est, target.goal, settings.precision)[:, :w].sum())
+            iterations.append(Iteration(reps, changed, below, time.perf_counter() - t_it, phase, runs, short))
+            left -= 1
+            if phase == "explore":
+                # few replications: big moves, until they become small
+                if changed <= settings.explore_until * search.cells or left <= 0:
+                    reps, left = search.final_reps(est, reps), settings.free_iterations
+                    phase = "free" if left > 0 else "settle"
                 levels = new
                 continue
             if changed == 0:
                 if search.precise_enough(est)[0] or reps >= settings.max_reps:
                     status = "converged"
                     break
-                reps, free = search.final_reps(est, reps), settings.free_iterations
+                reps = max(search.final_reps(est, reps), min(settings.max_reps, reps + reps // 2))
                 continue
+            if phase == "free" and left <= 0:
+                phase = "settle"
             if number < settings.max_iterations:
                 levels = new
     assert est is not None
     return Requirement(
         scenario=scenario, target=target, settings=settings, grid=search.grid, groups=search.groups,
-        planned=search.planned, window=search.window, rates=search.rates, erlang=search.erlang, levels=levels,
-        estimate=est, capped=(levels >= search.cap) & (est.service_level < target.goal),
+        planned=search.planned, window=search.window, rates=search.rates, erlang=search.erlang, start=first,
+        levels=levels, estimate=est, capped=(levels >= search.cap) & (est.service_level < target.goal),
         iterations=iterations, status=status, seconds=time.perf_counter() - t0,
     )
