@@ -35,9 +35,9 @@ def _reference(group: Group, text: str, lang: str | None) -> list[tuple[int, int
     keep = [p for p, lg in zip(group._patterns, group._langs) if not lang or lang not in langs or lg == lang]
     if not keep:
         return []
-    by_lang = {"xx": keep}
-    whole = Group(group.name, by_lang)
-    whole._always = frozenset(range(len(keep)))  # every pattern always runs: no prefilter at all
+    ungated = _Scanner()
+    ungated.gated = False  # every pattern always runs: no prefilter at all
+    whole = Group(group.name, {"xx": keep}, ungated)
     return [m.span() for m in whole.finditer(text)]
 
 
@@ -56,16 +56,59 @@ def test_prefilter_on_mixed_texts(parts: list[str], noise: str) -> None:
         assert _all_spans(group, text, None) == _reference(group, text, None)
 
 
+def _active(scanner: _Scanner, text: str, piece: bool = False) -> dict[int, list[int]]:
+    """Active pattern indices of every group (1 to 2) holding one."""
+    found = {g: scanner.active(text, g, piece) for g in {g for g, _ in scanner._where}}
+    return {g: v for g, v in found.items() if v}
+
+
 def test_scanner_reports_literals_inside_and_overlapping_others() -> None:
     scanner = _Scanner()
-    scanner.add(1, 0, frozenset({"cannot"}))
-    scanner.add(1, 1, frozenset({"can"}))
-    scanner.add(1, 2, frozenset({"not"}))
-    scanner.add(2, 0, frozenset({"all"}))
-    scanner.add(2, 1, frozenset({"call"}))
-    assert scanner.active("we cannot call") == {1: {0, 1, 2}, 2: {0, 1}}
-    assert scanner.active("nothing") == {1: {2}}
-    assert scanner.active("") == {}
+    scanner.add(1, 0, (frozenset({"cannot"}),))
+    scanner.add(1, 1, (frozenset({"can"}),))
+    scanner.add(1, 2, (frozenset({"not"}),))
+    scanner.add(2, 0, (frozenset({"all"}),))
+    scanner.add(2, 1, (frozenset({"call"}),))
+    assert _active(scanner, "we cannot call") == {1: [0, 1, 2], 2: [0, 1]}
+    assert _active(scanner, "nothing") == {1: [2]}
+    assert _active(scanner, "") == {}
+
+
+def test_scanner_runs_a_pattern_only_when_every_clause_holds() -> None:
+    scanner = _Scanner()
+    scanner.add(1, 0, (frozenset({"refund"}), frozenset({"we", "us"})))
+    scanner.add(1, 1, ())  # nothing required: always runs
+    assert _active(scanner, "a refund policy") == {1: [1]}
+    assert _active(scanner, "we refund it") == {1: [0, 1]}
+    scanner.gated = False
+    assert _active(scanner, "nothing at all") == {1: [0, 1]}
+
+
+def test_required_clauses_are_conjunctions_of_alternatives() -> None:
+    from qa.checks.prefilter import required_clauses
+
+    clauses = required_clauses(r"(?:we|our team)\s+(?:can't|cannot)\s+(?:access|see)(?=\w+ here)")
+    # "we" is in most replies: a clause holding it filters nothing and is left out.
+    assert set(clauses) == {frozenset({" here"}), frozenset({"\\bcan't\\b", "\\bcannot\\b"}),
+                            frozenset({"\\baccess", "\\bsee"})}
+    assert clauses[0] == frozenset({"\\bcan't\\b", "\\bcannot\\b"})  # whole words: the most selective first
+    assert required_clauses(r"\b(?:we|I)\s+can't") == (frozenset({"\\bcan't"}),)  # "I" is too short to gate
+    assert required_clauses(r"\d+\s*%") == ()
+    assert required_clauses(r"(?!refund)\w+") == ()  # a negative lookahead requires nothing
+
+
+def test_whole_word_literals_are_found_at_word_boundaries_only() -> None:
+    """``\\bdm`` is in "dm me" and "(DM)" but not in "admin"; a piece of a text ignores the marks."""
+    from qa.checks.prefilter import required_clauses
+
+    assert required_clauses(r"(?<![@\w])DMs?\b") == (frozenset({"\\bdm"}),)
+    assert required_clauses(r"\b(?:dm|md)\b") == (frozenset({"\\bdm\\b", "\\bmd\\b"}),)
+    assert required_clauses(r"\b(?:no|nunca)\b") == ()  # "no" is in most Spanish replies: nothing to gate on
+    scanner = _Scanner()
+    scanner.add(1, 0, required_clauses(r"(?<![@\w])DMs?\b"))
+    assert _active(scanner, "please (DM) us") == _active(scanner, "dm") == {1: [0]}
+    assert _active(scanner, "an admin will help") == {}
+    assert _active(scanner, "an admin will help", piece=True) == {1: [0]}
 
 
 def test_clean_still_drops_bare_domains_handles_and_entities() -> None:
