@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections.abc import Iterable
+from itertools import chain
+from operator import itemgetter
 
 import ahocorasick
 
@@ -241,6 +243,7 @@ def gate_applies(text: str, lower: str) -> bool:
     return len(lower) == len(text) and (lower.isascii() or _SPECIAL_FOLD.search(lower) is None)
 
 
+_second = itemgetter(1)
 _EDGE = "\x00"  # stands for every non-word character, and for the text's edges, in the scanned form
 _NON_WORD = re.compile(r"\W")
 
@@ -385,24 +388,23 @@ class Scanner:
         if piece and self._loose is None:
             self._loose = _automaton(self._loose_keys)
         automaton = self._loose if piece else self._strict
-        found: set[int] = set()
-        if automaton is not None and lower:
-            for _, ids in automaton.iter(_scanned(lower)):
-                found.update(ids)
-        candidates = set(self._always)
-        postings = self._postings
-        for lit in found:
-            candidates.update(postings[lit])
+        if automaton is None or not lower:
+            found: set[int] = set()
+        else:  # the literal ids of every hit, gathered in C (a reply has dozens of hits)
+            found = set(chain.from_iterable(map(_second, automaton.iter(_scanned(lower)))))
+        candidates = self._always.union(chain.from_iterable(map(self._postings.__getitem__, found)))
         out: dict[int, list[int]] = {}
         rest, where = self._rest, self._where
         for number in sorted(candidates):
-            if rest[number] and any(c.isdisjoint(found) for c in rest[number]):
-                continue
+            others = rest[number]
+            if others and any(map(found.isdisjoint, others)):
+                continue  # a clause with none of its literals in the text
             group_id, index = where[number]
-            if group_id in out:
-                out[group_id].append(index)
-            else:
+            indices = out.get(group_id)
+            if indices is None:
                 out[group_id] = [index]
+            else:
+                indices.append(index)
         return out
 
     def patterns(self, gate: Gate, group_id: int) -> list[int]:
