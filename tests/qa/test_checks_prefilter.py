@@ -29,16 +29,20 @@ def _all_spans(group: Group, text: str, lang: str | None) -> list[tuple[int, int
     return [m.span() for m in group.finditer(text, lang)]
 
 
+_UNGATED: dict[tuple[int, str | None], Group | None] = {}
+
+
 def _reference(group: Group, text: str, lang: str | None) -> list[tuple[int, int]]:
     """The same group compiled whole, no prefilter, narrowed to ``lang`` the way Group narrows."""
-    langs = set(group._langs)
-    keep = [p for p, lg in zip(group._patterns, group._langs) if not lang or lang not in langs or lg == lang]
-    if not keep:
-        return []
-    ungated = _Scanner()
-    ungated.gated = False  # every pattern always runs: no prefilter at all
-    whole = Group(group.name, {"xx": keep}, ungated)
-    return [m.span() for m in whole.finditer(text)]
+    key = (id(group), lang)
+    if key not in _UNGATED:
+        langs = set(group._langs)
+        keep = [p for p, lg in zip(group._patterns, group._langs) if not lang or lang not in langs or lg == lang]
+        ungated = _Scanner()
+        ungated.gated = False  # every pattern always runs: no prefilter at all
+        _UNGATED[key] = Group(group.name, {"xx": keep}, ungated) if keep else None
+    whole = _UNGATED[key]
+    return [m.span() for m in whole.finditer(text)] if whole is not None else []
 
 
 @pytest.mark.parametrize("lang", [None, "en", "es"])
@@ -134,3 +138,31 @@ def test_personalisation_stems_numbers_whole_and_words_by_prefix() -> None:
     assert _stem("delayed") == _stem("delays") == "delay"
     assert _stem("BA198") == "BA198"
     assert _stem("o'clock") == "o'clo"
+
+
+@pytest.mark.parametrize("lang", [None, "es"])
+def test_a_reading_finds_what_the_whole_groups_find(lang: str | None) -> None:
+    """One scan per reply serves every group: the same spans as the ungated groups, and a group the reading
+    says cannot match finds nothing."""
+    book = phrasebook()
+    for text in REPLIES:
+        reading = book.read(text)
+        for path, group in book.patterns.items():
+            want = [s for s in _reference(group, text, lang) if s[1] > s[0]]
+            assert reading.spans(group, lang) == want, (path, text)
+            if not reading.can_match(group):
+                assert _reference(group, text, None) == [], (path, text)
+
+
+def test_pieces_cut_mid_word_are_gated_by_the_whole_reply() -> None:
+    """A piece of a reply (the words before a number) may start inside a word, where a whole-word literal of
+    the piece is none of the reply's: searching it with ``within`` still finds what the ungated group finds."""
+    book = phrasebook()
+    glued = ["zz adm us your order number", "zz recall us on 1-800-555-0101", "zz xcannot access accounts here",
+             "zz leveraged a refund for you", "zz xdm me, llámanos al 55 5555 0000"]  # words cut mid-word below
+    pieces = [(text[cut : cut + 40], text) for text in REPLIES[:8] for cut in range(0, len(text), 7)]
+    pieces += [(text[cut:], text) for text in glued for cut in range(3, 8)]
+    for piece, text in pieces:
+        for path, group in book.patterns.items():
+            got = [m.span() for m in group.finditer(piece, None, text)]
+            assert got == _reference(group, piece, None), (path, piece)
