@@ -8,11 +8,14 @@ brand. With ``--model FILE`` the verdicts are the rules combined with that learn
 ``carebench qa score --model``); the model's own leave-brands-out figures are in its provenance.
 
     python tools/measure_checks.py [--real DIR] [--model FILE] [--errors CHECK] [--brands] [--markdown]
-    python tools/measure_checks.py --speed [--compare REF]
+    python tools/measure_checks.py --speed [--compare REF] [--generated THREADS]
+    python tools/measure_checks.py --diff REF [--generated THREADS]
 
 ``--errors CHECK`` lists false positives and negatives of one check, **development brands only**: the sealed
 brands' replies are never listed. ``--compare REF`` times a git ref's ``qa`` package against this tree's, in
-child processes, alternately, best of each (pin with ``taskset -c 0``).
+child processes, alternately, best of each (pin with ``taskset -c 0``), on the real replies and on generated
+ones. ``--diff REF`` runs both trees' checks on the same replies and compares every finding (verdict,
+evidence, detail, source): a speed change must leave them all as they were.
 """
 
 from __future__ import annotations
@@ -20,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,6 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, os.environ.get("CAREBENCH_QA_ROOT") or str(ROOT))
 sys.path.insert(1, str(Path(__file__).resolve().parent))
 
+import corpora as corpora_mod  # noqa: E402
 import real_data  # noqa: E402  (imports nothing from qa.learned at load: an older tree has none)
 from qa.checks import CHECKS, ReplyContext  # noqa: E402
 from real_data import LABELLED, SOURCES, Labelled  # noqa: E402
@@ -156,8 +159,8 @@ def timings(contexts: list[ReplyContext], repeat: int = 5) -> dict[str, float]:
     return {k: len(contexts) / v for k, v in best.items()}
 
 
-def speed_lines(columns: dict[str, dict[str, float]], n: int) -> None:
-    print(f"\nspeed on {n} replies, one core (process CPU time), replies/s:")
+def speed_lines(columns: dict[str, dict[str, float]], n: int, corpus: str = "") -> None:
+    print(f"\nspeed on {n} {corpus} replies, one core (process CPU time), replies/s:")
     names = list(columns)
     print(f"  {'':<24}" + "".join(f"{name:>14}" for name in names))
     for key in next(iter(columns.values())):
@@ -165,32 +168,62 @@ def speed_lines(columns: dict[str, dict[str, float]], n: int) -> None:
         print(f"  {label:<24}" + "".join(f"{columns[name].get(key, float('nan')):>14.0f}" for name in names))
 
 
-_CONTEXT_FIELDS = ("reply_id", "text", "customer_text", "customer_language", "reply_language",
-                   "earlier_brand_texts", "brand", "channel", "public")
+def compare(ref: str, corpora: dict[str, list[ReplyContext]], rounds: int = 3, repeat: int = 3) -> None:
+    """Time ``ref``'s ``qa`` package against this tree's on each corpus, alternately in child processes, best
+    of each. The contexts are built here once and handed to both as JSON (an older tree may lack
+    ``qa.learned``)."""
+    with tempfile.TemporaryDirectory() as tmp, corpora_mod.ref_tree(ref) as tree:
+        trees = {ref: tree, "this tree": ROOT}
+        for corpus, contexts in corpora.items():
+            path = Path(tmp) / f"{corpus}.json"
+            corpora_mod.dump_contexts(contexts, path)
+            best: dict[str, dict[str, float]] = {name: {} for name in trees}
+            for _ in range(rounds):
+                for name, where in trees.items():
+                    out = corpora_mod.run_child(Path(__file__), where, ["--contexts", str(path),
+                                                                        "--speed-json", str(repeat)])
+                    out.pop("n")
+                    for key, value in out.items():
+                        best[name][key] = max(best[name].get(key, 0.0), value)
+            speed_lines(best, len(contexts), corpus)
 
 
-def compare(ref: str, rows: list[Labelled], rounds: int = 3, repeat: int = 3) -> None:
-    """Time ``ref``'s ``qa`` package against this tree's, alternately in child processes, best of each. The
-    contexts are built here once and handed to both as JSON (an older tree may lack ``qa.learned``)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        contexts = Path(tmp) / "contexts.json"
-        contexts.write_text(json.dumps([{k: getattr(r.ctx, k) for k in _CONTEXT_FIELDS} for r in rows]), "utf-8")
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "qa"], check=True, capture_output=True)
-        tree = Path(tmp) / "tree"
-        tree.mkdir()
-        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
-        trees = {ref: str(tree), "this tree": str(ROOT)}
-        best: dict[str, dict[str, float]] = {name: {} for name in trees}
-        n = 0
-        for _ in range(rounds):
-            for name, tree in trees.items():
-                env = dict(os.environ, CAREBENCH_QA_ROOT=tree)
-                cmd = [sys.executable, __file__, "--contexts", str(contexts), "--speed-json", str(repeat)]
-                out = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout)
-                n = out.pop("n")
-                for key, value in out.items():
-                    best[name][key] = max(best[name].get(key, 0.0), value)
-    speed_lines(best, n)
+def findings_json(contexts: list[ReplyContext]) -> list[dict[str, list]]:
+    """Every registered check's whole finding per reply, as JSON-ready lists (verdict, evidence spans and
+    words, detail, source): what ``--diff`` compares between two trees."""
+    out = []
+    for ctx in contexts:
+        row = {}
+        for name, check in CHECKS.items():
+            f = check.run(ctx)
+            detail = json.loads(json.dumps(dict(f.detail), sort_keys=True, default=str))
+            row[name] = [f.verdict, [[e.start, e.end, e.text] for e in f.evidence], detail,
+                         getattr(f, "source", "rule")]
+        out.append(row)
+    return out
+
+
+def diff(ref: str, corpora: dict[str, list[ReplyContext]]) -> int:
+    """Compare every finding of ``ref``'s checks with this tree's on each corpus; the number of differences.
+
+    Differences are listed by reply id and check only (never the reply's words: the real corpus holds sealed
+    brands)."""
+    total = 0
+    with tempfile.TemporaryDirectory() as tmp, corpora_mod.ref_tree(ref) as tree:
+        for corpus, contexts in corpora.items():
+            path = Path(tmp) / f"{corpus}.json"
+            corpora_mod.dump_contexts(contexts, path)
+            runs = [corpora_mod.run_child(Path(__file__), where, ["--contexts", str(path), "--findings-json"])
+                    for where in (tree, ROOT)]
+            before, after = runs[0]["findings"], runs[1]["findings"]
+            checks = sorted(set(before[0]) & set(after[0])) if before else []
+            bad = [(ctx.reply_id, c) for ctx, b, a in zip(contexts, before, after) for c in checks if b[c] != a[c]]
+            total += len(bad)
+            print(f"{corpus}: {len(contexts)} replies x {len(checks)} checks, {len(bad)} findings differ "
+                  f"({ref} vs this tree)")
+            for reply_id, check in bad[:20]:
+                print(f"  {reply_id} {check}")
+    return total
 
 
 def main() -> None:
@@ -199,22 +232,35 @@ def main() -> None:
     ap.add_argument("--model", type=Path, help="combine the rules with this learned model file")
     ap.add_argument("--errors", choices=LABELLED, help="list one check's errors (development brands only)")
     ap.add_argument("--brands", action="store_true", help="also a table per large development brand")
-    ap.add_argument("--speed", action="store_true", help="time the checks")
+    ap.add_argument("--speed", action="store_true", help="time the checks (real and generated replies)")
     ap.add_argument("--compare", metavar="REF", help="with --speed: time a git ref's qa package beside this tree's")
+    ap.add_argument("--diff", metavar="REF", help="compare every finding of a git ref's checks with this tree's "
+                    "(real and generated replies); exit 1 when any differs")
+    ap.add_argument("--generated", type=int, default=3000, metavar="THREADS",
+                    help="threads generated for --speed and --diff (seed 1; 0: real replies only)")
     ap.add_argument("--speed-json", type=int, metavar="REPEAT", help=argparse.SUPPRESS)
+    ap.add_argument("--findings-json", action="store_true", help=argparse.SUPPRESS)
     ap.add_argument("--contexts", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    if args.speed_json:
-        data = json.loads(args.contexts.read_text("utf-8"))
-        contexts = [ReplyContext(**{**d, "earlier_brand_texts": tuple(d["earlier_brand_texts"])}) for d in data]
-        print(json.dumps({"n": len(contexts), **timings(contexts, args.speed_json)}))
+    if args.contexts:  # a child process of --compare or --diff, possibly with another tree's qa
+        contexts = corpora_mod.load_contexts(args.contexts)
+        if args.findings_json:
+            json.dump({"findings": findings_json(contexts)}, sys.stdout)
+        else:
+            print(json.dumps({"n": len(contexts), **timings(contexts, args.speed_json)}))
         return
     rows = real_data.load(args.real)
-    if args.speed:
+    if args.speed or args.diff:
+        corpora = {"real": [r.ctx for r in rows]}
+        if args.generated:
+            corpora["generated"] = corpora_mod.generated_contexts(args.generated, seed=1)
+        if args.diff:
+            sys.exit(1 if diff(args.diff, corpora) else 0)
         if args.compare:
-            compare(args.compare, rows)
+            compare(args.compare, corpora)
         else:
-            speed_lines({"this tree": timings([r.ctx for r in rows])}, len(rows))
+            for name, contexts in corpora.items():
+                speed_lines({"this tree": timings(contexts)}, len(contexts), name)
         return
     sealed = real_data.sealed_brands(rows)
     preds = verdicts(rows, args.model)

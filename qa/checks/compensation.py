@@ -72,26 +72,30 @@ class Compensation:
     name = "compensation"
 
     def run(self, ctx: ReplyContext) -> Finding:
-        book, text, lang = phrasebook(), ctx.text, reply_lang(ctx)
+        book, text = phrasebook(), ctx.text
+        r = book.read(text)
+        kinds = [(kind, rx) for kind, rx in book.groups(self.name) if kind in KINDS and r.active(rx)]
+        if not kinds:  # no kind's words in the reply: nothing can be offered (most replies)
+            return Finding(self.name, False, (), {})
+        lang = reply_lang(ctx)
         negation = book.get(self.name, "negation")
         condition = book.get(self.name, "condition")
         policy = book.get(self.name, "policy")
         hits: list[tuple[int, int, str]] = []
         sentences: _Sentences | None = None
-        for kind, rx in book.groups(self.name):
-            if kind not in KINDS:
-                continue
+        for kind, rx in kinds:
             kept = 0
-            for m in rx.finditer(text, lang):
+            for m in r.finditer(rx, lang):
                 if kept >= MAX_PER_KIND:
                     break
                 sentences = sentences or _Sentences(text)
                 left, right = sentences.around(m.start(), m.end())
-                if negation is not None and negation.search(text[left : m.start()], lang):
+                # The pieces around an offer are searched with the reply's own gate (``within``).
+                if negation is not None and negation.search(text[left : m.start()], lang, text):
                     continue
-                if condition is not None and condition.search(text[m.end() : right], lang):
+                if condition is not None and condition.search(text[m.end() : right], lang, text):
                     continue
-                if policy is not None and policy.search(text[left:right], lang):
+                if policy is not None and policy.search(text[left:right], lang, text):
                     continue
                 hits.append((m.start(), m.end(), kind))
                 kept += 1

@@ -18,7 +18,7 @@ from itertools import islice
 
 from qa.checks import entities
 from qa.checks.base import Finding, ReplyContext, register
-from qa.checks.phrases import evidence, phrasebook, reply_lang, spans
+from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["Deflection"]
 
@@ -31,6 +31,9 @@ _CHANNELS = {
     "other_party": "other_party",
 }
 
+
+_REFERRALS = (*_CHANNELS, "earlier_link")  # the groups that can make a reply a deflection
+_GROUPS = (*_REFERRALS, "brand_next_step", "brand_acts", "sender_list")
 
 MAX_PER_GROUP = 20  # referrals of one kind kept as evidence; also bounds the work on a pathological reply
 
@@ -71,13 +74,19 @@ class Deflection:
     name = "deflection"
 
     def run(self, ctx: ReplyContext) -> Finding:
-        book, text, lang = phrasebook(), ctx.text, reply_lang(ctx)
+        book, text = phrasebook(), ctx.text
+        g = {group: book.get(self.name, group) for group in _GROUPS}
+        r = book.read(text)
+        numbers = entities.may_contain(text)
+        if not numbers and not r.can_match(*(g[k] for k in _REFERRALS)):
+            return Finding(self.name, False, (), {"channels": ()})  # no referral words, no number: most replies
+        lang = reply_lang(ctx)
         found: list[tuple[int, int]] = []
         channels: list[str] = []
 
         # A link described as a way to message the brand is a dm_request (settled), not a contact page: nothing
         # found inside such a phrase ("write to us here: <link>") is a referral.
-        to_brand = _Spans(spans(book.get("dm_request", "message_link"), text, lang))
+        to_brand = _Spans(r.spans(book.get("dm_request", "message_link"), lang))
 
         def add(group: str, hits: list[tuple[int, int]]) -> None:
             hits = [h for h in hits if not to_brand.covers(h[0])]
@@ -86,23 +95,25 @@ class Deflection:
                 if _CHANNELS.get(group, group) not in channels:
                     channels.append(_CHANNELS.get(group, group))
 
-        next_step = _Spans(spans(book.get(self.name, "brand_next_step"), text, lang))
-        brand_acts = book.get(self.name, "brand_acts")
-        add("contact_link", _first(
-            spans(book.get(self.name, "contact_link"), text, lang),
-            lambda s: not next_step.start_in(s[1] - 5, s[1] + 40)  # the brand's next step follows the link
-            and not next_step.end_in(s[0] - 80, s[0])  # ... or comes just before it
-            and not entities.preceded_by(brand_acts, text, s[0], 40),
-        ))
-        senders = spans(book.get(self.name, "sender_list"), text, lang)
+        brand_acts = g["brand_acts"]
+        contact = r.spans(g["contact_link"], lang)
+        if contact:
+            next_step = _Spans(r.spans(g["brand_next_step"], lang))
+            add("contact_link", _first(
+                contact,
+                lambda s: not next_step.start_in(s[1] - 5, s[1] + 40)  # the brand's next step follows the link
+                and not next_step.end_in(s[0] - 80, s[0])  # ... or comes just before it
+                and not entities.preceded_by(brand_acts, text, s[0], 40),
+            ))
+        senders = r.spans(g["sender_list"], lang)
         after_senders = senders[0][1] if senders else len(text) + 1  # numbers listed after it are senders
         for group in ("phone", "email", "visit", "other_party"):
             limit = after_senders if group in ("phone", "email") else len(text) + 1
-            add(group, _first(spans(book.get(self.name, group), text, lang),
+            add(group, _first(r.spans(g[group], lang),
                               lambda h: h[0] < limit and not entities.preceded_by(brand_acts, text, h[0], 40)))
 
         # A brand number or address written out, not the customer's own and not a sender to watch out for.
-        if entities.may_contain(text):
+        if numbers:
             plain = entities.unmasked(text)  # URLs and masks blanked, offsets kept
             written = entities.phones(plain) + entities.emails(plain)
             customer = _customer_keys(ctx.customer_text) if written else set()
@@ -115,7 +126,7 @@ class Deflection:
                 add("phone" if ent.kind == "phone" else "email", [(ent.start, ent.end)])
 
         # "Use the link from above": a deflection when an earlier brand post gave a contact link or number.
-        back = spans(book.get(self.name, "earlier_link"), text, lang)
+        back = r.spans(g["earlier_link"], lang)
         if back and any(self._refers(earlier) for earlier in ctx.earlier_brand_texts):
             add("earlier_link", back)
 
@@ -123,9 +134,8 @@ class Deflection:
 
     def _refers(self, earlier: str) -> bool:
         book = phrasebook()
-        return bool(
-            spans(book.get(self.name, "contact_link"), earlier) or spans(book.get(self.name, "phone"), earlier)
-        )
+        r = book.read(earlier)
+        return bool(r.spans(book.get(self.name, "contact_link")) or r.spans(book.get(self.name, "phone")))
 
 
 register(Deflection())

@@ -9,9 +9,12 @@ DM or refers back to one ("as we said in DM") does not, unless it also says the 
 from __future__ import annotations
 
 from qa.checks.base import Finding, ReplyContext, register
-from qa.checks.phrases import evidence, phrasebook, reply_lang, spans
+from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["DmRequest"]
+
+
+_GROUPS = ("request", "message_link", "mention", "ack_only", "will_respond")
 
 
 def _inside(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
@@ -22,14 +25,19 @@ class DmRequest:
     name = "dm_request"
 
     def run(self, ctx: ReplyContext) -> Finding:
-        book, text, lang = phrasebook(), ctx.text, reply_lang(ctx)
-        ack = spans(book.get(self.name, "ack_only"), text, lang)
-        found = [s for s in spans(book.get(self.name, "request"), text, lang) if not _inside(s, ack)]
-        found += spans(book.get(self.name, "message_link"), text, lang)
+        book, text = phrasebook(), ctx.text
+        g = {group: book.get(self.name, group) for group in _GROUPS}
+        r = book.read(text)
+        if not r.can_match(g["request"], g["message_link"], g["mention"], g["ack_only"]):
+            return Finding(self.name, False, ())  # no word of a request, a link or a mention (most replies)
+        lang = reply_lang(ctx)
+        ack = r.spans(g["ack_only"], lang)
+        found = [s for s in r.spans(g["request"], lang) if not _inside(s, ack)]
+        found += r.spans(g["message_link"], lang)
         if not found:
-            found = [s for s in spans(book.get(self.name, "mention"), text, lang) if not _inside(s, ack)]
+            found = [s for s in r.spans(g["mention"], lang) if not _inside(s, ack)]
             if not found and ack:
-                respond = spans(book.get(self.name, "will_respond"), text, lang)
+                respond = r.spans(g["will_respond"], lang)
                 if respond:
                     found = ack + respond
         return Finding(self.name, bool(found), evidence(text, found))

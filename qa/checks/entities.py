@@ -24,7 +24,11 @@ _ID_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{4,30}")
 _DIGIT_RUN = re.compile(r"(?<![\w/.#@])(?<![A-Za-z]-)\d[\d \-]{4,22}\d(?![\w/])")
 _MASK = re.compile(r"__\w+?__|https?://\S+|www\.\S+|(?<![\w.+\-])@\w+")
 # A digit that is not part of an @handle, or an e-mail-like "x@y.z": without either a text has no entity.
-_MAY_HAVE = re.compile(r"(?<![@\w])\d|\w@\w+\.")
+# Written to start with the digit or the "@" (``(?<![@\w])\d`` as ``\d(?<![@\w]\d)``), so that ``re`` skips
+# to the candidates instead of trying the lookbehind at every position.
+_MAY_HAVE = re.compile(r"\d(?<![@\w]\d)|@(?<=\w@)\w+\.")
+# Every telephone number the PHONE macro finds holds two digits in a row (see _macros.yaml).
+_TWO_DIGITS = re.compile(r"\d\d")
 
 
 def may_contain(text: str) -> bool:
@@ -61,6 +65,8 @@ def luhn_ok(number: str) -> bool:
 
 def phones(text: str) -> list[Entity]:
     """Telephone numbers: 7 to 13 digits, short codes like ``*4444``, vanity numbers like ``1-800-FLOWERS``."""
+    if _TWO_DIGITS.search(text) is None:
+        return []
     rx = phrasebook().macros["PHONE"]
     out = []
     for m in rx.finditer(text):
@@ -96,6 +102,8 @@ def phone_numbers(text: str, language: str = "und", limit: int = 500) -> list[En
 
 
 def emails(text: str) -> list[Entity]:
+    if "@" not in text:
+        return []
     rx = phrasebook().macros["EMAIL"]
     return [Entity("email", m.start(), m.end(), m.group(0).lower().rstrip(".")) for m in rx.finditer(text)]
 
@@ -160,6 +168,8 @@ def preceded_by(rx: "Group | re.Pattern[str] | None", text: str, start: int, win
     lo = max(0, start - window)
     line_start = text.rfind("\n", lo, start) + 1  # searched within the window only: linear in the text
     before = text[max(line_start, lo) : start]
+    if isinstance(rx, Group):
+        return rx.search(before, None, text) is not None  # gated by the whole text's scan
     return rx.search(before) is not None
 
 

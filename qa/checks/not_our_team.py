@@ -7,7 +7,7 @@ channel", "por este medio no contamos con facultades". A deflection that does no
 from __future__ import annotations
 
 from qa.checks.base import Finding, ReplyContext, register
-from qa.checks.phrases import evidence, phrasebook, reply_lang, spans
+from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["NotOurTeam"]
 
@@ -16,7 +16,8 @@ class NotOurTeam:
     name = "not_our_team"
 
     def run(self, ctx: ReplyContext) -> Finding:
-        found = spans(phrasebook().get(self.name), ctx.text, reply_lang(ctx))
+        book = phrasebook()
+        found = book.read(ctx.text).spans(book.get(self.name), reply_lang(ctx))
         return Finding(self.name, bool(found), evidence(ctx.text, found))
 
 

@@ -14,7 +14,7 @@ import re
 from functools import lru_cache
 
 from qa.checks.base import Evidence, Finding, ReplyContext, register
-from qa.checks.phrases import evidence, phrasebook, reply_lang, spans
+from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["Empathy", "Blame", "Personalisation"]
 
@@ -23,7 +23,8 @@ class _PhraseCheck:
     name = ""
 
     def run(self, ctx: ReplyContext) -> Finding:
-        found = spans(phrasebook().get(self.name), ctx.text, reply_lang(ctx))
+        book = phrasebook()
+        found = book.read(ctx.text).spans(book.get(self.name), reply_lang(ctx))
         return Finding(self.name, bool(found), evidence(ctx.text, found))
 
 

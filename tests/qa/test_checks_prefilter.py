@@ -29,16 +29,20 @@ def _all_spans(group: Group, text: str, lang: str | None) -> list[tuple[int, int
     return [m.span() for m in group.finditer(text, lang)]
 
 
+_UNGATED: dict[tuple[int, str | None], Group | None] = {}
+
+
 def _reference(group: Group, text: str, lang: str | None) -> list[tuple[int, int]]:
     """The same group compiled whole, no prefilter, narrowed to ``lang`` the way Group narrows."""
-    langs = set(group._langs)
-    keep = [p for p, lg in zip(group._patterns, group._langs) if not lang or lang not in langs or lg == lang]
-    if not keep:
-        return []
-    by_lang = {"xx": keep}
-    whole = Group(group.name, by_lang)
-    whole._always = frozenset(range(len(keep)))  # every pattern always runs: no prefilter at all
-    return [m.span() for m in whole.finditer(text)]
+    key = (id(group), lang)
+    if key not in _UNGATED:
+        langs = set(group._langs)
+        keep = [p for p, lg in zip(group._patterns, group._langs) if not lang or lang not in langs or lg == lang]
+        ungated = _Scanner()
+        ungated.gated = False  # every pattern always runs: no prefilter at all
+        _UNGATED[key] = Group(group.name, {"xx": keep}, ungated) if keep else None
+    whole = _UNGATED[key]
+    return [m.span() for m in whole.finditer(text)] if whole is not None else []
 
 
 @pytest.mark.parametrize("lang", [None, "en", "es"])
@@ -56,16 +60,59 @@ def test_prefilter_on_mixed_texts(parts: list[str], noise: str) -> None:
         assert _all_spans(group, text, None) == _reference(group, text, None)
 
 
+def _active(scanner: _Scanner, text: str, piece: bool = False) -> dict[int, list[int]]:
+    """Active pattern indices of every group (1 to 2) holding one."""
+    found = {g: scanner.active(text, g, piece) for g in {g for g, _ in scanner._where}}
+    return {g: v for g, v in found.items() if v}
+
+
 def test_scanner_reports_literals_inside_and_overlapping_others() -> None:
     scanner = _Scanner()
-    scanner.add(1, 0, frozenset({"cannot"}))
-    scanner.add(1, 1, frozenset({"can"}))
-    scanner.add(1, 2, frozenset({"not"}))
-    scanner.add(2, 0, frozenset({"all"}))
-    scanner.add(2, 1, frozenset({"call"}))
-    assert scanner.active("we cannot call") == {1: {0, 1, 2}, 2: {0, 1}}
-    assert scanner.active("nothing") == {1: {2}}
-    assert scanner.active("") == {}
+    scanner.add(1, 0, (frozenset({"cannot"}),))
+    scanner.add(1, 1, (frozenset({"can"}),))
+    scanner.add(1, 2, (frozenset({"not"}),))
+    scanner.add(2, 0, (frozenset({"all"}),))
+    scanner.add(2, 1, (frozenset({"call"}),))
+    assert _active(scanner, "we cannot call") == {1: [0, 1, 2], 2: [0, 1]}
+    assert _active(scanner, "nothing") == {1: [2]}
+    assert _active(scanner, "") == {}
+
+
+def test_scanner_runs_a_pattern_only_when_every_clause_holds() -> None:
+    scanner = _Scanner()
+    scanner.add(1, 0, (frozenset({"refund"}), frozenset({"we", "us"})))
+    scanner.add(1, 1, ())  # nothing required: always runs
+    assert _active(scanner, "a refund policy") == {1: [1]}
+    assert _active(scanner, "we refund it") == {1: [0, 1]}
+    scanner.gated = False
+    assert _active(scanner, "nothing at all") == {1: [0, 1]}
+
+
+def test_required_clauses_are_conjunctions_of_alternatives() -> None:
+    from qa.checks.prefilter import required_clauses
+
+    clauses = required_clauses(r"(?:we|our team)\s+(?:can't|cannot)\s+(?:access|see)(?=\w+ here)")
+    # "we" is in most replies: a clause holding it filters nothing and is left out.
+    assert set(clauses) == {frozenset({" here"}), frozenset({"\\bcan't\\b", "\\bcannot\\b"}),
+                            frozenset({"\\baccess", "\\bsee"})}
+    assert clauses[0] == frozenset({"\\bcan't\\b", "\\bcannot\\b"})  # whole words: the most selective first
+    assert required_clauses(r"\b(?:we|I)\s+can't") == (frozenset({"\\bcan't"}),)  # "I" is too short to gate
+    assert required_clauses(r"\d+\s*%") == ()
+    assert required_clauses(r"(?!refund)\w+") == ()  # a negative lookahead requires nothing
+
+
+def test_whole_word_literals_are_found_at_word_boundaries_only() -> None:
+    """``\\bdm`` is in "dm me" and "(DM)" but not in "admin"; a piece of a text ignores the marks."""
+    from qa.checks.prefilter import required_clauses
+
+    assert required_clauses(r"(?<![@\w])DMs?\b") == (frozenset({"\\bdm"}),)
+    assert required_clauses(r"\b(?:dm|md)\b") == (frozenset({"\\bdm\\b", "\\bmd\\b"}),)
+    assert required_clauses(r"\b(?:no|nunca)\b") == ()  # "no" is in most Spanish replies: nothing to gate on
+    scanner = _Scanner()
+    scanner.add(1, 0, required_clauses(r"(?<![@\w])DMs?\b"))
+    assert _active(scanner, "please (DM) us") == _active(scanner, "dm") == {1: [0]}
+    assert _active(scanner, "an admin will help") == {}
+    assert _active(scanner, "an admin will help", piece=True) == {1: [0]}
 
 
 def test_clean_still_drops_bare_domains_handles_and_entities() -> None:
@@ -91,3 +138,31 @@ def test_personalisation_stems_numbers_whole_and_words_by_prefix() -> None:
     assert _stem("delayed") == _stem("delays") == "delay"
     assert _stem("BA198") == "BA198"
     assert _stem("o'clock") == "o'clo"
+
+
+@pytest.mark.parametrize("lang", [None, "es"])
+def test_a_reading_finds_what_the_whole_groups_find(lang: str | None) -> None:
+    """One scan per reply serves every group: the same spans as the ungated groups, and a group the reading
+    says cannot match finds nothing."""
+    book = phrasebook()
+    for text in REPLIES:
+        reading = book.read(text)
+        for path, group in book.patterns.items():
+            want = [s for s in _reference(group, text, lang) if s[1] > s[0]]
+            assert reading.spans(group, lang) == want, (path, text)
+            if not reading.can_match(group):
+                assert _reference(group, text, None) == [], (path, text)
+
+
+def test_pieces_cut_mid_word_are_gated_by_the_whole_reply() -> None:
+    """A piece of a reply (the words before a number) may start inside a word, where a whole-word literal of
+    the piece is none of the reply's: searching it with ``within`` still finds what the ungated group finds."""
+    book = phrasebook()
+    glued = ["zz adm us your order number", "zz recall us on 1-800-555-0101", "zz xcannot access accounts here",
+             "zz leveraged a refund for you", "zz xdm me, llámanos al 55 5555 0000"]  # words cut mid-word below
+    pieces = [(text[cut : cut + 40], text) for text in REPLIES[:8] for cut in range(0, len(text), 7)]
+    pieces += [(text[cut:], text) for text in glued for cut in range(3, 8)]
+    for piece, text in pieces:
+        for path, group in book.patterns.items():
+            got = [m.span() for m in group.finditer(piece, None, text)]
+            assert got == _reference(group, piece, None), (path, piece)
