@@ -1,9 +1,10 @@
 """The QA module's public functions: what the CLI, the Streamlit app and the tests call.
 
 ``score_file`` reads a reply file (own schema or twcs), scores it against a rulebook and returns a
-:class:`QAResult`; ``write_outputs`` puts it in a folder (``scores.csv``, ``consistency.csv``,
-``messages.parquet``, ``report.html``/``.md``, ...), and ``load_outputs`` reads such a folder back so a report
-can be re-rendered without scoring again.
+:class:`QAResult` held in memory (the app); ``score_to_folder`` does the same for a file of any size, batch by
+batch, straight into a results folder (the command line); ``write_outputs`` puts an in-memory result in a
+folder (``scores.csv``, ``consistency.csv``, ``messages.parquet``, ``report.html``/``.md``, ...), and
+``load_outputs`` reads such a folder back so a report can be re-rendered without scoring again.
 """
 
 from __future__ import annotations
@@ -13,16 +14,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from carebench_shared.atomic import OutputError, atomic_dir
 from sim.loader import ConfigError
 
+from . import evidence as ev
 from .memory import release, use_system_arrow_pool
+from .outputs import MessageWriter, read_csv, write_csv, write_json
 from .pipeline import SCORE_COLUMNS, ProgressFn, QAResult, score_messages
 from .readers import read_messages
 from .rulebook import Rulebook, load_rulebook
 from .scorecard import AGGREGATE_BY
+from .stream import RunSummary, score_to_folder
+from .verdicts import verdict_columns
 
-__all__ = ["QAResult", "score_file", "score_messages", "load_policy", "write_outputs", "load_outputs",
-           "SCORE_COLUMNS", "ConfigError"]
+__all__ = ["QAResult", "score_file", "score_messages", "score_to_folder", "RunSummary", "load_policy",
+           "write_outputs", "load_outputs", "SCORE_COLUMNS", "ConfigError"]
 
 
 def load_policy(path: str | Path | None = None) -> Rulebook:
@@ -32,7 +38,7 @@ def load_policy(path: str | Path | None = None) -> Rulebook:
 
 def score_file(path: str | Path, policy_path: str | Path | None = None,
                progress: ProgressFn | None = None) -> QAResult:
-    """Read ``path`` (CSV, JSONL, Parquet; own schema or twcs), score it, and return everything."""
+    """Read ``path`` (CSV, JSONL, Parquet; own schema or twcs), score it, and return everything in memory."""
     book = load_policy(policy_path)
     use_system_arrow_pool()
     read = read_messages(path)
@@ -43,95 +49,67 @@ def score_file(path: str | Path, policy_path: str | Path | None = None,
 
 
 def write_outputs(result: QAResult, out: str | Path, report_format: str = "html") -> list[Path]:
-    """Write the run to ``out``; returns the files written. ``report_format``: html, md or both."""
+    """Write an in-memory run to ``out`` (atomically); returns the files written. ``report_format``: html,
+    md or both."""
     from .report import render
 
     out = Path(out)
+    release()
+    names: list[str] = []
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise ConfigError(f"{out}: cannot create output folder: {exc.strerror or exc}") from None
-    written = []
-    release()
+        with atomic_dir(out) as tmp:
+            def put(name: str, df: pd.DataFrame) -> None:
+                with open(tmp / name, "w", encoding="utf-8", newline="") as fh:
+                    write_csv(fh, df)
+                names.append(name)
 
-    def put(name: str, df: pd.DataFrame, **kw) -> None:
-        p = out / name
-        df.to_csv(p, index=False, **kw)
-        written.append(p)
-
-    scores = result.scores.copy(deep=False)  # copy-on-write: the result's table is left as it was
-    scores["created_at"] = pd.to_datetime(scores["created_at"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    put("scores.csv", scores)
-    put("consistency.csv", result.consistency)
-    un = result.unanswered.copy(deep=False)
-    if "created_at" in un.columns and len(un):
-        un["created_at"] = pd.to_datetime(un["created_at"], utc=True).dt.strftime("%Y-%m-%dT%H:%M:%SZ")
-    put("unanswered.csv", un)
-    put("broken_rows.csv", pd.DataFrame(result.broken_rows, columns=["line", "reason"]))
-    for by, df in result.aggregates.items():
-        put(f"by_{by}.csv", df)
-    p = out / "messages.parquet"
-    _write_parquet(result.messages, p)
-    written.append(p)
-    release()
-    meta = dict(result.meta, checks_run=list(result.checks_run),
-                check_errors=[list(e) for e in result.check_errors[:100]], check_error_count=len(result.check_errors))
-    p = out / "meta.json"
-    p.write_text(json.dumps(meta, indent=2, default=str) + "\n", encoding="utf-8")
-    written.append(p)
-    for fmt in (["html", "md"] if report_format == "both" else [report_format]):
-        p = out / f"report.{fmt}"
-        p.write_text(render(result, fmt), encoding="utf-8")
-        written.append(p)
-    return written
-
-
-PARQUET_ROWS = 250_000  # messages converted to Arrow at a time (one row group each) when writing Parquet
-
-
-def _write_parquet(df: pd.DataFrame, path: Path) -> None:
-    """``df.to_parquet(path, index=False)``, a slice of rows at a time when large (the whole table in Arrow
-    at once would double the messages' memory)."""
-    if len(df) <= PARQUET_ROWS:
-        df.to_parquet(path, index=False)
-        return
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    first = pa.Table.from_pandas(df.iloc[:PARQUET_ROWS], preserve_index=False)
-    with pq.ParquetWriter(path, first.schema) as w:
-        w.write_table(first)
-        del first
-        for start in range(PARQUET_ROWS, len(df), PARQUET_ROWS):
-            w.write_table(pa.Table.from_pandas(df.iloc[start:start + PARQUET_ROWS], preserve_index=False))
+            put("scores.csv", result.scores)
+            put("consistency.csv", result.consistency)
+            put("unanswered.csv", result.unanswered)
+            put("repeats.csv", result.repeats)
+            put("broken_rows.csv", pd.DataFrame(result.broken_rows, columns=["line", "reason"]))
+            for by, df in result.aggregates.items():
+                put(f"by_{by}.csv", df)
+            writer = MessageWriter(tmp / "messages.parquet")
+            writer.write(result.messages)
+            writer.close()
+            names.append("messages.parquet")
+            release()
+            meta = dict(result.meta, checks_run=list(result.checks_run),
+                        check_errors=[list(e) for e in result.check_errors[:100]],
+                        check_error_count=len(result.check_errors))
+            write_json(tmp / "meta.json", meta)
+            names.append("meta.json")
+            for fmt in (["html", "md"] if report_format == "both" else [report_format]):
+                (tmp / f"report.{fmt}").write_text(render(result, fmt), encoding="utf-8")
+                names.append(f"report.{fmt}")
+    except OutputError as exc:
+        raise ConfigError(str(exc)) from None
+    return [out / n for n in names]
 
 
 def load_outputs(folder: str | Path) -> QAResult:
-    """A :class:`QAResult` read back from a folder written by :func:`write_outputs`."""
+    """A :class:`QAResult` read back from a folder written by :func:`write_outputs` or ``qa score``."""
     folder = Path(folder)
-    scores_p = folder / "scores.csv"
-    if not scores_p.is_file():
+    if not (folder / "scores.csv").is_file():
         raise ConfigError(f"{folder}: not a QA output folder (no scores.csv); run `carebench qa score` first")
 
     def read(name: str) -> pd.DataFrame:
-        p = folder / name
-        if not p.is_file():
-            return pd.DataFrame()
         try:
-            return pd.read_csv(p, dtype={"reply_id": str, "thread_id": str, "message_id": str,
-                                         "template_id": str, "agent_id": str, "example_reply_ids": str})
+            return read_csv(folder / name)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{p}: cannot read: {str(exc).splitlines()[0]}") from None
+            raise ConfigError(f"{folder / name}: cannot read: {str(exc).splitlines()[0]}") from None
 
     scores = read("scores.csv")
-    for c in ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch",
-              "late_response"):
+    for c in verdict_columns():
         if c in scores.columns:
             scores[c] = scores[c].astype("boolean")
-    for c in ("flags", "evidence", "auto_fail_reasons", "failed_criteria", "concessions", "policy_status",
-              "policy_reasons", "text"):
+    for c in ("flags", "auto_fail_reasons", "failed_criteria", "concessions", "policy_status", "policy_reasons",
+              "text", "score_explained"):
         if c in scores.columns:
             scores[c] = scores[c].fillna("")
+    if "evidence" in scores.columns:
+        scores["evidence"] = [ev.parse(x) for x in scores["evidence"]]
     messages = pd.read_parquet(folder / "messages.parquet") if (folder / "messages.parquet").is_file() \
         else pd.DataFrame()
     broken = read("broken_rows.csv")
@@ -140,5 +118,6 @@ def load_outputs(folder: str | Path) -> QAResult:
         scores=scores, messages=messages,
         broken_rows=[(int(a), str(b)) for a, b in broken.itertuples(index=False)] if len(broken) else [],
         consistency=read("consistency.csv"), aggregates={by: read(f"by_{by}.csv") for by in AGGREGATE_BY},
-        unanswered=read("unanswered.csv"), check_errors=[tuple(e) for e in meta.get("check_errors", [])],
+        unanswered=read("unanswered.csv"), repeats=read("repeats.csv"),
+        check_errors=[tuple(e) for e in meta.get("check_errors", [])],
         checks_run=tuple(meta.get("checks_run", [])), meta=meta)

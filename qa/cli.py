@@ -15,14 +15,17 @@ __all__ = ["add_qa_parser"]
 
 
 def _progress_bar(enabled: bool):
-    if not enabled:
+    """A bar on standard error when asked to, or when it is a terminal (tqdm); None otherwise."""
+    if not (enabled or sys.stderr.isatty()):
         return None, None
     from tqdm import tqdm
 
-    bar = tqdm(total=0, unit="reply", desc="scoring", file=sys.stderr, leave=False)
+    bar = tqdm(total=0, unit="msg", file=sys.stderr, leave=False, dynamic_ncols=True)
 
-    def progress(done: int, total: int) -> None:
-        bar.total = total
+    def progress(stage: str, done: int, total: int) -> None:
+        if bar.desc != stage:
+            bar.set_description(stage)
+            bar.reset(total=total or None)
         bar.n = done
         bar.refresh()
 
@@ -30,29 +33,30 @@ def _progress_bar(enabled: bool):
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from .api import score_file, write_outputs
+    from .api import score_to_folder
 
     bar, progress = _progress_bar(args.progress)
     try:
-        result = score_file(args.input, args.policy, progress=progress)
+        run = score_to_folder(args.input, args.out, args.policy, report_format=args.format, progress=progress)
     finally:
         if bar is not None:
             bar.close()
-    written = write_outputs(result, args.out, args.format)
-    sc = result.scores
-    print(f"{len(sc)} brand replies scored from {args.input} ({result.meta.get('format')}); "
-          f"mean score {sc['score'].mean():.1f}" if len(sc) else f"no brand replies in {args.input}")
-    if len(sc):
-        print(f"auto-fail {int(sc['auto_fail'].sum())}, off-policy concessions "
-              f"{int((sc['policy_status'] == 'off_policy').sum())}, consistency findings {len(result.consistency)}")
-    for line, reason in result.broken_rows[:20]:
+    c = run.counts
+    if c["replies"]:
+        print(f"{c['replies']} brand replies scored from {args.input} ({run.format}); mean score "
+              f"{c['mean_score']:.1f}, passed {c['passed']} of {c['replies']}")
+        print(f"critical failures {c['critical']}, off-policy concessions {c['off_policy']}, consistency findings "
+              f"{run.findings}")
+    else:
+        print(f"no brand replies in {args.input}")
+    for line, reason in run.broken_rows[:20]:
         print(f"{args.input}:{line}: skipped broken row: {reason}", file=sys.stderr)
-    if len(result.broken_rows) > 20:
-        print(f"{args.input}: ... {len(result.broken_rows) - 20} more broken rows (see broken_rows.csv)",
+    if len(run.broken_rows) > 20:
+        print(f"{args.input}: ... {len(run.broken_rows) - 20} more broken rows (see broken_rows.csv)",
               file=sys.stderr)
-    if result.check_errors:
-        print(f"warning: {len(result.check_errors)} check errors (first: {result.check_errors[0]})", file=sys.stderr)
-    print(f"results in {args.out}/ ({', '.join(p.name for p in written)})")
+    if run.check_errors:
+        print(f"warning: {len(run.check_errors)} check errors (first: {run.check_errors[0]})", file=sys.stderr)
+    print(f"results in {args.out}/ ({', '.join(p.name for p in run.written)})")
     return 0
 
 
@@ -72,7 +76,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from sim.loader import ConfigError
 
-    from .generator import LOCALES, generate, write_generated
+    from .generator import LOCALES, generate_files
 
     locales = tuple(args.locales.split(",")) if args.locales else tuple(LOCALES)
     unknown = [loc for loc in locales if loc not in LOCALES]
@@ -80,9 +84,9 @@ def cmd_generate(args: argparse.Namespace) -> int:
         raise ConfigError(f"--locales: unknown locale {', '.join(unknown)}; known: {', '.join(LOCALES)}")
     if args.threads < 1:
         raise ConfigError("--threads: must be at least 1")
-    gen = generate(args.threads, seed=args.seed, locales=locales, days=args.days)
-    paths = write_generated(gen, args.out, twcs=args.twcs)
-    print(f"{args.threads} threads, {len(gen.messages)} messages, {len(gen.labels)} labelled replies")
+    paths, messages, replies = generate_files(args.out, args.threads, seed=args.seed, locales=locales,
+                                              days=args.days, twcs=args.twcs)
+    print(f"{args.threads} threads, {messages} messages, {replies} labelled replies")
     for p in paths:
         print(f"wrote {p}")
     return 0
@@ -136,7 +140,8 @@ def add_qa_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--policy", help="rulebook YAML (default: the shipped qa/policies/default.yaml)")
     p.add_argument("--out", required=True, help="output folder for scores.csv, report, ...")
     p.add_argument("--format", choices=["html", "md", "both"], default="html", help="report format (default html)")
-    p.add_argument("--progress", action="store_true", help="show a progress bar on standard error")
+    p.add_argument("--progress", action="store_true",
+                   help="show a progress bar on standard error even when it is not a terminal")
     p.set_defaults(func=cmd_score)
 
     p = qsub.add_parser("report", help="re-render the report of a folder written by `qa score`")

@@ -11,13 +11,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .checks.base import Evidence, Finding
+from .checks.base import CheckSpec, Evidence, Finding, declare
 from .concessions import Concession
-from .rulebook import ConcessionRule, Rulebook
+
+if TYPE_CHECKING:
+    from .rulebook import ConcessionRule, Rulebook
 
 __all__ = ["PolicyVerdict", "judge_concessions", "never_acceptable", "days_since_purchase"]
+
+declare(CheckSpec("off_policy", "off_policy", criterion="off_policy_compensation", kind="policy",
+                  description="a concession the rulebook does not allow (empty when a needed fact is missing)"))
+declare(CheckSpec("never_acceptable", "never_acceptable", kind="policy",
+                  description="a phrase the rulebook never accepts"))
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 
-__all__ = ["shingles", "minhash_signatures", "similarity_groups", "text_groups", "NUM_PERM"]
+__all__ = ["shingles", "minhash_signatures", "similarity_groups", "text_groups", "TextGrouper", "NUM_PERM"]
 
 NUM_PERM = 32
 _PRIME = (1 << 31) - 1
@@ -162,6 +162,86 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
     return first_of[comp]
 
 
+class TextGrouper:
+    """Texts added a batch at a time and grouped once at the end, as :func:`text_groups` groups one list.
+
+    Only what the grouping needs is kept: one uint32 signature per distinct (block, text) and, per text added,
+    the index of its distinct entry. Distinct texts are remembered up to ``memo_limit`` at a time (templates
+    repeat all day); past it an identical text gets a new entry, which its identical signature puts in the
+    same group anyway, so memory stays bounded without changing any group.
+    """
+
+    def __init__(self, threshold: float, n: int = 2, min_len: int = 1, memo_limit: int = 200_000):
+        self.threshold, self.n, self.min_len, self.memo_limit = threshold, n, min_len, memo_limit
+        self._memo: dict[tuple, int] = {}
+        self._sigs: list[np.ndarray] = []
+        self._has_words: list[np.ndarray] = []
+        self._blocks: list[str] = []  # per distinct entry
+        self._inverse: list[np.ndarray] = []
+        self._count = 0  # distinct entries so far
+        self.size = 0  # texts added so far
+
+    def add(self, texts: Sequence[str], blocks: Sequence | None = None) -> None:
+        keys = zip(blocks, texts) if blocks is not None else (("", t) for t in texts)
+        inverse = np.empty(len(texts), dtype=np.int64)
+        new: list[tuple] = []
+        memo = self._memo
+        for i, k in enumerate(keys):
+            j = memo.get(k)
+            if j is None:
+                if len(memo) >= self.memo_limit:
+                    memo.clear()
+                j = memo[k] = self._count + len(new)
+                new.append(k)
+            inverse[i] = j
+        if new:
+            has = np.zeros(len(new), dtype=bool)
+
+            def docs():
+                for j, (_, t) in enumerate(new):
+                    sh = shingles(t, n=self.n, min_len=self.min_len)
+                    if sh:
+                        has[j] = True
+                        yield sh
+
+            sig = np.empty((len(new), NUM_PERM), dtype=np.uint32)
+            sig = sig[:_minhash_into(docs(), sig, _SHINGLE_CHUNK)]
+            self._sigs.append(sig)
+            self._has_words.append(has)
+            self._blocks.extend(str(b) for b, _ in new)
+            self._count += len(new)
+        self._inverse.append(inverse)
+        self.size += len(texts)
+
+    def groups(self) -> np.ndarray:
+        """Label per text added, in order: the index of the first text of its group."""
+        m = self.size
+        if m == 0:
+            return np.zeros(0, dtype=np.int64)
+        inverse = np.concatenate(self._inverse)
+        has_words = np.concatenate(self._has_words) if self._has_words else np.zeros(0, bool)
+        sig = np.empty((int(has_words.sum()), NUM_PERM), dtype=np.uint32)
+        row = 0
+        while self._sigs:  # moved into one matrix chunk by chunk: the peak is the matrix plus one chunk
+            part = self._sigs.pop(0)
+            sig[row:row + len(part)] = part
+            row += len(part)
+        first_row = np.full(self._count, m, dtype=np.int64)
+        np.minimum.at(first_row, inverse, np.arange(m))
+        idx = np.flatnonzero(has_words)
+        lab = np.arange(self._count)
+        if len(idx):
+            blocks = [self._blocks[j] for j in idx]
+            g = similarity_groups(sig, self.threshold, blocks=blocks if any(blocks) else None)
+            lab[idx] = idx[g]
+        del sig
+        # entries are numbered in order of first occurrence, so a group's smallest entry has its first text
+        out = first_row[lab[inverse]]
+        alone = ~has_words[inverse]  # texts without words never look alike (as in minhash_signatures)
+        out[alone] = np.flatnonzero(alone)
+        return out
+
+
 def text_groups(texts: Sequence[str], threshold: float, blocks: Sequence | None = None, n: int = 2,
                 min_len: int = 1) -> np.ndarray:
     """:func:`similarity_groups` of ``texts`` by word ``n``-gram MinHash, each distinct (block, text) once.
@@ -170,36 +250,6 @@ def text_groups(texts: Sequence[str], threshold: float, blocks: Sequence | None 
     share a group, so only distinct ones are shingled, hashed and banded. Labels are those
     :func:`similarity_groups` gives on the full list: the smallest index of the group.
     """
-    m = len(texts)
-    if m == 0:
-        return np.zeros(0, dtype=np.int64)
-    keys = list(zip(blocks, texts)) if blocks is not None else [("", t) for t in texts]
-    first: dict[tuple, int] = {}
-    inverse = np.fromiter((first.setdefault(k, len(first)) for k in keys), np.int64, m)
-    uniq = list(first)  # in order of first occurrence, so the smallest unique index is the smallest row
-    first_row = np.full(len(uniq), m, dtype=np.int64)
-    np.minimum.at(first_row, inverse, np.arange(m))
-    del first, keys
-    # shingled one text at a time and hashed chunk by chunk: the shingle sets are never all held at once
-    has_words = np.zeros(len(uniq), dtype=bool)
-
-    def docs():
-        for j, (_, t) in enumerate(uniq):
-            sh = shingles(t, n=n, min_len=min_len)
-            if sh:
-                has_words[j] = True
-                yield sh
-
-    sig = np.empty((len(uniq), NUM_PERM), dtype=np.uint32)
-    sig = sig[:_minhash_into(docs(), sig, _SHINGLE_CHUNK)]
-    idx = np.flatnonzero(has_words)
-    lab = np.arange(len(uniq))
-    if len(idx):
-        g = similarity_groups(sig, threshold, blocks=[uniq[j][0] for j in idx] if blocks is not None else None)
-        lab[idx] = idx[g]
-    del sig
-    out = first_row[lab[inverse]]
-    # texts without words never look alike (as in minhash_signatures), even when identical
-    alone = ~has_words[inverse]
-    out[alone] = np.flatnonzero(alone)
-    return out
+    grouper = TextGrouper(threshold, n=n, min_len=min_len)
+    grouper.add(texts, blocks)
+    return grouper.groups()

@@ -25,6 +25,7 @@ _SPACES = re.compile(r"\s+")
 
 class PiiExposed:
     name = "pii_exposed"
+    context = "where"  # registry: the verdict depends on where the reply was posted
 
     def run(self, ctx: ReplyContext) -> Finding:
         if not entities.may_contain(ctx.text):
