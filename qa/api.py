@@ -107,7 +107,7 @@ def load_outputs(folder: str | Path) -> QAResult:
     for c in ("flags", "auto_fail_reasons", "failed_criteria", "concessions", "policy_status", "policy_reasons",
               "text", "score_explained"):
         if c in scores.columns:
-            scores[c] = scores[c].fillna("")
+            scores[c] = scores[c].astype(object).where(scores[c].notna(), "")
     if "evidence" in scores.columns:
         scores["evidence"] = [ev.parse(x) for x in scores["evidence"]]
     messages = pd.read_parquet(folder / "messages.parquet") if (folder / "messages.parquet").is_file() \

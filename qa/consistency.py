@@ -46,7 +46,7 @@ if TYPE_CHECKING:
     from .rulebook import ConsistencySettings
 
 __all__ = ["issue_groups", "template_overuse", "consistency_findings", "influence_band", "stratified_comparisons",
-           "mantel_haenszel", "OUTCOMES", "DIMENSIONS", "FINDING_COLUMNS", "issue_ids", "has_category"]
+           "mantel_haenszel", "OUTCOMES", "DIMENSIONS", "FINDING_COLUMNS", "issue_ids", "has_category", "group_names"]
 
 OUTCOMES = {
     "concession": "gave a concession",
@@ -79,9 +79,18 @@ def has_category(category: pd.Series) -> np.ndarray:
     return (cat.notna() & (cat.str.strip() != "")).to_numpy(dtype=bool)
 
 
+def group_names(ids: np.ndarray, labels: np.ndarray) -> pd.Series:
+    """Each member's group named by its smallest id (as text): the same name whatever order replies came in."""
+    return pd.Series(np.asarray(ids, dtype=object)).astype(str).groupby(labels).transform("min")
+
+
+def _examples(v: pd.Series) -> str:
+    return ";".join(sorted(v.astype(str))[:5])
+
+
 def issue_ids(brand: np.ndarray, category: pd.Series, reply_ids: np.ndarray, text_labels: np.ndarray) -> pd.Series:
-    """``brand|cat:<category>`` where the category is known, else ``brand|sim:<reply id>``: the first reply of
-    its group of similar customer texts; ``text_labels`` numbers those replies' groups, in their order."""
+    """``brand|cat:<category>`` where the category is known, else ``brand|sim:<reply id>``, naming its group of
+    similar customer texts; ``text_labels`` numbers the groups of those replies, in their order."""
     brand = pd.Series(brand, dtype="object").fillna("").astype(str)
     cat = category.astype("string").reset_index(drop=True)
     has = has_category(cat)
@@ -90,8 +99,7 @@ def issue_ids(brand: np.ndarray, category: pd.Series, reply_ids: np.ndarray, tex
     rest = ~has
     if rest.any():
         ids = np.asarray(reply_ids, dtype=object)[rest]
-        out[rest] = (brand[rest].reset_index(drop=True) + "|sim:" + pd.Series(ids[text_labels], dtype=object)
-                     .astype(str)).to_numpy()
+        out[rest] = (brand[rest].reset_index(drop=True) + "|sim:" + group_names(ids, text_labels)).to_numpy()
     return out
 
 
@@ -136,7 +144,7 @@ def stratified_comparisons(d: pd.DataFrame, s: ConsistencySettings) -> pd.DataFr
     n_lv = d.groupby("brand")["level"].nunique()
     two = t["brand"].map(n_lv).to_numpy() == 2
     t = t[~two | (t["rd"] > 0) | ((t["rd"] == 0) & ~t.duplicated("brand"))]
-    ex = d[d["y"] == 1].groupby(["brand", "level"])["reply_id"].agg(lambda v: ";".join(v.iloc[:5]))
+    ex = d[d["y"] == 1].groupby(["brand", "level"])["reply_id"].agg(_examples)
     n1, k1, n2, k2 = (t[c].to_numpy(float) for c in ("n_level", "k_level", "n_rest", "k_rest"))
     return pd.DataFrame({
         "issue": t["brand"].astype(str) + "|*", "brand": t["brand"], "level": t["level"],
@@ -190,7 +198,7 @@ def consistency_findings(replies: pd.DataFrame, issue: pd.Series, s: Consistency
             cell = cell[~two | (cell["rate_level"] > cell["rate_rest"]) |
                         ((cell["rate_level"] == cell["rate_rest"]) & ~cell.duplicated("issue"))]
             cell = cell.assign(dimension=dim, outcome=outcome)
-            ex = d[d["y"] == 1].groupby(["issue", "level"])["reply_id"].agg(lambda v: ";".join(v.iloc[:5]))
+            ex = d[d["y"] == 1].groupby(["issue", "level"])["reply_id"].agg(_examples)
             cell["example_reply_ids"] = [ex.get((i, lv), "") for i, lv in zip(cell["issue"], cell["level"])]
             tables.append(cell)
     if not tables and not pooled:
@@ -214,8 +222,9 @@ def _label_findings(t: pd.DataFrame, s: ConsistencySettings) -> pd.DataFrame:
     t = t[strong | suggestive].copy()
     t["strength"] = np.where(strong[strong | suggestive], "strong", "suggestive")
     t["summary"] = [_summary(r) for r in t.itertuples()]
-    t = t.sort_values(["strength", "q_value", "difference"], ascending=[True, True, False],
-                      key=lambda c: c.abs() if c.name == "difference" else c).reset_index(drop=True)
+    t = t.sort_values(["strength", "q_value", "difference", "issue", "dimension", "level", "outcome"],
+                      ascending=[True, True, False, True, True, True, True],
+                      key=lambda c: c.abs() if c.name == "difference" else c, kind="stable").reset_index(drop=True)
     for c in ("rate_level", "rate_rest", "difference", "ci_low", "ci_high", "cohens_h", "odds_ratio", "or_ci_low",
               "or_ci_high"):
         t[c] = t[c].astype(float).round(4)

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from .generator_write import ChunkWriter, write_generated, write_own, write_twcs
+from .generator_write import ChunkWriter, finish_labels, write_generated, write_own, write_twcs
 from .schema import MESSAGE_COLUMNS
 
 __all__ = ["Generated", "generate", "generate_chunks", "generate_files", "finish_labels", "write_own", "write_twcs",
@@ -218,15 +218,12 @@ class _Builder:
             elif scenario == "repeat_after_reply":
                 c4_t = c_t + timedelta(minutes=float(self.trng.uniform(30, 120)))
                 customer(self.fill(self.pick(ph["repeat"]), v), c4_t, c3, repeat=True, unanswered=True)
-            elif scenario == "closing" and rng.random() < 0.5:  # "you're welcome": answers nothing pending
-                end_t = c_t + timedelta(minutes=float(self.trng.uniform(1, 30)))
-                replies.append(self.plain_reply(base, self.fill(self.pick(ph["welcome"]), v), handle, agent, end_t,
-                                                c3, True, lang, loc, category, followers))
         moved = any(lab["dm_request"] and pub for _, lab, pub in replies) or any(not p for _, _, p in replies)
         if moved and not pending and rng.random() < PUBLIC_CLOSE:
             at = end_t + timedelta(minutes=float(self.trng.uniform(30, 240)))
-            replies.append(self.plain_reply(base, self.fill(self.pick(ph["public_close"]), v), handle, agent, at,
-                                            replies[-1][0], True, lang, loc, category, followers))
+            text = self.fill(self.pick(ph["public_close"]), v) + " " + self.fill(self.pick(ph["help"][category]), v)
+            replies.append(self.plain_reply(base, text, handle, agent, at, replies[-1][0], True, lang, loc, category,
+                                            followers))
         _label_public_close(replies)
 
     def _channel(self, avoid: str | None = None) -> str:
@@ -236,7 +233,7 @@ class _Builder:
         return names[int(self.rng.choice(len(names), p=p / p.sum()))]
 
     def plain_reply(self, base, text, handle, agent, at, parent, public, lang, loc, category, followers):
-        """A brand message with no violation at all (a "you're welcome", a public close)."""
+        """A brand message with no violation at all (a public close after a move to DM)."""
         mid = self.new_id()
         self.messages.append(dict(base, message_id=mid, parent_id=parent, role="brand", author_id=base["brand"],
                                   created_at=at, text=f"@{handle} {text}", language=lang, agent_id=agent,
@@ -337,14 +334,6 @@ def _label_public_close(replies: list[tuple[str, dict, bool]]) -> None:
         lab["no_public_close"] = bool(moved and not closed)
 
 
-def _template_labels(labels: pd.DataFrame, min_issues: int = 3) -> pd.Series:
-    """A pasted template counts as overuse when its text went to at least ``min_issues`` categories."""
-    t = labels[labels["_template_text"] != ""]
-    spread = t.groupby(["brand", "_template_text"])["category"].nunique()
-    ok = {k for k, n in spread.items() if n >= min_issues}
-    return pd.Series([(b, x) in ok for b, x in zip(labels["brand"], labels["_template_text"])], index=labels.index)
-
-
 def _frames(b: _Builder) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The builder's threads so far as (messages, raw labels, post labels); the builder is emptied."""
     msgs = pd.DataFrame(b.messages, columns=[*MESSAGE_COLUMNS]) if b.messages else pd.DataFrame(
@@ -370,13 +359,6 @@ def generate_chunks(threads: int, seed: int = 0, locales: tuple[str, ...] = tupl
         for i in range(start, min(threads, start + chunk)):
             b.thread(i, days)
         yield _frames(b)
-
-
-def finish_labels(raw: pd.DataFrame) -> pd.DataFrame:
-    """Reply labels with template overuse decided over every reply."""
-    labels = raw.copy()
-    labels["template_overuse"] = _template_labels(labels)
-    return labels.drop(columns="_template_text")[LABEL_COLUMNS]
 
 
 def effects() -> list[dict[str, Any]]:

@@ -16,7 +16,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from .generator import Generated
 
-__all__ = ["write_own", "write_twcs", "write_generated", "ChunkWriter", "companion_paths"]
+__all__ = ["write_own", "write_twcs", "write_generated", "ChunkWriter", "companion_paths", "finish_labels"]
 
 _JSON_SUFFIXES = (".jsonl", ".ndjson", ".json")
 
@@ -137,3 +137,18 @@ class ChunkWriter:
         labels.to_csv(self.labels_path, index=False)
         posts.to_csv(self.posts_path, index=False)
         return [self.out, self.twcs_path, self.labels_path, self.posts_path]
+
+
+def _template_labels(labels: pd.DataFrame, min_issues: int = 3) -> pd.Series:
+    """A pasted template counts as overuse when its text went to at least ``min_issues`` categories."""
+    t = labels[labels["_template_text"] != ""]
+    spread = t.groupby(["brand", "_template_text"])["category"].nunique()
+    ok = {k for k, n in spread.items() if n >= min_issues}
+    return pd.Series([(b, x) in ok for b, x in zip(labels["brand"], labels["_template_text"])], index=labels.index)
+
+
+def finish_labels(raw: pd.DataFrame) -> pd.DataFrame:
+    """Reply labels with template overuse decided over every reply."""
+    labels = raw.copy()
+    labels["template_overuse"] = _template_labels(labels)
+    return labels.drop(columns="_template_text")[[c for c in raw.columns if c != "_template_text"]]

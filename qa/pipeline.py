@@ -122,6 +122,7 @@ class Audit:
         self.replies = self.messages = self.no_reply_needed = 0
         self.errors: list[tuple[str, str, str]] = []
         self._brand_memo: dict[str, str] = {}
+        self._repeats: list[pd.DataFrame] = []  # repeats by content found inside batches (few rows)
 
     def add(self, messages: pd.DataFrame) -> Batch:
         """Phase one on a batch of whole threads; the reply table gets ``pos``, its rows' place in the run."""
@@ -133,13 +134,21 @@ class Audit:
         self.messages += len(messages)
         self.no_reply_needed += b.no_reply_needed
         self.errors += b.errors
+        if len(b.repeats):
+            self._repeats.append(b.repeats)
         return b
 
     def finish(self, echo_of: Callable[[np.ndarray], np.ndarray] | None) -> Whole:
         """Phase two; ``echo_of(positions)``: whether those replies reuse their customer's words."""
         issue, tid, spread, over, findings = self.whole_file.finish(echo_of)
-        found = self.repeat_finder.finish()
-        rep = np.unique(found["pos"].to_numpy(dtype=np.int64)) if len(found) else np.zeros(0, np.int64)
+        frames = [f for f in [*self._repeats, self.repeat_finder.finish()] if len(f)]
+        if frames:  # each repeat once: the earliest earlier post wins
+            found = pd.concat(frames, ignore_index=True).sort_values(["pos", "of_created_at", "of_message_id"],
+                                                                     kind="stable").drop_duplicates("pos")
+        else:
+            found = pd.DataFrame(columns=[*REPEAT_COLUMNS, "pos"])
+        found = found.reset_index(drop=True)
+        rep = found["pos"].to_numpy(dtype=np.int64)
         return Whole(issue.to_numpy(dtype=object), tid, spread, over, findings, rep, found)
 
     def complete(self, table: pd.DataFrame, whole: Whole) -> pd.DataFrame:
@@ -176,23 +185,18 @@ def thread_batches(messages: pd.DataFrame, size: int = BATCH_MESSAGES) -> Iterat
 
 
 def finish_unanswered(parts: list[pd.DataFrame], whole: Whole) -> pd.DataFrame:
-    """Unanswered posts of every batch, repeats across batches marked; the message position dropped."""
+    """Unanswered posts of every batch, with the earlier post each repeats by content; position dropped."""
     un = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*UNANSWERED_COLUMNS, "pos"])
-    if len(whole.repeats) and len(un):
-        of = whole.repeats.drop_duplicates("pos").set_index("pos")["of_message_id"]
-        later = un["pos"].map(of)
-        un["repeat_of"] = un["repeat_of"].astype("string").fillna(later.astype("string"))
+    if len(un):
+        of = whole.repeats.set_index("pos")["of_message_id"] if len(whole.repeats) else pd.Series(dtype=object)
+        un["repeat_of"] = un["pos"].map(of).astype("string")
         un["repeat"] = un["repeat"].astype(bool) | un["repeat_of"].notna()
     return un.drop(columns="pos")[UNANSWERED_COLUMNS]
 
 
-def merge_repeats(parts: list[pd.DataFrame], whole: Whole) -> pd.DataFrame:
-    """Every content repeat once (the earliest earlier post wins), without the position column."""
-    frames = [p for p in [*parts, whole.repeats] if len(p)]
-    if not frames:
-        return pd.DataFrame(columns=REPEAT_COLUMNS)
-    r = pd.concat(frames, ignore_index=True).sort_values(["pos", "of_created_at"], kind="stable")
-    return r.drop_duplicates("pos").drop(columns="pos").reset_index(drop=True)[REPEAT_COLUMNS]
+def merge_repeats(whole: Whole) -> pd.DataFrame:
+    """Every repeat by content once (the earliest earlier post wins), without the position column."""
+    return whole.repeats.drop(columns="pos").reset_index(drop=True)[REPEAT_COLUMNS]
 
 
 def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn | None = None,
@@ -207,12 +211,11 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     threads_per_author = cust.groupby("author_id")["thread_id"].nunique()
     audit = Audit(book, checks, keep_authors=set(threads_per_author.index[threads_per_author > 1]))
     total = int((m["role"] == "brand").sum())
-    tables, unanswered, repeats = [], [], []
+    tables, unanswered = [], []
     for part in thread_batches(m):
         b = audit.add(part)
         tables.append(b.table)
         unanswered.append(b.unanswered)
-        repeats.append(b.repeats)
         if progress is not None:
             progress(audit.replies, total)
     t = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
@@ -227,5 +230,5 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     release()
     return QAResult(scores=scores, messages=m, broken_rows=list(broken_rows or []), consistency=whole.findings,
                     aggregates={by: aggregate(scores, by) for by in AGGREGATE_BY},
-                    unanswered=finish_unanswered(unanswered, whole), repeats=merge_repeats(repeats, whole),
+                    unanswered=finish_unanswered(unanswered, whole), repeats=merge_repeats(whole),
                     check_errors=audit.errors, checks_run=tuple(audit.checks), meta=audit.meta())

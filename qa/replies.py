@@ -246,15 +246,8 @@ def score_batch(messages: pd.DataFrame, book: Rulebook, checks: dict[str, Check]
     t["customer_followers"] = pd.to_numeric(t["customer_followers"], errors="coerce").astype("Int64")
     rows = t["row"].to_numpy(dtype=np.int64)
     _thread_columns(t, m, rows, timing, public, book)
-    found = repeats.add(m, message_offset, needs)
-    content = np.zeros(len(m), dtype=bool)
-    content[found["pos"].to_numpy(dtype=np.int64) - message_offset] = True
-    _mark_repeats(t, content, found, m, message_offset)
+    found = repeats.add(m, message_offset, needs)  # repeats by content: marked in phase three (wholefile)
     un = timing.unanswered
-    if len(un) and len(found):
-        of = found.set_index("message_id")["of_message_id"]
-        un["repeat_of"] = un["message_id"].astype("string").map(of).astype("string")
-        un["repeat"] = un["repeat"].to_numpy() | un["repeat_of"].notna().to_numpy()
     un["pos"] = un.pop("row") + message_offset
     t["first_pending"] = np.where(t["first_pending"] >= 0, t["first_pending"] + message_offset, -1)
     t["last_pending"] = np.where(t["last_pending"] >= 0, t["last_pending"] + message_offset, -1)
@@ -294,25 +287,4 @@ def _thread_columns(t: pd.DataFrame, m: pd.DataFrame, rows: np.ndarray, timing, 
         ev = t["evidence"].to_numpy().copy()
         for j, items in notes.items():
             ev[j] = ev[j] + tuple(items)
-        t["evidence"] = ev
-
-
-def _mark_repeats(t: pd.DataFrame, content: np.ndarray, found: pd.DataFrame, m: pd.DataFrame,
-                  offset: int) -> None:
-    """A reply answering a post that repeats an earlier one (by content) had a repeating customer."""
-    if not content.any():
-        return
-    first, last = t["first_pending"].to_numpy(), t["last_pending"].to_numpy()
-    cs = np.r_[0, np.cumsum(content)]
-    has = (first >= 0) & (cs[np.maximum(last, 0) + 1] - cs[np.maximum(first, 0)] > 0)
-    new = has & ~t["customer_repeated"].to_numpy()
-    t["customer_repeated"] = t["customer_repeated"].to_numpy() | has
-    if new.any():
-        where = found.assign(row=found["pos"] - offset).set_index("row")
-        ev = t["evidence"].to_numpy().copy()
-        for j in np.flatnonzero(new):
-            r = next(r for r in range(first[j], last[j] + 1) if content[r])
-            of = where.loc[r]
-            ev[j] = ev[j] + (Item("customer_repeated", note=f"the customer's post repeats their post "
-                                  f"{of['of_message_id']} ({of['kind']}, {of['of_channel']})"),)
         t["evidence"] = ev

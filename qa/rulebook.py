@@ -14,8 +14,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic import Strict as StrictType
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 __all__ = [
     "Rulebook",
@@ -187,16 +188,23 @@ class Scorecard(Strict):
     weights: dict[CriterionName, Annotated[float, Field(ge=0, le=100)]] | None = None
     auto_fail: Seq[CriterionName] | None = None
 
-    @model_validator(mode="after")
-    def _one_form(self):
+    @field_validator("criteria")
+    @classmethod
+    def _graded(cls, v: dict[str, CriterionRule]) -> dict[str, CriterionRule]:
         from .criteria import criteria
 
+        known = criteria()
+        bad = [InitErrorDetails(type=PydanticCustomError("value_error", "{name} is a yes/no criterion and has no "
+                                                         "grades", {"name": n}), loc=(n, "grades"), input=r.grades)
+               for n, r in v.items() if r.grades is not None and not known[n].graded]
+        if bad:  # raised at the criterion's own key, so the message names its line
+            raise ValidationError.from_exception_data("Scorecard", bad)
+        return v
+
+    @model_validator(mode="after")
+    def _one_form(self):
         if self.criteria and (self.weights is not None or self.auto_fail is not None):
             raise ValueError("give either criteria or the short form weights/auto_fail, not both")
-        known = criteria()
-        for name, rule in self.criteria.items():
-            if rule.grades is not None and not known[name].graded:
-                raise ValueError(f"criteria.{name}.grades: {name} is a yes/no criterion and has no grades")
         if self.weights is not None or self.auto_fail is not None:
             merged = {n: CriterionRule(weight=w) for n, w in (self.weights or {}).items()}
             for n in self.auto_fail or ():

@@ -120,12 +120,17 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
         with np.errstate(over="ignore"):
             block_key = codes.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     b, r = _bands_for(threshold)
+    # Inside a bucket documents are chained in an order of their own (a hash of the whole signature), not
+    # in input order: verification is not transitive, so the pairs checked, hence the groups, must not
+    # depend on the order texts arrive in (batches of a streamed file, or one list).
+    with np.errstate(over="ignore"):
+        canon = (sig.astype(np.uint64) * _BAND_MIX).sum(axis=1)
     edges = np.zeros(0, dtype=np.int64)  # verified pairs, as a * n + c, deduplicated band after band
     for band in range(b):
         cols = slice(band * r, band * r + r)
         with np.errstate(over="ignore"):
             key = (sig[:, cols].astype(np.uint64) * _BAND_MIX[cols]).sum(axis=1) ^ block_key
-        order = np.argsort(key, kind="stable")
+        order = np.lexsort((canon, key))
         k = key[order]
         del key
         same = k[1:] == k[:-1]

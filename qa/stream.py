@@ -110,7 +110,7 @@ def _run(source, book, tmp: Path, report_format: str, progress: StageFn | None, 
     work.mkdir()
     audit = Audit(book, keep_authors=source.keep_authors)
     messages = MessageWriter(tmp / "messages.parquet")
-    spills, unanswered, repeats, starts = [], [], [], []
+    spills, unanswered, starts = [], [], []
     for i, batch in enumerate(source.batches()):
         starts.append(audit.replies)
         b = audit.add(batch)
@@ -119,7 +119,6 @@ def _run(source, book, tmp: Path, report_format: str, progress: StageFn | None, 
         b.table.to_pickle(spills[-1])
         unanswered.append(work / f"unanswered-{i}.pkl")
         b.unanswered.to_pickle(unanswered[-1])
-        repeats.append(b.repeats)
         del b, batch
         release()
         if progress is not None:
@@ -154,7 +153,7 @@ def _run(source, book, tmp: Path, report_format: str, progress: StageFn | None, 
             builder.add_unanswered(un)
         if not unanswered:
             write_csv(fh, finish_unanswered([], whole))
-    reps = merge_repeats(repeats, whole)
+    reps = merge_repeats(whole)
     builder.add_repeats(reps)
     with open(tmp / "repeats.csv", "w", encoding="utf-8", newline="") as fh:
         write_csv(fh, reps)

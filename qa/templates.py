@@ -70,5 +70,6 @@ def template_overuse(replies: pd.DataFrame, issue: pd.Series, s: ConsistencySett
 
     in_group, over = overuse(lab, issue.to_numpy(), s, echo_of)
     ids = replies["reply_id"].astype(str).to_numpy()
-    template_id = pd.Series(ids[lab], index=replies.index, dtype="string").where(in_group)
+    names = pd.Series(ids).groupby(lab).transform("min").to_numpy()  # named by its smallest reply id
+    template_id = pd.Series(names, index=replies.index, dtype="string").where(in_group)
     return template_id, pd.Series(over, index=replies.index, dtype=bool)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .consistency import FINDING_COLUMNS, OUTCOMES, consistency_findings, has_category, issue_ids
+from .consistency import FINDING_COLUMNS, OUTCOMES, consistency_findings, group_names, has_category, issue_ids
 from .evidence import Item
 from .similarity import TextGrouper
 from .templates import EchoFn, overuse
@@ -85,7 +85,7 @@ class WholeFile:
         issue = issue_ids(t["brand"].to_numpy(dtype=object), t["issue_category"], ids, self.issues.groups())
         lab = self.templates.groups()
         in_group, over = overuse(lab, issue.to_numpy(dtype=object), s, echo_of)
-        template_id = np.where(in_group, ids[lab], None)
+        template_id = np.where(in_group, group_names(ids, lab).to_numpy(dtype=object), None)
         spread = pd.Series(issue.to_numpy(dtype=object)).groupby(lab).transform("nunique").to_numpy()
         findings = consistency_findings(t, issue, s) if len(t) else pd.DataFrame(columns=FINDING_COLUMNS)
         return issue, template_id, spread, over, findings
@@ -103,15 +103,19 @@ def apply(t: pd.DataFrame, whole: Whole) -> pd.DataFrame:
     for j in np.flatnonzero(over):
         ev[j] = ev[j] + (Item("template_overuse", note=f"same text as reply {tid[j]}, sent to "
                                                       f"{int(whole.template_issues[pos[j]])} different issues"),)
-    if len(whole.repeat_pos):
+    if len(whole.repeat_pos):  # a reply answering a post that repeats an earlier one by content
         first, last = t["first_pending"].to_numpy(), t["last_pending"].to_numpy()
-        lo = np.searchsorted(whole.repeat_pos, np.maximum(first, 0), side="left")
-        hi = np.searchsorted(whole.repeat_pos, np.maximum(last, 0), side="right")
-        hit = (first >= 0) & (hi > lo) & ~t["customer_repeated"].to_numpy(dtype=bool)
+        order = np.argsort(whole.repeat_pos, kind="stable")
+        rep_pos = whole.repeat_pos[order]
+        lo = np.searchsorted(rep_pos, np.maximum(first, 0), side="left")
+        hi = np.searchsorted(rep_pos, np.maximum(last, 0), side="right")
+        hit = (first >= 0) & (hi > lo)
         if hit.any():
             t["customer_repeated"] = t["customer_repeated"].to_numpy(dtype=bool) | hit
+            r = whole.repeats
             for j in np.flatnonzero(hit):
-                ev[j] = ev[j] + (Item("customer_repeated", note="the customer's post repeats one they made in "
-                                                                 "another thread"),)
+                k = order[lo[j]]  # the first repeating post this reply answered
+                ev[j] = ev[j] + (Item("customer_repeated", note=f"the customer's post repeats their post "
+                                      f"{r['of_message_id'].iat[k]} ({r['kind'].iat[k]}, {r['of_channel'].iat[k]})"),)
     t["evidence"] = ev
     return t
