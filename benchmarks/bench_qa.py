@@ -16,6 +16,16 @@ printed too.
 Also prints the precision/recall table on a separate generated set (seed 7) for the README.
 
     python benchmarks/bench_qa.py [--threads 20000] [--seed 1]
+
+The whole command, on a file of any size (the issue's target: >= 5,000 replies/s on one core, peak memory
+under 1 GB for a million replies), each run in a fresh process so its peak RSS is its own:
+
+    carebench qa generate --out big/m.csv --threads 970000 --seed 3     # 1,000,000 replies; + big/m.twcs.csv
+    taskset -c 0 python benchmarks/bench_qa.py --whole big/m.csv big/m.twcs.csv
+
+It reports CPU and wall seconds of ``qa score`` (reading, scoring, every output and the report), replies per
+CPU second, the peak resident memory, and the share of the time spent in the registered text checks and in
+language detection (timed inside the same run).
 """
 
 from __future__ import annotations
@@ -41,13 +51,64 @@ def clock() -> _Clock:
     return _Clock(time.process_time(), time.perf_counter())
 
 
+_CHILD = """
+import json, resource, sys, tempfile, time
+from pathlib import Path
+t0, c0 = time.perf_counter(), time.process_time()
+from qa import language, pipeline
+from qa.checks.base import CHECKS
+from qa.stream import score_to_folder
+spent = {"checks": 0.0, "language": 0.0}
+
+def timed(fn, key):
+    def run(*a, **k):
+        t = time.perf_counter()
+        try:
+            return fn(*a, **k)
+        finally:
+            spent[key] += time.perf_counter() - t
+    return run
+
+pipeline.registered_checks()
+for chk in CHECKS.values():
+    chk.run = timed(chk.run, "checks")
+language.detect = timed(language.detect, "language")
+with tempfile.TemporaryDirectory() as d:
+    run = score_to_folder(sys.argv[1], Path(d) / "out")
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"replies": run.counts["replies"], "wall": wall, "cpu": cpu, "rss_mb": rss, **spent}))
+"""
+
+
+def whole_command(paths: list[str]) -> None:
+    """The whole ``qa score`` on each file, one fresh process each; see the module docstring."""
+    import json
+    import subprocess
+    import sys
+
+    print("| file | replies | CPU seconds | wall seconds | replies/s (CPU) | peak RSS (MB) | text checks | "
+          "language detection |")
+    print("|---|---|---|---|---|---|---|---|")
+    for p in paths:
+        out = subprocess.run([sys.executable, "-c", _CHILD, p], capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"| {Path(p).name} | {r['replies']:,} | {r['cpu']:.1f} | {r['wall']:.1f} | "
+              f"{r['replies'] / r['cpu']:,.0f} | {r['rss_mb']:,.0f} | {r['checks'] / r['wall']:.0%} | "
+              f"{r['language'] / r['wall']:.0%} |", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=20000)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--accuracy-threads", type=int, default=3000)
+    ap.add_argument("--whole", nargs="+", metavar="FILE", help="time the whole qa score on these files instead")
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
+    if args.whole:
+        whole_command(args.whole)
+        return
 
     from qa.api import load_policy, score_file
     from qa.consistency import consistency_findings, issue_groups, template_overuse

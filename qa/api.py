@@ -28,7 +28,7 @@ from .stream import RunSummary, score_to_folder
 from .verdicts import verdict_columns
 
 __all__ = ["QAResult", "score_file", "score_messages", "score_to_folder", "RunSummary", "load_policy",
-           "write_outputs", "load_outputs", "SCORE_COLUMNS", "ConfigError"]
+           "write_outputs", "load_outputs", "report_folder", "SCORE_COLUMNS", "ConfigError"]
 
 
 def load_policy(path: str | Path | None = None) -> Rulebook:
@@ -44,7 +44,7 @@ def score_file(path: str | Path, policy_path: str | Path | None = None,
     read = read_messages(path)
     release()
     result = score_messages(read.messages, book, progress=progress, broken_rows=read.broken_rows)
-    result.meta.update(source=str(path), format=read.format, policy_file=str(policy_path or "(default)"))
+    result.meta.update(source=str(path), format=read.format, policy_file=str(policy_path or "shipped default"))
     return result
 
 
@@ -121,3 +121,67 @@ def load_outputs(folder: str | Path) -> QAResult:
         unanswered=read("unanswered.csv"), repeats=read("repeats.csv"),
         check_errors=[tuple(e) for e in meta.get("check_errors", [])],
         checks_run=tuple(meta.get("checks_run", [])), meta=meta)
+
+
+REPORT_CHUNK = 100_000  # scores.csv rows read at a time when a report is re-rendered
+
+
+def report_folder(folder: str | Path, formats: list[str]) -> list[Path]:
+    """Re-render the report of a results folder, reading ``scores.csv`` a chunk at a time (any size)."""
+    from carebench_shared.atomic import atomic_file
+
+    from .report import RENDERERS, build_blocks
+    from .report_data import ReportBuilder, worst_threads
+    from .verdicts import flag_specs
+
+    folder = Path(folder)
+    if not (folder / "scores.csv").is_file():
+        raise ConfigError(f"{folder}: not a QA output folder (no scores.csv); run `carebench qa score` first")
+    builder = ReportBuilder([s.column for s in flag_specs().values()])
+    try:
+        for chunk in read_csv(folder / "scores.csv", chunksize=REPORT_CHUNK):
+            for c in ("flags", "failed_criteria", "auto_fail_reasons", "policy_status", "text", "score_explained"):
+                if c in chunk.columns:
+                    chunk[c] = chunk[c].astype(object).where(chunk[c].notna(), "")
+            builder.add(chunk)
+        extra = load_outputs_light(folder)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, KeyError) as exc:
+        raise ConfigError(f"{folder}: cannot read the run's files: {str(exc).splitlines()[0]}") from None
+    if len(extra.unanswered):
+        builder.add_unanswered(extra.unanswered)
+    if len(extra.repeats):
+        builder.add_repeats(extra.repeats)
+    threads = worst_threads(_read_threads(folder, builder.worst), builder.worst)
+    data = builder.data(threads, extra.consistency, extra.aggregates, extra.broken_rows, extra.meta,
+                        extra.checks_run, int(extra.meta.get("check_error_count", 0)))
+    written = []
+    for fmt in formats:
+        p = folder / f"report.{fmt}"
+        with atomic_file(p, encoding="utf-8") as fh:
+            fh.write(RENDERERS[fmt].render(build_blocks(data)))
+        written.append(p)
+    return written
+
+
+def _read_threads(folder: Path, worst: pd.DataFrame) -> pd.DataFrame:
+    p = folder / "messages.parquet"
+    if not p.is_file() or not len(worst):
+        return pd.DataFrame()
+    import pyarrow.parquet as pq
+
+    ids = sorted(set(worst["thread_id"].astype(str)))
+    return pq.read_table(p, filters=[("thread_id", "in", ids)]).to_pandas()
+
+
+def load_outputs_light(folder: Path) -> QAResult:
+    """A run's small files (everything but scores and messages), for re-rendering its report."""
+    def read(name: str) -> pd.DataFrame:
+        return read_csv(folder / name)
+
+    broken = read("broken_rows.csv")
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8")) if (folder / "meta.json").is_file() else {}
+    return QAResult(scores=pd.DataFrame(), messages=pd.DataFrame(), consistency=read("consistency.csv"),
+                    aggregates={by: read(f"by_{by}.csv") for by in AGGREGATE_BY}, unanswered=read("unanswered.csv"),
+                    repeats=read("repeats.csv"),
+                    broken_rows=[(int(a), str(b)) for a, b in broken.itertuples(index=False)] if len(broken) else [],
+                    checks_run=tuple(meta.get("checks_run", [])), meta=meta)

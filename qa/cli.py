@@ -61,14 +61,9 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from .api import load_outputs
-    from .report import render
+    from .api import report_folder
 
-    result = load_outputs(args.dir)
-    formats = ["html", "md"] if args.format == "both" else [args.format]
-    for fmt in formats:
-        p = Path(args.dir) / f"report.{fmt}"
-        p.write_text(render(result, fmt), encoding="utf-8")
+    for p in report_folder(args.dir, ["html", "md"] if args.format == "both" else [args.format]):
         print(f"wrote {p}")
     return 0
 

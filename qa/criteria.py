@@ -47,6 +47,11 @@ class Criterion:
     def graded(self) -> bool:
         return bool(self.grade_by)
 
+    @property
+    def derived(self) -> bool:
+        """Made from other verdicts or numbers (not one verdict column): flagged only when the rubric uses it."""
+        return False
+
     def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
         if self.column not in table.columns:
             return _missing(table)
@@ -64,6 +69,8 @@ class Criterion:
 class ThresholdCriterion(Criterion):
     """Fails when a number reaches its first grade (without grades: the rulebook's ``precedent.high``)."""
 
+    derived = True  # type: ignore[assignment]
+
     def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
         if self.column not in table.columns:
             return _missing(table)
@@ -76,6 +83,8 @@ class ThresholdCriterion(Criterion):
 @dataclass(frozen=True)
 class OffPolicyHighPrecedent(Criterion):
     """An off-policy concession whose precedent risk reaches ``precedent.high``: others will ask for it too."""
+
+    derived = True  # type: ignore[assignment]
 
     def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
         if "policy_status" not in table.columns or "precedent_risk" not in table.columns:

@@ -52,6 +52,10 @@ def message_schema():  # type: ignore[no-untyped-def]
     return pa.schema([(c, types.get(c, pa.string())) for c in MESSAGE_COLUMNS])
 
 
+def _as_text(s: pd.Series) -> pd.Series:
+    return s.astype(object).where(s.notna(), None).map(lambda v: v if v is None else str(v))
+
+
 class MessageWriter:
     """``messages.parquet`` written a batch at a time (one row group or more per batch)."""
 
@@ -70,10 +74,13 @@ class MessageWriter:
             self._writer = pq.ParquetWriter(self.path, self.schema)
         for start in range(0, max(len(df), 1), self.ROWS):
             part = df.iloc[start:start + self.ROWS][list(MESSAGE_COLUMNS)]
-            cols = {c: part[c].astype(object).where(part[c].notna(), None) if str(part[c].dtype) in
-                    ("object", "string", "str") else part[c] for c in part.columns}
-            self._writer.write_table(pa.Table.from_pandas(pd.DataFrame(cols), schema=self.schema,
-                                                          preserve_index=False))
+            try:
+                table = pa.Table.from_pandas(part, schema=self.schema, preserve_index=False)
+            except (pa.ArrowInvalid, pa.ArrowTypeError):  # e.g. an all-empty text column read as float NaN
+                table = pa.Table.from_pandas(pd.DataFrame({c: _as_text(part[c]) if self.schema.field(c).type ==
+                                                           pa.string() else part[c] for c in part.columns}),
+                                             schema=self.schema, preserve_index=False)
+            self._writer.write_table(table)
 
     def close(self) -> None:
         import pyarrow.parquet as pq

@@ -79,10 +79,16 @@ class RepeatFinder:
         """Repeats among the customer posts of ``messages`` (rows ``offset`` + i of the whole file)."""
         role = messages["role"].to_numpy()
         rows = np.flatnonzero((role != "brand") & np.asarray(needs_reply, dtype=bool))
+        # a customer with one post in the whole file repeats nothing and is repeated by nobody: skip them
+        # (their author has one post in this batch and does not post in other batches)
+        authors = messages["author_id"].to_numpy(dtype=object)[rows]
+        several = pd.Series(authors).duplicated(keep=False).to_numpy()
+        elsewhere = np.ones(len(rows), dtype=bool) if self.keep is None else np.asarray(self.keep(authors), bool)
+        rows, elsewhere = rows[several | elsewhere], elsewhere[several | elsewhere]
         texts = messages["text"].to_numpy()[rows]
         words = [shingles(t, n=1) for t in texts]
         ok = np.fromiter((len(w) >= self.min_words for w in words), bool, len(words))
-        rows = rows[ok]
+        rows, elsewhere = rows[ok], elsewhere[ok]
         if not len(rows):
             return pd.DataFrame(columns=REPEAT_COLUMNS)
         sig = minhash_signatures([w for w, keep in zip(words, ok) if keep])
@@ -95,11 +101,9 @@ class RepeatFinder:
             "created_at": sub["created_at"],
         })
         found = self._pairs(posts, sig)
-        keep = np.ones(len(posts), dtype=bool) if self.keep is None else \
-            np.asarray(self.keep(sub["author_id"].to_numpy(dtype=object)), dtype=bool)
-        if keep.any():
-            self._kept.append(posts[keep])
-            self._sigs.append(sig[keep])
+        if elsewhere.any():
+            self._kept.append(posts[elsewhere])
+            self._sigs.append(sig[elsewhere])
         return found
 
     def finish(self) -> pd.DataFrame:

@@ -27,7 +27,7 @@ class Block:
     text: str = ""
     table: pd.DataFrame | None = None
     thread: list[dict[str, Any]] = field(default_factory=list)
-    marks: list[str] = field(default_factory=list)
+    marks: list[tuple[int, int]] = field(default_factory=list)  # evidence spans in the reply's text
 
 
 def data_from_result(result: Any, worst_n: int = WORST_N) -> ReportData:
@@ -100,8 +100,30 @@ def _reply_blocks(d: ReportData, worst_n: int) -> list[Block]:
         else:
             thread.append({"id": r.reply_id, "role": "brand", "author": r.brand, "time": "", "text": r.text,
                            "this": True})
-        out.append(Block("thread", thread=thread, marks=[i.text for i in items if i.text and i.start >= 0]))
+        out.append(Block("thread", thread=thread, marks=_merged([(i.start, i.end) for i in items if i.start >= 0])))
     return out
+
+
+def _merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping evidence becomes one mark, never nested ones."""
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(spans):
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _pieces(text: str, marks: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """``text`` cut into (piece, marked) at the evidence spans."""
+    out, pos = [], 0
+    for a, b in marks:
+        if a < pos or b > len(text):
+            continue  # a span from another text (a re-read file that changed): shown unmarked
+        out += [(text[pos:a], False), (text[a:b], True)]
+        pos = b
+    return [*out, (text[pos:], False)]
 
 
 def _finding_blocks(d: ReportData) -> list[Block]:
@@ -187,9 +209,9 @@ class Markdown:
                     out.append("| " + " | ".join(self._cell(v) for v in row) + " |")
             elif bl.kind == "thread":
                 for m in bl.thread:
-                    text = " ".join(str(m["text"]).split())
-                    for mark in bl.marks if m["this"] else []:
-                        text = text.replace(" ".join(mark.split()), f"**{' '.join(mark.split())}**")
+                    pieces = _pieces(str(m["text"]), bl.marks if m["this"] else [])
+                    text = "".join(f"**{p.strip()}**" if marked and p.strip() else p for p, marked in pieces)
+                    text = " ".join(text.split())
                     arrow = "→ " if m["this"] else ""
                     out.append(f"> {arrow}*{m['role']} {m['author']}* ({m['time']}): {text}  ")
             out.append("")
@@ -205,13 +227,9 @@ class Html:
              ".brand{color:#124}.this{background:#fff6d6;padding:.2rem}.who{color:#666;font-size:.85rem}"
              "mark{background:#ffb3b3}")
 
-    def _text(self, text: str, marks: list[str]) -> str:
-        s = html.escape(str(text))
-        for mark in sorted(set(marks), key=len, reverse=True):
-            e = html.escape(mark)
-            if e and e in s:
-                s = s.replace(e, f"<mark>{e}</mark>")
-        return s.replace("\n", "<br>")
+    def _text(self, text: str, marks: list[tuple[int, int]]) -> str:
+        return "".join(f"<mark>{html.escape(p)}</mark>" if marked else html.escape(p)
+                       for p, marked in _pieces(str(text), marks)).replace("\n", "<br>")
 
     def render(self, blocks: list[Block]) -> str:
         title = html.escape(blocks[0].text if blocks else "QA report")

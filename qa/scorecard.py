@@ -65,10 +65,12 @@ def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
     crit_names: list[list[str]] = [[] for _ in range(n)]
     terms: list[list[str]] = [[] for _ in range(n)]
     for name, crit in criteria().items():
+        rule = rules.get(name)
+        if rule is None and crit.derived:  # a criterion made of other verdicts: listed only when used
+            continue
         bad = crit.failed(table, book).fillna(False).to_numpy(dtype=bool)
         if not bad.any():
             continue
-        rule = rules.get(name)
         rows = np.flatnonzero(bad)
         for i in rows:
             failed_names[i].append(name)

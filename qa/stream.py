@@ -98,7 +98,7 @@ def score_to_folder(path: str | Path, out: str | Path, policy_path: str | Path |
     source = open_batches(path, batch_messages)
     try:
         with atomic_dir(out) as tmp:
-            summary = _run(source, book, tmp, report_format, progress, str(policy_path or "(default)"))
+            summary = _run(source, book, tmp, report_format, progress, str(policy_path or "shipped default"))
     except OutputError as exc:
         raise ConfigError(str(exc)) from None
     summary.written = sorted(Path(out) / p.name for p in summary.written)
