@@ -38,6 +38,8 @@ _FLOAT_ID = re.compile(r"^(\d+)\.0*$")
 def _norm(v: str) -> str:
     """An id as :func:`qa.readers._norm_ids` normalises it (strip, ``3.0`` -> ``3``)."""
     v = v.strip()
+    if "." not in v:
+        return v
     m = _FLOAT_ID.match(v)
     return m.group(1) if m else v
 

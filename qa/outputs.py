@@ -31,7 +31,8 @@ def csv_ready(df: pd.DataFrame) -> pd.DataFrame:
         if c in out.columns and len(out):
             out[c] = pd.to_datetime(out[c], utc=True).dt.strftime(TIME_FORMAT)
     if "evidence" in out.columns:
-        out["evidence"] = [x if isinstance(x, str) else ev.dumps(ev.parse(x)) for x in out["evidence"]]
+        out["evidence"] = [x if isinstance(x, str) else "[]" if not x else ev.dumps(ev.parse(x))
+                           for x in out["evidence"]]
     return out
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .similarity import minhash_signatures, shingles
+from .similarity import text_signatures, words
 
 if TYPE_CHECKING:
     from .rulebook import ThreadSettings
@@ -86,12 +86,11 @@ class RepeatFinder:
         elsewhere = np.ones(len(rows), dtype=bool) if self.keep is None else np.asarray(self.keep(authors), bool)
         rows, elsewhere = rows[several | elsewhere], elsewhere[several | elsewhere]
         texts = messages["text"].to_numpy()[rows]
-        words = [shingles(t, n=1) for t in texts]
-        ok = np.fromiter((len(w) >= self.min_words for w in words), bool, len(words))
+        ok = np.fromiter((len(set(words(t))) >= self.min_words for t in texts), bool, len(texts))
         rows, elsewhere = rows[ok], elsewhere[ok]
         if not len(rows):
             return pd.DataFrame(columns=REPEAT_COLUMNS)
-        sig = minhash_signatures([w for w, keep in zip(words, ok) if keep])
+        sig, _ = text_signatures(texts[ok], n=1)
         sub = messages.iloc[rows].reset_index(drop=True)
         posts = pd.DataFrame({
             "pos": rows + offset,
