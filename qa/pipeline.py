@@ -112,8 +112,9 @@ class Audit:
     """One QA run: phase one batch by batch, then the whole-file phase, then scoring (module docstring)."""
 
     def __init__(self, book: Rulebook, checks: dict[str, Check] | None = None,
-                 keep_authors: KeepFn | set[str] | None = None):
+                 keep_authors: KeepFn | set[str] | None = None, model: Any = None):
         self.book = book
+        self.model = model  # a qa.learned.LearnedModel combined with the rules, or None
         self.checks = registered_checks() if checks is None else checks
         self.specs = specs()
         self.detect = language_detector()[0]
@@ -127,7 +128,7 @@ class Audit:
     def add(self, messages: pd.DataFrame) -> Batch:
         """Phase one on a batch of whole threads; the reply table gets ``pos``, its rows' place in the run."""
         b = score_batch(messages, self.book, self.checks, self.specs, self.detect, self.repeat_finder,
-                        self.messages, self._brand_memo)
+                        self.messages, self._brand_memo, self.model)
         b.table["pos"] = np.arange(self.replies, self.replies + len(b.table), dtype=np.int64)
         self.whole_file.add(b.table)
         self.replies += len(b.table)
@@ -201,15 +202,17 @@ def merge_repeats(whole: Whole) -> pd.DataFrame:
 
 def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn | None = None,
                    broken_rows: list[tuple[int, str]] | None = None,
-                   checks: dict[str, Check] | None = None) -> QAResult:
+                   checks: dict[str, Check] | None = None, model: Any = None) -> QAResult:
     """Score every brand reply in ``messages`` (own schema, sorted by thread and time), all in memory.
 
+    ``model``: a :class:`qa.learned.LearnedModel` to combine with the rules (None: rules alone).
     ``checks`` defaults to every registered check; pass a dict to run a subset (benchmarks, tests).
+    ``model``: a :class:`qa.learned.LearnedModel` to combine with the rules (None: rules alone).
     """
     m = messages.reset_index(drop=True)
     cust = m[m["role"] != "brand"]
     threads_per_author = cust.groupby("author_id")["thread_id"].nunique()
-    audit = Audit(book, checks, keep_authors=set(threads_per_author.index[threads_per_author > 1]))
+    audit = Audit(book, checks, keep_authors=set(threads_per_author.index[threads_per_author > 1]), model=model)
     total = int((m["role"] == "brand").sum())
     tables, unanswered = [], []
     for part in thread_batches(m):

@@ -136,7 +136,7 @@ OUT_COLUMNS = ["reply_id", "thread_id", "brand", "channel", "public", "agent_id"
 
 
 def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs: dict[str, CheckSpec],
-                detect: Detect, brand_memo: dict[str, str], errors: list) -> dict[str, list]:
+                detect: Detect, brand_memo: dict[str, str], errors: list, model: Any = None) -> dict[str, list]:
     """One list per output column (:data:`OUT_COLUMNS` and each check's), filled reply by reply."""
     n = len(m)
     facts_t = m.groupby("thread_id", sort=False)[FACT_COLUMNS].transform("first") if n else m[FACT_COLUMNS]
@@ -155,6 +155,12 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
     facts_rec = facts_t.astype(object).to_numpy()
     foll = followers_t.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
     msg_lang, c_langs = languages(th, role, text, m["language"].astype("object").to_numpy(), detect, brand_memo)
+    learned = None
+    if model is not None:  # qa.learned: the model scores the batch's reply texts at once, before the rules
+        from .learned import BatchScores
+
+        brand_rows = np.flatnonzero(role == "brand")
+        learned = BatchScores(model, text[brand_rows].tolist(), brand_rows)
 
     cols: dict[str, list[Any]] = {c: [] for c in [*checks, *OUT_COLUMNS]}
     runs = [(name, chk, cols[name], specs.get(name) or CheckSpec(name, name)) for name, chk in checks.items()]
@@ -191,11 +197,15 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
                 errors.append((name, ids[i], f"{type(exc).__name__}: {exc}"))
                 col.append(None)
                 continue
+            if learned is not None:
+                fd = learned.combine(i, fd)
             col.append(fd.verdict)
             if name == "compensation":
                 comp = fd
             if fd.verdict and spec.evidence:
                 note = _where(pub, channel[i]) if spec.context == "where" else ""
+                if fd.source != "rule":  # the learned layer found it (alone, or as the rules did)
+                    note = "; ".join(x for x in (note, f"found by the {'model alone' if fd.source == 'model' else 'rules and the model'}") if x)
                 evidence += [Item(spec.column, e.text, e.start, e.end, note) for e in fd.evidence] or \
                     [Item(spec.column, note=note or "the whole reply")]
         concessions = from_finding(comp, text[i], r_lang)
@@ -226,7 +236,7 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
 
 def score_batch(messages: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs: dict[str, CheckSpec],
                 detect: Detect, repeats: RepeatFinder, message_offset: int = 0,
-                brand_memo: dict[str, str] | None = None) -> Batch:
+                brand_memo: dict[str, str] | None = None, model: Any = None) -> Batch:
     """Phase one on ``messages`` (own schema, sorted by thread and time, whole threads)."""
     m = messages.reset_index(drop=True)
     role = m["role"].to_numpy()
@@ -236,7 +246,7 @@ def score_batch(messages: pd.DataFrame, book: Rulebook, checks: dict[str, Check]
                         bool, len(m))
     timing = thread_timing(m, needs)
     errors: list[tuple[str, str, str]] = []
-    cols = _reply_rows(m, book, checks, specs, detect, {} if brand_memo is None else brand_memo, errors)
+    cols = _reply_rows(m, book, checks, specs, detect, {} if brand_memo is None else brand_memo, errors, model)
     public = cols.pop("_public")
     t = pd.DataFrame(cols)
     for c in checks:

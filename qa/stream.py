@@ -89,26 +89,33 @@ def _worst_threads(messages_path: Path, worst: pd.DataFrame) -> pd.DataFrame:
 
 def score_to_folder(path: str | Path, out: str | Path, policy_path: str | Path | None = None,
                     report_format: str = "html", progress: StageFn | None = None,
-                    batch_messages: int = BATCH_MESSAGES) -> RunSummary:
-    """Score ``path`` into the folder ``out`` with bounded memory; see the module docstring."""
+                    batch_messages: int = BATCH_MESSAGES, model: str | Path | None = None) -> RunSummary:
+    """Score ``path`` into the folder ``out`` with bounded memory; see the module docstring.
+
+    ``model``: a learned model file to combine with the rules, ``"default"`` for the shipped one, or None."""
     from sim.loader import ConfigError
 
+    from .learned import resolve_model
+
+    learned = resolve_model(str(model) if model is not None else None)
     book = load_rulebook(policy_path)
     use_system_arrow_pool()
     source = open_batches(path, batch_messages)
     try:
         with atomic_dir(out) as tmp:
-            summary = _run(source, book, tmp, report_format, progress, str(policy_path or "shipped default"))
+            summary = _run(source, book, tmp, report_format, progress, str(policy_path or "shipped default"),
+                           learned, None if model is None else str(model))
     except OutputError as exc:
         raise ConfigError(str(exc)) from None
     summary.written = sorted(Path(out) / p.name for p in summary.written)
     return summary
 
 
-def _run(source, book, tmp: Path, report_format: str, progress: StageFn | None, policy_file: str) -> RunSummary:
+def _run(source, book, tmp: Path, report_format: str, progress: StageFn | None, policy_file: str,
+         model: Any = None, model_name: str | None = None) -> RunSummary:
     work = tmp / ".work"
     work.mkdir()
-    audit = Audit(book, keep_authors=source.keep_authors)
+    audit = Audit(book, keep_authors=source.keep_authors, model=model)
     messages = MessageWriter(tmp / "messages.parquet")
     spills, unanswered, starts = [], [], []
     for i, batch in enumerate(source.batches()):
@@ -162,7 +169,7 @@ def _run(source, book, tmp: Path, report_format: str, progress: StageFn | None, 
     for by, df in aggregates.items():
         df.to_csv(tmp / f"by_{by}.csv", index=False)
     pd.DataFrame(source.broken_rows, columns=["line", "reason"]).to_csv(tmp / "broken_rows.csv", index=False)
-    meta = dict(audit.meta(), source=str(source.path), format=source.format, policy_file=policy_file,
+    meta = dict(audit.meta(), source=str(source.path), format=source.format, policy_file=policy_file, model=model_name,
                 checks_run=list(audit.checks), check_errors=[list(e) for e in audit.errors[:100]],
                 check_error_count=len(audit.errors), report_counts=builder.counts())
     write_json(tmp / "meta.json", meta)

@@ -36,7 +36,8 @@ class Evidence:
 class Finding:
     """One check's verdict on one reply: True (it does it), False, or None (undetermined).
 
-    ``source`` says what decided it: "rule" (phrases and patterns), "model" (a learned layer) or "both".
+    ``source`` says what found a True verdict: ``rule`` (the phrase rules), ``model`` (the learned layer,
+    :mod:`qa.learned`, alone) or ``both``.
     """
 
     check: str

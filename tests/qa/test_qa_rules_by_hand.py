@@ -124,8 +124,6 @@ def test_checks_are_told_whether_a_reply_is_public(build):
     assert spy.seen == {"pub": (True, "twitter"), "dm": (False, "twitter"), "wa": (False, "whatsapp")}
 
 
-@pytest.mark.xfail(strict=True, reason="qa/checks/pii.py flags personal data in public replies only on the "
-                                       "`checks` branch; remove this mark when it is merged")
 def test_a_phone_number_repeated_inside_a_dm_is_not_exposed(build):
     r = score_messages(build([
         dict(role="customer", public=False, text="call me back on 07700 900123 please"),
