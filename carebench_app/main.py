@@ -17,6 +17,7 @@ PAGES = {
     "calibration": ("qa_calibration", "Calibration", "QA audit"),
     "planner": ("planner", "What-ifs", "Planner"),
     "compare": ("planner_compare", "Compare scenarios", "Planner"),
+    "staffing": ("planner_staffing", "Staffing and roster", "Planner"),
     "settings": ("settings_page", "Settings", "Workbench"),
 }
 

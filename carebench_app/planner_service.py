@@ -107,9 +107,15 @@ def apply_form(base: Scenario, values: dict[str, Any], source: str = "form") -> 
     if mean is not None and data.get("customers", {}).get("patience_minutes"):
         data["customers"]["patience_minutes"]["mean"] = _plain(mean)
     try:
-        return Scenario.model_validate(data)
+        sc = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc, source, None)) from None
+    from sim.budget import run_refusal
+
+    why = run_refusal([sc], sc.replications)  # the CLI's work limit: an absurd what-if is refused, not run
+    if why:
+        raise ConfigError(f"{source}: {why.split(', or raise the limit')[0]}")  # the flag is the CLI's
+    return sc
 
 
 @dataclass
@@ -132,8 +138,8 @@ def kpi_frame(result: RunResult) -> pd.DataFrame:
     return pd.DataFrame({
         "KPI": t["kpi"],
         "mean": t["mean"],
-        "95% CI low": t["mean"] - t["ci_half_width"],
-        "95% CI high": t["mean"] + t["ci_half_width"],
+        "95% CI low": t["ci_low"],  # sim.intervals: inside the KPI's range, not always symmetric
+        "95% CI high": t["ci_high"],
     })
 
 

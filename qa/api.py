@@ -4,28 +4,29 @@
 :class:`QAResult` held in memory (the app); ``score_to_folder`` does the same for a file of any size, batch by
 batch, straight into a results folder (the command line); ``write_outputs`` puts an in-memory result in a
 folder (``scores.csv``, ``consistency.csv``, ``messages.parquet``, ``report.html``/``.md``, ...), and
-``load_outputs`` reads such a folder back so a report can be re-rendered without scoring again.
+``load_outputs`` / ``report_folder`` read such a folder back so a report can be re-rendered without scoring
+again. Every folder is written atomically (:mod:`carebench_shared.atomic`); every problem reading one back is
+one :class:`ConfigError` line (:mod:`qa.results_folder`).
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pandas as pd
 
-from carebench_shared.atomic import OutputError, atomic_dir
+from carebench_shared.atomic import OutputError, atomic_dir, atomic_file
+from carebench_shared.safe_text import printable
 from sim.loader import ConfigError
 
-from . import evidence as ev
+from . import results_folder as rf
 from .memory import release, use_system_arrow_pool
-from .outputs import MessageWriter, read_csv, write_csv, write_json
+from .outputs import MessageWriter, write_csv, write_json
 from .pipeline import SCORE_COLUMNS, ProgressFn, QAResult, score_messages
 from .readers import read_messages
 from .rulebook import Rulebook, load_rulebook
 from .scorecard import AGGREGATE_BY
 from .stream import RunSummary, score_to_folder
-from .verdicts import verdict_columns
 
 __all__ = ["QAResult", "score_file", "score_messages", "score_to_folder", "RunSummary", "load_policy",
            "write_outputs", "load_outputs", "report_folder", "SCORE_COLUMNS", "ConfigError"]
@@ -55,8 +56,12 @@ def score_file(path: str | Path, policy_path: str | Path | None = None,
 
 
 def write_outputs(result: QAResult, out: str | Path, report_format: str = "html") -> list[Path]:
-    """Write an in-memory run to ``out`` (atomically); returns the files written. ``report_format``: html,
-    md or both."""
+    """Write an in-memory run to ``out``; returns the files written. ``report_format``: html, md or both.
+
+    Atomic: everything is written into a temporary folder beside ``out`` that replaces it only when complete,
+    so ``out`` is the previous complete run or this one, never a mix (Ctrl-C included). ``out`` must be new,
+    empty, or an earlier results folder (:func:`carebench_shared.atomic.check_output_dir`).
+    """
     from .report import render
 
     out = Path(out)
@@ -95,99 +100,62 @@ def write_outputs(result: QAResult, out: str | Path, report_format: str = "html"
 
 
 def load_outputs(folder: str | Path) -> QAResult:
-    """A :class:`QAResult` read back from a folder written by :func:`write_outputs` or ``qa score``."""
+    """A :class:`QAResult` read back from a folder written by :func:`write_outputs` or ``qa score``.
+
+    Anything that would stop a report is one :class:`ConfigError` line naming the file, line and column."""
     folder = Path(folder)
-    if not (folder / "scores.csv").is_file():
-        raise ConfigError(f"{folder}: not a QA output folder (no scores.csv); run `carebench qa score` first")
-
-    def read(name: str) -> pd.DataFrame:
-        try:
-            return read_csv(folder / name)
-        except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-            raise ConfigError(f"{folder / name}: cannot read: {str(exc).splitlines()[0]}") from None
-
-    scores = read("scores.csv")
-    for c in verdict_columns():
-        if c in scores.columns:
-            scores[c] = scores[c].astype("boolean")
-    for c in ("flags", "auto_fail_reasons", "failed_criteria", "concessions", "policy_status", "policy_reasons",
-              "text", "score_explained"):
-        if c in scores.columns:
-            scores[c] = scores[c].astype(object).where(scores[c].notna(), "")
-    if "evidence" in scores.columns:
-        scores["evidence"] = [ev.parse(x) for x in scores["evidence"]]
-    messages = pd.read_parquet(folder / "messages.parquet") if (folder / "messages.parquet").is_file() \
-        else pd.DataFrame()
-    broken = read("broken_rows.csv")
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8")) if (folder / "meta.json").is_file() else {}
+    scores = rf.read_scores(folder)
+    meta = rf.read_meta(folder / "meta.json")
     return QAResult(
-        scores=scores, messages=messages,
-        broken_rows=[(int(a), str(b)) for a, b in broken.itertuples(index=False)] if len(broken) else [],
-        consistency=read("consistency.csv"), aggregates={by: read(f"by_{by}.csv") for by in AGGREGATE_BY},
-        unanswered=read("unanswered.csv"), repeats=read("repeats.csv"),
-        check_errors=[tuple(e) for e in meta.get("check_errors", [])],
-        checks_run=tuple(meta.get("checks_run", [])), meta=meta)
+        scores=scores, messages=rf.read_messages_parquet(folder / "messages.parquet"),
+        broken_rows=rf.read_broken_rows(folder), consistency=rf.read_table(folder, "consistency.csv"),
+        aggregates={by: rf.read_table(folder, f"by_{by}.csv") for by in AGGREGATE_BY},
+        unanswered=rf.read_table(folder, "unanswered.csv"), repeats=rf.read_table(folder, "repeats.csv"),
+        check_errors=[tuple(e) for e in meta.get("check_errors", []) if isinstance(e, (list, tuple))],
+        checks_run=tuple(str(c) for c in meta.get("checks_run", []) if isinstance(c, str)), meta=meta)
+
+
+def _count(value) -> int:
+    return value if isinstance(value, int) and value >= 0 else 0
 
 
 REPORT_CHUNK = 100_000  # scores.csv rows read at a time when a report is re-rendered
 
 
 def report_folder(folder: str | Path, formats: list[str]) -> list[Path]:
-    """Re-render the report of a results folder, reading ``scores.csv`` a chunk at a time (any size)."""
-    from carebench_shared.atomic import atomic_file
-
+    """Re-render the report of a results folder, reading ``scores.csv`` a chunk at a time (any size); each
+    report file is replaced atomically."""
     from .report import RENDERERS, build_blocks
-    from .report_data import ReportBuilder, worst_threads
+    from .report_data import ReportBuilder
     from .verdicts import flag_specs
 
     folder = Path(folder)
-    if not (folder / "scores.csv").is_file():
-        raise ConfigError(f"{folder}: not a QA output folder (no scores.csv); run `carebench qa score` first")
     builder = ReportBuilder([s.column for s in flag_specs().values()])
-    try:
-        for chunk in read_csv(folder / "scores.csv", chunksize=REPORT_CHUNK):
-            for c in ("flags", "failed_criteria", "auto_fail_reasons", "policy_status", "text", "score_explained"):
-                if c in chunk.columns:
-                    chunk[c] = chunk[c].astype(object).where(chunk[c].notna(), "")
-            builder.add(chunk)
-        extra = load_outputs_light(folder)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, KeyError) as exc:
-        raise ConfigError(f"{folder}: cannot read the run's files: {str(exc).splitlines()[0]}") from None
-    if len(extra.unanswered):
-        builder.add_unanswered(extra.unanswered)
-    if len(extra.repeats):
-        builder.add_repeats(extra.repeats)
-    threads = worst_threads(_read_threads(folder, builder.worst), builder.worst)
-    data = builder.data(threads, extra.consistency, extra.aggregates, extra.broken_rows, extra.meta,
-                        extra.checks_run, int(extra.meta.get("check_error_count", 0)))
+    for chunk in rf.iter_scores(folder, REPORT_CHUNK):
+        builder.add(chunk)
+    meta = rf.read_meta(folder / "meta.json")
+    unanswered, repeats = rf.read_table(folder, "unanswered.csv"), rf.read_table(folder, "repeats.csv")
+    if len(unanswered):
+        builder.add_unanswered(unanswered)
+    if len(repeats):
+        builder.add_repeats(repeats)
+    ids = sorted(set(builder.worst["thread_id"].astype(str))) if len(builder.worst) else []
+    threads = rf.read_messages_parquet(folder / "messages.parquet", [("thread_id", "in", ids)]) if ids \
+        else pd.DataFrame()
+    data = builder.data(threads, rf.read_table(folder, "consistency.csv"),
+                        {by: rf.read_table(folder, f"by_{by}.csv") for by in AGGREGATE_BY},
+                        rf.read_broken_rows(folder), meta,
+                        tuple(str(c) for c in meta.get("checks_run", []) if isinstance(c, str)),
+                        _count(meta.get("check_error_count")))
     written = []
     for fmt in formats:
         p = folder / f"report.{fmt}"
-        with atomic_file(p, encoding="utf-8") as fh:
-            fh.write(RENDERERS[fmt].render(build_blocks(data)))
+        try:
+            text = RENDERERS[fmt].render(build_blocks(data))
+        except KeyError as exc:  # a column the report needs and the folder's files lack
+            raise ConfigError(f"{printable(folder)}: cannot render the report: column {printable(exc)} is "
+                              "missing; score the replies again to rebuild the folder") from None
+        with atomic_file(p, "w", encoding="utf-8") as fh:
+            fh.write(text)
         written.append(p)
     return written
-
-
-def _read_threads(folder: Path, worst: pd.DataFrame) -> pd.DataFrame:
-    p = folder / "messages.parquet"
-    if not p.is_file() or not len(worst):
-        return pd.DataFrame()
-    import pyarrow.parquet as pq
-
-    ids = sorted(set(worst["thread_id"].astype(str)))
-    return pq.read_table(p, filters=[("thread_id", "in", ids)]).to_pandas()
-
-
-def load_outputs_light(folder: Path) -> QAResult:
-    """A run's small files (everything but scores and messages), for re-rendering its report."""
-    def read(name: str) -> pd.DataFrame:
-        return read_csv(folder / name)
-
-    broken = read("broken_rows.csv")
-    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8")) if (folder / "meta.json").is_file() else {}
-    return QAResult(scores=pd.DataFrame(), messages=pd.DataFrame(), consistency=read("consistency.csv"),
-                    aggregates={by: read(f"by_{by}.csv") for by in AGGREGATE_BY}, unanswered=read("unanswered.csv"),
-                    repeats=read("repeats.csv"),
-                    broken_rows=[(int(a), str(b)) for a, b in broken.itertuples(index=False)] if len(broken) else [],
-                    checks_run=tuple(meta.get("checks_run", [])), meta=meta)

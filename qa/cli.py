@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
+
+from carebench_shared.safe_text import printable
 
 __all__ = ["add_qa_parser"]
 
@@ -33,8 +36,13 @@ def _progress_bar(enabled: bool):
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from carebench.cli import refuse_inputs_inside
+    from carebench_shared.atomic import check_output_dir
+
     from .api import score_to_folder
 
+    check_output_dir(Path(args.out))  # before scoring, not after it
+    refuse_inputs_inside(args.out, args.input, args.policy)
     bar, progress = _progress_bar(args.progress)
     try:
         run = score_to_folder(args.input, args.out, args.policy, report_format=args.format, progress=progress,
@@ -44,20 +52,21 @@ def cmd_score(args: argparse.Namespace) -> int:
             bar.close()
     c = run.counts
     if c["replies"]:
-        print(f"{c['replies']} brand replies scored from {args.input} ({run.format}); mean score "
+        print(f"{c['replies']} brand replies scored from {printable(args.input)} ({run.format}); mean score "
               f"{c['mean_score']:.1f}, passed {c['passed']} of {c['replies']}")
         print(f"critical failures {c['critical']}, off-policy concessions {c['off_policy']}, consistency findings "
               f"{run.findings}")
     else:
-        print(f"no brand replies in {args.input}")
+        print(f"no brand replies in {printable(args.input)}")
+    source = printable(args.input)
     for line, reason in run.broken_rows[:20]:
-        print(f"{args.input}:{line}: skipped broken row: {reason}", file=sys.stderr)
+        print(f"{source}:{line}: skipped broken row: {printable(reason)}", file=sys.stderr)
     if len(run.broken_rows) > 20:
-        print(f"{args.input}: ... {len(run.broken_rows) - 20} more broken rows (see broken_rows.csv)",
-              file=sys.stderr)
+        print(f"{source}: ... {len(run.broken_rows) - 20} more broken rows (see broken_rows.csv)", file=sys.stderr)
     if run.check_errors:
-        print(f"warning: {len(run.check_errors)} check errors (first: {run.check_errors[0]})", file=sys.stderr)
-    print(f"results in {args.out}/ ({', '.join(p.name for p in run.written)})")
+        print(f"warning: {len(run.check_errors)} check errors (first: {printable(run.check_errors[0])})",
+              file=sys.stderr)
+    print(f"results in {printable(args.out)}/ ({', '.join(p.name for p in run.written)})")
     return 0
 
 
@@ -111,25 +120,67 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from sim.loader import ConfigError
 
-    from .generator import LOCALES, generate_files
+    from .generator import LOCALES
 
     locales = tuple(args.locales.split(",")) if args.locales else tuple(LOCALES)
     unknown = [loc for loc in locales if loc not in LOCALES]
     if unknown:
         raise ConfigError(f"--locales: unknown locale {', '.join(unknown)}; known: {', '.join(LOCALES)}")
-    if args.threads < 1:
-        raise ConfigError("--threads: must be at least 1")
-    paths, messages, replies = generate_files(args.out, args.threads, seed=args.seed, locales=locales,
-                                              days=args.days, twcs=args.twcs)
+    if not 1 <= args.threads <= MAX_THREADS:
+        raise ConfigError(f"--threads: must be between 1 and {MAX_THREADS:,}")
+    if not (math.isfinite(args.days) and 0 < args.days <= 3660):
+        raise ConfigError("--days: must be more than 0 and at most 3660")
+    if not 0 <= args.seed < 2**63:
+        raise ConfigError("--seed: must be between 0 and 2**63 - 1")
+    for p in (args.out, args.twcs):
+        if p and Path(p).is_dir():
+            raise ConfigError(f"--out {printable(p)}: is a folder; give the file to write (.csv, .jsonl or .parquet)")
+    paths, messages, replies = _generate_atomically(args, locales)
     print(f"{args.threads} threads, {messages} messages, {replies} labelled replies")
     for p in paths:
         print(f"wrote {p}")
     return 0
 
 
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    import pandas as pd
+MAX_THREADS = 2_000_000  # threads `qa generate` writes at most (about 6 million messages)
 
+
+def _generate_atomically(args: argparse.Namespace, locales: tuple[str, ...]) -> tuple[list[Path], int, int]:
+    """:func:`qa.generator.generate_files` (chunk by chunk) into a private folder beside ``--out``, then each
+    file renamed into place: every file is the old one or the complete new one (an interrupted run leaves no
+    half-written file). Returns (paths, messages, replies)."""
+    import os
+    import shutil
+    import tempfile
+
+    from carebench_shared.atomic import OutputError, atomic_file
+
+    from .generator import generate_files
+
+    out, twcs = Path(args.out), Path(args.twcs) if args.twcs else None
+    parent = out.parent if str(out.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"{printable(out)}: cannot write here ({exc.strerror or exc})") from None
+    try:
+        made, messages, replies = generate_files(tmp / out.name, args.threads, seed=args.seed, locales=locales,
+                                                 days=args.days, twcs=(tmp / twcs.name) if twcs else None)
+        final = [out if p.name == out.name else (twcs if twcs and p.name == twcs.name else parent / p.name)
+                 for p in made]
+        for src, dst in zip(made, final):
+            if dst.parent.resolve() == parent.resolve():
+                os.replace(src, dst)
+            else:  # another folder, maybe another disk: copy to a temporary name there and rename
+                with open(src, "rb") as fin, atomic_file(dst, "wb") as fout:
+                    shutil.copyfileobj(fin, fout, 1 << 20)
+        return final, messages, replies
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
     from sim.loader import ConfigError
 
     from .evaluate import markdown_table, precision_recall
@@ -138,30 +189,38 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     scores_p = src / "scores.csv" if src.is_dir() else src
     for p in (scores_p, Path(args.labels)):
         if not p.is_file():
-            raise ConfigError(f"{p}: cannot read file: no such file")
-    try:
-        scores = pd.read_csv(scores_p, dtype={"reply_id": str}, keep_default_na=False)
-        labels = pd.read_csv(args.labels, dtype={"reply_id": str}, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read scores or labels: {str(exc).splitlines()[0]}") from None
-    for name, df in (("scores", scores), ("labels", labels)):
-        if "reply_id" not in df.columns:
-            raise ConfigError(f"{name} file: no reply_id column")
+            raise ConfigError(f"{printable(p)}: cannot read file: no such file")
+    scores, labels = _read_keyed_csv(scores_p), _read_keyed_csv(Path(args.labels))
     table = precision_recall(scores, labels)
     print(markdown_table(table) if args.markdown else table.to_string(index=False))
     return 0
+
+
+def _read_keyed_csv(path: Path):
+    """A CSV with a ``reply_id`` column (scores or labels); anything else is one ConfigError line."""
+    import pandas as pd
+
+    from sim.loader import ConfigError, sniff_text
+
+    sniff_text(path, "CSV")
+    try:
+        df = pd.read_csv(path, dtype={"reply_id": str}, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(f"{printable(path)}: cannot read: "
+                          f"{printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}") from None
+    if "reply_id" not in df.columns:
+        raise ConfigError(f"{printable(path)}: no reply_id column")
+    return df
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from .rulebook import rulebook_json_schema
     from .schema import message_json_schema
 
+    from carebench.cli import write_text_output
+
     schema = rulebook_json_schema() if args.rulebook else message_json_schema()
-    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    write_text_output(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", args.out)
     return 0
 
 

@@ -63,6 +63,12 @@ def render() -> None:
     a, b = sides["A"], sides["B"]
     if horizon > 0:
         a, b = (s.model_copy(update={"horizon_days": float(horizon)}) for s in (a, b))
+    from sim.budget import run_refusal
+
+    why = run_refusal([a, b], reps)  # the CLI's work limit: an absurd comparison is refused, not run
+    if why:
+        st.error(why.split(", or raise the limit")[0])
+        return
     bar = st.progress(0.0, text="Simulating A and B")
     total = (a.horizon_minutes + b.horizon_minutes) * reps
     done: dict[tuple[str, int], float] = {}

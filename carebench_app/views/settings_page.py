@@ -6,6 +6,7 @@ import streamlit as st
 
 from carebench_app import ui
 from carebench_app.settings import AppSettings, save_settings, settings_path
+from carebench_app.uploads import outside_roots
 
 
 def render() -> None:
@@ -21,6 +22,10 @@ def render() -> None:
         if st.form_submit_button("Save"):
             new = AppSettings(data_dir=data_dir, review_db=review_db, scenarios_dir=scenarios_dir,
                               max_upload_mb=int(max_upload), page_size=int(page_size))
+            outside = outside_roots(new, settings_path())
+            if outside:  # the server may only use the folders it was started with (carebench app --allow-dir)
+                st.error(outside)
+                return
             path = save_settings(new)
             st.success(f"Saved to {path}. The server's own upload limit follows at the next `carebench app`.")
 
