@@ -120,12 +120,11 @@ def _plan_twcs(path: Path) -> tuple[np.ndarray, Callable, int]:
         au.append(hash(row[1].strip()))
         cust.append(row[2].strip().lower() in ("true", "1", "yes", "t", "y"))
     keys = np.asarray(tid, dtype=np.int64)
-    node = pd.factorize(keys)[0]  # a duplicate tweet id is the same node as its first occurrence
-    n_nodes = int(node.max()) + 1 if len(node) else 0
-    target = pd.Index(keys).get_indexer(np.asarray(links_to, dtype=np.int64))
+    node, uniques = pd.factorize(keys)  # a duplicate tweet id is the same node as its first occurrence
+    target = pd.Index(uniques).get_indexer(np.asarray(links_to, dtype=np.int64))  # linked tweet's node, or -1
     src = np.asarray(links_from, dtype=np.int64)
     ok = target >= 0
-    comp = _components(n_nodes, node[src[ok]], node[target[ok]])[node] if len(node) else node
+    comp = _components(len(uniques), node[src[ok]], target[ok])[node] if len(node) else node
     return comp, _keeper(np.asarray(au, dtype=np.int64), comp, np.asarray(cust, dtype=bool)), len(tid)
 
 

@@ -17,10 +17,11 @@ import pandas as pd
 from . import evidence as ev
 from .schema import MESSAGE_COLUMNS
 
-__all__ = ["csv_ready", "write_csv", "MessageWriter", "message_schema", "write_json", "read_csv", "TIME_FORMAT"]
+__all__ = ["ID_COLUMNS", "csv_ready", "write_csv", "MessageWriter", "message_schema", "write_json", "read_csv",
+           "TIME_FORMAT"]
 
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
-_ID_COLUMNS = {"reply_id": str, "thread_id": str, "message_id": str, "template_id": str, "agent_id": str,
+ID_COLUMNS = {"reply_id": str, "thread_id": str, "message_id": str, "template_id": str, "agent_id": str,
                "example_reply_ids": str, "of_message_id": str, "of_thread_id": str, "repeat_of": str}
 
 
@@ -96,4 +97,4 @@ def read_csv(path: Path, **kw: Any) -> pd.DataFrame:
     """A run's CSV with ids kept as text; a missing file is an empty table."""
     if not path.is_file():
         return pd.DataFrame()
-    return pd.read_csv(path, dtype=_ID_COLUMNS, **kw)
+    return pd.read_csv(path, dtype=ID_COLUMNS, **kw)

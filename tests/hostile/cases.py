@@ -216,8 +216,8 @@ RULEBOOK_CASES = [
     rule("utf16.yaml", 2, "the file is UTF-16 text", "encoding"),
     rule("binary.yaml", 2, "a binary file, not YAML text", "binary"),
     rule("unknown_key.yaml", 2, ":11: scorecards: unknown key", "structure"),
-    rule("empty_phrase.yaml", 2, "never_acceptable", "accepted nonsense", owner="scorecard"),
-    rule("min_days_over_max.yaml", 2, "min_days_since_purchase", "accepted nonsense", owner="scorecard"),
+    rule("empty_phrase.yaml", 2, "never_acceptable", "accepted nonsense"),
+    rule("min_days_over_max.yaml", 2, "min_days_since_purchase", "accepted nonsense"),
 ]
 
 QA_RUN = ("qa", "report", "run")

@@ -29,9 +29,13 @@ def _line_of(text: str, needle: str) -> int:
 CASES = [  # (edit of the shipped rulebook, the line's marker, words the message must carry)
     (("      weight: 30\n      critical: true\n    pii_exposed:", "      weight: .inf\n      critical: true\n"
                                                                    "    pii_exposed:"),
-     "weight: .inf", "scorecard.criteria.deflection.weight: Input should be a finite number"),
+     "weight: .inf", ".inf is not a finite number"),
     (("      weight: 25", "      weight: .nan"), "weight: .nan", "finite number"),
     (("      weight: 25", "      weight: 250"), "weight: 250", "less than or equal to 100"),
+    (("      weight: 25", "      weight: 1e308"), "weight: 1e308", "scorecard.criteria.not_our_team.weight: Input "
+                                                                    "should be less than or equal to 100"),
+    (("      weight: 25", "      weight: 1e999"), "weight: 1e999", "1e999 is not a finite number"),
+    (("      weight: 25", "      weight: -1e308"), "weight: -1e308", "greater than or equal to 0"),
     (("  pass_mark: 80", "  pass_mark: -1"), "pass_mark: -1", "scorecard.pass_mark"),
     (('  en: ["calm down",', '  en: ["", "calm down",'), '["", "calm down"',
      'never_acceptable.en[0]: empty phrase'),

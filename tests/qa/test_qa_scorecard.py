@@ -105,3 +105,26 @@ def test_aggregates_per_agent():
     assert agg.loc["b", "deflection_rate"] == 0.0
     assert list(agg.index) == ["a", "b"]  # lowest mean score first
     assert agg.loc["a", "max_precedent_risk"] == pytest.approx(0.6)
+
+
+def test_weights_outside_their_range_are_refused_and_the_largest_allowed_stay_finite():
+    """Points are bounded to 0-100 per criterion (an astronomically large weight once overflowed the sum and left
+    a failing reply at 100); at the top of the range, failing everything scores 0, never NaN."""
+    from pydantic import ValidationError
+
+    for bad in (1e308, float("inf"), float("nan"), -1.0, 100.5):
+        with pytest.raises(ValidationError):
+            Rulebook.model_validate({"languages": ("en",), "first_response_target_minutes": 60.0,
+                                     "scorecard": {"criteria": {"deflection": {"weight": bad}}}})
+    top = Rulebook.model_validate({
+        "languages": ("en",), "first_response_target_minutes": 60.0,
+        "scorecard": {"pass_mark": 0, "criteria": {
+            "deflection": {"weight": 100}, "language_mismatch": {"weight": 100}, "pii_exposed": {"weight": 100},
+            "late_response": {"weight": 100, "grades": {0: 1.0}},
+            "precedent_risk": {"weight": 100, "grades": {0: 1.0}}}},
+    })
+    s = score_replies(_table(deflection=[True], language_mismatch=[True], pii_exposed=[True], late_response=[True],
+                             minutes_late=[1e300], precedent_risk=[1.0]), top)
+    assert s.loc[0, "score"] == 0.0 and np.isfinite(s["score_without_critical"]).all()
+    assert s.loc[0, "score_explained"].startswith("100 - 100 deflection") and "never below 0" in \
+        s.loc[0, "score_explained"]

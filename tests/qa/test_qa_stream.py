@@ -81,3 +81,18 @@ def test_broken_rows_are_reported_once_with_their_lines_in_batches(tmp_path, fil
     n = sum(len(b) for b in src.batches())
     assert [line for line, _ in src.broken_rows] == [6, 10]
     assert n == src.records - 1  # the wrong field count never was a record; the empty id was
+
+
+def test_a_twcs_tweet_id_given_twice_is_read_in_batches_as_in_memory(tmp_path, files):
+    """A duplicated tweet id (exports overlap) joins its first occurrence's thread; the batch plan must not
+    stop on it, and the streamed folder matches the in-memory one."""
+    _, _, tw = files
+    lines = tw.read_text(encoding="utf-8").splitlines(keepends=True)
+    p = tmp_path / "dup.twcs.csv"
+    p.write_text("".join(lines[:200] + [lines[3], lines[150]]), encoding="utf-8")
+    score_to_folder(p, tmp_path / "s", batch_messages=25)
+    write_outputs(score_file(p), tmp_path / "m")
+    s, m = load_outputs(tmp_path / "s"), load_outputs(tmp_path / "m")
+    assert len(s.scores) > 20
+    _same(s.scores, m.scores, ["reply_id"])
+    assert sorted(s.broken_rows) == sorted(m.broken_rows)
