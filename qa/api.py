@@ -26,7 +26,7 @@ from .pipeline import SCORE_COLUMNS, ProgressFn, QAResult, score_messages
 from .readers import read_messages
 from .rulebook import Rulebook, load_rulebook
 from .scorecard import AGGREGATE_BY
-from .stream import RunSummary, score_to_folder
+from .stream import RunSummary, learned_model, score_to_folder
 
 __all__ = ["QAResult", "score_file", "score_messages", "score_to_folder", "RunSummary", "load_policy",
            "write_outputs", "load_outputs", "report_folder", "SCORE_COLUMNS", "ConfigError"]
@@ -42,9 +42,7 @@ def score_file(path: str | Path, policy_path: str | Path | None = None,
     """Read ``path`` (CSV, JSONL, Parquet; own schema or twcs), score it, and return everything in memory.
 
     ``model``: a learned model file to combine with the rules, ``"default"`` for the shipped one, or None."""
-    from .learned import resolve_model
-
-    learned = resolve_model(str(model) if model is not None else None)
+    learned = learned_model(model)
     book = load_policy(policy_path)
     use_system_arrow_pool()
     read = read_messages(path)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 __all__ = ["Z95", "wilson", "bh", "bh_within", "fisher_two_sided", "mantel_haenszel"]
 
@@ -41,6 +40,8 @@ def bh(p: np.ndarray) -> np.ndarray:
 def fisher_two_sided(k1: np.ndarray, n1: np.ndarray, k2: np.ndarray, n2: np.ndarray) -> np.ndarray:
     """Two-sided Fisher exact p-value of each 2x2 table (twice the smaller tail, at most 1)."""
     N, K = n1 + n2, k1 + k2
+    from scipy import stats  # here, not at import: scipy.stats costs ~0.5 s to import (every CLI call)
+
     lo = stats.hypergeom.cdf(k1, N, K, n1)
     hi = stats.hypergeom.sf(k1 - 1, N, K, n1)
     return np.minimum(1.0, 2 * np.minimum(lo, hi))
@@ -91,6 +92,8 @@ def mantel_haenszel(a: np.ndarray, n1: np.ndarray, c: np.ndarray, n0: np.ndarray
         out["or_high"] = np.exp(np.log(or_mh) + z * se_ln)
         chi2 = np.maximum(np.abs(g["o_e"]) - 0.5, 0.0) ** 2 / g["v"]
     out["chi2"] = chi2
+    from scipy import stats
+
     out["p_value"] = np.where(g["v"] > 0, stats.chi2.sf(chi2.fillna(0.0), 1), 1.0)
     return out
 

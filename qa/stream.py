@@ -34,7 +34,7 @@ from .scorecard import AGGREGATE_BY, aggregate
 from .templates import echoes
 from .verdicts import flag_specs
 
-__all__ = ["score_to_folder", "RunSummary"]
+__all__ = ["score_to_folder", "RunSummary", "learned_model"]
 
 StageFn = Callable[[str, int, int], None]
 
@@ -87,6 +87,16 @@ def _worst_threads(messages_path: Path, worst: pd.DataFrame) -> pd.DataFrame:
     return pq.read_table(messages_path, filters=[("thread_id", "in", ids)]).to_pandas()
 
 
+def learned_model(model: str | Path | None):
+    """The learned model asked for (``"default"``: the shipped one), or None; scikit-learn is imported only
+    when one is asked for (its import is most of a small run's time)."""
+    if model is None or str(model) == "none":
+        return None
+    from .learned import resolve_model
+
+    return resolve_model(str(model))
+
+
 def score_to_folder(path: str | Path, out: str | Path, policy_path: str | Path | None = None,
                     report_format: str = "html", progress: StageFn | None = None,
                     batch_messages: int = BATCH_MESSAGES, model: str | Path | None = None) -> RunSummary:
@@ -95,9 +105,7 @@ def score_to_folder(path: str | Path, out: str | Path, policy_path: str | Path |
     ``model``: a learned model file to combine with the rules, ``"default"`` for the shipped one, or None."""
     from sim.loader import ConfigError
 
-    from .learned import resolve_model
-
-    learned = resolve_model(str(model) if model is not None else None)
+    learned = learned_model(model)
     book = load_rulebook(policy_path)
     use_system_arrow_pool()
     source = open_batches(path, batch_messages)
