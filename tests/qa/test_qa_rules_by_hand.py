@@ -57,16 +57,62 @@ def test_the_seed_001_refund_fails_in_public_and_scores_better_still_off_policy_
         assert "private reply on twitter" in " ".join(i.note for i in row["evidence"])
 
 
-def test_a_phone_deflection_of_a_complaint_is_a_critical_failure(build):
+@pytest.mark.parametrize("reply, where", [
+    ("@pat Sorry about that. Please ring our support line on 1-800-555-0199 and they will sort it out.",
+     "1-800-555-0199"),
+    ("@pat So sorry! Please take it to your nearest store and they will swap it for you.", "nearest"),
+])
+def test_a_deflection_of_a_last_resort_complaint_is_a_critical_failure(build, reply, where):
     r = score_messages(build([
         dict(role="customer", text="@Acme third time my order is wrong. This is my last try before I give up."),
-        dict(message_id="r1", role="brand", at=10,
-             text="@pat Sorry about that. Please ring our support line on 1-800-555-0199 and they will sort it out."),
+        dict(message_id="r1", role="brand", at=10, text=reply),
     ]), BOOK)
     row = _row(r, "r1")
     assert row["deflection"] and row["auto_fail"] and row["score"] == 0 and not row["passed"]
     assert "critical: deflection" in row["score_explained"]
-    assert any(i.check == "deflection" and "1-800-555-0199" in i.text for i in row["evidence"])
+    assert any(i.check == "deflection" and where in i.text for i in row["evidence"])
+
+
+def _grade(criterion: str, value: float) -> float:
+    """The share of a graded criterion's weight that ``value`` costs, read from the rulebook's grades."""
+    return max((share for at, share in CRIT[criterion].grades.items() if value >= at), default=0.0)
+
+
+def test_precedent_risk_grades_the_same_concession_by_audience_and_claimability(build):
+    """Policy allows 20% off or 500 points; each reply gives half as much again (30%, 750 points), so each
+    departs 0.5 + 0.5 x 0.5 = 0.75 (rulebook: over_limit_base plus the excess's share). Risk = departure x
+    visibility x claimability; the score loses the precedent grade that risk reaches, and a high risk fails."""
+    sorry = "@pat We're sorry your order is this late."
+    cases = {  # reply id: (public, followers, concession text, claimability from the rulebook)
+        "dm": (False, 50, "Here's 30% off your next order.", BOOK.precedent.claimability["discount"]),
+        "small": (True, 0, "Here's 30% off your next order.", BOOK.precedent.claimability["discount"]),
+        "points": (True, 0, "We have added 750 loyalty points to your account.", BOOK.precedent.claimability["points"]),
+        "famous": (True, 250_000, "Here's 30% off your next order.", BOOK.precedent.claimability["discount"]),
+    }
+    rows = []
+    for rid, (public, followers, offer, _) in cases.items():
+        rows += [dict(thread_id=rid, author_id=f"c-{rid}", role="customer", public=public,
+                      customer_followers=followers, text="@Acme my order is two weeks late, what is going on?"),
+                 dict(thread_id=rid, message_id=rid, role="brand", public=public, at=5, text=f"{sorry} {offer}")]
+    r = score_messages(build(rows), BOOK)
+    expected = {}
+    for rid, (public, followers, _, claim) in cases.items():
+        row = _row(r, rid)
+        vis = _vis(followers) if public else BOOK.precedent.private_visibility
+        risk = 0.75 * vis * claim
+        assert row["policy_status"] == "off_policy" and row["departure"] == pytest.approx(0.75)
+        assert row["precedent_risk"] == pytest.approx(risk, abs=1e-5)
+        lost = CRIT["precedent_risk"].weight * _grade("precedent_risk", risk)
+        assert row["score_without_critical"] == pytest.approx(
+            100 - CRIT["off_policy_compensation"].weight - lost - _other_losses(row, "precedent risk",
+                                                                                "off policy compensation"))
+        expected[rid] = lost
+    # the same 30% costs more the more people can see it, and a famous audience fails the reply outright
+    assert expected["dm"] < expected["small"] < expected["famous"]
+    famous = _row(r, "famous")
+    assert famous["score"] == 0 and famous["auto_fail_reasons"] == "off_policy_high_precedent"
+    # in front of the same audience, a discount anyone can cite costs more than loyalty points
+    assert expected["points"] < expected["small"]
 
 
 def test_lateness_costs_more_the_later_the_reply(build):
@@ -195,11 +241,12 @@ def test_a_thread_moved_to_dm_without_a_public_close_is_flagged(build):
     assert not _row(closed, "ask")["no_public_close"]
 
 
-def _other_losses(row) -> float:
-    """Points the reply lost to criteria other than no_public_close (read from its explanation)."""
+def _other_losses(row, *besides: str) -> float:
+    """Points the reply lost to criteria other than ``besides`` (read from its explanation)."""
+    besides = besides or ("no public close",)
     head = row["score_explained"].split("=")[0]
     terms = [t.strip() for t in head.split(" - ")[1:]]
-    return sum(float(t.split()[0]) for t in terms if "no public close" not in t)
+    return sum(float(t.split()[0]) for t in terms if not any(b in t for b in besides))
 
 
 def test_a_dm_channel_counts_as_private_even_when_the_file_says_public(build):
@@ -216,3 +263,43 @@ def test_a_never_acceptable_phrase_fails_the_reply(build):
     row = _row(r, "r1")
     assert row["never_acceptable"] and row["score"] == 0 and "never_acceptable" in row["auto_fail_reasons"]
     assert any(i.check == "never_acceptable" and i.text == "calm down" for i in row["evidence"])
+
+
+def test_the_brands_own_numbers_and_addresses_are_not_exposed(build):
+    """PII is the customer's data in a public reply: a toll-free line or the brand's support address repeated
+    back is the brand's own, a customer's mobile number repeated in public is not."""
+    r = score_messages(build([
+        dict(thread_id="a", role="customer", text="@Acme I rang 1-800-555-0100 for an hour and nobody picked up"),
+        dict(thread_id="a", message_id="line", role="brand", at=5,
+             text="@pat Sorry about the wait on 1-800-555-0100 today, we had a system fault there."),
+        dict(thread_id="b", author_id="c2", role="customer", text="@Acme no answer to my mails at help@acme.com"),
+        dict(thread_id="b", message_id="mail", role="brand", at=5,
+             text="@pat Our team at help@acme.com has your case and will reply today."),
+        dict(thread_id="c", author_id="c3", role="customer", text="@Acme call me back on 07700 900123 please"),
+        dict(thread_id="c", message_id="mobile", role="brand", at=5, text="@pat We'll ring you on 07700 900123."),
+    ]), BOOK)
+    assert not _row(r, "line")["pii_exposed"] and not _row(r, "mail")["pii_exposed"]
+    assert _row(r, "mobile")["pii_exposed"]
+
+
+def test_a_small_audit_shows_influencer_discounts_as_a_finding_in_words(build):
+    """Twelve late deliveries of one brand: the 4 customers with 250,000 followers got 20% off, the 8 with 300
+    followers got an apology. Fisher's exact test by hand: p = 2 / C(12, 4) = 0.004, clearly a finding on an
+    audit this small, and said with its counts."""
+    rows = []
+    for i in range(12):
+        famous = i < 4
+        rows += [dict(thread_id=f"t{i}", author_id=f"c{i}", customer_followers=250_000 if famous else 300,
+                      issue_category="late-delivery", at=60 * i, text=f"@Acme parcel {i} is a week late, where is it?"),
+                 dict(thread_id=f"t{i}", message_id=f"r{i}", role="brand", agent_id=f"Acme/a{i % 2}", at=60 * i + 10,
+                      text="@c Sorry it is late! Here's 20% off your next order." if famous else
+                      "@c Sorry it is late, it is on its way and arrives tomorrow.")]
+    r = score_messages(build(rows), BOOK)
+    hit = r.consistency[r.consistency["dimension"] == "influence"]
+    assert len(hit) == 1
+    row = hit.iloc[0]
+    assert (row["k_level"], row["n_level"], row["k_rest"], row["n_rest"]) == (4, 4, 0, 8)
+    assert row["p_value"] == pytest.approx(2 / math.comb(12, 4), rel=1e-6)
+    assert row["strength"] in ("strong", "suggestive")
+    assert "4 of 4 replies to customers with >=100k followers gave a concession, against 0 of 8" in row["summary"]
+    assert set(row["example_reply_ids"].split(";")) == {"r0", "r1", "r2", "r3"}
