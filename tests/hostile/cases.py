@@ -210,6 +210,8 @@ RULEBOOK_CASES = [
     rule("duplicate_section.yaml", 2, ":11: duplicate key 'languages' (first given on line 2)", "duplicate"),
     rule("weight_inf.yaml", 2, ":9: .inf is not a finite number", "infinity"),
     rule("weight_nan.yaml", 2, ":9: .nan is not a finite number", "NaN"),
+    rule("weight_1e308.yaml", 2, ":9: scorecard.weights.compensation: Input should be less than or equal to 100",
+         "huge number"),
     rule("amount_overflow.yaml", 2, "1e999 is not a finite number", "overflow"),
     rule("deep.yaml", 2, "nested deeper than 50 levels", "recursion"),
     rule("alias_bomb.yaml", 2, "values once aliases are expanded", "hang"),
