@@ -119,6 +119,8 @@ class _Builder:
 
     # ------------------------------------------------------------------ a thread
     def thread(self, index: int, days: float) -> None:
+        """One thread, start to end. Long on purpose: it reads as the script of a conversation, and the order
+        of its random draws is the seed's contract (splitting it would risk changing every generated file)."""
         rng = self.rng
         loc = self.locales[int(rng.integers(len(self.locales)))]
         lang, currency = LOCALES[loc]

@@ -171,7 +171,8 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
     """Group label per document: documents joined by verified similar pairs share a label.
 
     ``blocks`` (optional, one key per document) keeps groups inside a block, e.g. one brand. Labels are the
-    smallest document index in the group, so they are stable for a given input order.
+    smallest document index in the group, so they are stable for a given input order. (One function: the
+    band loop frees each band's arrays as it goes, which a split would hold across calls.)
     """
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components

@@ -121,6 +121,8 @@ def score_to_folder(path: str | Path, out: str | Path, policy_path: str | Path |
 
 def _run(source, book, tmp: Path, report_format: str, progress: StageFn | None, policy_file: str,
          model: Any = None, model_name: str | None = None) -> RunSummary:
+    """The three phases in order, in the private folder ``tmp`` (one function so the order of the phases and
+    what each keeps alive between them reads top to bottom)."""
     work = tmp / ".work"
     work.mkdir()
     audit = Audit(book, keep_authors=source.keep_authors, model=model)
