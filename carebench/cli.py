@@ -14,6 +14,7 @@ import signal
 import sys
 from pathlib import Path
 
+from carebench_shared.atomic import refuse_inputs_inside, write_text_output
 from carebench_shared.safe_text import printable
 
 __all__ = ["main", "write_text_output"]
@@ -89,15 +90,6 @@ def _max_mentions(text: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError("must be a positive, finite number")
     return value
-
-
-def refuse_inputs_inside(out: str | Path, *inputs: str | Path | None) -> None:
-    """A new run replaces its whole output folder: refuse one that holds an input file of the run."""
-    folder = Path(out).resolve()
-    for p in inputs:
-        if p and Path(p).resolve().is_relative_to(folder):
-            raise UsageError(f"--out {printable(out)}: holds the input {printable(p)}, and a new run replaces the "
-                             "whole folder; choose another --out")
 
 
 def _output_folder(arg: str | None, name: str) -> Path:
@@ -230,17 +222,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
     return 0
 
 
-def write_text_output(text: str, out: str | None) -> None:
-    """``text`` to standard output, or atomically to the file ``out`` (never half-written)."""
-    from carebench_shared.atomic import atomic_file
-
-    if not out:
-        sys.stdout.write(text)
-        return
-    with atomic_file(out, "w", encoding="utf-8") as f:
-        f.write(text)
-
-
 def cmd_schema(args: argparse.Namespace) -> int:
     from sim.scenario import scenario_json_schema
 
@@ -254,7 +235,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def app_command(host: str, port: int, settings: str | None = None) -> list[str]:
+def app_command(host: str, port: int, settings: str | None = None, roots: list[Path] | None = None) -> list[str]:
     """The ``streamlit run`` command line of the workbench: bound to ``host``, upload cap from the settings."""
     from carebench_app.settings import SettingsError, load_settings
 
@@ -262,7 +243,7 @@ def app_command(host: str, port: int, settings: str | None = None) -> list[str]:
     if not script.exists():
         raise UsageError(f"{script}: the workbench entry point is missing (run from a source checkout)")
     try:
-        cfg = load_settings(Path(settings) if settings else None)
+        cfg = load_settings(Path(settings) if settings else None, roots)
     except SettingsError as exc:
         raise UsageError(str(exc)) from None
     return [sys.executable, "-m", "streamlit", "run", str(script),
@@ -282,16 +263,17 @@ def cmd_app(args: argparse.Namespace) -> int:
     from carebench_app.settings import ENV_VAR, settings_path
     from carebench_app.uploads import ROOTS_VAR
 
+    env = dict(os.environ)  # the server's environment; this process's own is left as it was
     if args.settings:
-        os.environ[ENV_VAR] = str(Path(args.settings).resolve())
+        env[ENV_VAR] = str(Path(args.settings).resolve())
     for d in args.allow_dir:
         if not Path(d).is_dir():
             raise UsageError(f"--allow-dir {printable(d)}: not a folder")
-    roots = [Path.cwd(), settings_path().resolve().parent, *(Path(d) for d in args.allow_dir)]
+    settings_file = Path(env[ENV_VAR]) if env.get(ENV_VAR) else settings_path()
+    roots = [Path.cwd(), settings_file.resolve().parent, *(Path(d) for d in args.allow_dir)]
     # the folders the server may read and write in, fixed now: the Settings page cannot point it elsewhere
-    os.environ[ROOTS_VAR] = os.pathsep.join(dict.fromkeys(str(d.resolve()) for d in roots))
-    env = dict(os.environ)
-    cmd = app_command(args.host, args.port, args.settings)
+    env[ROOTS_VAR] = os.pathsep.join(dict.fromkeys(str(d.resolve()) for d in roots))
+    cmd = app_command(args.host, args.port, args.settings, roots)
     print(f"carebench workbench on http://{args.host}:{args.port} (Ctrl+C to stop)", file=sys.stderr)
     try:
         return subprocess.call(cmd, env=env)

@@ -16,8 +16,8 @@ from pathlib import Path
 import pandas as pd
 
 from carebench_shared.atomic import OutputError, atomic_dir, atomic_file
+from carebench_shared.config import ConfigError
 from carebench_shared.safe_text import printable
-from sim.loader import ConfigError
 
 from . import results_folder as rf
 from .memory import release, use_system_arrow_pool

@@ -36,8 +36,7 @@ def _progress_bar(enabled: bool):
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from carebench.cli import refuse_inputs_inside
-    from carebench_shared.atomic import check_output_dir
+    from carebench_shared.atomic import check_output_dir, refuse_inputs_inside
 
     from .api import score_to_folder
 
@@ -72,7 +71,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from carebench_shared.atomic import OutputError
-    from sim.loader import ConfigError
+    from carebench_shared.config import ConfigError
 
     from .checks import CHECKS
     from .learned import fit, read_labels, save_model, training_set
@@ -118,7 +117,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from sim.loader import ConfigError
+    from carebench_shared.config import ConfigError
 
     from .generator import LOCALES
 
@@ -181,7 +180,7 @@ def _generate_atomically(args: argparse.Namespace, locales: tuple[str, ...]) -> 
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from sim.loader import ConfigError
+    from carebench_shared.config import ConfigError
 
     from .evaluate import markdown_table, precision_recall
 
@@ -200,7 +199,7 @@ def _read_keyed_csv(path: Path):
     """A CSV with a ``reply_id`` column (scores or labels); anything else is one ConfigError line."""
     import pandas as pd
 
-    from sim.loader import ConfigError, sniff_text
+    from carebench_shared.config import ConfigError, sniff_text
 
     sniff_text(path, "CSV")
     try:
@@ -214,10 +213,10 @@ def _read_keyed_csv(path: Path):
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from carebench_shared.atomic import write_text_output
+
     from .rulebook import rulebook_json_schema
     from .schema import message_json_schema
-
-    from carebench.cli import write_text_output
 
     schema = rulebook_json_schema() if args.rulebook else message_json_schema()
     write_text_output(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", args.out)

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from carebench_shared.config import ConfigError, decode_text, sniff_text
 from carebench_shared.safe_text import printable
-from sim.loader import ConfigError, decode_text, sniff_text
 
 from . import evidence as ev
 from .outputs import ID_COLUMNS

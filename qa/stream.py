@@ -103,7 +103,7 @@ def score_to_folder(path: str | Path, out: str | Path, policy_path: str | Path |
     """Score ``path`` into the folder ``out`` with bounded memory; see the module docstring.
 
     ``model``: a learned model file to combine with the rules, ``"default"`` for the shipped one, or None."""
-    from sim.loader import ConfigError
+    from carebench_shared.config import ConfigError
 
     learned = learned_model(model)
     book = load_rulebook(policy_path)
