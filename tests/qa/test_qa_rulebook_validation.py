@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from qa.rulebook import DEFAULT_POLICY, load_rulebook
-from sim.loader import ConfigError
+from carebench_shared.config import ConfigError
 
 DEFAULT = DEFAULT_POLICY.read_text(encoding="utf-8")
 
