@@ -25,6 +25,18 @@ and prints the ratio (on a shared machine the ratio is the figure to trust, not 
 
     python benchmarks/bench_qa.py [--threads 20000] [--seed 1]
     taskset -c 0 python benchmarks/bench_qa.py --text-checks [--compare main] [--threads 5000]
+
+The whole command, on a file of any size (the issue's target: >= 5,000 replies/s on one core, peak memory
+under 1 GB for a million replies): ``carebench qa score FILE --out TMP`` run as a user runs it, one fresh process
+per file, its CPU seconds, wall seconds and peak RSS read from ``os.wait4`` (that process alone).
+``--baseline PYTHON`` runs the same command with another tree's interpreter (e.g. ``/work/main/.venv/bin/python``)
+before this tree's on each file, side by side in one run:
+
+    carebench qa generate --out big/m.csv --threads 970000 --seed 3     # ~1,000,000 replies; + big/m.twcs.csv
+    taskset -c 0 python benchmarks/bench_qa.py --whole big/m.twcs.csv [--baseline OTHER/.venv/bin/python]
+
+``--shares`` instead times ``qa.stream.score_to_folder`` in-process with the share of the wall time spent in
+the registered text checks and in language detection.
 """
 
 from __future__ import annotations
@@ -56,6 +68,91 @@ def clock() -> _Clock:
     return _Clock(time.process_time(), time.perf_counter())
 
 
+_CHILD = """
+import json, resource, sys, tempfile, time
+from pathlib import Path
+t0, c0 = time.perf_counter(), time.process_time()
+from qa import language, pipeline
+from qa.checks.base import CHECKS
+from qa.stream import score_to_folder
+spent = {"checks": 0.0, "language": 0.0}
+
+def timed(fn, key):
+    def run(*a, **k):
+        t = time.perf_counter()
+        try:
+            return fn(*a, **k)
+        finally:
+            spent[key] += time.perf_counter() - t
+    return run
+
+pipeline.registered_checks()
+for chk in CHECKS.values():
+    chk.run = timed(chk.run, "checks")
+language.detect = timed(language.detect, "language")
+with tempfile.TemporaryDirectory() as d:
+    run = score_to_folder(sys.argv[1], Path(d) / "out")
+wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"replies": run.counts["replies"], "wall": wall, "cpu": cpu, "rss_mb": rss, **spent}))
+"""
+
+
+def command_run(python: str, path: str) -> dict:
+    """``PYTHON -m carebench qa score path`` in a fresh process: replies, CPU and wall seconds, peak RSS (MB)."""
+    import re
+    import subprocess
+
+    with tempfile.TemporaryDirectory() as d:
+        env = dict(os.environ, OMP_NUM_THREADS="1")
+        with open(Path(d) / "stdout", "w+") as out:
+            t0 = time.perf_counter()
+            proc = subprocess.Popen([python, "-m", "carebench", "qa", "score", path, "--out", str(Path(d) / "out")],
+                                    stdout=out, stderr=subprocess.DEVNULL, env=env)
+            _, status, ru = os.wait4(proc.pid, 0)
+            wall = time.perf_counter() - t0
+            out.seek(0)
+            text = out.read()
+    if status != 0:
+        raise SystemExit(f"{python} qa score {path}: exit status {status}")
+    m = re.match(r"(\d+) brand replies scored", text)
+    return {"replies": int(m.group(1)) if m else 0, "cpu": ru.ru_utime + ru.ru_stime, "wall": wall,
+            "rss_mb": ru.ru_maxrss / 1024}
+
+
+def whole_command(paths: list[str], baseline: str | None) -> None:
+    """The whole ``qa score`` on each file, as a user runs it; with ``baseline``, that tree first, side by side."""
+    import sys
+
+    trees = ([("baseline", baseline)] if baseline else []) + [("this tree", sys.executable)]
+    print("| tree | file | replies | CPU seconds | wall seconds | replies/s (CPU) | replies/s (wall) | "
+          "peak RSS (MB) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|")
+    for p in paths:
+        for name, python in trees:
+            r = command_run(python, p)
+            print(f"| {name} | {Path(p).name} | {r['replies']:,} | {r['cpu']:.1f} | {r['wall']:.1f} | "
+                  f"{r['replies'] / r['cpu']:,.0f} | {r['replies'] / r['wall']:,.0f} | {r['rss_mb']:,.0f} |",
+                  flush=True)
+
+
+def shares(paths: list[str]) -> None:
+    """``score_to_folder`` in a fresh process per file, with the text checks' and language detection's shares."""
+    import json
+    import subprocess
+    import sys
+
+    print("| file | replies | CPU seconds | wall seconds | replies/s (CPU) | peak RSS (MB) | text checks | "
+          "language detection |")
+    print("|---|---|---|---|---|---|---|---|")
+    for p in paths:
+        out = subprocess.run([sys.executable, "-c", _CHILD, p], capture_output=True, text=True, check=True)
+        r = json.loads(out.stdout.strip().splitlines()[-1])
+        print(f"| {Path(p).name} | {r['replies']:,} | {r['cpu']:.1f} | {r['wall']:.1f} | "
+              f"{r['replies'] / r['cpu']:,.0f} | {r['rss_mb']:,.0f} | {r['checks'] / r['wall']:.0%} | "
+              f"{r['language'] / r['wall']:.0%} |", flush=True)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", type=int, default=20000)
@@ -65,6 +162,9 @@ def main() -> None:
     ap.add_argument("--compare", metavar="REF", help="with --text-checks: time git ref REF's qa beside this tree's")
     ap.add_argument("--rounds", type=int, default=3, help="with --compare: runs of each tree, best kept")
     ap.add_argument("--contexts", type=Path, help=argparse.SUPPRESS)  # a child of --compare
+    ap.add_argument("--whole", nargs="+", metavar="FILE", help="time the whole qa score on these files instead")
+    ap.add_argument("--baseline", metavar="PYTHON", help="with --whole: another tree's interpreter, run first")
+    ap.add_argument("--shares", action="store_true", help="with --whole: in-process, with text-check shares")
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     if args.contexts:
@@ -75,6 +175,9 @@ def main() -> None:
         return
     if args.text_checks:
         text_checks_only(args)
+        return
+    if args.whole:
+        shares(args.whole) if args.shares else whole_command(args.whole, args.baseline)
         return
 
     from qa.api import load_policy, score_file

@@ -24,14 +24,20 @@ import yaml
 from .cache import StringCache
 
 __all__ = [
-    "CHECKS", "READABLE_SUFFIXES", "OpenedFile", "QAView", "Filters", "bytes_digest", "path_digest",
+    "reviewable_checks", "READABLE_SUFFIXES", "OpenedFile", "QAView", "Filters", "bytes_digest", "path_digest",
     "stage_bytes", "is_staged", "list_data_files", "default_policy_path", "score", "filter_queue", "page_of", "verdict",
     "evidence_snippets", "evidence_notes", "highlight", "md_escape", "rule_clause", "precedent_parts", "thread_of", "user_errors",
 ]
 
-# The checks whose verdicts a reviewer confirms or disputes: the columns of scores.csv named in the QA issue.
-CHECKS = ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch",
-          "late_response", "template_overuse", "never_acceptable")
+
+
+def reviewable_checks() -> tuple[str, ...]:
+    """The verdicts a reviewer confirms or disputes: every flag the QA module declares (its registry)."""
+    from qa.verdicts import flag_specs
+
+    return tuple(s.column for s in flag_specs().values())
+
+
 # The column naming the agent: ``agent_id`` in the QA module's scores (``agent`` accepted too).
 AGENT_COLUMNS = ("agent_id", "agent")
 READABLE_SUFFIXES = (".csv", ".jsonl", ".json", ".parquet", ".csv.gz", ".jsonl.gz")
@@ -134,7 +140,7 @@ def _prepare(opened: OpenedFile, result: Any, seconds: float) -> QAView:
     queue = scores.sort_values(["score", "reply_id"], kind="stable").reset_index(drop=True)
     if "created_at" in queue.columns:
         queue["created_at"] = pd.to_datetime(queue["created_at"], utc=True, errors="coerce")
-    checks = tuple(c for c in CHECKS if c in queue.columns)
+    checks = tuple(c for c in reviewable_checks() if c in queue.columns)
     # flag matrix once, so filtering by check is a vectorised lookup rather than a per-row parse
     for c in checks:
         queue[f"_flag_{c}"] = queue[c].map(verdict).eq(True)
@@ -229,6 +235,10 @@ def page_of(rows: pd.DataFrame, page: int, size: int) -> pd.DataFrame:
 
 
 def _parse_evidence(value: Any) -> Any:
+    if isinstance(value, (list, tuple)) and value and not isinstance(value[0], dict):
+        from qa.evidence import as_dicts  # the QA module's structured evidence (qa.evidence.Item)
+
+        return as_dicts(value)
     if isinstance(value, str):
         text = value.strip()
         if text[:1] in "{[":
@@ -278,6 +288,8 @@ def evidence_snippets(value: Any, check: str) -> list[str]:
 def evidence_notes(value: Any, check: str) -> list[str]:
     """Explanations in the ``evidence`` text that are not words of the reply ("same text as reply 123")."""
     value = _parse_evidence(value)
+    if isinstance(value, list):
+        return [str(i["note"]) for i in value if isinstance(i, dict) and i.get("check") == check and i.get("note")]
     if not isinstance(value, str):
         return []
     notes = []

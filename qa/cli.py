@@ -18,14 +18,17 @@ __all__ = ["add_qa_parser"]
 
 
 def _progress_bar(enabled: bool):
-    if not enabled:
+    """A bar on standard error when asked to, or when it is a terminal (tqdm); None otherwise."""
+    if not (enabled or sys.stderr.isatty()):
         return None, None
     from tqdm import tqdm
 
-    bar = tqdm(total=0, unit="reply", desc="scoring", file=sys.stderr, leave=False)
+    bar = tqdm(total=0, unit="msg", file=sys.stderr, leave=False, dynamic_ncols=True)
 
-    def progress(done: int, total: int) -> None:
-        bar.total = total
+    def progress(stage: str, done: int, total: int) -> None:
+        if bar.desc != stage:
+            bar.set_description(stage)
+            bar.reset(total=total or None)
         bar.n = done
         bar.refresh()
 
@@ -35,33 +38,34 @@ def _progress_bar(enabled: bool):
 def cmd_score(args: argparse.Namespace) -> int:
     from carebench_shared.atomic import check_output_dir, refuse_inputs_inside
 
-    from .api import score_file, write_outputs
+    from .api import score_to_folder
 
     check_output_dir(Path(args.out))  # before scoring, not after it
     refuse_inputs_inside(args.out, args.input, args.policy)
     bar, progress = _progress_bar(args.progress)
     try:
-        result = score_file(args.input, args.policy, progress=progress, model=args.model)
+        run = score_to_folder(args.input, args.out, args.policy, report_format=args.format, progress=progress,
+                              model=args.model)
     finally:
         if bar is not None:
             bar.close()
-    written = write_outputs(result, args.out, args.format)
-    sc = result.scores
-    print(f"{len(sc)} brand replies scored from {args.input} ({result.meta.get('format')}); "
-          f"mean score {sc['score'].mean():.1f}" if len(sc) else f"no brand replies in {args.input}")
-    if len(sc):
-        print(f"auto-fail {int(sc['auto_fail'].sum())}, off-policy concessions "
-              f"{int((sc['policy_status'] == 'off_policy').sum())}, consistency findings {len(result.consistency)}")
+    c = run.counts
+    if c["replies"]:
+        print(f"{c['replies']} brand replies scored from {printable(args.input)} ({run.format}); mean score "
+              f"{c['mean_score']:.1f}, passed {c['passed']} of {c['replies']}")
+        print(f"critical failures {c['critical']}, off-policy concessions {c['off_policy']}, consistency findings "
+              f"{run.findings}")
+    else:
+        print(f"no brand replies in {printable(args.input)}")
     source = printable(args.input)
-    for line, reason in result.broken_rows[:20]:
+    for line, reason in run.broken_rows[:20]:
         print(f"{source}:{line}: skipped broken row: {printable(reason)}", file=sys.stderr)
-    if len(result.broken_rows) > 20:
-        print(f"{source}: ... {len(result.broken_rows) - 20} more broken rows (see broken_rows.csv)",
+    if len(run.broken_rows) > 20:
+        print(f"{source}: ... {len(run.broken_rows) - 20} more broken rows (see broken_rows.csv)", file=sys.stderr)
+    if run.check_errors:
+        print(f"warning: {len(run.check_errors)} check errors (first: {printable(run.check_errors[0])})",
               file=sys.stderr)
-    if result.check_errors:
-        print(f"warning: {len(result.check_errors)} check errors (first: {printable(result.check_errors[0])})",
-              file=sys.stderr)
-    print(f"results in {args.out}/ ({', '.join(p.name for p in written)})")
+    print(f"results in {printable(args.out)}/ ({', '.join(p.name for p in run.written)})")
     return 0
 
 
@@ -105,23 +109,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from carebench_shared.atomic import atomic_file
-    from carebench_shared.config import ConfigError
+    from .api import report_folder
 
-    from .api import load_outputs
-    from .report import render
-
-    result = load_outputs(args.dir)
-    formats = ["html", "md"] if args.format == "both" else [args.format]
-    for fmt in formats:
-        p = Path(args.dir) / f"report.{fmt}"
-        try:
-            text = render(result, fmt)
-        except KeyError as exc:  # a column the report needs and the folder's files lack
-            raise ConfigError(f"{printable(args.dir)}: cannot render the report: column {printable(exc)} is "
-                              "missing; score the replies again to rebuild the folder") from None
-        with atomic_file(p, "w", encoding="utf-8") as f:
-            f.write(text)
+    for p in report_folder(args.dir, ["html", "md"] if args.format == "both" else [args.format]):
         print(f"wrote {p}")
     return 0
 
@@ -129,7 +119,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from carebench_shared.config import ConfigError
 
-    from .generator import LOCALES, generate
+    from .generator import LOCALES
 
     locales = tuple(args.locales.split(",")) if args.locales else tuple(LOCALES)
     unknown = [loc for loc in locales if loc not in LOCALES]
@@ -144,9 +134,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     for p in (args.out, args.twcs):
         if p and Path(p).is_dir():
             raise ConfigError(f"--out {printable(p)}: is a folder; give the file to write (.csv, .jsonl or .parquet)")
-    gen = generate(args.threads, seed=args.seed, locales=locales, days=args.days)
-    paths = _write_generated_atomically(gen, Path(args.out), Path(args.twcs) if args.twcs else None)
-    print(f"{args.threads} threads, {len(gen.messages)} messages, {len(gen.labels)} labelled replies")
+    paths, messages, replies = _generate_atomically(args, locales)
+    print(f"{args.threads} threads, {messages} messages, {replies} labelled replies")
     for p in paths:
         print(f"wrote {p}")
     return 0
@@ -155,17 +144,19 @@ def cmd_generate(args: argparse.Namespace) -> int:
 MAX_THREADS = 2_000_000  # threads `qa generate` writes at most (about 6 million messages)
 
 
-def _write_generated_atomically(gen, out: Path, twcs: Path | None) -> list[Path]:
-    """``write_generated`` into a private folder beside ``out``, then each file renamed into place: every file
-    is the old one or the complete new one (an interrupted run leaves no half-written file)."""
+def _generate_atomically(args: argparse.Namespace, locales: tuple[str, ...]) -> tuple[list[Path], int, int]:
+    """:func:`qa.generator.generate_files` (chunk by chunk) into a private folder beside ``--out``, then each
+    file renamed into place: every file is the old one or the complete new one (an interrupted run leaves no
+    half-written file). Returns (paths, messages, replies)."""
     import os
     import shutil
     import tempfile
 
     from carebench_shared.atomic import OutputError, atomic_file
 
-    from .generator import write_generated
+    from .generator import generate_files
 
+    out, twcs = Path(args.out), Path(args.twcs) if args.twcs else None
     parent = out.parent if str(out.parent) else Path(".")
     try:
         parent.mkdir(parents=True, exist_ok=True)
@@ -173,7 +164,8 @@ def _write_generated_atomically(gen, out: Path, twcs: Path | None) -> list[Path]
     except OSError as exc:
         raise OutputError(f"{printable(out)}: cannot write here ({exc.strerror or exc})") from None
     try:
-        made = write_generated(gen, tmp / out.name, twcs=(tmp / twcs.name) if twcs else None)
+        made, messages, replies = generate_files(tmp / out.name, args.threads, seed=args.seed, locales=locales,
+                                                 days=args.days, twcs=(tmp / twcs.name) if twcs else None)
         final = [out if p.name == out.name else (twcs if twcs and p.name == twcs.name else parent / p.name)
                  for p in made]
         for src, dst in zip(made, final):
@@ -182,7 +174,7 @@ def _write_generated_atomically(gen, out: Path, twcs: Path | None) -> list[Path]
             else:  # another folder, maybe another disk: copy to a temporary name there and rename
                 with open(src, "rb") as fin, atomic_file(dst, "wb") as fout:
                     shutil.copyfileobj(fin, fout, 1 << 20)
-        return final
+        return final, messages, replies
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
@@ -241,7 +233,8 @@ def add_qa_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--policy", help="rulebook YAML (default: the shipped qa/policies/default.yaml)")
     p.add_argument("--out", required=True, help="output folder for scores.csv, report, ...")
     p.add_argument("--format", choices=["html", "md", "both"], default="html", help="report format (default html)")
-    p.add_argument("--progress", action="store_true", help="show a progress bar on standard error")
+    p.add_argument("--progress", action="store_true",
+                   help="show a progress bar on standard error even when it is not a terminal")
     p.add_argument("--model", help="learned model file to combine with the rules (`default`: the shipped one)")
     p.set_defaults(func=cmd_score)
 

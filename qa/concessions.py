@@ -46,6 +46,42 @@ def _num(s: str) -> float:
     return float(s.replace(",", "."))
 
 
+def _trie(literals: list[str]) -> str:
+    """One regex for many literals, nested by common prefix: ``re`` then tests about one branch per
+    character instead of every literal at every position."""
+    trie: dict = {}  # type: ignore[type-arg]
+    for lit in literals:
+        node = trie
+        for ch in lit:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:  # type: ignore[type-arg]
+        children = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not children:
+            return ""
+        alt = children[0] if len(children) == 1 else "(?:" + "|".join(children) + ")"
+        return f"(?:{alt})?" if "" in node else alt
+
+    return build(trie)
+
+
+def _gate(patterns: list[str]) -> re.Pattern[str] | None:
+    """A regex of the lower-case literals one of which any match of any pattern contains (None: unknown)."""
+    try:
+        from .checks.phrases import required_literals
+    except ImportError:  # the prefilter is an optimisation only
+        return None
+    found: set[str] = set()
+    for p in patterns:
+        lits = required_literals(p)
+        if not lits:
+            return None
+        found |= set(lits)
+    # a literal containing a shorter one adds nothing to the test
+    return re.compile(_trie(sorted(w for w in found if not any(o != w and o in w for o in found))))
+
+
 class ConcessionExtractor:
     """Compiled concession terms for every language in the terms file."""
 
@@ -61,12 +97,18 @@ class ConcessionExtractor:
         self.money = re.compile(f"{a['currency_before']}|{a['currency_after']}", flags)
         self.percent = re.compile(a["percent"], flags)
         self.points = re.compile(a["points"], flags)
-        # one quick screen over all languages: most replies concede nothing
+        # one quick screen over all languages: most replies concede nothing. A substring gate first (the
+        # literals every pattern needs): the regex union tries each alternative at every position.
         self.screen = re.compile("|".join(p.pattern for pats in self.kinds.values() for _, p in pats), flags)
+        self.gate = _gate([p for by_kind in terms["kinds"].values() for pats in by_kind.values() for p in pats])
 
     def extract(self, text: str, language: str = "und") -> list[Concession]:
         """The concessions offered in ``text`` (all known languages are tried when ``language`` is unknown)."""
-        if not text or not self.screen.search(text):
+        if not text:
+            return []
+        if self.gate is not None and not self.gate.search(text.lower()):
+            return []
+        if not self.screen.search(text):
             return []
         langs = [language] if language in self.kinds else list(self.kinds)
         found: dict[str, Concession] = {}

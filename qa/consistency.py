@@ -18,28 +18,35 @@ a level meeting more of the generous issues is not mistaken for a generous level
 * how sure: the CMH chi-square test with continuity correction (as R's ``mantelhaen.test``).
 
 These rows have ``issue = "<brand>|*"`` and ``method = "cmh"``; per-issue rows have ``method = "fisher"``. Both
-kinds share one Benjamini-Hochberg family. A finding is reported when ``q <= alpha`` and the difference is at
+kinds share one Benjamini-Hochberg family. A finding is *strong* when ``q <= alpha`` and the difference is at
 least ``min_effect``.
 
-Template overuse: near-identical replies (Jaccard of word pairs >= ``template_similarity``) sent to at least
-``template_min_issues`` different issues: the same text pasted onto different problems. Unless more than
-``template_max_echo`` of them reuse a word of their customer's posts: those are a canned answer to one problem
-(worded differently by each customer, hence split into several issues by text similarity).
+A small audit makes that family large next to its evidence: 4 of 4 influencers given 20% off against 0 of 8
+other customers (Fisher p = 0.004) does not survive a correction over thousands of comparisons, yet a QA lead
+wants to see it. So each finding also gets a q-value within its own family, the comparisons made in one brand
+and one issue (``q_within``); one that passes there but not over the whole file is listed as *suggestive*
+(``strength``), with the counts in words, so it reads as a lead to check rather than a verdict.
+
+Template overuse lives in :mod:`qa.templates` (re-exported here).
 """
 
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from .rulebook import ConsistencySettings
-from .similarity import shingles, text_groups
+from .similarity import text_groups
+from .stats import Z95, bh, bh_within, fisher_two_sided, mantel_haenszel, wilson
+from .templates import template_overuse
+
+if TYPE_CHECKING:
+    from .rulebook import ConsistencySettings
 
 __all__ = ["issue_groups", "template_overuse", "consistency_findings", "influence_band", "stratified_comparisons",
-           "mantel_haenszel", "OUTCOMES", "DIMENSIONS", "FINDING_COLUMNS"]
+           "mantel_haenszel", "OUTCOMES", "DIMENSIONS", "FINDING_COLUMNS", "issue_ids", "has_category", "group_names"]
 
 OUTCOMES = {
     "concession": "gave a concession",
@@ -52,8 +59,7 @@ DIMENSIONS = {"channel": "channel", "agent_id": "agent", "influence": "customer 
 FINDING_COLUMNS = ["issue", "brand", "dimension", "level", "outcome", "n_level", "k_level", "n_rest", "k_rest",
                    "rate_level", "rate_rest", "difference", "ci_low", "ci_high", "cohens_h", "p_value", "q_value",
                    "confidence", "example_reply_ids", "summary", "method", "strata", "odds_ratio", "or_ci_low",
-                   "or_ci_high"]
-Z95 = 1.959964
+                   "or_ci_high", "strength", "q_within", "comparisons", "comparisons_within"]
 
 
 def influence_band(followers: pd.Series, bands: tuple[int, ...]) -> pd.Series:
@@ -67,114 +73,44 @@ def influence_band(followers: pd.Series, bands: tuple[int, ...]) -> pd.Series:
     return pd.cut(f, edges, labels=labels, right=False).astype("string")
 
 
-def issue_groups(replies: pd.DataFrame, s: ConsistencySettings) -> pd.Series:
-    """An issue id per reply: ``brand|cat:<category>`` when known, else ``brand|sim:<n>`` by customer text."""
-    brand = replies["brand"].fillna("").astype(str).to_numpy()
-    cat = replies["issue_category"].astype("string")
-    out = pd.Series(pd.NA, index=replies.index, dtype="string")
-    has = cat.notna() & (cat.str.strip() != "")
-    out[has] = pd.Series(brand, index=replies.index)[has] + "|cat:" + cat[has]
-    rest = ~has.to_numpy()
+def has_category(category: pd.Series) -> np.ndarray:
+    """Replies whose issue is given by the data (a non-blank category)."""
+    cat = category.astype("string")
+    return (cat.notna() & (cat.str.strip() != "")).to_numpy(dtype=bool)
+
+
+def group_names(ids: np.ndarray, labels: np.ndarray) -> pd.Series:
+    """Each member's group named by its smallest id (as text): the same name whatever order replies came in."""
+    return pd.Series(np.asarray(ids, dtype=object)).astype(str).groupby(labels).transform("min")
+
+
+def _examples(v: pd.Series) -> str:
+    return ";".join(sorted(v.astype(str))[:5])
+
+
+def issue_ids(brand: np.ndarray, category: pd.Series, reply_ids: np.ndarray, text_labels: np.ndarray) -> pd.Series:
+    """``brand|cat:<category>`` where the category is known, else ``brand|sim:<reply id>``, naming its group of
+    similar customer texts; ``text_labels`` numbers the groups of those replies, in their order."""
+    brand = pd.Series(brand, dtype="object").fillna("").astype(str)
+    cat = category.astype("string").reset_index(drop=True)
+    has = has_category(cat)
+    out = pd.Series(pd.NA, index=brand.index, dtype="string")
+    out[has] = brand[has] + "|cat:" + cat[has]
+    rest = ~has
     if rest.any():
-        texts = replies["customer_text"].fillna("").astype(str).to_numpy()[rest]
-        lab = text_groups(list(texts), s.similarity, blocks=list(brand[rest]), n=1, min_len=4)
-        ids = replies["reply_id"].astype(str).to_numpy()[rest]
-        out[rest] = pd.Series(brand[rest]) .add("|sim:").add(pd.Series(ids[lab])).to_numpy()
+        ids = np.asarray(reply_ids, dtype=object)[rest]
+        out[rest] = (brand[rest].reset_index(drop=True) + "|sim:" + group_names(ids, text_labels)).to_numpy()
     return out
 
 
-def template_overuse(replies: pd.DataFrame, issue: pd.Series, s: ConsistencySettings) -> tuple[pd.Series, pd.Series]:
-    """(template id or NA, overuse flag) per reply."""
-    texts = replies["text"].fillna("").astype(str).to_list()
-    lab = text_groups(texts, s.template_similarity, blocks=replies["brand"].fillna("").astype(str).to_list())
-    lab_s = pd.Series(lab, index=replies.index)
-    size = lab_s.map(lab_s.value_counts())
-    issues = pd.Series(issue.to_numpy(), index=replies.index).groupby(lab).transform("nunique")
-    ids = replies["reply_id"].astype(str).to_numpy()
-    template_id = pd.Series(ids[lab], index=replies.index, dtype="string").where(size >= 2)
-    # A canned answer to one problem picks up the customer's own words ("the outage in your area"); a text
-    # pasted onto anything does not. Where issues come from text similarity, one problem worded three ways
-    # looks like three issues, so the group must also mostly ignore what its customers wrote.
-    overuse = ((size >= 2) & (issues >= s.template_min_issues)).to_numpy(dtype=bool, copy=True)
-    if "customer_text" in replies.columns and overuse.any():
-        cust = replies["customer_text"].fillna("").astype(str).to_numpy()
-        cand = np.flatnonzero(overuse)  # only candidate groups: usually a small share of the replies
-        k = s.echo_min_letters
-        echo = np.fromiter((bool(cust[i]) and bool(shingles(texts[i], n=1, min_len=k)
-                                                   & shingles(cust[i], n=1, min_len=k)) for i in cand),
-                           bool, len(cand))
-        echo_share = pd.Series(echo).groupby(lab[cand]).transform("mean").to_numpy()
-        overuse[cand] = echo_share <= s.template_max_echo
-    return template_id, pd.Series(overuse, index=replies.index, dtype=bool)
-
-
-def _wilson(k: np.ndarray, n: np.ndarray, z: float = Z95) -> tuple[np.ndarray, np.ndarray]:
-    p = k / n
-    den = 1 + z * z / n
-    centre = (p + z * z / (2 * n)) / den
-    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return centre - half, centre + half
-
-
-def _bh(p: np.ndarray) -> np.ndarray:
-    """Benjamini-Hochberg adjusted p-values (q-values)."""
-    m = len(p)
-    if m == 0:
-        return p
-    order = np.argsort(p)
-    ranked = p[order] * m / np.arange(1, m + 1)
-    q = np.minimum.accumulate(ranked[::-1])[::-1]
-    out = np.empty(m)
-    out[order] = np.minimum(q, 1.0)
-    return out
-
-
-def mantel_haenszel(a: np.ndarray, n1: np.ndarray, c: np.ndarray, n0: np.ndarray, group: np.ndarray,
-                    z: float = Z95) -> pd.DataFrame:
-    """Stratified 2x2 statistics per ``group``: one row of arrays per stratum, ``a`` events of ``n1`` at the
-    level, ``c`` events of ``n0`` in the rest.
-
-    Returns, per group (sorted): ``strata`` (informative ones, both sides present), ``rd`` (Mantel-Haenszel
-    risk difference), ``rd_low, rd_high`` (Sato 1989 variance), ``or_mh, or_low, or_high`` (Robins, Breslow and
-    Greenland 1986), ``chi2, p_value`` (Cochran-Mantel-Haenszel, continuity-corrected, 1 df). Formulas as in
-    Rothman, Greenland and Lash, *Modern Epidemiology* (3rd ed.), ch. 15.
-    """
-    a, n1, c, n0 = (np.asarray(x, dtype=float) for x in (a, n1, c, n0))
-    N = n1 + n0
-    ok = (n1 > 0) & (n0 > 0)
-    a, n1, c, n0, N, group = a[ok], n1[ok], c[ok], n0[ok], N[ok], np.asarray(group)[ok]
-    b, d = n1 - a, n0 - c
-    m1 = a + c
-    terms = pd.DataFrame({
-        "g": group, "strata": 1.0,
-        # risk difference (weights n1 n0 / N) and Sato's variance parts
-        "rd_num": (a * n0 - c * n1) / N, "w": n1 * n0 / N,
-        "P": (n1 ** 2 * c - n0 ** 2 * a + n1 * n0 * (n0 - n1) / 2) / N ** 2,
-        "Q": (a * (n0 - c) + c * (n1 - a)) / (2 * N),
-        # odds ratio and the RBG variance parts
-        "R": a * d / N, "S": b * c / N,
-        "PR": (a + d) / N * a * d / N, "PS_QR": ((a + d) / N * b * c / N + (b + c) / N * a * d / N),
-        "QS": (b + c) / N * b * c / N,
-        # CMH: observed minus expected events at the level, and the hypergeometric variance
-        "o_e": a - n1 * m1 / N,
-        "v": np.where(N > 1, n1 * n0 * m1 * (N - m1) / (N ** 2 * np.maximum(N - 1, 1)), 0.0),
-    })
-    g = terms.groupby("g", sort=True).sum()
-    out = pd.DataFrame(index=g.index)
-    out["strata"] = g["strata"].astype(int)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        rd = g["rd_num"] / g["w"]
-        se_rd = np.sqrt(np.maximum(rd * g["P"] + g["Q"], 0.0)) / g["w"]
-        out["rd"], out["rd_low"], out["rd_high"] = rd, rd - z * se_rd, rd + z * se_rd
-        R, S = g["R"], g["S"]
-        or_mh = R / S
-        se_ln = np.sqrt(g["PR"] / (2 * R ** 2) + g["PS_QR"] / (2 * R * S) + g["QS"] / (2 * S ** 2))
-        out["or_mh"] = or_mh
-        out["or_low"] = np.exp(np.log(or_mh) - z * se_ln)
-        out["or_high"] = np.exp(np.log(or_mh) + z * se_ln)
-        chi2 = np.maximum(np.abs(g["o_e"]) - 0.5, 0.0) ** 2 / g["v"]
-    out["chi2"] = chi2
-    out["p_value"] = np.where(g["v"] > 0, stats.chi2.sf(chi2.fillna(0.0), 1), 1.0)
+def issue_groups(replies: pd.DataFrame, s: ConsistencySettings) -> pd.Series:
+    """An issue id per reply: ``brand|cat:<category>`` when known, else ``brand|sim:<id>`` by customer text."""
+    brand = replies["brand"].fillna("").astype(str).to_numpy()
+    rest = ~has_category(replies["issue_category"])
+    texts = replies["customer_text"].fillna("").astype(str).to_numpy()[rest] if rest.any() else []
+    lab = text_groups(list(texts), s.similarity, blocks=list(brand[rest]), n=1, min_len=4)
+    out = issue_ids(brand, replies["issue_category"], replies["reply_id"].astype(str).to_numpy(), lab)
+    out.index = replies.index
     return out
 
 
@@ -208,7 +144,7 @@ def stratified_comparisons(d: pd.DataFrame, s: ConsistencySettings) -> pd.DataFr
     n_lv = d.groupby("brand")["level"].nunique()
     two = t["brand"].map(n_lv).to_numpy() == 2
     t = t[~two | (t["rd"] > 0) | ((t["rd"] == 0) & ~t.duplicated("brand"))]
-    ex = d[d["y"] == 1].groupby(["brand", "level"])["reply_id"].agg(lambda v: ";".join(v.iloc[:5]))
+    ex = d[d["y"] == 1].groupby(["brand", "level"])["reply_id"].agg(_examples)
     n1, k1, n2, k2 = (t[c].to_numpy(float) for c in ("n_level", "k_level", "n_rest", "k_rest"))
     return pd.DataFrame({
         "issue": t["brand"].astype(str) + "|*", "brand": t["brand"], "level": t["level"],
@@ -262,19 +198,33 @@ def consistency_findings(replies: pd.DataFrame, issue: pd.Series, s: Consistency
             cell = cell[~two | (cell["rate_level"] > cell["rate_rest"]) |
                         ((cell["rate_level"] == cell["rate_rest"]) & ~cell.duplicated("issue"))]
             cell = cell.assign(dimension=dim, outcome=outcome)
-            ex = d[d["y"] == 1].groupby(["issue", "level"])["reply_id"].agg(lambda v: ";".join(v.iloc[:5]))
+            ex = d[d["y"] == 1].groupby(["issue", "level"])["reply_id"].agg(_examples)
             cell["example_reply_ids"] = [ex.get((i, lv), "") for i, lv in zip(cell["issue"], cell["level"])]
             tables.append(cell)
     if not tables and not pooled:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     parts = [_per_issue_statistics(pd.concat(tables, ignore_index=True))] if tables else []
     t = pd.concat([*parts, *pooled], ignore_index=True)
-    t["q_value"] = _bh(t["p_value"].to_numpy(float))
+    return _label_findings(t, s)
+
+
+def _label_findings(t: pd.DataFrame, s: ConsistencySettings) -> pd.DataFrame:
+    """q-values over every comparison and within each brand-and-issue family; keep strong and suggestive."""
+    p = t["p_value"].to_numpy(float)
+    t["q_value"] = bh(p)
+    t["q_within"] = bh_within(p, t["issue"].astype(str).to_numpy())
+    t["comparisons"] = len(t)
+    t["comparisons_within"] = t.groupby("issue")["p_value"].transform("size")
     t["confidence"] = 1.0 - t["q_value"]
-    t = t[(t["q_value"] <= s.alpha) & (t["difference"].abs() >= s.min_effect)].copy()
+    material = t["difference"].abs() >= s.min_effect
+    strong = material & (t["q_value"] <= s.alpha)
+    suggestive = material & ~strong & (t["q_within"] <= s.alpha) if s.suggestive else strong & False
+    t = t[strong | suggestive].copy()
+    t["strength"] = np.where(strong[strong | suggestive], "strong", "suggestive")
     t["summary"] = [_summary(r) for r in t.itertuples()]
-    t = t.sort_values(["q_value", "difference"], ascending=[True, False], key=lambda c: c if c.name == "q_value"
-                      else c.abs()).reset_index(drop=True)
+    t = t.sort_values(["strength", "q_value", "difference", "issue", "dimension", "level", "outcome"],
+                      ascending=[True, True, False, True, True, True, True],
+                      key=lambda c: c.abs() if c.name == "difference" else c, kind="stable").reset_index(drop=True)
     for c in ("rate_level", "rate_rest", "difference", "ci_low", "ci_high", "cohens_h", "odds_ratio", "or_ci_low",
               "or_ci_high"):
         t[c] = t[c].astype(float).round(4)
@@ -286,12 +236,9 @@ def _per_issue_statistics(t: pd.DataFrame) -> pd.DataFrame:
     n1, k1 = t["n_level"].to_numpy(float), t["k_level"].to_numpy(float)
     n2, k2 = t["n_rest"].to_numpy(float), t["k_rest"].to_numpy(float)
     p1, p2 = k1 / n1, k2 / n2
-    N, K = n1 + n2, k1 + k2
-    lo = stats.hypergeom.cdf(k1, N, K, n1)
-    hi = stats.hypergeom.sf(k1 - 1, N, K, n1)
-    t["p_value"] = np.minimum(1.0, 2 * np.minimum(lo, hi))
-    l1, u1 = _wilson(k1, n1)
-    l2, u2 = _wilson(k2, n2)
+    t["p_value"] = fisher_two_sided(k1, n1, k2, n2)
+    l1, u1 = wilson(k1, n1)
+    l2, u2 = wilson(k2, n2)
     diff = p1 - p2
     t["difference"] = diff
     t["ci_low"] = diff - np.sqrt((p1 - l1) ** 2 + (u2 - p2) ** 2)
@@ -303,18 +250,26 @@ def _per_issue_statistics(t: pd.DataFrame) -> pd.DataFrame:
     return t
 
 
+_WHO = {"channel": "replies on {}", "agent_id": "replies by agent {}",
+        "influence": "replies to customers with {} followers"}
+
+
 def _summary(r) -> str:
+    """The finding in words a QA lead can check: counts "k of n", the difference and how sure it is."""
     what = OUTCOMES[r.outcome]
-    dim = DIMENSIONS[r.dimension]
-    issue = str(r.issue).split("|", 1)[-1]
-    if r.method == "cmh":
-        return (f"all issues ({r.brand}, {r.strata} compared issue by issue): {dim} {r.level} {what} in "
-                f"{r.k_level}/{r.n_level} replies vs {r.k_rest}/{r.n_rest} for the rest (same-issue difference "
-                f"{r.difference:+.0%}, 95% CI {r.ci_low:+.0%} to {r.ci_high:+.0%}; odds ratio {r.odds_ratio:.2g}, "
-                f"q={_fmt_q(r.q_value)})")
-    return (f"{issue} ({r.brand}): {dim} {r.level} {what} in {r.k_level}/{r.n_level} replies vs "
-            f"{r.k_rest}/{r.n_rest} for the rest ({r.difference:+.0%}, 95% CI {r.ci_low:+.0%} to "
-            f"{r.ci_high:+.0%}, q={_fmt_q(r.q_value)})")
+    who = _WHO[r.dimension].format(r.level)
+    where = (f"all issues of {r.brand}, compared issue by issue ({r.strata} issues)" if r.method == "cmh"
+             else f"{str(r.issue).split('|', 1)[-1].split(':', 1)[-1]} ({r.brand})")
+    counts = (f"{r.k_level} of {r.n_level} {who} {what}, against {r.k_rest} of {r.n_rest} other replies "
+              f"({'same-issue ' if r.method == 'cmh' else ''}difference {r.difference:+.0%}, 95% CI "
+              f"{r.ci_low:+.0%} to {r.ci_high:+.0%}; p = {_fmt_q(r.p_value)})")
+    if r.strength == "strong":
+        sure = f"strong: significant after correcting for all {r.comparisons:,} comparisons (q = {_fmt_q(r.q_value)})"
+    else:
+        sure = (f"suggestive: significant among the {r.comparisons_within} comparisons in this brand and issue "
+                f"(q = {_fmt_q(r.q_within)}), not after correcting for all {r.comparisons:,} (q = "
+                f"{_fmt_q(r.q_value)}); check before acting")
+    return f"{where}: {counts}. {sure}"
 
 
 def _fmt_q(q: float) -> str:

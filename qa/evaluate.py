@@ -9,22 +9,14 @@ from __future__ import annotations
 
 import pandas as pd
 
-__all__ = ["PREDICTIONS", "precision_recall", "predicted", "markdown_table"]
+__all__ = ["predictions", "precision_recall", "predicted", "markdown_table"]
 
-# label column -> how to read the prediction from scores.csv
-PREDICTIONS = {
-    "deflection": "deflection",
-    "dm_request": "dm_request",
-    "pii_exposed": "pii_exposed",
-    "compensation": "compensation",
-    "not_our_team": "not_our_team",
-    "language_mismatch": "language_mismatch",
-    "off_policy": "policy_status",
-    "late_response": "late_response",
-    "customer_repeated": "customer_repeated",
-    "template_overuse": "template_overuse",
-    "never_acceptable": "never_acceptable",
-}
+
+def predictions() -> dict[str, str]:
+    """Label column -> the scores column holding that verdict: every verdict the registry declares."""
+    from .verdicts import verdict_columns
+
+    return {c: c for c in verdict_columns()}
 
 
 def _as_bool(s: pd.Series) -> pd.Series:
@@ -36,11 +28,9 @@ def _as_bool(s: pd.Series) -> pd.Series:
 
 
 def predicted(scores: pd.DataFrame, label: str) -> pd.Series | None:
-    col = PREDICTIONS[label]
-    if col not in scores.columns:
+    col = predictions().get(label)
+    if col is None or col not in scores.columns:
         return None
-    if label == "off_policy":
-        return (scores[col].fillna("") == "off_policy").astype("boolean")
     return _as_bool(scores[col])
 
 
@@ -50,7 +40,7 @@ def precision_recall(scores: pd.DataFrame, labels: pd.DataFrame) -> pd.DataFrame
     lab = labels.assign(reply_id=labels["reply_id"].astype(str)).set_index("reply_id")
     common = lab.index.intersection(s.index)
     rows = []
-    for label in PREDICTIONS:
+    for label in predictions():
         if label not in lab.columns:
             continue
         y = _as_bool(lab.loc[common, label])

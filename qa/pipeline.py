@@ -1,46 +1,59 @@
-"""The QA pipeline on messages already in memory: checks, policy, timing, consistency, precedent, scorecard.
+"""The QA pipeline: a run in three phases over batches of whole threads, and the in-memory entry point.
 
-No file I/O here: :mod:`qa.api` reads files and writes outputs around :func:`score_messages`, and the
-simulator can call it directly on its reply log. Checks come from the registry in :mod:`qa.checks`, whatever
-is registered; language detection from :mod:`qa.language` when it exists ("und" otherwise).
+1. :meth:`Audit.add` scores a batch of whole threads with everything the thread alone decides
+   (:mod:`qa.replies`) and keeps, in :class:`~qa.wholefile.WholeFile`, only what the whole-file analyses need;
+2. :meth:`Audit.finish` groups issues and templates, runs the consistency statistics and finds repeats
+   across batches, once;
+3. :meth:`Audit.complete` adds those results to a batch's replies and scores them (:mod:`qa.scorecard`).
+
+:func:`score_messages` runs the three phases on messages already in memory (the app, the tests, the
+simulator's reply log); :mod:`qa.stream` runs them on a file of any size, batch by batch, with bounded memory.
+No file I/O here. Checks come from the registry (:mod:`qa.verdicts`), language detection from
+:mod:`qa.language` when it exists ("und" otherwise).
 """
 
 from __future__ import annotations
 
-import importlib
-import math
-import pkgutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .checks.base import Check, Finding, ReplyContext
-from .concessions import Concession, from_finding
-from .consistency import FINDING_COLUMNS, consistency_findings, issue_groups, template_overuse
+from .checks.base import Check
+from .consistency import FINDING_COLUMNS
 from .memory import release
-from .policy_checks import judge_concessions, never_acceptable
-from .precedent import precedent_risk
-from .rulebook import Rulebook
-from .scorecard import AGGREGATE_BY, CRITERIA, aggregate, score_replies
-from .thread_checks import thread_timing
+from .replies import Batch, score_batch
+from .repeats import REPEAT_COLUMNS, KeepFn, RepeatFinder
+from .scorecard import AGGREGATE_BY, aggregate, score_replies
+from .templates import echoes
+from .thread_checks import UNANSWERED_COLUMNS
+from .verdicts import specs, text_checks
+from .wholefile import Whole, WholeFile, apply
 
-__all__ = ["QAResult", "score_messages", "registered_checks", "language_detector", "CHECK_COLUMNS",
-           "SCORE_COLUMNS"]
+if TYPE_CHECKING:
+    from .rulebook import Rulebook
 
-CHECK_COLUMNS = ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch")
-# checks whose True verdict is a quality, not a fault: kept as columns, never listed as flags or evidence
-POSITIVE_CHECKS = frozenset({"empathy", "personalisation"})
-SCORE_COLUMNS = ["reply_id", "thread_id", "score", *CHECK_COLUMNS, "customer_language", "reply_language",
-                 "precedent_risk", "flags", "evidence",
-                 # extras
-                 "brand", "channel", "public", "agent_id", "created_at", "customer_followers", "issue_category",
-                 "auto_fail", "auto_fail_reasons", "failed_criteria", "latency_minutes", "late_response",
-                 "customer_repeated", "concessions", "policy_status", "policy_reasons", "departure", "visibility",
-                 "claimability", "never_acceptable", "issue", "template_id", "template_overuse", "text"]
+__all__ = ["QAResult", "Audit", "score_messages", "registered_checks", "language_detector", "score_columns",
+           "SCORE_COLUMNS", "thread_batches", "BATCH_MESSAGES"]
+
 ProgressFn = Callable[[int, int], None]
+BATCH_MESSAGES = 50_000  # messages scored at a time (whole threads): bounds phase one's working memory
+
+
+def score_columns(checks: dict[str, Check] | None = None) -> list[str]:
+    """The columns of ``scores.csv`` in order: the contract first, the text checks' columns from the registry."""
+    check_cols = [s.column for s in specs().values() if s.kind == "text" and (checks is None or s.name in checks)]
+    return ["reply_id", "thread_id", "score", *check_cols, "customer_language", "reply_language", "precedent_risk",
+            "flags", "evidence", "passed", "score_explained", "brand", "channel", "public", "agent_id", "created_at",
+            "customer_followers", "issue_category", "auto_fail", "auto_fail_reasons", "failed_criteria",
+            "score_without_critical", "latency_minutes", "minutes_late", "late_response", "customer_repeated",
+            "no_public_close", "concessions", "policy_status", "policy_reasons", "off_policy", "departure",
+            "visibility", "claimability", "never_acceptable", "issue", "template_id", "template_overuse", "text"]
+
+
+SCORE_COLUMNS = score_columns()
 
 
 @dataclass
@@ -52,7 +65,8 @@ class QAResult:
     broken_rows: list[tuple[int, str]] = field(default_factory=list)
     consistency: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=FINDING_COLUMNS))
     aggregates: dict[str, pd.DataFrame] = field(default_factory=dict)
-    unanswered: pd.DataFrame = field(default_factory=pd.DataFrame)
+    unanswered: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNANSWERED_COLUMNS))
+    repeats: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=REPEAT_COLUMNS))
     check_errors: list[tuple[str, str, str]] = field(default_factory=list)
     checks_run: tuple[str, ...] = ()
     meta: dict[str, Any] = field(default_factory=dict)
@@ -60,22 +74,11 @@ class QAResult:
 
 def registered_checks() -> dict[str, Check]:
     """The checks registered in :mod:`qa.checks` (its modules imported so that they register)."""
-    from .checks import base
-
-    pkg = importlib.import_module("qa.checks")
-    for mod in pkgutil.iter_modules(getattr(pkg, "__path__", [])):
-        if not mod.name.startswith("_"):
-            importlib.import_module(f"qa.checks.{mod.name}")
-    reg = getattr(pkg, "CHECKS", None)
-    return dict(reg if isinstance(reg, dict) and reg else base.CHECKS)
+    return text_checks()
 
 
 def language_detector() -> tuple[Callable[[str], str], Callable[[list[str]], str]]:
-    """(reply detector, thread detector) from ``qa.language`` if present, always returning a code or "und".
-
-    The thread detector reads the customer's posts (``qa.language.thread_language`` when it exists, else
-    ``detect`` on the joined posts). Without ``qa.language`` both answer "und".
-    """
+    """(reply detector, thread detector) from ``qa.language`` if present, always returning a code or "und"."""
     try:
         from . import language  # type: ignore[attr-defined]
 
@@ -105,263 +108,130 @@ def language_detector() -> tuple[Callable[[str], str], Callable[[list[str]], str
     return safe, thread
 
 
-def _na(v: Any) -> Any:
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, float) and math.isnan(v):
-        return None
-    return v
+class Audit:
+    """One QA run: phase one batch by batch, then the whole-file phase, then scoring (module docstring)."""
 
+    def __init__(self, book: Rulebook, checks: dict[str, Check] | None = None,
+                 keep_authors: KeepFn | set[str] | None = None, model: Any = None):
+        self.book = book
+        self.model = model  # a qa.learned.LearnedModel combined with the rules, or None
+        self.checks = registered_checks() if checks is None else checks
+        self.specs = specs()
+        self.detect = language_detector()[0]
+        self.repeat_finder = RepeatFinder(book.threads, keep_authors)
+        self.whole_file = WholeFile(book)
+        self.replies = self.messages = self.no_reply_needed = 0
+        self.errors: list[tuple[str, str, str]] = []
+        self._brand_memo: dict[str, str] = {}
+        self._repeats: list[pd.DataFrame] = []  # repeats by content found inside batches (few rows)
 
-MEMO_LIMIT = 50_000  # distinct brand texts remembered (templates); about 8 MB at most
-FACTS_LIMIT = 4_096  # distinct case-fact tuples remembered (they repeat on the replies of a thread)
+    def add(self, messages: pd.DataFrame) -> Batch:
+        """Phase one on a batch of whole threads; the reply table gets ``pos``, its rows' place in the run."""
+        b = score_batch(messages, self.book, self.checks, self.specs, self.detect, self.repeat_finder,
+                        self.messages, self._brand_memo, self.model)
+        b.table["pos"] = np.arange(self.replies, self.replies + len(b.table), dtype=np.int64)
+        self.whole_file.add(b.table)
+        self.replies += len(b.table)
+        self.messages += len(messages)
+        self.no_reply_needed += b.no_reply_needed
+        self.errors += b.errors
+        if len(b.repeats):
+            self._repeats.append(b.repeats)
+        return b
 
-
-def _languages(th: np.ndarray, role: np.ndarray, text: np.ndarray, given: np.ndarray,
-               detect: Callable[[str], str]) -> tuple[list[str | None], list[str | None]]:
-    """(reply language, customer language) per message, filled on brand replies, each text detected once.
-
-    The reply's language is the one given in the data, else detected. The customer's is the first one given
-    on their posts in the thread, else that of their latest post that can be told (earlier ones when it is
-    "und"), else of their posts joined: the rule of :func:`qa.language.thread_language`, applied
-    incrementally so that a post is detected once per thread instead of once per reply after it. Brand texts
-    are remembered across threads because templates repeat all day.
-    """
-    n = len(th)
-    reply_out: list[str | None] = [None] * n
-    cust_out: list[str | None] = [None] * n
-    brand_memo: dict[str, str] = {}
-    post_memo: dict[str, str] = {}
-
-    def told(t: str, memo: dict[str, str]) -> str:
-        v = memo.get(t)
-        if v is None:
-            v = memo[t] = detect(t) if t else "und"
-        return v
-
-    prev = None
-    posts: list[str] = []
-    given_c: str | None = None
-    current = "und"
-    stale = False
-    for i in range(n):
-        if th[i] != prev:
-            prev, posts, given_c, current, stale = th[i], [], None, "und", False
-            post_memo.clear()
-        if role[i] != "brand":
-            if given_c is None and _na(given[i]):
-                given_c = str(given[i])
-            if text[i]:
-                posts.append(text[i])
-                stale = True
-            continue
-        if _na(given[i]):
-            reply_out[i] = str(given[i])
+    def finish(self, echo_of: Callable[[np.ndarray], np.ndarray] | None) -> Whole:
+        """Phase two; ``echo_of(positions)``: whether those replies reuse their customer's words."""
+        issue, tid, spread, over, findings = self.whole_file.finish(echo_of)
+        frames = [f for f in [*self._repeats, self.repeat_finder.finish()] if len(f)]
+        if frames:  # each repeat once: the earliest earlier post wins
+            found = pd.concat(frames, ignore_index=True).sort_values(["pos", "of_created_at", "of_message_id"],
+                                                                     kind="stable").drop_duplicates("pos")
         else:
-            if len(brand_memo) >= MEMO_LIMIT:
-                brand_memo.clear()
-            reply_out[i] = told(text[i], brand_memo)
-        if given_c:
-            cust_out[i] = given_c
-            continue
-        if stale:
-            current = "und"
-            for post in reversed(posts):
-                current = told(post, post_memo)
-                if current != "und":
-                    break
-            else:
-                if len(posts) > 1:
-                    current = told("\n".join(posts), post_memo)
-            stale = False
-        cust_out[i] = current
-    return reply_out, cust_out
+            found = pd.DataFrame(columns=[*REPEAT_COLUMNS, "pos"])
+        found = found.reset_index(drop=True)
+        rep = found["pos"].to_numpy(dtype=np.int64)
+        return Whole(issue.to_numpy(dtype=object), tid, spread, over, findings, rep, found)
+
+    def complete(self, table: pd.DataFrame, whole: Whole) -> pd.DataFrame:
+        """Phase three on a batch of phase one's replies: whole-file columns, score, flags; the final columns."""
+        t = apply(table, whole)
+        t = pd.concat([t, score_replies(t, self.book)], axis=1)
+        t["flags"] = t["failed_criteria"]
+        return t[[c for c in score_columns(self.checks) if c in t.columns]]
+
+    def meta(self) -> dict[str, Any]:
+        card = self.book.scorecard
+        rubric = ", ".join(f"{name} {rule.weight:g}" + (" (critical)" if rule.critical else "")
+                           + (" graded" if rule.grades else "") for name, rule in card.criteria.items())
+        return {"policy": self.book.name, "replies": int(self.replies), "messages": int(self.messages),
+                "checks": list(self.checks), "no_reply_needed": int(self.no_reply_needed),
+                "rubric": {"pass_mark": card.pass_mark, "criteria": rubric}}
 
 
-def _fmt_concessions(cs: list[Concession]) -> str:
-    parts = []
-    for c in cs:
-        q = f" {c.percent:g}%" if c.percent is not None else (f" {c.amount:g}" if c.amount is not None else "")
-        parts.append(c.kind + q)
-    return ";".join(parts)
+def thread_batches(messages: pd.DataFrame, size: int = BATCH_MESSAGES) -> Iterator[pd.DataFrame]:
+    """Slices of about ``size`` messages that never split a thread (``messages`` sorted by thread)."""
+    m = messages.reset_index(drop=True)
+    n = len(m)
+    if n == 0:
+        yield m
+        return
+    th = m["thread_id"].to_numpy()
+    starts = np.r_[0, np.flatnonzero(th[1:] != th[:-1]) + 1]
+    start = 0
+    while start < n:
+        k = np.searchsorted(starts, start + size, side="left")
+        end = int(starts[k]) if k < len(starts) and starts[k] > start else n
+        yield m.iloc[start:end]
+        start = end
 
 
-def _quote(text: str) -> str:
-    return '"' + " ".join(text.split()).replace('"', "'") + '"'
+def finish_unanswered(parts: list[pd.DataFrame], whole: Whole) -> pd.DataFrame:
+    """Unanswered posts of every batch, with the earlier post each repeats by content; position dropped."""
+    un = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*UNANSWERED_COLUMNS, "pos"])
+    if len(un):
+        of = whole.repeats.set_index("pos")["of_message_id"] if len(whole.repeats) else pd.Series(dtype=object)
+        un["repeat_of"] = un["pos"].map(of).astype("string")
+        un["repeat"] = un["repeat"].astype(bool) | un["repeat_of"].notna()
+    return un.drop(columns="pos")[UNANSWERED_COLUMNS]
+
+
+def merge_repeats(whole: Whole) -> pd.DataFrame:
+    """Every repeat by content once (the earliest earlier post wins), without the position column."""
+    return whole.repeats.drop(columns="pos").reset_index(drop=True)[REPEAT_COLUMNS]
 
 
 def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn | None = None,
                    broken_rows: list[tuple[int, str]] | None = None,
                    checks: dict[str, Check] | None = None, model: Any = None) -> QAResult:
-    """Score every brand reply in ``messages`` (own schema, sorted by thread and time).
+    """Score every brand reply in ``messages`` (own schema, sorted by thread and time), all in memory.
 
+    ``model``: a :class:`qa.learned.LearnedModel` to combine with the rules (None: rules alone).
     ``checks`` defaults to every registered check; pass a dict to run a subset (benchmarks, tests).
     ``model``: a :class:`qa.learned.LearnedModel` to combine with the rules (None: rules alone).
     """
-    checks = registered_checks() if checks is None else checks
-    detect, _ = language_detector()
     m = messages.reset_index(drop=True)
-    n = len(m)
-    timing = thread_timing(m)
-    brand_idx = np.flatnonzero(m["role"].to_numpy() == "brand")
-    total = len(brand_idx)
-
-    # case facts and audience are facts of the thread: the first value given on any of its messages
-    fact_cols = ["purchase_date", "order_value", "product", "issue_category"]
-    facts_t = m.groupby("thread_id", sort=False)[fact_cols].transform("first") if n else m[fact_cols]
-    cust = m["customer_followers"].where(m["role"] == "customer")
-    followers_t = cust.groupby(m["thread_id"]).transform("max") if n else cust
-
-    th = m["thread_id"].to_numpy()
-    role = m["role"].to_numpy()
-    text = m["text"].fillna("").astype(str).to_numpy()
-    lang = m["language"].astype("object").to_numpy()
-    ids = m["message_id"].astype(str).to_numpy()
-    brand_col = m["brand"].fillna("").astype(str).to_numpy()
-    channel = m["channel"].fillna("").astype(str).to_numpy()
-    public = m["public"].to_numpy(dtype=bool)
-    created = m["created_at"]
-    created_py = np.asarray(created.dt.to_pydatetime(), dtype=object) if n else np.zeros(0, dtype=object)
-    agent = m["agent_id"].astype(object).to_numpy()
-    facts_rec = facts_t.astype(object).to_numpy()
-    foll = followers_t.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-
-    errors: list[tuple[str, str, str]] = []
-    verdict_cols = list(dict.fromkeys([*CHECK_COLUMNS, *checks]))
-    msg_lang, c_langs = _languages(th, role, text, lang, detect)
-    learned = None
-    if model is not None:  # qa.learned: the model scores every reply text in one batch, before the rules
-        from .learned import BatchScores
-
-        learned = BatchScores(model, text[brand_idx].tolist(), brand_idx)
+    cust = m[m["role"] != "brand"]
+    threads_per_author = cust.groupby("author_id")["thread_id"].nunique()
+    audit = Audit(book, checks, keep_authors=set(threads_per_author.index[threads_per_author > 1]), model=model)
+    total = int((m["role"] == "brand").sum())
+    tables, unanswered = [], []
+    for part in thread_batches(m):
+        b = audit.add(part)
+        tables.append(b.table)
+        unanswered.append(b.unanswered)
+        if progress is not None:
+            progress(audit.replies, total)
+    t = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]
+    del tables
     release()
-    # one list per output column, filled row by row and turned into a DataFrame once (a list of dicts
-    # costs about as much to build and several times more to convert)
-    out_cols = [*verdict_cols, "reply_id", "thread_id", "brand", "channel", "public", "agent_id", "created_at",
-                "customer_followers", "issue_category", "customer_language", "reply_language", "concessions",
-                "policy_status", "policy_reasons", "departure", "visibility", "claimability", "precedent_risk",
-                "never_acceptable", "latency_minutes", "customer_repeated", "evidence", "text", "customer_text",
-                "concession"]
-    cols: dict[str, list[Any]] = {c: [] for c in out_cols}
-    verdict_lists = [(name, chk, cols[name]) for name, chk in checks.items()]
-    unchecked = [cols[c] for c in verdict_cols if c not in checks]
-    prev = None
-    customer_parts: list[str] = []
-    customer_text: str | None = None
-    brand_texts: list[str] = []
-    facts_cache: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, Any]]] = {}
-    done = 0
-    for i in range(n):
-        if th[i] != prev:
-            prev = th[i]
-            customer_parts, brand_texts = [], []
-            customer_text = None
-        if role[i] != "brand":
-            customer_parts.append(text[i])
-            customer_text = None
-            continue
-        if customer_text is None:  # one string per run of replies, not one per reply
-            customer_text = "\n".join(customer_parts)
-        c_lang = c_langs[i]
-        r_lang = msg_lang[i]
-        f = tuple(facts_rec[i])
-        cached = facts_cache.get(f)
-        if cached is None:  # facts repeat on every reply of a thread
-            if len(facts_cache) >= FACTS_LIMIT:
-                facts_cache.clear()
-            facts = {k: _na(v) for k, v in zip(fact_cols, f)}
-            cached = facts_cache[f] = (facts, {k: v for k, v in facts.items() if v is not None})
-        facts, given_facts = cached
-        ctx = ReplyContext(reply_id=ids[i], text=text[i], customer_text=customer_text, customer_language=c_lang,
-                           reply_language=r_lang, earlier_brand_texts=tuple(brand_texts), brand=brand_col[i],
-                           channel=channel[i], public=bool(public[i]), facts=given_facts)
-        evidence: list[str] = []
-        comp = None
-        for name, chk, col in verdict_lists:
-            try:
-                fd = chk.run(ctx)
-            except Exception as exc:  # one bad check or row must not stop an audit: recorded, shown in report
-                errors.append((name, ids[i], f"{type(exc).__name__}: {exc}"))
-                col.append(None)
-                continue
-            if learned is not None:
-                fd = learned.combine(i, fd)
-            col.append(fd.verdict)
-            if name == "compensation":
-                comp = fd
-            if fd.verdict and name not in POSITIVE_CHECKS:
-                tag = name if fd.source == "rule" else f"{name} ({fd.source})"
-                evidence += [f"{tag}: {_quote(e.text)}" for e in fd.evidence] or [f"{tag}: (whole reply)"]
-        for col in unchecked:
-            col.append(None)
-        concessions = from_finding(comp, text[i], r_lang)
-        at = created_py[i]
-        verdict = judge_concessions(concessions, facts, at, channel[i], book)
-        parts = precedent_risk(verdict.departure, concessions, bool(public[i]), foll[i], book.precedent)
-        if verdict.status == "off_policy":
-            evidence += [f"off_policy_compensation: {_quote(c.evidence.text)}" for c in concessions if c.evidence]
-        never = never_acceptable(text[i], r_lang, book)
-        if never.verdict:
-            evidence += [f"never_acceptable: {_quote(e.text)}" for e in never.evidence]
-        values = (
-            ids[i], str(th[i]), brand_col[i], channel[i], bool(public[i]), _na(agent[i]), at,
-            None if math.isnan(foll[i]) else int(foll[i]), facts.get("issue_category"), c_lang, r_lang,
-            _fmt_concessions(concessions), verdict.status, "; ".join(verdict.reasons), parts.departure,
-            parts.visibility, parts.claimability, parts.risk, bool(never.verdict), timing.latency_minutes[i],
-            bool(timing.repeats_before[i] > 0), " | ".join(evidence), text[i], customer_text,
-            comp.verdict if comp is not None and comp.verdict is not None else bool(concessions),
-        )
-        for c, v in zip(out_cols[len(verdict_cols):], values):
-            cols[c].append(v)
-        brand_texts.append(text[i])
-        done += 1
-        if progress is not None and done % 2000 == 0:
-            progress(done, total)
-    if progress is not None:
-        progress(done, total)
-
+    s = book.consistency
+    texts, cust_texts = t["text"].to_numpy(), t["customer_text"].fillna("").to_numpy()
+    whole = audit.finish(lambda rows: np.fromiter(
+        (echoes(texts[i], cust_texts[i], s.echo_min_letters) for i in rows), bool, len(rows)))
+    scores = audit.complete(t, whole)
+    del t
     release()
-    t = pd.DataFrame(cols)
-    del cols, verdict_lists, unchecked
-    for c in verdict_cols:
-        t[c] = t[c].astype("boolean")
-    lat = pd.to_numeric(t["latency_minutes"], errors="coerce")
-    t["latency_minutes"] = lat.round(2)
-    t["late_response"] = (lat > book.first_response_target_minutes).astype("boolean").where(lat.notna())
-    t["customer_repeated"] = t["customer_repeated"].astype(bool)
-    t["off_policy"] = (t["policy_status"] == "off_policy").astype("boolean").mask(t["policy_status"] == "unknown")
-    t["customer_followers"] = pd.to_numeric(t["customer_followers"], errors="coerce").astype("Int64")
-
-    issue = issue_groups(t, book.consistency) if len(t) else pd.Series(dtype="string")
-    t["issue"] = issue
-    if len(t):
-        t["template_id"], t["template_overuse"] = template_overuse(t, issue, book.consistency)
-    else:
-        t["template_id"], t["template_overuse"] = pd.Series(dtype="string"), pd.Series(dtype=bool)
-    tpl = t["template_overuse"].astype(bool)
-    t.loc[tpl, "evidence"] = [
-        (e + " | " if e else "") + f"template_overuse: same text as reply {tid}"
-        for e, tid in zip(t.loc[tpl, "evidence"], t.loc[tpl, "template_id"])]
-    findings_df = consistency_findings(t, issue, book.consistency) if len(t) else pd.DataFrame(
-        columns=FINDING_COLUMNS)
-
-    release()
-    sc = score_replies(t, book)
-    t = pd.concat([t, sc], axis=1)
-    extra_checks = [c for c in verdict_cols if c not in CHECK_COLUMNS]
-    flag_lists = [[x for x in fc.split(";") if x] for fc in t["failed_criteria"]]
-    for c in extra_checks:
-        if c in POSITIVE_CHECKS or c in CRITERIA:
-            continue
-        for j in np.flatnonzero(t[c].fillna(False).to_numpy(dtype=bool)):
-            flag_lists[j].append(c)
-    t["flags"] = [";".join(f) for f in flag_lists]
-    scores = t[SCORE_COLUMNS + extra_checks]  # copy-on-write: no second copy of every column
-    del t, sc, flag_lists
-    release()
-    aggregates = {by: aggregate(scores, by) for by in AGGREGATE_BY}
-    unanswered = timing.unanswered
-    return QAResult(scores=scores, messages=m, broken_rows=list(broken_rows or []), consistency=findings_df,
-                    aggregates=aggregates, unanswered=unanswered, check_errors=errors,
-                    checks_run=tuple(checks), meta={"policy": book.name, "replies": int(total),
-                                                    "messages": int(n), "checks": list(checks)})
+    return QAResult(scores=scores, messages=m, broken_rows=list(broken_rows or []), consistency=whole.findings,
+                    aggregates={by: aggregate(scores, by) for by in AGGREGATE_BY},
+                    unanswered=finish_unanswered(unanswered, whole), repeats=merge_repeats(whole),
+                    check_errors=audit.errors, checks_run=tuple(audit.checks), meta=audit.meta())

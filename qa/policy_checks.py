@@ -9,15 +9,23 @@ not give (no purchase date in twcs) make the verdict ``unknown`` rather than a g
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .checks.base import Evidence, Finding
+from .checks.base import CheckSpec, Evidence, Finding, declare
 from .concessions import Concession
-from .rulebook import ConcessionRule, Rulebook
+
+if TYPE_CHECKING:
+    from .rulebook import ConcessionRule, Rulebook
 
 __all__ = ["PolicyVerdict", "judge_concessions", "never_acceptable", "days_since_purchase"]
+
+declare(CheckSpec("off_policy", "off_policy", criterion="off_policy_compensation", kind="policy",
+                  description="a concession the rulebook does not allow (empty when a needed fact is missing)"))
+declare(CheckSpec("never_acceptable", "never_acceptable", kind="policy",
+                  description="a phrase the rulebook never accepts"))
 
 
 @dataclass(frozen=True)
@@ -118,13 +126,22 @@ def judge_concessions(concessions: list[Concession], facts: dict[str, Any], at: 
     return PolicyVerdict(status, round(departure, 6), tuple(reasons))
 
 
+def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)), re.IGNORECASE)
+
+
+_PATTERNS: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, re.Pattern[str]]] = {}
+
+
 def never_acceptable(text: str, language: str, book: Rulebook) -> Finding:
-    """Any never-acceptable phrase of the reply's language (all languages when it is unknown)."""
-    low = text.lower()
-    langs = [language] if language in book.never_acceptable else list(book.never_acceptable)
-    for lang in langs:
-        for phrase in book.never_acceptable[lang]:
-            i = low.find(phrase.lower())
-            if i >= 0:
-                return Finding("never_acceptable", True, (Evidence(i, i + len(phrase), text[i:i + len(phrase)]),))
-    return Finding("never_acceptable", False)
+    """The first never-acceptable phrase of the reply's language in it (any language's when it is unknown)."""
+    key = tuple(book.never_acceptable.items())
+    pats = _PATTERNS.get(key)
+    if pats is None:  # one regex per language, compiled once per rulebook
+        pats = _PATTERNS[key] = {lang: _phrase_pattern(p) for lang, p in key if p}
+        pats["*"] = _phrase_pattern(tuple(p for _, ps in key for p in ps)) if any(ps for _, ps in key) else None
+    rx = pats.get(language) if language in book.never_acceptable else pats.get("*")
+    m = rx.search(text) if rx is not None else None
+    if m is None:
+        return Finding("never_acceptable", False)
+    return Finding("never_acceptable", True, (Evidence(m.start(), m.end(), m.group(0)),))

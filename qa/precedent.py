@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .concessions import Concession
-from .rulebook import PrecedentSettings
+
+if TYPE_CHECKING:
+    from .rulebook import PrecedentSettings
 
 __all__ = ["PrecedentParts", "precedent_risk", "visibility"]
 

@@ -1,129 +1,127 @@
-"""The scorecard: a weighted rubric with auto-fail criteria, 0-100 per reply, and aggregates.
+"""The scorecard: a rubric with severity, as contact-centre QA forms have it, and aggregates.
 
-As contact-centre QA forms do: each criterion is a yes/no question about a reply ("did it deflect?"); a reply
-loses its weight's share of 100 for each criterion it fails. A criterion that is undetermined for a reply
-(no language could be told, no check registered) counts neither way: the score is over the criteria that
-could be judged. An auto-fail criterion that fails sets the score to 0, whatever the rest.
+Each reply starts at 100 and loses a criterion's weight (points) for each criterion it fails; a graded
+criterion (lateness by minutes past the target, precedent risk by its value) loses the share of its weight its
+grades give. A failed *critical* criterion fails the reply on its own and sets its score to 0. A reply passes
+with no critical failure and a score of at least the rulebook's pass mark. Undetermined criteria (no language
+could be told, no check registered) cost nothing. Every score comes with its explanation, a short sum a
+person can check: ``100 - 20 off-policy compensation - 5 precedent risk (0.09) = 75; fail (pass mark 80)``.
 
-Criteria are small objects in :data:`CRITERIA`, named by the rulebook; each reads its column of the scores
-table and returns True (failed), False or missing (undetermined), so adding one is adding an object.
+Criteria are objects in :mod:`qa.criteria`, named by the rulebook; the weights, grades and pass mark are the
+rulebook's, so a QA lead changes the rubric without touching code.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import numpy as np
 import pandas as pd
 
-from .rulebook import Rulebook
+from .criteria import Criterion, criteria
+from .rulebook import CriterionRule, Rulebook
 
-__all__ = ["Criterion", "CRITERIA", "score_replies", "aggregate", "AGGREGATE_BY"]
+__all__ = ["score_replies", "aggregate", "AGGREGATE_BY", "SCORE_RESULT_COLUMNS", "grade_shares"]
 
-
-@dataclass(frozen=True)
-class Criterion:
-    """A failed criterion is ``column == True`` (or, with ``threshold``, ``column >= threshold``)."""
-
-    name: str
-    column: str
-    description: str
-
-    def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
-        if self.column not in table.columns:
-            return pd.Series(pd.NA, index=table.index, dtype="boolean")
-        return table[self.column].astype("boolean")
+SCORE_RESULT_COLUMNS = ["score", "passed", "auto_fail", "auto_fail_reasons", "failed_criteria", "score_explained",
+                        "score_without_critical"]
 
 
-@dataclass(frozen=True)
-class LacksCriterion(Criterion):
-    """Fails when a quality check (empathy, personalisation) says the reply lacks it."""
-
-    def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
-        if self.column not in table.columns:
-            return pd.Series(pd.NA, index=table.index, dtype="boolean")
-        return ~table[self.column].astype("boolean")
+def grade_shares(values: np.ndarray, grades: dict[float, float]) -> np.ndarray:
+    """Share of the weight lost per value: that of the highest grade at or below it (0 below the first)."""
+    at = np.fromiter(grades, dtype="float64")
+    share = np.r_[0.0, np.fromiter(grades.values(), dtype="float64")]
+    v = np.nan_to_num(values, nan=-np.inf)
+    return share[np.searchsorted(at, v, side="right")]
 
 
-@dataclass(frozen=True)
-class PrecedentCriterion(Criterion):
-    """Fails when precedent risk reaches the rulebook's ``precedent.high``."""
-
-    def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
-        risk = pd.to_numeric(table.get(self.column), errors="coerce")
-        return (risk >= book.precedent.high).astype("boolean").where(risk.notna())
+def _label(name: str) -> str:
+    return name.replace("_", " ")
 
 
-@dataclass(frozen=True)
-class OffPolicyCriterion(Criterion):
-    """Fails on an off-policy concession; unknown when the facts to judge it are missing."""
-
-    def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
-        status = table[self.column].fillna("").astype(str)
-        out = pd.Series(status == "off_policy", index=table.index, dtype="boolean")
-        return out.mask(status == "unknown", pd.NA)
+def _detail(crit: Criterion, value: float) -> str:
+    if crit.unit == "min late":
+        return f" ({value:.0f} min late)" if value < 120 else f" ({value / 60:.1f} h late)"
+    if crit.unit:
+        return f" ({crit.unit} {value:.2f})"
+    return ""
 
 
-CRITERIA: dict[str, Criterion] = {c.name: c for c in [
-    Criterion("deflection", "deflection", "sent the customer elsewhere instead of handling it here"),
-    Criterion("dm_request", "dm_request", "moved the conversation to DM (usually weight 0: not a fault)"),
-    Criterion("pii_exposed", "pii_exposed", "revealed the customer's personal data in public"),
-    Criterion("compensation", "compensation", "offered compensation (usually weight 0: see off_policy)"),
-    Criterion("not_our_team", "not_our_team", "said this team or channel cannot help"),
-    Criterion("language_mismatch", "language_mismatch", "answered in another language than the customer's"),
-    Criterion("late_response", "late_response", "answered after the first-response target"),
-    Criterion("customer_repeated", "customer_repeated", "the customer had to post again before this reply"),
-    OffPolicyCriterion("off_policy_compensation", "policy_status", "a concession the rulebook does not allow"),
-    PrecedentCriterion("high_precedent_risk", "precedent_risk", "precedent risk at or above precedent.high"),
-    Criterion("template_overuse", "template_overuse", "near-identical text sent to different problems"),
-    Criterion("never_acceptable", "never_acceptable", "a phrase the rulebook never accepts"),
-    Criterion("blame", "blame", "blamed the customer (tone check)"),
-    LacksCriterion("no_empathy", "empathy", "showed no empathy (tone check)"),
-    LacksCriterion("no_personalisation", "personalisation", "nothing specific to this customer's problem"),
-]}
+def _points(crit: Criterion, rule: CriterionRule, failed: np.ndarray, table: pd.DataFrame) -> tuple[np.ndarray,
+                                                                                                   np.ndarray | None]:
+    """(points lost per reply, grading values or None)."""
+    values = crit.value(table) if rule.grades else None
+    if values is None:
+        return np.where(failed, rule.weight, 0.0), None
+    return np.where(failed, rule.weight * grade_shares(values, rule.grades), 0.0), values
 
 
 def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
-    """``score`` (0-100), ``auto_fail``, ``auto_fail_reasons`` and ``failed_criteria`` for each reply."""
-    weights = book.scorecard.weights
-    lost = np.zeros(len(table))
-    judged = np.zeros(len(table))
-    failed_names: list[list[str]] = [[] for _ in range(len(table))]
-    auto = np.zeros(len(table), dtype=bool)
-    auto_names: list[list[str]] = [[] for _ in range(len(table))]
-    for name, crit in CRITERIA.items():
-        f = crit.failed(table, book)
-        known = f.notna().to_numpy()
-        bad = f.fillna(False).to_numpy(dtype=bool)
-        w = weights.get(name, 0.0)
-        judged += w * known
-        lost += w * bad
-        if name in book.scorecard.auto_fail:
-            auto |= bad
-        for i in np.flatnonzero(bad):
+    """``score`` (0-100), ``passed``, ``auto_fail`` (a critical failure) and its reasons, ``failed_criteria``
+    (every failed criterion, weighted or not), ``score_explained`` and ``score_without_critical``."""
+    n = len(table)
+    rules = book.scorecard.criteria
+    lost = np.zeros(n)
+    critical = np.zeros(n, dtype=bool)
+    failed_names: list[list[str]] = [[] for _ in range(n)]
+    crit_names: list[list[str]] = [[] for _ in range(n)]
+    terms: list[list[str]] = [[] for _ in range(n)]
+    for name, crit in criteria().items():
+        rule = rules.get(name)
+        if rule is None and crit.derived:  # a criterion made of other verdicts: listed only when used
+            continue
+        bad = crit.failed(table, book).fillna(False).to_numpy(dtype=bool)
+        if not bad.any():
+            continue
+        rows = np.flatnonzero(bad)
+        for i in rows:
             failed_names[i].append(name)
-            if name in book.scorecard.auto_fail:
-                auto_names[i].append(name)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        score = np.where(judged > 0, 100.0 * (1.0 - lost / np.where(judged > 0, judged, 1.0)), 100.0)
-    score = np.where(auto, 0.0, score)
+        if rule is None:
+            continue
+        pts, values = _points(crit, rule, bad, table)
+        lost += pts
+        if rule.critical:
+            critical |= bad
+        for i in rows:
+            if rule.critical:
+                crit_names[i].append(name)
+            if pts[i] > 0:
+                terms[i].append(f"{pts[i]:g} {_label(name)}" + (_detail(crit, values[i]) if values is not None
+                                                                  else ""))
+    raw = np.round(np.clip(100.0 - lost, 0.0, 100.0), 1)
+    score = np.where(critical, 0.0, raw)
+    passed = ~critical & (score >= book.scorecard.pass_mark)
     return pd.DataFrame({
-        "score": np.round(score, 1),
-        "auto_fail": auto,
-        "auto_fail_reasons": [";".join(a) for a in auto_names],
+        "score": score,
+        "passed": passed,
+        "auto_fail": critical,
+        "auto_fail_reasons": [";".join(a) for a in crit_names],
         "failed_criteria": [";".join(a) for a in failed_names],
+        "score_explained": [_explain(t, x, r, c, p, book.scorecard.pass_mark)
+                            for t, x, r, c, p in zip(terms, lost, raw, crit_names, passed)],
+        "score_without_critical": raw,
     }, index=table.index)
 
 
+def _explain(terms: list[str], lost: float, raw: float, critical: list[str], passed: bool, mark: float) -> str:
+    total = "100" + "".join(f" - {t}" for t in terms) + (f" = {raw:g}" if terms else "")
+    if lost > 100:
+        total += " (a score is never below 0)"
+    if critical:
+        return f"{total}; critical: {', '.join(_label(c) for c in critical)} -> 0; fail"
+    return f"{total}; {'pass' if passed else f'fail (pass mark {mark:g})'}"
+
+
 AGGREGATE_BY = ("agent_id", "channel", "brand")
-_RATES = ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch",
-          "late_response", "template_overuse", "never_acceptable")
 
 
-def aggregate(scores: pd.DataFrame, by: str) -> pd.DataFrame:
-    """Per level of ``by``: replies, mean/median/p10 score, auto-fail rate, check rates, precedent risk."""
+def aggregate(scores: pd.DataFrame, by: str, rates: list[str] | None = None) -> pd.DataFrame:
+    """Per level of ``by``: replies, mean/median/p10 score, pass and critical-failure rates, the rate of each
+    verdict in ``rates`` (default: every declared flag), off-policy count, precedent risk, latency."""
     if scores.empty or by not in scores.columns:
         return pd.DataFrame()
+    if rates is None:
+        from .verdicts import flag_specs
+
+        rates = [s.column for s in flag_specs().values()]
     key = scores[by].astype("string").fillna("(unknown)")
     g = scores.groupby(key, sort=True)
     out = pd.DataFrame({
@@ -131,12 +129,15 @@ def aggregate(scores: pd.DataFrame, by: str) -> pd.DataFrame:
         "mean_score": g["score"].mean().round(1),
         "median_score": g["score"].median().round(1),
         "p10_score": g["score"].quantile(0.1).round(1),
-        "auto_fail_rate": g["auto_fail"].mean().round(4),
     })
-    for col in _RATES:
+    if "passed" in scores.columns:
+        out["pass_rate"] = g["passed"].mean().round(4)
+    out["auto_fail_rate"] = g["auto_fail"].mean().round(4)
+    for col in rates:
         if col in scores.columns:
             out[f"{col}_rate"] = scores[col].astype("boolean").astype("Float64").groupby(key).mean().round(4)
-    out["off_policy"] = (scores["policy_status"] == "off_policy").groupby(key).sum()
+    if "policy_status" in scores.columns:
+        out["off_policy"] = (scores["policy_status"] == "off_policy").groupby(key).sum()
     out["mean_precedent_risk"] = g["precedent_risk"].mean().round(4)
     out["max_precedent_risk"] = g["precedent_risk"].max().round(4)
     if "latency_minutes" in scores.columns:

@@ -4,89 +4,155 @@ Comparing every reply with every other is O(n^2): a million replies would take d
 Jaccard similarity of two texts' shingle sets from k small integers each; LSH banding puts texts whose
 signatures agree on a whole band into one bucket, so only texts sharing a bucket are compared. Candidates are
 then verified (estimated Jaccard >= threshold) and joined into groups (single link, connected components).
-Work and memory are O(n x k). Hashing is stable across runs and machines (crc32, fixed seeds), so group ids
-do not change between runs of the same data.
+Work and memory are O(n x k). Hashing is stable across runs and machines (crc32 of each word, n-grams
+combined arithmetically, multiply-shift permutations with fixed seeds), so groups do not change between runs.
 """
 
 from __future__ import annotations
 
 import re
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["shingles", "minhash_signatures", "similarity_groups", "text_groups", "NUM_PERM"]
+__all__ = ["words", "shingles", "minhash_signatures", "text_signatures", "similarity_groups", "text_groups",
+           "TextGrouper", "NUM_PERM"]
 
 NUM_PERM = 32
-_PRIME = (1 << 31) - 1
 _rng = np.random.default_rng(20240501)  # fixed: signatures must not change between runs
-_A = _rng.integers(1, _PRIME, NUM_PERM, dtype=np.int64)
-_B = _rng.integers(0, _PRIME, NUM_PERM, dtype=np.int64)
+_MUL = _rng.integers(1, 1 << 63, NUM_PERM, dtype=np.uint64) | np.uint64(1)  # odd: multiply-shift hashing
+_ADD = _rng.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64)
 _BAND_MIX = _rng.integers(1, 1 << 62, NUM_PERM, dtype=np.uint64) | np.uint64(1)
+_K = np.uint64(0x9E3779B97F4A7C15)  # combines word hashes into n-gram hashes
+_SHIFT = np.uint64(32)
 
-_URL = re.compile(r"https?://\S+|www\.\S+")
-_HANDLE = re.compile(r"[@#]\w+")
-_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_SKIP = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")  # URLs, @handles, #tags: dropped
+_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # a word: a run of letters
+
+
+def words(text: str, min_len: int = 1) -> list[str]:
+    """The words of a text, lower-cased, without URLs, @handles and numbers (they differ per customer)."""
+    low = text.lower()
+    if "@" in low or "#" in low or "http" in low or "www." in low:
+        low = _SKIP.sub(" ", low)
+    out = _LETTERS.findall(low)
+    return [w for w in out if len(w) >= min_len] if min_len > 1 else out
 
 
 def shingles(text: str, n: int = 2, min_len: int = 1) -> set[str]:
-    """Word n-grams of a text, lower-cased, without URLs, @handles and numbers (they differ per customer)."""
-    text = _HANDLE.sub(" ", _URL.sub(" ", text.lower()))
-    words = [w for w in _WORD.findall(text) if len(w) >= min_len]
-    if n <= 1 or len(words) < n:
-        return set(words)
-    return {" ".join(words[i:i + n]) for i in range(len(words) - n + 1)}
+    """Word n-grams of a text (its words themselves when it has fewer than ``n``), see :func:`words`."""
+    ws = words(text, min_len)
+    if n <= 1 or len(ws) < n:
+        return set(ws)
+    if n == 2:
+        return set(map(" ".join, zip(ws, ws[1:])))
+    return {" ".join(ws[i:i + n]) for i in range(len(ws) - n + 1)}
 
 
-_VOCAB_LIMIT = 1_000_000  # shingle -> crc32 remembered; a bounded cache (cleared when full), so memory stays flat
+_VOCAB_LIMIT = 1_000_000  # word -> crc32 remembered; a bounded cache (cleared when full), so memory stays flat
 _PAIR_CHUNK = 16_384  # candidate pairs verified at a time: 2 x 128 bytes of signature each
-_SHINGLE_CHUNK = 16_384  # shingle occurrences hashed at a time: 3 x 4 kB of temporaries each
+_DOC_BLOCK = 128  # documents hashed at a time: their n-gram x permutation table stays in the CPU cache
 
 
-def _minhash_into(docs: Iterable[set[str]], out: np.ndarray, chunk: int) -> int:
-    """Write the MinHash signature of each document of ``docs`` into the next row of ``out``; returns rows.
+class _Vocab(dict):
+    """crc32 of each word, remembered (bounded): stable across runs and machines."""
 
-    Work is done ``chunk`` shingle occurrences at a time, and only each shingle's crc32 is remembered (a
-    bounded cache): the 32 permuted hashes are computed per chunk, so memory does not grow with the text.
-    An empty document gets a signature of its own (the row number stands in as its only shingle).
+    def hashes(self, ws: list[str]) -> list[int]:
+        if len(self) > _VOCAB_LIMIT:
+            self.clear()
+        out = list(map(self.get, ws))
+        if None in out:
+            for i, h in enumerate(out):
+                if h is None:
+                    out[i] = self[ws[i]] = zlib.crc32(ws[i].encode("utf-8"))
+        return out  # type: ignore[return-value]
+
+
+def _grams(h: np.ndarray, lens: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """(n-gram hashes, n-grams per document) from the word hashes ``h`` of documents of ``lens`` words.
+
+    An n-gram's hash combines its words' (``h1 * K + h2``, modulo 2^64); a document with fewer than ``n``
+    words keeps its words, as :func:`shingles` does. Repeated n-grams are kept: they do not change a minimum.
     """
-    vocab: dict[str, int] = {}
-    row = 0
-    it = iter(docs)
-    done = False
-    while not done:
-        crcs: list[int] = []
-        offsets: list[int] = []
-        while len(crcs) < chunk:
-            d = next(it, None)
-            if d is None:
-                done = True
-                break
-            offsets.append(len(crcs))
-            if not d:  # unique, so empty texts never look alike
-                d = {f"\x00empty{row + len(offsets) - 1}"}
-            if len(vocab) > _VOCAB_LIMIT:
-                vocab.clear()
-            for sh in d:
-                c = vocab.get(sh)
-                if c is None:
-                    c = vocab[sh] = zlib.crc32(sh.encode("utf-8"))
-                crcs.append(c)
-        if not offsets:
-            break
-        x = np.asarray(crcs, dtype=np.int64)
-        h = (x[:, None] * _A[None, :] + _B[None, :]) % _PRIME
-        out[row:row + len(offsets)] = np.minimum.reduceat(h, np.asarray(offsets, dtype=np.int64), axis=0)
-        row += len(offsets)
-    return row
+    if n <= 1 or not len(h):
+        return h, lens
+    doc = np.repeat(np.arange(len(lens)), lens)
+    ends = np.cumsum(lens)
+    g = h.copy()
+    with np.errstate(over="ignore"):
+        for k in range(1, n):
+            g[:-k] = g[:-k] * _K + h[k:]
+    short = lens[doc] < n
+    keep = short | (np.arange(len(h)) + n - 1 < ends[doc])
+    counts = np.where(lens < n, lens, np.maximum(lens - n + 1, 0))
+    return np.where(short, h, g)[keep], counts
 
 
-def minhash_signatures(docs: Sequence[set[str]], chunk: int = 16_384) -> np.ndarray:
-    """(len(docs), NUM_PERM) uint32 MinHash signatures (each value < 2^31); an empty document gets a
-    signature of its own."""
+def _signatures(vals: np.ndarray, counts: np.ndarray, out: np.ndarray) -> None:
+    """MinHash rows of documents with ``counts`` n-gram hashes each (all > 0), in order, into ``out``."""
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    with np.errstate(over="ignore"):
+        perm = vals[:, None] * _MUL[None, :]
+        perm += _ADD
+        perm >>= _SHIFT
+    out[:] = np.minimum.reduceat(perm, starts, axis=0)
+
+
+def text_signatures(texts: Sequence[str], n: int = 2, min_len: int = 1,
+                    vocab: _Vocab | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """(uint32 MinHash signatures, has words) of each text's word ``n``-grams (:func:`shingles`'s sets).
+
+    Words are hashed once each (a cache), n-grams and the 32 permutations in numpy, a block of documents
+    at a time. A text without words gets a signature of its own and ``has words`` False.
+    """
+    vocab = _Vocab() if vocab is None else vocab
+    sig = np.empty((len(texts), NUM_PERM), dtype=np.uint32)
+    has = np.zeros(len(texts), dtype=bool)
+    for s in range(0, len(texts), _DOC_BLOCK):
+        hs: list[int] = []
+        lens = []
+        for t in texts[s:s + _DOC_BLOCK]:
+            ws = vocab.hashes(words(t, min_len))
+            hs.extend(ws)
+            lens.append(len(ws))
+        vals, counts = _grams(np.asarray(hs, dtype=np.uint64), np.asarray(lens, dtype=np.int64), n)
+        ok = counts > 0
+        rows = np.arange(s, s + len(lens))
+        sig[rows[~ok]] = (rows[~ok, None] * 2654435761 + np.arange(NUM_PERM)) % (1 << 32)  # unique per text
+        if ok.any():
+            block = np.empty((int(ok.sum()), NUM_PERM), dtype=np.uint32)
+            _signatures(vals, counts[ok], block)
+            sig[rows[ok]] = block
+        has[rows] = ok
+    return sig, has
+
+
+def minhash_signatures(docs: Sequence[set[str]], chunk: int = _DOC_BLOCK) -> np.ndarray:
+    """(len(docs), NUM_PERM) uint32 MinHash signatures of shingle sets (as :func:`shingles` gives them: words
+    joined by a space). An empty document gets a signature of its own."""
+    vocab = _Vocab()
     sig = np.empty((len(docs), NUM_PERM), dtype=np.uint32)
-    _minhash_into(docs, sig, chunk)
+    for s in range(0, len(docs), chunk):
+        vals: list[int] = []
+        counts = []
+        for d in docs[s:s + chunk]:
+            for sh in d:
+                hs = vocab.hashes(sh.split(" "))
+                g = np.uint64(hs[0])
+                with np.errstate(over="ignore"):
+                    for h in hs[1:]:
+                        g = g * _K + np.uint64(h)
+                vals.append(int(g))
+            counts.append(len(d))
+        counts_a = np.asarray(counts, dtype=np.int64)
+        ok = counts_a > 0
+        rows = np.arange(s, s + len(counts))
+        sig[rows[~ok]] = (rows[~ok, None] * 2654435761 + np.arange(NUM_PERM)) % (1 << 32)
+        if ok.any():
+            block = np.empty((int(ok.sum()), NUM_PERM), dtype=np.uint32)
+            _signatures(np.asarray(vals, dtype=np.uint64), counts_a[ok], block)
+            sig[rows[ok]] = block
     return sig
 
 
@@ -105,7 +171,8 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
     """Group label per document: documents joined by verified similar pairs share a label.
 
     ``blocks`` (optional, one key per document) keeps groups inside a block, e.g. one brand. Labels are the
-    smallest document index in the group, so they are stable for a given input order.
+    smallest document index in the group, so they are stable for a given input order. (One function: the
+    band loop frees each band's arrays as it goes, which a split would hold across calls.)
     """
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
@@ -120,12 +187,17 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
         with np.errstate(over="ignore"):
             block_key = codes.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     b, r = _bands_for(threshold)
+    # Inside a bucket documents are chained in an order of their own (a hash of the whole signature), not
+    # in input order: verification is not transitive, so the pairs checked, hence the groups, must not
+    # depend on the order texts arrive in (batches of a streamed file, or one list).
+    with np.errstate(over="ignore"):
+        canon = (sig.astype(np.uint64) * _BAND_MIX).sum(axis=1)
     edges = np.zeros(0, dtype=np.int64)  # verified pairs, as a * n + c, deduplicated band after band
     for band in range(b):
         cols = slice(band * r, band * r + r)
         with np.errstate(over="ignore"):
             key = (sig[:, cols].astype(np.uint64) * _BAND_MIX[cols]).sum(axis=1) ^ block_key
-        order = np.argsort(key, kind="stable")
+        order = np.lexsort((canon, key))
         k = key[order]
         del key
         same = k[1:] == k[:-1]
@@ -162,6 +234,77 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
     return first_of[comp]
 
 
+class TextGrouper:
+    """Texts added a batch at a time and grouped once at the end, as :func:`text_groups` groups one list.
+
+    Only what the grouping needs is kept: one uint32 signature per distinct (block, text) and, per text added,
+    the index of its distinct entry. Distinct texts are remembered up to ``memo_limit`` at a time (templates
+    repeat all day); past it an identical text gets a new entry, which its identical signature puts in the
+    same group anyway, so memory stays bounded without changing any group.
+    """
+
+    def __init__(self, threshold: float, n: int = 2, min_len: int = 1, memo_limit: int = 200_000):
+        self.threshold, self.n, self.min_len, self.memo_limit = threshold, n, min_len, memo_limit
+        self._memo: dict[tuple, int] = {}
+        self._vocab = _Vocab()
+        self._sigs: list[np.ndarray] = []
+        self._has_words: list[np.ndarray] = []
+        self._blocks: list[str] = []  # per distinct entry
+        self._inverse: list[np.ndarray] = []
+        self._count = 0  # distinct entries so far
+        self.size = 0  # texts added so far
+
+    def add(self, texts: Sequence[str], blocks: Sequence | None = None) -> None:
+        keys = zip(blocks, texts) if blocks is not None else (("", t) for t in texts)
+        inverse = np.empty(len(texts), dtype=np.int64)
+        new: list[tuple] = []
+        memo = self._memo
+        for i, k in enumerate(keys):
+            j = memo.get(k)
+            if j is None:
+                if len(memo) >= self.memo_limit:
+                    memo.clear()
+                j = memo[k] = self._count + len(new)
+                new.append(k)
+            inverse[i] = j
+        if new:
+            sig, has = text_signatures([t for _, t in new], self.n, self.min_len, self._vocab)
+            self._sigs.append(sig[has])
+            self._has_words.append(has)
+            self._blocks.extend(str(b) for b, _ in new)
+            self._count += len(new)
+        self._inverse.append(inverse)
+        self.size += len(texts)
+
+    def groups(self) -> np.ndarray:
+        """Label per text added, in order: the index of the first text of its group."""
+        m = self.size
+        if m == 0:
+            return np.zeros(0, dtype=np.int64)
+        inverse = np.concatenate(self._inverse)
+        has_words = np.concatenate(self._has_words) if self._has_words else np.zeros(0, bool)
+        sig = np.empty((int(has_words.sum()), NUM_PERM), dtype=np.uint32)
+        row = 0
+        while self._sigs:  # moved into one matrix chunk by chunk: the peak is the matrix plus one chunk
+            part = self._sigs.pop(0)
+            sig[row:row + len(part)] = part
+            row += len(part)
+        first_row = np.full(self._count, m, dtype=np.int64)
+        np.minimum.at(first_row, inverse, np.arange(m))
+        idx = np.flatnonzero(has_words)
+        lab = np.arange(self._count)
+        if len(idx):
+            blocks = [self._blocks[j] for j in idx]
+            g = similarity_groups(sig, self.threshold, blocks=blocks if any(blocks) else None)
+            lab[idx] = idx[g]
+        del sig
+        # entries are numbered in order of first occurrence, so a group's smallest entry has its first text
+        out = first_row[lab[inverse]]
+        alone = ~has_words[inverse]  # texts without words never look alike (as in minhash_signatures)
+        out[alone] = np.flatnonzero(alone)
+        return out
+
+
 def text_groups(texts: Sequence[str], threshold: float, blocks: Sequence | None = None, n: int = 2,
                 min_len: int = 1) -> np.ndarray:
     """:func:`similarity_groups` of ``texts`` by word ``n``-gram MinHash, each distinct (block, text) once.
@@ -170,36 +313,6 @@ def text_groups(texts: Sequence[str], threshold: float, blocks: Sequence | None 
     share a group, so only distinct ones are shingled, hashed and banded. Labels are those
     :func:`similarity_groups` gives on the full list: the smallest index of the group.
     """
-    m = len(texts)
-    if m == 0:
-        return np.zeros(0, dtype=np.int64)
-    keys = list(zip(blocks, texts)) if blocks is not None else [("", t) for t in texts]
-    first: dict[tuple, int] = {}
-    inverse = np.fromiter((first.setdefault(k, len(first)) for k in keys), np.int64, m)
-    uniq = list(first)  # in order of first occurrence, so the smallest unique index is the smallest row
-    first_row = np.full(len(uniq), m, dtype=np.int64)
-    np.minimum.at(first_row, inverse, np.arange(m))
-    del first, keys
-    # shingled one text at a time and hashed chunk by chunk: the shingle sets are never all held at once
-    has_words = np.zeros(len(uniq), dtype=bool)
-
-    def docs():
-        for j, (_, t) in enumerate(uniq):
-            sh = shingles(t, n=n, min_len=min_len)
-            if sh:
-                has_words[j] = True
-                yield sh
-
-    sig = np.empty((len(uniq), NUM_PERM), dtype=np.uint32)
-    sig = sig[:_minhash_into(docs(), sig, _SHINGLE_CHUNK)]
-    idx = np.flatnonzero(has_words)
-    lab = np.arange(len(uniq))
-    if len(idx):
-        g = similarity_groups(sig, threshold, blocks=[uniq[j][0] for j in idx] if blocks is not None else None)
-        lab[idx] = idx[g]
-    del sig
-    out = first_row[lab[inverse]]
-    # texts without words never look alike (as in minhash_signatures), even when identical
-    alone = ~has_words[inverse]
-    out[alone] = np.flatnonzero(alone)
-    return out
+    grouper = TextGrouper(threshold, n=n, min_len=min_len)
+    grouper.add(texts, blocks)
+    return grouper.groups()

@@ -1,15 +1,20 @@
-"""Thread checks: response latency against the first-response target, and customer posts left unanswered.
+"""Thread checks: response latency, customer posts left unanswered, threads moved to DM and never closed.
 
-Lessons 1 and 4 of the domain brief: once a brand answers, every customer expects an answer, and a mild post
-turns angry while it waits. Working on a whole thread in time order:
+Lessons 1, 2, 4 and 6 of the domain brief: once a brand answers, every customer expects an answer; not every
+post needs one (thanks, closings); a mild post turns angry while it waits; a conversation moved to DM should
+come back publicly with the resolution. Working on a whole thread in time order:
 
-* a customer post is *pending* until the brand next writes in the thread;
+* a customer post that needs a reply (:mod:`qa.closings`) is *pending* until the brand next writes in the
+  thread; a post that needs none (thanks, goodbye) never is;
 * a brand reply's *latency* is its time minus the oldest pending post's (the customer's wait for a first
-  response); a reply with nothing pending (a follow-up) has no latency;
-* a *repeat* is a customer post made while an earlier one is still pending (they had to ask again);
-* posts still pending at the end are *unanswered*; unanswered repeats are the violations.
+  response); a reply with nothing pending (a follow-up, a "you're welcome") has no latency;
+* a *repeat* is a customer post made while an earlier one is still pending (they had to ask again); repeats
+  by content, across threads and channels, are found by :mod:`qa.repeats`;
+* posts still pending at the end are *unanswered*;
+* a public reply that moves the conversation to DM (a DM request, or private brand messages after it) with no
+  public brand message after the private part (other than another DM request) has *no public close*.
 
-Pure function over sorted columns, one pass, so it scales to millions of messages.
+Pure functions over sorted columns, one pass, so they scale to millions of messages.
 """
 
 from __future__ import annotations
@@ -19,7 +24,20 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-__all__ = ["ThreadTiming", "thread_timing"]
+from .checks.base import CheckSpec, declare
+
+__all__ = ["ThreadTiming", "thread_timing", "no_public_close", "UNANSWERED_COLUMNS"]
+
+declare(CheckSpec("late_response", "late_response", description="answered after the first-response target",
+                  evidence=False, grade_by="minutes_late", kind="thread"))
+declare(CheckSpec("customer_repeated", "customer_repeated", kind="thread", evidence=False,
+                  description="the customer had to post again before this reply (while waiting, or the same "
+                              "complaint again elsewhere)"))
+declare(CheckSpec("no_public_close", "no_public_close", kind="thread", evidence=False, context="where",
+                  description="moved the conversation to DM and never came back publicly (lesson 6)"))
+
+UNANSWERED_COLUMNS = ["message_id", "thread_id", "brand", "channel", "created_at", "repeat", "repeat_of",
+                      "thread_has_brand_reply", "text"]
 
 
 @dataclass
@@ -28,18 +46,28 @@ class ThreadTiming:
 
     latency_minutes: np.ndarray  # float, NaN except on brand replies that answered something pending
     repeats_before: np.ndarray  # int, on brand replies: pending customer posts beyond the first
-    unanswered: pd.DataFrame  # message_id, thread_id, created_at, repeat
+    first_pending: np.ndarray  # int, on brand replies: row of the oldest post it answered (-1: none)
+    last_pending: np.ndarray  # int, on brand replies: row of the newest post it answered (-1: none)
+    unanswered: pd.DataFrame  # UNANSWERED_COLUMNS plus ``row`` (the message's row in the input)
+    no_reply_needed: int  # customer posts that needed no reply (thanks, closings)
 
 
-def thread_timing(messages: pd.DataFrame) -> ThreadTiming:
-    """Timing of every thread; ``messages`` sorted by thread_id then created_at (as readers return them)."""
+def thread_timing(messages: pd.DataFrame, needs_reply: np.ndarray | None = None) -> ThreadTiming:
+    """Timing of every thread; ``messages`` sorted by thread_id then created_at (as readers return them).
+
+    ``needs_reply`` (one bool per row, read on customer posts) says which posts wait for an answer; by
+    default every one does.
+    """
     n = len(messages)
     threads = messages["thread_id"].to_numpy()
-    brand = (messages["role"].to_numpy() == "brand")
+    brand = messages["role"].to_numpy() == "brand"
+    needs = np.ones(n, dtype=bool) if needs_reply is None else np.asarray(needs_reply, dtype=bool)
     epoch = pd.Timestamp(0, tz="UTC")
     minutes = ((messages["created_at"] - epoch) / pd.Timedelta(minutes=1)).to_numpy(dtype="float64")
     latency = np.full(n, np.nan)
     repeats = np.zeros(n, dtype=np.int64)
+    first_p = np.full(n, -1, dtype=np.int64)
+    last_p = np.full(n, -1, dtype=np.int64)
     repeat_flag = np.zeros(n, dtype=bool)
     pending: list[int] = []
     unanswered: list[int] = []
@@ -54,21 +82,51 @@ def thread_timing(messages: pd.DataFrame) -> ThreadTiming:
             if pending:
                 latency[i] = minutes[i] - minutes[pending[0]]
                 repeats[i] = len(pending) - 1
+                first_p[i], last_p[i] = pending[0], pending[-1]
                 pending = []
-        else:
+        elif needs[i]:
             if pending:
                 repeat_flag[i] = True
             pending.append(i)
     unanswered.extend(pending)
     idx = np.asarray(unanswered, dtype=np.int64)
+    has_reply = pd.Series(brand).groupby(threads).transform("any").to_numpy()[idx] if n else np.zeros(0, bool)
     un = pd.DataFrame({
         "message_id": messages["message_id"].to_numpy()[idx],
         "thread_id": threads[idx],
         "brand": messages["brand"].to_numpy()[idx],
+        "channel": messages["channel"].to_numpy()[idx],
         "created_at": messages["created_at"].to_numpy()[idx],
         "repeat": repeat_flag[idx],
-        "thread_has_brand_reply": pd.Series(brand).groupby(threads).transform("any").to_numpy()[idx]
-        if n else np.zeros(0, dtype=bool),
+        "repeat_of": pd.array([pd.NA] * len(idx), dtype="string"),
+        "thread_has_brand_reply": has_reply,
         "text": messages["text"].to_numpy()[idx],
+        "row": idx,
     })
-    return ThreadTiming(latency, repeats, un)
+    no_reply = int((~needs & ~brand).sum())
+    return ThreadTiming(latency, repeats, first_p, last_p, un, no_reply)
+
+
+def no_public_close(thread: np.ndarray, is_brand: np.ndarray, public: np.ndarray,
+                    dm_request: np.ndarray) -> np.ndarray:
+    """Per message: True on a public brand reply that moved the thread to DM and was never closed publicly.
+
+    ``dm_request`` is the check's verdict per message (True, False, or NaN/None when unknown or not a reply).
+    Rows sorted by thread then time. "Moved to DM": the reply asks to go to DM, or a private brand message
+    follows it. "Closed": a public brand message after both the reply and the last private brand message,
+    that is not itself a DM request.
+    """
+    n = len(thread)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    dm = pd.array(dm_request, dtype="boolean").fillna(False).to_numpy(dtype=bool)
+    row = np.arange(n)
+    codes = pd.factorize(thread)[0]
+    private_brand = is_brand & ~public
+    last_private = pd.Series(np.where(private_brand, row, -1)).groupby(codes).transform("max").to_numpy()
+    closer = is_brand & public & ~dm
+    # the last closing message of each thread, and whether some private brand message comes after row i
+    last_close = pd.Series(np.where(closer, row, -1)).groupby(codes).transform("max").to_numpy()
+    moved = is_brand & public & (dm | (last_private > row))
+    after = np.maximum(row, last_private)
+    return moved & (last_close <= after)

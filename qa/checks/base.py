@@ -1,25 +1,35 @@
-"""What every QA check shares: the reply it reads, the finding it returns, and the registry of checks.
+"""What every QA check shares: the reply it reads, the finding it returns, and the registry of verdicts.
 
 A check is a small object with a ``name`` and ``run(ctx) -> Finding``: a pure function of one brand reply in
 its thread. Phrase lists live in data files per language, not in code, so a language is added by data.
+
+Every verdict the QA module writes (a text check's, or one the pipeline computes from the thread, the rulebook
+or the whole file) is declared once as a :class:`CheckSpec`: its column in ``scores.csv``, its polarity, the
+scorecard criterion it feeds, whether its evidence is words of the reply, and whether it depends on where the
+reply was posted. The pipeline, the scorecard, the report and the app read these declarations instead of
+naming checks, so adding a check is one module that calls :func:`register`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
-__all__ = ["Evidence", "Finding", "ReplyContext", "Check", "CHECKS", "register"]
+__all__ = ["Evidence", "Finding", "ReplyContext", "Check", "CheckSpec", "CHECKS", "SPECS", "register", "declare",
+           "Polarity"]
+
+Polarity = Literal["flag", "quality"]
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """The words that triggered a verdict: ``text == reply_text[start:end]``."""
+    """The words that triggered a verdict: ``text == reply_text[start:end]``; ``note`` adds context."""
 
     start: int
     end: int
     text: str
+    note: str = ""
 
 
 @dataclass(frozen=True)
@@ -49,7 +59,7 @@ class ReplyContext:
     earlier_brand_texts: tuple[str, ...] = ()
     brand: str = ""
     channel: str = ""
-    public: bool = True
+    public: bool = True  # False for DMs and private channels (the rulebook's ``private_channels``)
     facts: Mapping[str, Any] = field(default_factory=dict)  # purchase_date, order_value, product, category
 
 
@@ -59,10 +69,77 @@ class Check(Protocol):
     def run(self, ctx: ReplyContext) -> Finding: ...
 
 
+@dataclass(frozen=True)
+class CheckSpec:
+    """How one verdict is shown and scored.
+
+    * ``column``: the scores column holding the verdict (True, False or empty when undetermined).
+    * ``polarity``: "flag" when True is what a reviewer looks for (a deflection); "quality" when True is good
+      (empathy) and its absence is what is flagged.
+    * ``criterion``: the scorecard criterion it feeds (by default its name, or ``no_<name>`` for a quality).
+    * ``evidence``: True when the finding's spans are words of the reply worth highlighting.
+    * ``context``: "where" when the verdict depends on where the reply was posted (public or private, the
+      channel); its evidence then says so.
+    * ``grade_by``: a numeric column that grades a failure (minutes late), or "".
+    * ``kind``: "text" (a check run on each reply), "thread", "policy" or "file" (computed by the pipeline).
+    """
+
+    name: str
+    column: str
+    polarity: Polarity = "flag"
+    criterion: str = ""
+    description: str = ""
+    evidence: bool = True
+    context: str = ""
+    grade_by: str = ""
+    kind: str = "text"
+
+
 CHECKS: dict[str, Check] = {}
+SPECS: dict[str, CheckSpec] = {}
 
 
-def register(check: Check) -> Check:
-    """Add ``check`` to the registry under its name (used as a decorator on instances' classes)."""
+def _first_line(doc: str | None) -> str:
+    for line in (doc or "").strip().splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+def _spec_of(check: Check, overrides: Mapping[str, Any]) -> CheckSpec:
+    name = check.name
+    polarity = overrides.get("polarity", getattr(check, "polarity", "flag"))
+    if polarity not in ("flag", "quality"):
+        raise ValueError(f"check {name!r}: polarity must be 'flag' or 'quality', not {polarity!r}")
+    values = {
+        "column": getattr(check, "column", name),
+        "polarity": polarity,
+        "criterion": getattr(check, "criterion", name if polarity == "flag" else f"no_{name}"),
+        "description": getattr(check, "description", "") or _first_line(type(check).__doc__),
+        "evidence": getattr(check, "shows_evidence", polarity == "flag"),
+        "context": getattr(check, "context", ""),
+        "grade_by": getattr(check, "grade_by", ""),
+    }
+    values.update({k: v for k, v in overrides.items() if k != "polarity"})
+    return CheckSpec(name=name, kind="text", **values)
+
+
+def register(check: Check, **spec: Any) -> Check:
+    """Add ``check`` to the registry under its name, with its :class:`CheckSpec`.
+
+    The spec comes from the check's class attributes when present (``polarity``, ``column``, ``criterion``,
+    ``description``, ``context``), else from defaults; keyword arguments override both.
+    """
     CHECKS[check.name] = check
+    SPECS[check.name] = _spec_of(check, spec)
     return check
+
+
+def declare(spec: CheckSpec) -> CheckSpec:
+    """Declare a verdict the pipeline computes itself (from the thread, the rulebook or the whole file)."""
+    if spec.kind == "text":
+        raise ValueError(f"{spec.name}: use register() for text checks")
+    if not spec.criterion:
+        spec = CheckSpec(**{**spec.__dict__, "criterion": spec.name})
+    SPECS[spec.name] = spec
+    return spec

@@ -46,6 +46,7 @@ def _brand_token(brand: str) -> str:
 
 class PiiExposed:
     name = "pii_exposed"
+    context = "where"  # registry: the verdict depends on where the reply was posted
 
     def run(self, ctx: ReplyContext) -> Finding:
         if not ctx.public:

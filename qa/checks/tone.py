@@ -30,6 +30,7 @@ class _PhraseCheck:
 
 class Empathy(_PhraseCheck):
     name = "empathy"
+    polarity = "quality"  # registry: True is good; the scorecard flags its absence
 
 
 class Blame(_PhraseCheck):
@@ -63,6 +64,7 @@ def _skip_words() -> frozenset[str]:
 
 class Personalisation:
     name = "personalisation"
+    polarity = "quality"  # registry: True is good; the scorecard flags its absence
 
     def run(self, ctx: ReplyContext) -> Finding:
         if not ctx.customer_text.strip():

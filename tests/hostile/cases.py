@@ -210,14 +210,16 @@ RULEBOOK_CASES = [
     rule("duplicate_section.yaml", 2, ":11: duplicate key 'languages' (first given on line 2)", "duplicate"),
     rule("weight_inf.yaml", 2, ":9: .inf is not a finite number", "infinity"),
     rule("weight_nan.yaml", 2, ":9: .nan is not a finite number", "NaN"),
+    rule("weight_1e308.yaml", 2, ":9: scorecard.weights.compensation: Input should be less than or equal to 100",
+         "huge number"),
     rule("amount_overflow.yaml", 2, "1e999 is not a finite number", "overflow"),
     rule("deep.yaml", 2, "nested deeper than 50 levels", "recursion"),
     rule("alias_bomb.yaml", 2, "values once aliases are expanded", "hang"),
     rule("utf16.yaml", 2, "the file is UTF-16 text", "encoding"),
     rule("binary.yaml", 2, "a binary file, not YAML text", "binary"),
     rule("unknown_key.yaml", 2, ":11: scorecards: unknown key", "structure"),
-    rule("empty_phrase.yaml", 2, "never_acceptable", "accepted nonsense", owner="scorecard"),
-    rule("min_days_over_max.yaml", 2, "min_days_since_purchase", "accepted nonsense", owner="scorecard"),
+    rule("empty_phrase.yaml", 2, "never_acceptable", "accepted nonsense"),
+    rule("min_days_over_max.yaml", 2, "min_days_since_purchase", "accepted nonsense"),
 ]
 
 QA_RUN = ("qa", "report", "run")

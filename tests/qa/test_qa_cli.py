@@ -12,10 +12,13 @@ import pytest
 from carebench.cli import main
 from qa.api import load_outputs, score_file
 from qa.pipeline import SCORE_COLUMNS
+from qa.verdicts import specs
 
-CONTRACT = ["reply_id", "thread_id", "score", "deflection", "dm_request", "pii_exposed", "compensation",
-            "not_our_team", "language_mismatch", "customer_language", "reply_language", "precedent_risk", "flags",
-            "evidence"]
+# the columns the issue named, then every registered text check's column, then language, risk, flags, evidence
+CHECK_COLUMNS = ["deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch"]
+CONTRACT = ["reply_id", "thread_id", "score", *CHECK_COLUMNS,
+            *[s.column for s in specs().values() if s.kind == "text" and s.column not in CHECK_COLUMNS],
+            "customer_language", "reply_language", "precedent_risk", "flags", "evidence"]
 
 
 @pytest.fixture(scope="module")

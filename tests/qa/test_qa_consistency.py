@@ -229,17 +229,30 @@ def test_mantel_haenszel_intervals_cover_a_common_effect_in_many_sparse_strata()
 
 
 def test_minhash_signatures_are_the_minimum_of_each_permuted_shingle_hash_across_chunks():
+    """The documented hash, written out with Python integers: crc32 per word, an n-gram's words combined as
+    h1 * K + h2 (mod 2^64), permutation i = (g * MUL_i + ADD_i) mod 2^64 >> 32; the minimum over the set."""
     import zlib
 
     from qa import similarity as sim
 
-    docs = [shingles(t) for t in ("the parcel never came", "the parcel never came at all", "refund please now",
-                                  "", "the parcel never came")] * 40
-    got = sim.minhash_signatures(docs, chunk=37)  # many chunks; shingles shared across them
+    texts = ("the parcel never came", "the parcel never came at all", "refund please now", "Refund, please!",
+             "@kim see https://x.example/y for the parcel")
+    docs = [shingles(t) for t in texts] * 40
+    got = sim.minhash_signatures(docs, chunk=37)  # many chunks; words shared across them
+    fast, has = sim.text_signatures(list(texts) * 40)
+    mask = (1 << 64) - 1
     for i, d in enumerate(docs):
-        x = np.asarray([zlib.crc32(s.encode()) for s in d] or [zlib.crc32(f"\x00empty{i}".encode())], np.int64)
-        want = ((x[:, None] * sim._A[None, :] + sim._B[None, :]) % sim._PRIME).min(axis=0)
-        assert (got[i] == want).all(), i
+        grams = []
+        for sh in d:
+            g = 0
+            for k, w in enumerate(sh.split(" ")):
+                h = zlib.crc32(w.encode())
+                g = h if k == 0 else (g * int(sim._K) + h) & mask
+            grams.append(g)
+        want = [min(((g * int(m) + int(a)) & mask) >> 32 for g in grams) for m, a in zip(sim._MUL, sim._ADD)]
+        assert list(got[i]) == want, i
+        assert has[i] and list(fast[i]) == want, i  # straight from the text, the same signature
+    assert shingles("Refund, please!") == {"refund please"}
 
 
 def test_template_overuse_is_a_text_that_ignores_its_customers_not_a_canned_answer_to_one_problem():

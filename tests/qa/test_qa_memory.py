@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qa import api, readers
+from qa import outputs, readers
 from qa.generator import generate, write_generated
 from qa.memory import release, use_system_arrow_pool
 
@@ -24,11 +24,18 @@ def test_csv_read_in_small_chunks_equals_one_chunk(tmp_path, monkeypatch):
 def test_parquet_written_in_slices_reads_back_the_same(tmp_path, monkeypatch):
     gen = generate(40, seed=5)
     msgs = readers.read_messages(write_generated(gen, tmp_path / "g.csv")[0]).messages
-    msgs.to_parquet(tmp_path / "whole.parquet", index=False)
-    monkeypatch.setattr(api, "PARQUET_ROWS", 9)
-    api._write_parquet(msgs, tmp_path / "sliced.parquet")
-    pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "sliced.parquet"),
-                                  pd.read_parquet(tmp_path / "whole.parquet"))
+    whole = outputs.MessageWriter(tmp_path / "whole.parquet")
+    whole.write(msgs)
+    whole.close()
+    monkeypatch.setattr(outputs.MessageWriter, "ROWS", 9)
+    sliced = outputs.MessageWriter(tmp_path / "sliced.parquet")
+    for start in range(0, len(msgs), 25):  # several batches, each in several slices
+        sliced.write(msgs.iloc[start:start + 25])
+    sliced.close()
+    back = pd.read_parquet(tmp_path / "sliced.parquet")
+    pd.testing.assert_frame_equal(back, pd.read_parquet(tmp_path / "whole.parquet"))
+    assert back["message_id"].tolist() == msgs["message_id"].tolist()
+    assert (back["text"] == msgs["text"]).all() and (back["created_at"] == msgs["created_at"]).all()
 
 
 def test_release_and_system_pool_are_harmless():

@@ -42,8 +42,9 @@ def test_seed_001_is_off_policy_with_high_precedent_risk(build):
     assert row["precedent_risk"] == pytest.approx(1.0 * _vis(12_000) * 0.9, abs=1e-5)
     assert row["precedent_risk"] >= BOOK.precedent.high
     flags = row["flags"].split(";")
-    assert "off_policy_compensation" in flags and "high_precedent_risk" in flags
-    assert "full refund" in row["evidence"] and "50% off" in row["evidence"]
+    assert "off_policy_compensation" in flags and "off_policy_high_precedent" in flags
+    words = " ".join(i.text for i in row["evidence"] if i.check in ("compensation", "off_policy"))
+    assert "full refund" in words and "50% off" in words
     assert row["score"] < 100
 
 

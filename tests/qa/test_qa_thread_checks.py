@@ -41,13 +41,22 @@ def test_generated_late_replies_and_unanswered_repeats_are_found_exactly(small_g
     r = score_messages(small_generated.messages, load_policy())
     s = r.scores.set_index("reply_id")
     lab = small_generated.labels.set_index("reply_id")
-    assert (s.loc[lab.index, "late_response"].fillna(False).astype(bool) == lab["late_response"]).all()
-    assert (s.loc[lab.index, "customer_repeated"].astype(bool) == lab["customer_repeated"]).all()
+    for col in ("late_response", "customer_repeated", "no_public_close"):
+        assert lab[col].sum() >= 5, col
+        assert (s.loc[lab.index, col].fillna(False).astype(bool) == lab[col]).all(), col
     posts = small_generated.post_labels
     truth = set(posts.loc[posts["unanswered_repeat"], "message_id"])
     found = set(r.unanswered.loc[r.unanswered["repeat"], "message_id"])
     assert truth and found == truth
     assert set(r.unanswered["message_id"]) == set(posts.loc[posts["unanswered"], "message_id"])
+    # closing posts ("got it, thank you") are neither unanswered nor waiting
+    closings = set(posts.loc[~posts["needs_reply"], "message_id"])
+    assert closings and not closings & set(r.unanswered["message_id"])
+    assert r.meta["no_reply_needed"] == len(closings)
+    # the same complaint posted again in new threads: each later copy is a repeat of the first
+    copies = posts[posts["repeat_of"].fillna("") != ""].set_index("message_id")["repeat_of"]
+    got = r.repeats.set_index("message_id")["of_message_id"]
+    assert len(copies) >= 3 and (got.reindex(copies.index) == copies).all()
 
 
 @settings(max_examples=60, deadline=None)

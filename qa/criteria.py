@@ -1,0 +1,129 @@
+"""The scorecard's criteria: each a yes/no (or graded) question about one reply, named by the rulebook.
+
+Most criteria come straight from the verdict registry (:mod:`qa.verdicts`): "did the reply deflect?" is the
+``deflection`` column being True; "did it show empathy?" fails when the quality column ``empathy`` is False. A
+few read numbers: precedent risk is graded by its value, and an off-policy concession whose precedent risk is
+high is a criterion of its own (critical by default). Criteria return True (failed), False or missing
+(undetermined), and a grading value where the rulebook grades them.
+
+This module knows nothing of rulebook files: the rulebook validates names against :func:`criteria` and the
+scorecard passes its settings in, so the import graph stays one-way (rulebook -> criteria <- scorecard).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:
+    from .rulebook import Rulebook
+
+__all__ = ["Criterion", "ThresholdCriterion", "OffPolicyHighPrecedent", "criteria", "criterion_names"]
+
+
+def _missing(table: pd.DataFrame) -> pd.Series:
+    return pd.Series(pd.NA, index=table.index, dtype="boolean")
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """Fails when the verdict ``column`` says so: True for a flag, False for a quality.
+
+    ``grade_by`` names a numeric column that grades a failure (the rulebook maps its values to the share of
+    the weight lost); ``unit`` says how to show that value in a score's explanation.
+    """
+
+    name: str
+    column: str
+    description: str
+    polarity: str = "flag"
+    grade_by: str = ""
+    unit: str = ""
+
+    @property
+    def graded(self) -> bool:
+        return bool(self.grade_by)
+
+    @property
+    def derived(self) -> bool:
+        """Made from other verdicts or numbers (not one verdict column): flagged only when the rubric uses it."""
+        return False
+
+    def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
+        if self.column not in table.columns:
+            return _missing(table)
+        v = table[self.column].astype("boolean")
+        return ~v if self.polarity == "quality" else v
+
+    def value(self, table: pd.DataFrame) -> np.ndarray | None:
+        """The grading value per reply (NaN where unknown), or None for a yes/no criterion."""
+        if not self.grade_by or self.grade_by not in table.columns:
+            return None
+        return pd.to_numeric(table[self.grade_by], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+
+
+@dataclass(frozen=True)
+class ThresholdCriterion(Criterion):
+    """Fails when a number reaches its first grade (without grades: the rulebook's ``precedent.high``)."""
+
+    derived = True  # type: ignore[assignment]
+
+    def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
+        if self.column not in table.columns:
+            return _missing(table)
+        risk = pd.to_numeric(table[self.column], errors="coerce")
+        rule = book.scorecard.criteria.get(self.name)
+        first = min(rule.grades) if rule is not None and rule.grades else book.precedent.high
+        return (risk >= first).astype("boolean").where(risk.notna())
+
+
+@dataclass(frozen=True)
+class OffPolicyHighPrecedent(Criterion):
+    """An off-policy concession whose precedent risk reaches ``precedent.high``: others will ask for it too."""
+
+    derived = True  # type: ignore[assignment]
+
+    def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
+        if "policy_status" not in table.columns or "precedent_risk" not in table.columns:
+            return _missing(table)
+        status = table["policy_status"].fillna("").astype(str)
+        risk = pd.to_numeric(table["precedent_risk"], errors="coerce")
+        out = pd.Series((status == "off_policy") & (risk >= book.precedent.high), index=table.index,
+                        dtype="boolean")
+        return out.mask(status == "unknown", pd.NA)
+
+
+# Criteria that are not one verdict column each.
+_NUMERIC = (
+    ThresholdCriterion("precedent_risk", "precedent_risk", "precedent risk, graded by its value: the same "
+                       "concession costs more the more visible and claimable it is", grade_by="precedent_risk",
+                       unit="risk"),
+    ThresholdCriterion("high_precedent_risk", "precedent_risk", "precedent risk at or above precedent.high"),
+    OffPolicyHighPrecedent("off_policy_high_precedent", "policy_status",
+                           "an off-policy concession with high precedent risk"),
+)
+
+
+def _cached() -> dict[str, Criterion]:
+    """Built on each call (a few dozen objects): a check registered later is seen at once."""
+    from .verdicts import specs
+
+    out: dict[str, Criterion] = {}
+    for s in specs().values():
+        unit = "min late" if s.grade_by == "minutes_late" else ""
+        out[s.criterion] = Criterion(s.criterion, s.column, s.description, s.polarity, s.grade_by, unit)
+    for c in _NUMERIC:
+        out[c.name] = c
+    return out
+
+
+def criteria() -> dict[str, Any]:
+    """Every criterion a rulebook may name, by name (from the verdict registry, plus the numeric ones)."""
+    return dict(_cached())
+
+
+def criterion_names() -> list[str]:
+    return sorted(_cached())

@@ -1,0 +1,131 @@
+"""Repeats by content: a customer posting (nearly) the same complaint again, in a thread, another thread or
+on another channel (lessons 1 and 11 of the domain brief: every repeated post needs a reply; an angry
+customer is often on several channels at once, and is then worked twice).
+
+Two posts are the same complaint when they come from one customer of one brand and the Jaccard similarity of
+their words (estimated from MinHash signatures, :mod:`qa.similarity`) reaches ``threads.repeat_similarity``;
+posts shorter than ``threads.repeat_min_words`` words, and posts that need no reply (thanks), are not
+compared. A later post is a repeat *of* the earliest such post.
+
+Posts arrive batch by batch (whole threads at a time). Pairs inside a batch are found at once; for pairs
+across batches the finder keeps the signatures of the posts whose author appears in other batches too (the
+reader says which, or every post is kept), so memory follows the customers who post more than once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .similarity import text_signatures, words
+
+if TYPE_CHECKING:
+    from .rulebook import ThreadSettings
+
+__all__ = ["RepeatFinder", "REPEAT_COLUMNS", "author_keys"]
+
+REPEAT_COLUMNS = ["message_id", "thread_id", "channel", "created_at", "of_message_id", "of_thread_id",
+                  "of_channel", "of_created_at", "similarity", "kind"]
+KeepFn = Callable[[np.ndarray], np.ndarray]
+MAX_LAG = 20  # earlier posts of one customer compared with each post (a bot posting all day is capped)
+
+
+def author_keys(brand: np.ndarray, author: np.ndarray) -> np.ndarray:
+    """A stable 64-bit key per (brand, author): one customer of one brand."""
+    both = pd.Series(brand, dtype="object").astype(str) + "\x00" + pd.Series(author, dtype="object").astype(str)
+    return pd.util.hash_array(both.to_numpy(dtype=object), categorize=False)
+
+
+def _matches(key: np.ndarray, order_time: np.ndarray, sig: np.ndarray, threshold: float
+             ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(post, earliest similar earlier post of the same key, estimated similarity), as row numbers."""
+    order = np.lexsort((np.arange(len(key)), order_time, key))
+    k, s = key[order], sig[order]
+    best = np.full(len(order), -1, dtype=np.int64)
+    sim = np.zeros(len(order))
+    for lag in range(1, min(MAX_LAG, len(order) - 1) + 1):
+        same = k[lag:] == k[:-lag]
+        if not same.any():
+            break
+        i = np.flatnonzero(same) + lag
+        est = (s[i] == s[i - lag]).mean(axis=1)
+        hit = est >= threshold
+        best[i[hit]] = i[hit] - lag  # larger lags come later: the earliest match wins
+        sim[i[hit]] = est[hit]
+    found = np.flatnonzero(best >= 0)
+    return order[found], order[best[found]], sim[found]
+
+
+class RepeatFinder:
+    """Customer posts added a batch at a time; :meth:`add` returns the repeats inside the batch and
+    :meth:`finish` those across batches."""
+
+    def __init__(self, settings: ThreadSettings, keep_authors: KeepFn | set[str] | None = None):
+        self.threshold = settings.repeat_similarity
+        self.min_words = settings.repeat_min_words
+        # which authors' posts are kept for pairs across batches (a set of names or a test on an array of
+        # names); None keeps every post
+        if isinstance(keep_authors, (set, frozenset)):
+            names = keep_authors
+            keep_authors = lambda a: pd.Series(a, dtype=object).isin(names).to_numpy()  # noqa: E731
+        self.keep = keep_authors
+        self._kept: list[pd.DataFrame] = []
+        self._sigs: list[np.ndarray] = []
+
+    def add(self, messages: pd.DataFrame, offset: int, needs_reply: np.ndarray) -> pd.DataFrame:
+        """Repeats among the customer posts of ``messages`` (rows ``offset`` + i of the whole file)."""
+        role = messages["role"].to_numpy()
+        rows = np.flatnonzero((role != "brand") & np.asarray(needs_reply, dtype=bool))
+        # a customer with one post in the whole file repeats nothing and is repeated by nobody: skip them
+        # (their author has one post in this batch and does not post in other batches)
+        authors = messages["author_id"].to_numpy(dtype=object)[rows]
+        several = pd.Series(authors).duplicated(keep=False).to_numpy()
+        elsewhere = np.ones(len(rows), dtype=bool) if self.keep is None else np.asarray(self.keep(authors), bool)
+        rows, elsewhere = rows[several | elsewhere], elsewhere[several | elsewhere]
+        texts = messages["text"].to_numpy()[rows]
+        ok = np.fromiter((len(set(words(t))) >= self.min_words for t in texts), bool, len(texts))
+        rows, elsewhere = rows[ok], elsewhere[ok]
+        if not len(rows):
+            return pd.DataFrame(columns=REPEAT_COLUMNS)
+        sig, _ = text_signatures(texts[ok], n=1)
+        sub = messages.iloc[rows].reset_index(drop=True)
+        posts = pd.DataFrame({
+            "pos": rows + offset,
+            "key": author_keys(sub["brand"].to_numpy(), sub["author_id"].to_numpy()),
+            "minute": ((sub["created_at"] - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(minutes=1)).to_numpy(),
+            **{c: sub[c].astype("string") for c in ("message_id", "thread_id", "channel")},
+            "created_at": sub["created_at"],
+        })
+        found = self._pairs(posts, sig)
+        if elsewhere.any():
+            self._kept.append(posts[elsewhere])
+            self._sigs.append(sig[elsewhere])
+        return found
+
+    def finish(self) -> pd.DataFrame:
+        """Repeats whose earlier post is in another batch (pairs found by :meth:`add` again included)."""
+        if not self._kept:
+            return pd.DataFrame(columns=[*REPEAT_COLUMNS, "pos"])
+        posts = pd.concat(self._kept, ignore_index=True)
+        sig = np.concatenate(self._sigs) if len(self._sigs) > 1 else self._sigs[0]
+        self._kept, self._sigs = [], []
+        return self._pairs(posts, sig)
+
+    def _pairs(self, posts: pd.DataFrame, sig: np.ndarray) -> pd.DataFrame:
+        if not len(posts):
+            return pd.DataFrame(columns=[*REPEAT_COLUMNS, "pos"])
+        later, earlier, sim = _matches(posts["key"].to_numpy(), posts["minute"].to_numpy(), sig, self.threshold)
+        a, b = posts.iloc[later].reset_index(drop=True), posts.iloc[earlier].reset_index(drop=True)
+        out = pd.DataFrame({
+            "message_id": a["message_id"], "thread_id": a["thread_id"], "channel": a["channel"],
+            "created_at": a["created_at"], "of_message_id": b["message_id"], "of_thread_id": b["thread_id"],
+            "of_channel": b["channel"], "of_created_at": b["created_at"], "similarity": np.round(sim, 3),
+            "pos": a["pos"],
+        })
+        out["kind"] = np.where(out["channel"] != out["of_channel"], "other channel",
+                               np.where(out["thread_id"] != out["of_thread_id"], "other thread", "same thread"))
+        return out[[*REPEAT_COLUMNS, "pos"]]
+

@@ -1,0 +1,188 @@
+"""Reading a results folder back (``qa report``, the app): every file checked, every problem one line.
+
+A folder written by ``carebench qa score`` can be edited, truncated or copied from an older version before a
+report is re-rendered from it. Anything that would stop the report (a missing or unreadable file, a column the
+report uses missing, a number or True/False cell that is not one) is one :class:`ConfigError` naming the file,
+the line and the column. The flag columns come from the verdict registry (:mod:`qa.verdicts`), so a new check
+is read back without changes here.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+
+from carebench_shared.config import ConfigError, decode_text, sniff_text
+from carebench_shared.safe_text import printable
+
+from . import evidence as ev
+from .outputs import ID_COLUMNS
+from .verdicts import verdict_columns
+
+__all__ = ["read_table", "read_scores", "iter_scores", "read_messages_parquet", "read_meta", "read_broken_rows",
+           "require"]
+
+_NUMBER_COLUMNS = ("score", "score_without_critical", "precedent_risk", "departure", "visibility", "claimability",
+                   "latency_minutes", "minutes_late")
+_ALWAYS_KNOWN = ("auto_fail", "passed", "public", "template_overuse", "customer_repeated")  # blank is False
+_TEXT_COLUMNS = ("flags", "auto_fail_reasons", "failed_criteria", "concessions", "policy_status", "policy_reasons",
+                 "text", "score_explained")
+_SCORES_NEEDED = ("reply_id", "thread_id", "score", "auto_fail", "policy_status", "failed_criteria", "precedent_risk",
+                  "text")
+_NEEDED = {
+    "consistency.csv": ("summary", "difference", "ci_low", "ci_high", "p_value", "q_value", "example_reply_ids"),
+    "unanswered.csv": ("thread_id", "message_id", "created_at", "text", "repeat"),
+    "repeats.csv": ("kind",),
+    "broken_rows.csv": ("line", "reason"),
+    "messages.parquet": ("thread_id", "message_id", "role", "author_id", "created_at", "text"),
+}
+_TRUE = {"true": True, "1": True, "1.0": True, "false": False, "0": False, "0.0": False}
+
+
+def require(df: pd.DataFrame, columns, shown: str) -> None:
+    """One line naming the columns of ``columns`` that ``df`` lacks."""
+    missing = [c for c in columns if c not in df.columns]
+    if missing:
+        raise ConfigError(f"{shown}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
+                          "score the replies again to rebuild the folder")
+
+
+def _csv(p: Path, **kw):
+    """``pd.read_csv`` with ids as text; a damaged file is one line."""
+    sniff_text(p, "CSV")  # UTF-16, binary, another encoding: said as such
+    try:
+        return pd.read_csv(p, dtype=ID_COLUMNS, encoding="utf-8", **kw)
+    except pd.errors.EmptyDataError:
+        return pd.DataFrame()
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(f"{printable(p)}: cannot read: {printable(str(exc).splitlines()[0] if str(exc) else exc)}") \
+            from None
+
+
+def read_table(folder: Path, name: str, required: bool = False) -> pd.DataFrame:
+    """A CSV of a results folder (empty when absent and optional), checked for the columns the report uses."""
+    p = folder / name
+    if not p.is_file():
+        if required:
+            raise ConfigError(f"{printable(p)}: missing; the folder is not a complete `carebench qa score` run")
+        return pd.DataFrame()
+    df = _csv(p)
+    require(df, _NEEDED.get(name, ()) if len(df) else (), printable(p))
+    return df
+
+
+def _typed(scores: pd.DataFrame, shown: str, first_line: int = 2) -> pd.DataFrame:
+    """``scores.csv`` rows with numbers, True/False verdicts and texts typed; a bad cell is one line."""
+    for c in _NUMBER_COLUMNS:
+        if c in scores.columns:
+            values = pd.to_numeric(scores[c], errors="coerce")
+            bad = values.isna() & scores[c].notna()
+            if bad.any():
+                i = int(bad.to_numpy().argmax())
+                raise ConfigError(f"{shown}:{i + first_line}: {c}: {printable(scores[c].iloc[i], 40)!r} is not a "
+                                  "number")
+            scores[c] = values.astype("float64")
+    for c in dict.fromkeys([*verdict_columns(), *_ALWAYS_KNOWN]):
+        if c in scores.columns:
+            low = scores[c].astype("string").str.strip().str.lower()
+            bad = low.notna() & ~low.isin(list(_TRUE))
+            if bad.any():
+                i = int(bad.to_numpy().argmax())
+                raise ConfigError(f"{shown}:{i + first_line}: {c}: {printable(scores[c].iloc[i], 40)!r} is not "
+                                  "True or False")
+            scores[c] = low.map(_TRUE, na_action="ignore").astype("boolean")
+            if c in _ALWAYS_KNOWN:
+                scores[c] = scores[c].fillna(False)
+    for c in _TEXT_COLUMNS:
+        if c in scores.columns:
+            scores[c] = scores[c].astype(object).where(scores[c].notna(), "").astype(str)
+    return scores
+
+
+def _scores_path(folder: Path) -> Path:
+    p = folder / "scores.csv"
+    if not p.is_file():
+        raise ConfigError(f"{printable(folder)}: not a QA output folder (no scores.csv); run `carebench qa score` "
+                          "first")
+    return p
+
+
+def read_scores(folder: Path) -> pd.DataFrame:
+    """The whole ``scores.csv``, typed, evidence parsed back into spans."""
+    p = _scores_path(folder)
+    scores = _csv(p)
+    require(scores, _SCORES_NEEDED, printable(p))
+    scores = _typed(scores, printable(p))
+    if "evidence" in scores.columns:
+        scores["evidence"] = [_evidence(x, p, i + 2) for i, x in enumerate(scores["evidence"])]
+    return scores
+
+
+def _evidence(x, p: Path, line: int):
+    try:
+        return ev.parse(x)
+    except (ValueError, TypeError, KeyError, RecursionError) as exc:
+        raise ConfigError(f"{printable(p)}:{line}: evidence: not the evidence a run writes "
+                          f"({printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 60)})") from None
+
+
+def iter_scores(folder: Path, chunksize: int) -> Iterator[pd.DataFrame]:
+    """``scores.csv`` ``chunksize`` rows at a time, typed (evidence left as text: the report re-reads it)."""
+    p = _scores_path(folder)
+    sniff_text(p, "CSV")
+    first = 2
+    try:
+        reader = pd.read_csv(p, dtype=ID_COLUMNS, encoding="utf-8", chunksize=chunksize)
+        for chunk in reader:
+            if first == 2:
+                require(chunk, _SCORES_NEEDED, printable(p))
+            yield _typed(chunk, printable(p), first)
+            first += len(chunk)
+    except pd.errors.EmptyDataError:
+        raise ConfigError(f"{printable(p)}: empty; score the replies again to rebuild the folder") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        if isinstance(exc, ConfigError):
+            raise
+        raise ConfigError(f"{printable(p)}: cannot read: {printable(str(exc).splitlines()[0] if str(exc) else exc)}") \
+            from None
+
+
+def read_messages_parquet(p: Path, filters=None) -> pd.DataFrame:
+    """``messages.parquet`` (or the rows ``filters`` selects); absent: empty; damaged: one line."""
+    if not p.is_file():
+        return pd.DataFrame()
+    import pyarrow.parquet as pq
+
+    try:
+        df = pq.read_table(p, filters=filters).to_pandas()
+    except Exception as exc:  # pyarrow raises several types for a damaged file  # noqa: BLE001
+        raise ConfigError(f"{printable(p)}: cannot read Parquet file: {printable(str(exc).splitlines()[0])}") \
+            from None
+    require(df, _NEEDED["messages.parquet"] if len(df) else (), printable(p))
+    return df
+
+
+def read_meta(p: Path) -> dict:
+    """``meta.json`` as a dict (absent: empty)."""
+    if not p.is_file():
+        return {}
+    try:
+        meta = json.loads(decode_text(p.read_bytes(), printable(p), "JSON"))
+    except (ValueError, RecursionError) as exc:
+        raise ConfigError(f"{printable(p)}: not valid JSON ({printable(str(exc).splitlines()[0], 80)})") from None
+    if not isinstance(meta, dict):
+        raise ConfigError(f"{printable(p)}: expected a JSON object")
+    return meta
+
+
+def read_broken_rows(folder: Path) -> list[tuple[int, str]]:
+    broken = read_table(folder, "broken_rows.csv")
+    if not len(broken):
+        return []
+    lines = pd.to_numeric(broken["line"], errors="coerce")
+    if lines.isna().any():
+        raise ConfigError(f"{printable(folder / 'broken_rows.csv')}: line: not a line number")
+    return [(int(a), str(b)) for a, b in zip(lines, broken["reason"])]

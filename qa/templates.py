@@ -1,0 +1,75 @@
+"""Template overuse: the same text pasted onto different problems (lesson 7 and 14 of the domain brief).
+
+Near-identical replies (Jaccard of word pairs >= ``template_similarity``, :mod:`qa.similarity`) sent to at
+least ``template_min_issues`` different issues are overuse, unless more than ``template_max_echo`` of them
+reuse a word of their customer's posts: those are a canned answer to one problem ("the outage in your area"),
+which text similarity splits into several issues because each customer words it differently, while a text
+pasted onto anything ("your feedback has been shared with the team") ignores what the customer wrote.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from .checks.base import CheckSpec, declare
+from .similarity import shingles, text_groups
+
+if TYPE_CHECKING:
+    from .rulebook import ConsistencySettings
+
+__all__ = ["overuse", "echoes", "template_overuse"]
+
+declare(CheckSpec("template_overuse", "template_overuse", kind="file", evidence=False,
+                  description="near-identical text sent to different problems"))
+
+EchoFn = Callable[[np.ndarray], np.ndarray]
+
+
+def echoes(text: str, customer_text: str, min_letters: int) -> bool:
+    """Whether a reply reuses a word (of at least ``min_letters`` letters) of its customer's posts."""
+    return bool(customer_text) and bool(shingles(text, n=1, min_len=min_letters)
+                                        & shingles(customer_text, n=1, min_len=min_letters))
+
+
+def overuse(labels: np.ndarray, issue: np.ndarray, s: ConsistencySettings,
+            echo_of: EchoFn | None) -> tuple[np.ndarray, np.ndarray]:
+    """(in a group of at least two near-identical replies, template overuse) per reply.
+
+    ``labels``: the text group of each reply (:func:`qa.similarity.text_groups`); ``issue``: its issue id;
+    ``echo_of(rows)``: whether each of those replies echoes its customer's words, asked only for the
+    candidates (usually a small share); None when the customers' words are not known (the old rule).
+    """
+    lab = pd.Series(labels)
+    size = lab.map(lab.value_counts()).to_numpy()
+    issues = pd.Series(issue).groupby(labels).transform("nunique").to_numpy()
+    in_group = size >= 2
+    out = (in_group & (issues >= s.template_min_issues)).copy()
+    if echo_of is not None and out.any():
+        cand = np.flatnonzero(out)
+        echo = np.asarray(echo_of(cand), dtype=bool)
+        share = pd.Series(echo).groupby(labels[cand]).transform("mean").to_numpy()
+        out[cand] = share <= s.template_max_echo
+    return in_group, out
+
+
+def template_overuse(replies: pd.DataFrame, issue: pd.Series, s: ConsistencySettings) -> tuple[pd.Series, pd.Series]:
+    """(template id or NA, overuse flag) per reply of a table with ``text``, ``brand``, ``reply_id`` and,
+    when known, ``customer_text``."""
+    texts = replies["text"].fillna("").astype(str).to_list()
+    lab = text_groups(texts, s.template_similarity, blocks=replies["brand"].fillna("").astype(str).to_list())
+    echo_of = None
+    if "customer_text" in replies.columns:
+        cust = replies["customer_text"].fillna("").astype(str).to_numpy()
+
+        def echo_of(rows: np.ndarray) -> np.ndarray:
+            return np.fromiter((echoes(texts[i], cust[i], s.echo_min_letters) for i in rows), bool, len(rows))
+
+    in_group, over = overuse(lab, issue.to_numpy(), s, echo_of)
+    ids = replies["reply_id"].astype(str).to_numpy()
+    names = pd.Series(ids).groupby(lab).transform("min").to_numpy()  # named by its smallest reply id
+    template_id = pd.Series(names, index=replies.index, dtype="string").where(in_group)
+    return template_id, pd.Series(over, index=replies.index, dtype=bool)
