@@ -66,6 +66,15 @@ def _trie(literals: list[str]) -> str:
     return build(trie)
 
 
+def _loose(literal: str) -> str:
+    """``literal`` without the prefilter's ``\\b`` marks at its ends."""
+    if literal.startswith("\\b"):
+        literal = literal[2:]
+    if literal.endswith("\\b"):
+        literal = literal[:-2]
+    return literal
+
+
 def _gate(patterns: list[str]) -> re.Pattern[str] | None:
     """A regex of the lower-case literals one of which any match of any pattern contains (None: unknown)."""
     try:
@@ -77,7 +86,9 @@ def _gate(patterns: list[str]) -> re.Pattern[str] | None:
         lits = required_literals(p)
         if not lits:
             return None
-        found |= set(lits)
+        # the text is searched as it is: a literal's whole-word marks (``\\bfree``) are dropped, which only
+        # lets more replies through the gate, never fewer
+        found |= {_loose(lit) for lit in lits}
     # a literal containing a shorter one adds nothing to the test
     return re.compile(_trie(sorted(w for w in found if not any(o != w and o in w for o in found))))
 
