@@ -1,3 +1,4 @@
+import signal
 import sys
 
 try:
@@ -7,4 +8,8 @@ except KeyboardInterrupt:  # Ctrl-C while the CLI module itself loads: stop as q
           file=sys.stderr)
     raise SystemExit(130) from None
 
-raise SystemExit(main())
+status = main()
+# The work is done and its output complete: a Ctrl-C while the interpreter shuts down (joining threads, closing
+# files) would otherwise end the process by the signal with no word, as if the run had failed.
+signal.signal(signal.SIGINT, signal.SIG_IGN)
+raise SystemExit(status)
