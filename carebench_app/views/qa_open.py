@@ -59,6 +59,38 @@ def _choose_file(cfg) -> qs.OpenedFile | None:
     return qs.OpenedFile(name=up.name, path=str(qs.stage_bytes(up.name, data, digest)), digest=digest)
 
 
+def _open(chosen: qs.OpenedFile, rule: tuple[str, str | None, str]) -> None:
+    digest = chosen.digest or qs.path_digest(chosen.path)
+    ui.open_file(qs.OpenedFile(chosen.name, chosen.path, digest, rule[0], rule[1], rule[2]))
+
+
+def _report(view: qs.QAView) -> None:
+    """What was read: a success only when there are replies to review, otherwise a warning that says why."""
+    o, scores = view.opened, view.scores
+    broken = list(view.result.broken_rows)
+    read = (f"{o.name} ({o.policy_name}): {len(scores):,} brand replies in {scores['thread_id'].nunique():,} "
+            f"threads, scored in {view.seconds:.1f} s")
+    if len(scores) == 0 and broken:
+        st.warning(f"{read}: nothing to review, and {len(broken):,} rows were broken. Is this really a reply "
+                   "export? The first problems are listed below.")
+    elif len(scores) == 0:
+        st.warning(f"{read}: the file holds no brand replies, so there is nothing to review.")
+    elif broken and len(broken) > len(scores):
+        st.warning(f"{read}, but more rows were broken ({len(broken):,}) than replies were read: check the file.")
+    else:
+        st.success(f"{read}.")
+    if broken:
+        st.caption(f"{len(broken):,} broken rows were skipped:")
+        st.dataframe(pd.DataFrame(broken[:10_000], columns=["line", "reason"]), hide_index=True, height=200)
+    else:
+        st.caption("No broken rows.")
+    if len(scores):
+        st.page_link(page("queue"), label="Go to the review queue (worst first)")
+        st.page_link(page("overview"), label="Go to the overview")
+    st.caption(f"File digest {o.digest[:12]}; the input file is only read, never written. "
+               f"Staged at `{Path(o.path).name}`.")
+
+
 def render() -> None:
     st.title("Open a reply file")
     if not ui.require_qa():
@@ -66,31 +98,12 @@ def render() -> None:
     cfg = ui.settings()
     chosen = _choose_file(cfg)
     rule = _rulebook(cfg)
-    if chosen is None or rule is None:
-        return
-    if st.button("Open and score", type="primary", key="open_button"):
-        digest = chosen.digest or qs.path_digest(chosen.path)
-        st.session_state["opened"] = qs.OpenedFile(chosen.name, chosen.path, digest, rule[0], rule[1], rule[2])
-        st.session_state.pop("reply_id", None)
-        st.session_state["queue_page"] = 1
+    if chosen is not None and rule is not None:
+        st.button("Open and score", type="primary", key="open_button", on_click=_open, args=(chosen, rule))
     view = ui.current_view() if "opened" in st.session_state else None
-    if view is None:
-        return
-    o = view.opened
-    scores = view.scores
-    st.success(f"{o.name} ({o.policy_name}): {len(scores):,} brand replies in "
-               f"{scores['thread_id'].nunique():,} threads, scored in {view.seconds:.1f} s.")
-    broken = list(view.result.broken_rows)
-    if broken:
-        st.warning(f"{len(broken):,} broken rows were skipped:")
-        st.dataframe(pd.DataFrame(broken, columns=["line", "reason"]), hide_index=True, height=200)
-    else:
-        st.caption("No broken rows.")
-    st.page_link(page("queue"), label="Go to the review queue (worst first)")
-    st.page_link(page("overview"), label="Go to the overview")
-    st.caption(f"File digest {o.digest[:12]}; the input file is only read, never written. "
-               f"Staged at `{Path(o.path).name}`.")
+    if view is not None:
+        _report(view)
 
 
 if __name__ == "__main__":
-    render()
+    ui.run_page(render)
