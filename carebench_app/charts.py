@@ -47,7 +47,7 @@ def score_histogram(scores: pd.Series) -> alt.Chart:
 
 def share_flagged(shares: pd.DataFrame) -> alt.Chart:
     """Bars of ``share`` per ``check`` (label), most flagged first."""
-    return alt.Chart(shares, height=max(22 * len(shares), 60)).mark_bar().encode(
+    return alt.Chart(shares, height=alt.Step(22)).mark_bar().encode(
         y=alt.Y("check:N", sort="-x", title=None),
         x=alt.X("share:Q", title="share of replies flagged", axis=alt.Axis(format="%"),
                 scale=alt.Scale(domain=[0, 1])),
@@ -58,7 +58,7 @@ def level_scores(table: pd.DataFrame, level: str, top: int = TOP_LEVELS) -> alt.
     """Mean score per level (agent, channel, brand), lowest first; at most ``top`` bars."""
     data = table.sort_values("mean_score", kind="stable").head(top).copy()
     data[level] = data[level].astype(str)
-    return alt.Chart(data, height=max(20 * len(data), 60)).mark_bar().encode(
+    return alt.Chart(data, height=alt.Step(20)).mark_bar().encode(
         y=alt.Y(f"{level}:N", sort="x", title=None),
         x=alt.X("mean_score:Q", title="mean score", scale=alt.Scale(domain=[0, 100])),
         tooltip=[level, "replies", "mean_score", "p10_score"])
@@ -110,7 +110,8 @@ def backlog(hours: pd.DataFrame) -> alt.VConcatChart:
     oldest = alt.Chart(mean, height=160).mark_line(color="#7f7f7f").encode(
         x=x, y=alt.Y("oldest:Q", title=f"oldest open ({unit})"),
         tooltip=["when", alt.Tooltip("oldest:Q", format=",.1f", title=f"oldest open ({unit})")])
-    return alt.vconcat(waiting.interactive(bind_y=False), oldest.interactive(bind_y=False))
+    zoom = alt.selection_interval(bind="scales", encodings=["x"], name="backlog_zoom")
+    return alt.vconcat(waiting.add_params(zoom), oldest).resolve_scale(x="shared")
 
 
 def differences(table: pd.DataFrame, unit: str) -> alt.LayerChart:
@@ -125,4 +126,4 @@ def differences(table: pd.DataFrame, unit: str) -> alt.LayerChart:
                  alt.Tooltip("ci_high:Q", format=fmt)])
     bars = alt.Chart(data).mark_rule().encode(y="kpi:N", x="ci_low:Q", x2="ci_high:Q")
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#7f7f7f", strokeDash=[3, 3]).encode(x="zero:Q")
-    return alt.layer(bars, points, zero, height=max(30 * len(data), 80))
+    return alt.layer(bars, points, zero, height=alt.Step(30))

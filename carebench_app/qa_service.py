@@ -180,6 +180,7 @@ def _flag_columns(queue: pd.DataFrame, book: Any) -> tuple[tuple[str, ...], dict
     criteria, columns = _criteria(), {}
     weights = dict(getattr(getattr(book, "scorecard", None), "weights", {}) or {})
     judged = np.zeros(len(queue))
+    undetermined: dict[str, np.ndarray] = {}
     for name, crit in criteria.items():
         try:
             failed = crit.failed(queue, book)
@@ -187,15 +188,18 @@ def _flag_columns(queue: pd.DataFrame, book: Any) -> tuple[tuple[str, ...], dict
             continue
         judged += weights.get(name, 0.0) * failed.notna().to_numpy()
         columns[name] = getattr(crit, "column", name)
-        if name in names and name not in queue.columns:
-            queue[f"_v_{name}"] = failed.astype("boolean")
+        undetermined[name] = failed.isna().to_numpy()
     queue["_judged"] = judged
     for name in names:
         if name in queue.columns:
             queue[f"_v_{name}"] = _as_boolean(queue[name])
-        elif f"_v_{name}" not in queue.columns:  # a flag this viewer knows nothing of: flagged or not
+        else:  # the flags say what the scorecard flagged; its criterion says what it could not judge
             has = {combo: name in flag_list(combo) for combo in distinct}
-            queue[f"_v_{name}"] = queue["flags"].astype(str).map(has).astype("boolean")
+            flagged = queue["flags"].astype(str).map(has).astype(bool)
+            v = flagged.astype("boolean")
+            if name in undetermined:
+                v = v.mask(undetermined[name] & ~flagged.to_numpy(), pd.NA)
+            queue[f"_v_{name}"] = v
         queue[f"_flag_{name}"] = queue[f"_v_{name}"].fillna(False).astype(bool)
     return tuple(names), columns
 
@@ -299,13 +303,13 @@ def _mask(view: QAView, f: Filters) -> np.ndarray:
             column = q[col].astype("string")
             hit = column.isin([v for v in values if v != NO_AGENT]).fillna(False).to_numpy(dtype=bool)
             if col == "agent" and NO_AGENT in values:
-                hit |= (column.isna() | (column.str.strip() == "")).fillna(True).to_numpy(dtype=bool)
+                hit = hit | (column.isna() | (column.str.strip() == "")).fillna(True).to_numpy(dtype=bool)
             mask &= hit
     if f.checks:
         flagged = np.zeros(len(q), dtype=bool)
         for c in f.checks:
             if f"_flag_{c}" in q.columns:
-                flagged |= q[f"_flag_{c}"].to_numpy()
+                flagged = flagged | q[f"_flag_{c}"].to_numpy(dtype=bool)
         mask &= flagged
     if "created_at" in q.columns and (f.date_from or f.date_to):
         at = q["created_at"]
