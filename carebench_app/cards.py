@@ -13,7 +13,7 @@ from carebench_app import explain, ui
 from carebench_app import qa_service as qs
 from carebench_app.store import ConflictError, Review
 
-__all__ = ["card", "STATE"]
+__all__ = ["card", "STATE", "when"]
 
 STATE = {True: "flagged", False: "not flagged", None: "undetermined"}
 _ACTION = {"confirm": "confirmed", "dispute": "disputed", "accept": "accepted the dispute",
@@ -33,15 +33,20 @@ def _save(view: qs.QAView, reply_id: str, name: str, auto: bool, decision: str, 
     st.session_state["review_saved"] = f"{explain.label(name)} {'confirmed' if decision == 'confirm' else 'disputed'}"
 
 
+def when(stamp: str) -> str:
+    """An ISO time stamp as a reader writes it (``2026-12-06 12:18 UTC``)."""
+    return stamp[:16].replace("T", " ") + " UTC" if len(stamp) >= 16 else stamp
+
+
 def _status(done: Review | None) -> str:
     if done is None:
         return "not reviewed yet"
     who = done.reviewer or "(no name)"
-    text = f"**{done.state}** by {who} · {done.reviewed_at}"
+    text = f"**{done.state}** by {who} · {when(done.reviewed_at)}"
     if done.comment:
         text += f" · “{done.comment}”"
     if done.dispute_status in ("accepted", "rejected"):
-        text += f" · lead {done.resolved_by} · {done.resolved_at}" + (f" · “{done.resolution}”" if done.resolution
+        text += f" · lead {done.resolved_by} · {when(done.resolved_at)}" + (f" · “{done.resolution}”" if done.resolution
                                                                     else "")
     return text
 
@@ -50,7 +55,7 @@ def _history(view: qs.QAView, reply_id: str, name: str) -> None:
     events = ui.review_store().history(view.opened.digest, reply_id, name)
     if len(events) > 1 or (events and events[0].comment):
         with st.expander(f"History ({len(events)})"):
-            st.dataframe(pd.DataFrame([{"when": e.at, "who": e.actor or "(no name)", "what": _ACTION[e.action],
+            st.dataframe(pd.DataFrame([{"when": when(e.at), "who": e.actor or "(no name)", "what": _ACTION[e.action],
                                         "comment": e.comment} for e in events]), hide_index=True)
 
 

@@ -65,6 +65,7 @@ def _precedent(view: qs.QAView, row: pd.Series) -> None:
             f'height:100%;background:{colour};border-radius:7px"></div><div style="position:absolute;'
             f'left:{100 * min(high, 1):.1f}%;top:-4px;height:22px;border-left:2px solid #333"></div></div>',
             unsafe_allow_html=True)
+        st.caption(f"The bar runs from 0 to 1; the line marks {high:g}, where the rulebook flags high precedent risk.")
     reasons = str(row.get("policy_reasons") or "").strip()
     if reasons:
         st.caption("Policy: " + reasons)
