@@ -8,6 +8,10 @@ under 10 minutes). Reported separately, so each owner sees their share:
   consistency (MinHash grouping, statistics), template overuse, scorecard (qa.pipeline with ``checks={}``);
 * ``pipeline, all checks``: the same plus every registered per-reply text check;
 * ``consistency only``: issue grouping + template overuse + findings on the scored table.
+* ``text checks`` (owner: checks): every registered per-reply text check on the brand replies' contexts
+  (built beforehand, languages detected outside the clock), rules alone and rules + the shipped learned model
+  (``qa.learned.combine``: the model scores the whole batch once per distinct text). Target: >= 5,000
+  replies/s with the model on.
 
 Times are CPU seconds of this process (``time.process_time``): the bench machine is shared, and wall time
 on a busy core measures the neighbours. Run it pinned to one core (``taskset -c 0``); wall seconds are
@@ -89,6 +93,7 @@ def main() -> None:
     for name, (sec, wall) in rows:
         print(f"| {name} | {sec:.2f} | {wall:.2f} | {n / sec:,.0f} | {sec / n * 1e6 / 60:.1f} |")
     print(f"consistency findings: {len(full.consistency)}")
+    text_checks(msgs)
 
     acc = generate(args.accuracy_threads, seed=7)
     with tempfile.TemporaryDirectory() as d:
@@ -97,6 +102,32 @@ def main() -> None:
             r = score_file(p)
             print(f"\nprecision/recall on {args.accuracy_threads} generated threads (seed 7), {label}:")
             print(markdown_table(precision_recall(r.scores, acc.labels).drop(columns=["note"])))
+
+
+def text_checks(msgs) -> None:  # noqa: ANN001 - a message table
+    """Replies/s of the per-reply text checks, rules alone and with the shipped learned model."""
+    from qa.checks import CHECKS
+    from qa.learned import DEFAULT_MODEL, combine, load_model
+    from qa.learned.contexts import reply_contexts
+
+    contexts = reply_contexts(msgs)
+    model = load_model(DEFAULT_MODEL)
+    checks = list(CHECKS.items())
+    for c in contexts[:200]:  # warm up: regex subsets compiled on first use
+        for _, chk in checks:
+            chk.run(c)
+    rows = []
+    for label, with_model in (("text checks, rules", False), ("text checks, rules + learned model", True)):
+        t = clock()
+        findings = [{name: chk.run(c) for name, chk in checks} for c in contexts]
+        if with_model:
+            combine(contexts, findings, model)
+        rows.append((label, clock() - t))
+    n = len(contexts)
+    print(f"\n| text checks on {n} brand replies | CPU seconds | wall seconds | replies/s (CPU) |")
+    print("|---|---|---|---|")
+    for name, (sec, wall) in rows:
+        print(f"| {name} | {sec:.2f} | {wall:.2f} | {n / sec:,.0f} |")
 
 
 if __name__ == "__main__":

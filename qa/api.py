@@ -31,14 +31,20 @@ def load_policy(path: str | Path | None = None) -> Rulebook:
 
 
 def score_file(path: str | Path, policy_path: str | Path | None = None,
-               progress: ProgressFn | None = None) -> QAResult:
-    """Read ``path`` (CSV, JSONL, Parquet; own schema or twcs), score it, and return everything."""
+               progress: ProgressFn | None = None, model: str | Path | None = None) -> QAResult:
+    """Read ``path`` (CSV, JSONL, Parquet; own schema or twcs), score it, and return everything.
+
+    ``model``: a learned model file to combine with the rules, ``"default"`` for the shipped one, or None."""
+    from .learned import resolve_model
+
+    learned = resolve_model(str(model) if model is not None else None)
     book = load_policy(policy_path)
     use_system_arrow_pool()
     read = read_messages(path)
     release()
-    result = score_messages(read.messages, book, progress=progress, broken_rows=read.broken_rows)
-    result.meta.update(source=str(path), format=read.format, policy_file=str(policy_path or "(default)"))
+    result = score_messages(read.messages, book, progress=progress, broken_rows=read.broken_rows, model=learned)
+    result.meta.update(source=str(path), format=read.format, policy_file=str(policy_path or "(default)"),
+                       model=str(model) if model is not None else None)
     return result
 
 

@@ -34,7 +34,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
     bar, progress = _progress_bar(args.progress)
     try:
-        result = score_file(args.input, args.policy, progress=progress)
+        result = score_file(args.input, args.policy, progress=progress, model=args.model)
     finally:
         if bar is not None:
             bar.close()
@@ -53,6 +53,45 @@ def cmd_score(args: argparse.Namespace) -> int:
     if result.check_errors:
         print(f"warning: {len(result.check_errors)} check errors (first: {result.check_errors[0]})", file=sys.stderr)
     print(f"results in {args.out}/ ({', '.join(p.name for p in written)})")
+    return 0
+
+
+def cmd_train(args: argparse.Namespace) -> int:
+    from carebench_shared.atomic import OutputError
+    from sim.loader import ConfigError
+
+    from .checks import CHECKS
+    from .learned import fit, read_labels, save_model, training_set
+    from .learned.data import file_digest
+    from .readers import read_messages
+
+    labels = read_labels(args.labels)
+    replies = []
+    for p in args.replies:
+        if not Path(p).is_file():
+            raise ConfigError(f"{p}: cannot read reply file: no such file")
+        replies.append((read_messages(p).messages, Path(p).name))
+    data, missing = training_set(labels, replies, CHECKS)
+    if not data.texts:
+        raise ConfigError(f"{args.labels}: none of its {len(labels)} reply ids is in the reply files")
+    print(f"{len(data.texts)} labelled replies found ({missing} labelled ids not in the reply files), "
+          f"{len(set(data.groups))} {data.group_kind}s")
+    provenance = {"labels_file": Path(args.labels).name, "labels_sha256": file_digest(args.labels),
+                  "reply_files": {Path(p).name: file_digest(p) for p in args.replies}}
+    model = fit(data, provenance, progress=print)
+    try:
+        save_model(model, args.out)
+    except OutputError as exc:
+        raise ConfigError(str(exc)) from None
+    for check, rep in model.meta["provenance"]["checks"].items():
+        cv = rep.get("cross_validated")
+        if cv is None:
+            print(f"{check}: {rep['positives']} positives of {rep['labelled']}: {rep['model']}")
+            continue
+        r, m = cv["rules"], cv["rules+model"]
+        print(f"{check}: threshold {rep['threshold']:.2f}; leave-{data.group_kind}s-out P/R rules "
+              f"{r['precision']:.2f}/{r['recall']:.2f}, rules+model {m['precision']:.2f}/{m['recall']:.2f}")
+    print(f"wrote {args.out}")
     return 0
 
 
@@ -137,7 +176,15 @@ def add_qa_parser(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--out", required=True, help="output folder for scores.csv, report, ...")
     p.add_argument("--format", choices=["html", "md", "both"], default="html", help="report format (default html)")
     p.add_argument("--progress", action="store_true", help="show a progress bar on standard error")
+    p.add_argument("--model", help="learned model file to combine with the rules (`default`: the shipped one)")
     p.set_defaults(func=cmd_score)
+
+    p = qsub.add_parser("train", help="fit the learned layer from labelled or reviewed replies")
+    p.add_argument("replies", nargs="+", help="reply files holding the labelled replies (own schema or twcs)")
+    p.add_argument("--labels", required=True,
+                   help="labels CSV (reply_id + 1/0 per check) or the reviews CSV exported by the app")
+    p.add_argument("--out", required=True, help="model file to write (.npz)")
+    p.set_defaults(func=cmd_train)
 
     p = qsub.add_parser("report", help="re-render the report of a folder written by `qa score`")
     p.add_argument("dir", help="output folder of `carebench qa score`")

@@ -192,10 +192,11 @@ def _quote(text: str) -> str:
 
 def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn | None = None,
                    broken_rows: list[tuple[int, str]] | None = None,
-                   checks: dict[str, Check] | None = None) -> QAResult:
+                   checks: dict[str, Check] | None = None, model: Any = None) -> QAResult:
     """Score every brand reply in ``messages`` (own schema, sorted by thread and time).
 
     ``checks`` defaults to every registered check; pass a dict to run a subset (benchmarks, tests).
+    ``model``: a :class:`qa.learned.LearnedModel` to combine with the rules (None: rules alone).
     """
     checks = registered_checks() if checks is None else checks
     detect, _ = language_detector()
@@ -228,6 +229,11 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     errors: list[tuple[str, str, str]] = []
     verdict_cols = list(dict.fromkeys([*CHECK_COLUMNS, *checks]))
     msg_lang, c_langs = _languages(th, role, text, lang, detect)
+    learned = None
+    if model is not None:  # qa.learned: the model scores every reply text in one batch, before the rules
+        from .learned import BatchScores
+
+        learned = BatchScores(model, text[brand_idx].tolist(), brand_idx)
     release()
     # one list per output column, filled row by row and turned into a DataFrame once (a list of dicts
     # costs about as much to build and several times more to convert)
@@ -278,11 +284,14 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
                 errors.append((name, ids[i], f"{type(exc).__name__}: {exc}"))
                 col.append(None)
                 continue
+            if learned is not None:
+                fd = learned.combine(i, fd)
             col.append(fd.verdict)
             if name == "compensation":
                 comp = fd
             if fd.verdict and name not in POSITIVE_CHECKS:
-                evidence += [f"{name}: {_quote(e.text)}" for e in fd.evidence] or [f"{name}: (whole reply)"]
+                tag = name if fd.source == "rule" else f"{name} ({fd.source})"
+                evidence += [f"{tag}: {_quote(e.text)}" for e in fd.evidence] or [f"{tag}: (whole reply)"]
         for col in unchecked:
             col.append(None)
         concessions = from_finding(comp, text[i], r_lang)

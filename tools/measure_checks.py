@@ -1,159 +1,145 @@
 """Measure the per-reply QA checks on the real hand-labelled replies (a dev script; the tests never run it).
 
-Reads ``../shared/reference/real/`` at run time (never copied into the repo): the twcs-format threads
-``twcs_en_dev.csv`` and ``es_dev.csv`` and the hand labels ``labels_dev.csv``. For each labelled reply it
-rebuilds the thread through ``in_response_to_tweet_id``, builds a :class:`ReplyContext` the way the QA pipeline
-does, runs every check and prints precision / recall / F1 per check, overall and per file (en, es). It also
-times checks and language detection per reply.
+Reads ``../shared/reference/real/`` at run time (never copied into the repo): the three dev files (twcs English,
+Spanish, IBM CDP) and ``labels_dev.csv``, through the QA reader (see ``tools/real_data.py``). Prints precision
+and recall per check: on all labels, on the 2,165 rows labelled after the phrases were written (``new``), per
+source, on the development and the *sealed* brands (see ``real_data.sealed_brands``), and per development
+brand. With ``--model FILE`` the verdicts are the rules combined with that learned model (as
+``carebench qa score --model``); the model's own leave-brands-out figures are in its provenance.
 
-    python tools/measure_checks.py [--real DIR] [--errors CHECK] [--cdp N] [--compare REF]
+    python tools/measure_checks.py [--real DIR] [--model FILE] [--errors CHECK] [--brands] [--markdown]
+    python tools/measure_checks.py --speed [--compare REF]
 
-``--compare REF`` times the code of a git ref (``main``, ``HEAD~3``) against the working tree side by side in
-one run: both are run in child processes, alternately, several rounds, and the best of each is shown, so that
-a loaded machine slows both alike. Pin the run to one core with ``taskset -c 0``.
-
-``--errors CHECK`` lists the false positives and negatives of one check with their evidence; ``--cdp N``
-prints the deflection verdict on the last brand reply of N IBM CDP conversations, to read by eye.
+``--errors CHECK`` lists false positives and negatives of one check, **development brands only**: the sealed
+brands' replies are never listed. ``--compare REF`` times a git ref's ``qa`` package against this tree's, in
+child processes, alternately, best of each (pin with ``taskset -c 0``).
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 # CAREBENCH_QA_ROOT: import ``qa`` from another tree (an older commit, for --compare).
 sys.path.insert(0, os.environ.get("CAREBENCH_QA_ROOT") or str(ROOT))
+sys.path.insert(1, str(Path(__file__).resolve().parent))
 
-from qa import language as _language  # noqa: E402
+import real_data  # noqa: E402  (imports nothing from qa.learned at load: an older tree has none)
 from qa.checks import CHECKS, ReplyContext  # noqa: E402
-from qa.language import detect, thread_language  # noqa: E402
+from real_data import LABELLED, SOURCES, Labelled  # noqa: E402
 
-FIELDS = ("tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id", "in_response_to_tweet_id")
-LABELLED = ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch")
-DEFAULT_REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "reference" / "real"
+Verdicts = dict[str, bool | None]
 
 
-@dataclass(frozen=True)
-class Tweet:
-    tweet_id: str
-    author: str
-    inbound: bool
-    text: str
-    parent: str
+def verdicts(rows: list[Labelled], model_path: Path | None) -> list[Verdicts]:
+    """Each labelled reply's verdict per check: the rules alone, or combined with a learned model."""
+    contexts = [r.ctx for r in rows]
+    findings = [{c: CHECKS[c].run(ctx) for c in LABELLED if c in CHECKS} for ctx in contexts]
+    if model_path is not None:
+        from qa.learned import combine, load_model
+
+        findings = combine(contexts, findings, load_model(model_path))
+    return [{c: f[c].verdict for c in f} for f in findings]
 
 
-def _id(value: str) -> str:
-    value = (value or "").strip()
-    return value[:-2] if value.endswith(".0") else value
+def counts(rows: list[Labelled], preds: list[Verdicts], check: str) -> tuple[int, int, int, int]:
+    """(positives, true positives, false positives, false negatives); undetermined labels are not scored."""
+    pos = tp = fp = fn = 0
+    for r, p in zip(rows, preds):
+        gold = r.label[check]
+        if gold == "":
+            continue
+        hit = p.get(check) is True
+        pos += gold == "1"
+        tp += gold == "1" and hit
+        fp += gold == "0" and hit
+        fn += gold == "1" and not hit
+    return pos, tp, fp, fn
 
 
-def read_twcs(path: Path) -> dict[str, Tweet]:
-    """Rows of a twcs-format file by id; records with the wrong number of fields are reported and skipped."""
-    out: dict[str, Tweet] = {}
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.reader(f)
-        next(reader)
-        for rec in reader:
-            if len(rec) != len(FIELDS):
-                print(f"  skipped broken record at line {reader.line_num} of {path.name}", file=sys.stderr)
-                continue
-            d = dict(zip(FIELDS, rec))
-            t = Tweet(_id(d["tweet_id"]), d["author_id"], d["inbound"] == "True", d["text"], _id(d["in_response_to_tweet_id"]))
-            out[t.tweet_id] = t
-    return out
+def pr(tp: int, fp: int, fn: int) -> str:
+    p = f"{tp / (tp + fp):.2f}" if tp + fp else "–"
+    r = f"{tp / (tp + fn):.2f}" if tp + fn else "–"
+    return f"{p} / {r}"
 
 
-def ancestors(tweets: dict[str, Tweet], tweet_id: str) -> list[Tweet]:
-    """The thread up to (not including) ``tweet_id``, oldest first; stops at a dangling reference or a loop."""
-    chain, seen, cur = [], set(), tweets[tweet_id].parent
-    while cur and cur in tweets and cur not in seen:
-        seen.add(cur)
-        chain.append(tweets[cur])
-        cur = tweets[cur].parent
-    return chain[::-1]
+def table(groups: dict[str, tuple[list[Labelled], list[Verdicts]]], title: str, checks=LABELLED) -> None:
+    """One Markdown table: a row per check, a column (P / R, positives) per group of replies."""
+    print(f"\n{title}\n")
+    print("| check | " + " | ".join(f"{g} ({len(rows)})" for g, (rows, _) in groups.items()) + " |")
+    print("|---|" + "---|" * len(groups))
+    for check in checks:
+        cells = []
+        for rows, preds in groups.values():
+            pos, tp, fp, fn = counts(rows, preds, check)
+            cells.append(f"{pr(tp, fp, fn)} ({pos})" if pos or fp else "–")
+        print(f"| {check} | " + " | ".join(cells) + " |")
 
 
-def context(tweets: dict[str, Tweet], tweet_id: str) -> ReplyContext:
-    reply = tweets[tweet_id]
-    before = ancestors(tweets, tweet_id)
-    customer = [t.text for t in before if t.inbound]
-    return ReplyContext(
-        reply_id=tweet_id,
-        text=reply.text,
-        customer_text="\n".join(customer),
-        customer_language=thread_language(customer),
-        reply_language=detect(reply.text),
-        earlier_brand_texts=tuple(t.text for t in before if not t.inbound),
-        brand=reply.author,
-    )
+def select(rows: list[Labelled], preds: list[Verdicts], keep) -> tuple[list[Labelled], list[Verdicts]]:  # noqa: ANN001
+    pairs = [(r, p) for r, p in zip(rows, preds) if keep(r)]
+    return [r for r, _ in pairs], [p for _, p in pairs]
 
 
-def _prf(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
-    p = tp / (tp + fp) if tp + fp else float("nan")
-    r = tp / (tp + fn) if tp + fn else float("nan")
-    f = 2 * p * r / (p + r) if tp else 0.0
-    return p, r, f
+def report(rows: list[Labelled], preds: list[Verdicts], sealed: frozenset[str], brands: bool) -> None:
+    everything = {"all": (rows, preds), "new rows": select(rows, preds, lambda r: r.new)}
+    for source in SOURCES:
+        everything[source] = select(rows, preds, lambda r, s=source: r.source == s)
+    table(everything, "All labels, the new rows, per source: precision / recall (positives)")
+    split = {"development brands": select(rows, preds, lambda r: r.brand not in sealed),
+             "sealed brands": select(rows, preds, lambda r: r.brand in sealed)}
+    for source in SOURCES:
+        split[f"sealed {source}"] = select(rows, preds, lambda r, s=source: r.brand in sealed and r.source == s)
+    split["sealed, new rows"] = select(rows, preds, lambda r: r.brand in sealed and r.new)
+    table(split, f"Development vs sealed brands ({len(sealed)} sealed brands)")
+    if brands:
+        by_brand: dict[str, list[int]] = defaultdict(list)
+        for i, r in enumerate(rows):
+            if r.brand not in sealed:
+                by_brand[r.brand].append(i)
+        big = sorted(by_brand, key=lambda b: -len(by_brand[b]))[:16]
+        groups = {b: ([rows[i] for i in by_brand[b]], [preds[i] for i in by_brand[b]]) for b in big}
+        table(groups, "Largest development brands", ("deflection", "dm_request", "not_our_team", "compensation"))
 
 
-def table(rows: list[tuple[str, dict[str, str], dict[str, bool | None]]], title: str) -> None:
-    print(f"\n{title} ({len(rows)} replies)")
-    print(f"{'check':<18}{'pos':>5}{'tp':>5}{'fp':>5}{'fn':>5}{'prec':>8}{'recall':>8}{'F1':>7}{'und':>5}")
-    for check in LABELLED:
-        tp = fp = fn = und = pos = 0
-        for _, label, pred in rows:
-            gold = label[check]
-            if gold == "":
-                continue  # undetermined by the labeller: not scored
-            p = pred[check]
-            und += p is None
-            pos += gold == "1"
-            tp += gold == "1" and p is True
-            fp += gold == "0" and p is True
-            fn += gold == "1" and p is not True
-        pr, rc, f1 = _prf(tp, fp, fn)
-        print(f"{check:<18}{pos:>5}{tp:>5}{fp:>5}{fn:>5}{pr:>8.2f}{rc:>8.2f}{f1:>7.2f}{und:>5}")
-
-
-def iter_labelled(real: Path) -> Iterator[tuple[str, dict[str, str], ReplyContext]]:
-    files = {"en": read_twcs(real / "twcs_en_dev.csv"), "es": read_twcs(real / "es_dev.csv")}
-    with (real / "labels_dev.csv").open(newline="", encoding="utf-8") as f:
-        for label in csv.DictReader(f):
-            for name, tweets in files.items():
-                if label["reply_id"] in tweets:
-                    yield name, label, context(tweets, label["reply_id"])
-                    break
+def errors(rows: list[Labelled], preds: list[Verdicts], check: str, sealed: frozenset[str]) -> None:
+    """False positives and negatives of ``check`` on development brands (never the sealed ones)."""
+    print()
+    for r, p in zip(rows, preds):
+        if r.brand in sealed:
+            continue
+        gold = r.label[check]
+        if gold == "" or (gold == "1") == (p.get(check) is True):
+            continue
+        kind = "FN" if gold == "1" else "FP"
+        ev = [e.text for e in CHECKS[check].run(r.ctx).evidence]
+        print(f"{kind} {r.source} {r.brand} {r.ctx.reply_id} {ev} | {r.ctx.text[:260]!r} | {r.label['note']}")
 
 
 def _clear_caches() -> None:
-    """Empty the caches by text (language answers, a customer's words), so that a repeated run is not
-    flattered by the texts of the run before."""
+    """Empty the caches by text, so that a repeated run is not flattered by the texts of the run before."""
+    from qa import language
     from qa.checks import tone
 
-    for module, name in ((_language, "_classify"), (_language, "_detect_cached"), (tone, "_customer_stems")):
+    for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems")):
         cache = getattr(module, name, None)
         if cache is not None:
             cache.cache_clear()
 
 
 def timings(contexts: list[ReplyContext], repeat: int = 5) -> dict[str, float]:
-    """Replies per second, by CPU time of this process (not wall time: the machine is shared), best of
-    ``repeat``. ``checks``: every check on each reply in turn, as the QA pipeline runs them; ``check:<name>``:
-    one check alone over all replies. The language caches are emptied before each run, so only repeats within
-    one pass (brand templates, a thread's customer posts read again for each brand reply) are cached."""
-    texts = [(c.text, c.customer_text.split("\n")) for c in contexts]
+    """Replies per second by CPU time of this process, best of ``repeat``: all checks per reply, and each
+    check alone over all replies."""
+    best = {"checks": float("inf")} | {f"check:{name}": float("inf") for name in CHECKS}
     checks = list(CHECKS.values())
-    best = {"checks": float("inf"), "language": float("inf")}
-    best.update({f"check:{name}": float("inf") for name in CHECKS})
     for _ in range(repeat):
         _clear_caches()
         t0 = time.process_time()
@@ -167,99 +153,74 @@ def timings(contexts: list[ReplyContext], repeat: int = 5) -> dict[str, float]:
             for c in contexts:
                 check.run(c)
             best[f"check:{name}"] = min(best[f"check:{name}"], time.process_time() - t0)
-        _clear_caches()
-        t0 = time.process_time()
-        for reply, customer in texts:
-            detect(reply)
-            thread_language(customer)
-        best["language"] = min(best["language"], time.process_time() - t0)
-    n = len(contexts)
-    out = {k: n / v for k, v in best.items()}
-    out["together"] = n / (best["checks"] + best["language"])
-    return out
+    return {k: len(contexts) / v for k, v in best.items()}
 
 
-def _speed_lines(columns: dict[str, dict[str, float]], n: int, repeat: int) -> None:
-    print(f"\nspeed on {n} replies, one core (process CPU time), replies/s, best of {repeat}:")
+def speed_lines(columns: dict[str, dict[str, float]], n: int) -> None:
+    print(f"\nspeed on {n} replies, one core (process CPU time), replies/s:")
     names = list(columns)
-    print(f"  {'':<36}" + "".join(f"{name:>14}" for name in names))
-    keys = [k for k in next(iter(columns.values())) if k.startswith("check:")]
-    keys += ["checks", "language", "together"]
-    labels = {"checks": f"all {len(keys) - 3} checks, per reply", "language": "language (reply + customer posts)"}
-    for key in keys:
-        label = labels.get(key, key.removeprefix("check:"))
-        print(f"  {label:<36}" + "".join(f"{columns[name].get(key, float('nan')):>14.0f}" for name in names))
+    print(f"  {'':<24}" + "".join(f"{name:>14}" for name in names))
+    for key in next(iter(columns.values())):
+        label = key.removeprefix("check:") if key != "checks" else "all checks, per reply"
+        print(f"  {label:<24}" + "".join(f"{columns[name].get(key, float('nan')):>14.0f}" for name in names))
 
 
-def speed(contexts: list[ReplyContext], repeat: int = 5) -> None:
-    _speed_lines({"this tree": timings(contexts, repeat)}, len(contexts), repeat)
+_CONTEXT_FIELDS = ("reply_id", "text", "customer_text", "customer_language", "reply_language",
+                   "earlier_brand_texts", "brand", "channel", "public")
 
 
-def compare(ref: str, real: Path, rounds: int = 3, repeat: int = 3) -> None:
-    """Time ``ref``'s ``qa`` package against this tree's, alternately in child processes, best of each."""
+def compare(ref: str, rows: list[Labelled], rounds: int = 3, repeat: int = 3) -> None:
+    """Time ``ref``'s ``qa`` package against this tree's, alternately in child processes, best of each. The
+    contexts are built here once and handed to both as JSON (an older tree may lack ``qa.learned``)."""
     with tempfile.TemporaryDirectory() as tmp:
+        contexts = Path(tmp) / "contexts.json"
+        contexts.write_text(json.dumps([{k: getattr(r.ctx, k) for k in _CONTEXT_FIELDS} for r in rows]), "utf-8")
         archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "qa"], check=True, capture_output=True)
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
-        trees = {ref: tmp, "this tree": str(ROOT)}
+        tree = Path(tmp) / "tree"
+        tree.mkdir()
+        subprocess.run(["tar", "-x", "-C", str(tree)], input=archive.stdout, check=True)
+        trees = {ref: str(tree), "this tree": str(ROOT)}
         best: dict[str, dict[str, float]] = {name: {} for name in trees}
         n = 0
         for _ in range(rounds):
             for name, tree in trees.items():
                 env = dict(os.environ, CAREBENCH_QA_ROOT=tree)
-                cmd = [sys.executable, __file__, "--real", str(real), "--speed-json", str(repeat)]
+                cmd = [sys.executable, __file__, "--contexts", str(contexts), "--speed-json", str(repeat)]
                 out = json.loads(subprocess.run(cmd, env=env, check=True, capture_output=True, text=True).stdout)
                 n = out.pop("n")
                 for key, value in out.items():
                     best[name][key] = max(best[name].get(key, 0.0), value)
-    _speed_lines(best, n, rounds * repeat)
-
-
-def errors(rows: list[tuple[str, dict[str, str], ReplyContext]], check: str) -> None:
-    for name, label, ctx in rows:
-        gold, finding = label[check], CHECKS[check].run(ctx)
-        if gold == "" or (gold == "1") == (finding.verdict is True):
-            continue
-        kind = "FN" if gold == "1" else "FP"
-        print(f"{kind} {name} {ctx.reply_id} {[e.text for e in finding.evidence]} | {ctx.text[:220]!r} | {label['note']}")
-
-
-def cdp(real: Path, n: int) -> None:
-    tweets = read_twcs(real / "cdp_en_dev.csv")
-    last = [t for t in tweets.values() if not t.inbound and not any(x.parent == t.tweet_id for x in tweets.values())]
-    for t in last[:n]:
-        f = CHECKS["deflection"].run(context(tweets, t.tweet_id))
-        d = CHECKS["dm_request"].run(context(tweets, t.tweet_id))
-        flag = ("D" if f.verdict else ".") + ("M" if d.verdict else ".")
-        print(f"{flag} {[e.text for e in f.evidence + d.evidence]} | {t.text[:200]!r}")
+    speed_lines(best, n)
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--real", type=Path, default=DEFAULT_REAL)
-    ap.add_argument("--errors", choices=sorted(CHECKS))
-    ap.add_argument("--cdp", type=int, default=0)
-    ap.add_argument("--compare", metavar="REF", help="time a git ref's qa package against this tree's")
+    ap.add_argument("--real", type=Path, default=real_data.DEFAULT_REAL)
+    ap.add_argument("--model", type=Path, help="combine the rules with this learned model file")
+    ap.add_argument("--errors", choices=LABELLED, help="list one check's errors (development brands only)")
+    ap.add_argument("--brands", action="store_true", help="also a table per large development brand")
+    ap.add_argument("--speed", action="store_true", help="time the checks")
+    ap.add_argument("--compare", metavar="REF", help="with --speed: time a git ref's qa package beside this tree's")
     ap.add_argument("--speed-json", type=int, metavar="REPEAT", help=argparse.SUPPRESS)
+    ap.add_argument("--contexts", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
-    labelled = list(iter_labelled(args.real))
     if args.speed_json:
-        contexts = [ctx for _, _, ctx in labelled]
+        data = json.loads(args.contexts.read_text("utf-8"))
+        contexts = [ReplyContext(**{**d, "earlier_brand_texts": tuple(d["earlier_brand_texts"])}) for d in data]
         print(json.dumps({"n": len(contexts), **timings(contexts, args.speed_json)}))
         return
-    rows = [(name, label, {c: CHECKS[c].run(ctx).verdict for c in LABELLED}) for name, label, ctx in labelled]
-    table(rows, "all labelled replies")
-    for name in ("en", "es"):
-        table([r for r in rows if r[0] == name], f"{name} file")
-    if args.compare:
-        compare(args.compare, args.real)
-    else:
-        speed([ctx for _, _, ctx in labelled])
+    rows = real_data.load(args.real)
+    if args.speed:
+        if args.compare:
+            compare(args.compare, rows)
+        else:
+            speed_lines({"this tree": timings([r.ctx for r in rows])}, len(rows))
+        return
+    sealed = real_data.sealed_brands(rows)
+    preds = verdicts(rows, args.model)
+    report(rows, preds, sealed, args.brands)
     if args.errors:
-        print()
-        errors(labelled, args.errors)
-    if args.cdp:
-        print()
-        cdp(args.real, args.cdp)
+        errors(rows, preds, args.errors, sealed)
 
 
 if __name__ == "__main__":

@@ -24,12 +24,17 @@ class Evidence:
 
 @dataclass(frozen=True)
 class Finding:
-    """One check's verdict on one reply: True (it does it), False, or None (undetermined)."""
+    """One check's verdict on one reply: True (it does it), False, or None (undetermined).
+
+    ``source`` says what found a True verdict: ``rule`` (the phrase rules), ``model`` (the learned layer,
+    :mod:`qa.learned`, alone) or ``both``.
+    """
 
     check: str
     verdict: bool | None
     evidence: tuple[Evidence, ...] = ()
     detail: Mapping[str, Any] = field(default_factory=dict)
+    source: str = "rule"
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ the whole sentence). Every kind's pattern needs an offer or confirmation verb or
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from typing import Any
 
 from qa.checks.base import Finding, ReplyContext, register
@@ -32,10 +33,25 @@ _PERCENT = re.compile(r"(\d+(?:[.,]\d+)?)\s?%")
 _CURRENCY = {"$": "USD", "£": "GBP", "€": "EUR", "dollar": "USD", "pound": "GBP", "euro": "EUR", "peso": "MXN"}
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max((m.end() for m in _SENTENCE_END.finditer(text, 0, start)), default=0)
-    right_m = _SENTENCE_END.search(text, end)
-    return left, right_m.start() if right_m else len(text)
+MAX_PER_KIND = 20  # offers of one kind kept as evidence: more says nothing new, and bounds the work per reply
+SENTENCE_MAX = 400  # characters read either side of an offer: a "sentence" without stops is not read whole
+
+
+class _Sentences:
+    """Sentence bounds of one text, found in one pass: a lookup per offer is a bisection, so a reply is read in
+    linear time however many offers it holds (rescanning from the start for each offer was quadratic)."""
+
+    def __init__(self, text: str) -> None:
+        self.n = len(text)
+        self.starts = [m.start() for m in _SENTENCE_END.finditer(text)]
+        self.ends = [m.end() for m in _SENTENCE_END.finditer(text)] if self.starts else []
+
+    def around(self, start: int, end: int) -> tuple[int, int]:
+        i = bisect_right(self.ends, start)
+        left = self.ends[i - 1] if i else 0
+        j = bisect_left(self.starts, end)
+        right = self.starts[j] if j < len(self.starts) else self.n
+        return max(left, start - SENTENCE_MAX), min(right, end + SENTENCE_MAX)
 
 
 def _amounts(sentence: str) -> dict[str, Any]:
@@ -61,11 +77,16 @@ class Compensation:
         condition = book.get(self.name, "condition")
         policy = book.get(self.name, "policy")
         hits: list[tuple[int, int, str]] = []
+        sentences: _Sentences | None = None
         for kind, rx in book.groups(self.name):
             if kind not in KINDS:
                 continue
+            kept = 0
             for m in rx.finditer(text, lang):
-                left, right = _sentence(text, m.start(), m.end())
+                if kept >= MAX_PER_KIND:
+                    break
+                sentences = sentences or _Sentences(text)
+                left, right = sentences.around(m.start(), m.end())
                 if negation is not None and negation.search(text[left : m.start()], lang):
                     continue
                 if condition is not None and condition.search(text[m.end() : right], lang):
@@ -73,13 +94,15 @@ class Compensation:
                 if policy is not None and policy.search(text[left:right], lang):
                     continue
                 hits.append((m.start(), m.end(), kind))
+                kept += 1
         hits.sort()
         detail: dict[str, Any] = {}
         if hits:
             kinds = tuple(dict.fromkeys(k for _, _, k in hits))
             detail = {"kind": kinds[0], "kinds": kinds}
+            sentences = sentences or _Sentences(text)
             for start, end, _ in hits:
-                left, right = _sentence(text, start, end)
+                left, right = sentences.around(start, end)
                 found = _amounts(text[left:right])
                 for key, value in found.items():
                     detail.setdefault(key, value)

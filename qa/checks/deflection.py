@@ -12,6 +12,10 @@ numbers the brand calls *from*; routine self-service places (ATM, app).
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable
+from itertools import islice
+
 from qa.checks import entities
 from qa.checks.base import Finding, ReplyContext, register
 from qa.checks.phrases import evidence, phrasebook, reply_lang, spans
@@ -28,13 +32,34 @@ _CHANNELS = {
 }
 
 
-def _followed_by(span: tuple[int, int], nexts: list[tuple[int, int]], window: int = 40) -> bool:
-    return any(span[1] - 5 <= n[0] <= span[1] + window for n in nexts)
+MAX_PER_GROUP = 20  # referrals of one kind kept as evidence; also bounds the work on a pathological reply
 
 
-def _after(span: tuple[int, int], befores: list[tuple[int, int]], window: int = 80) -> bool:
-    """A span (the brand's next step) ends at most ``window`` characters before ``span`` starts."""
-    return any(span[0] - window <= b[1] <= span[0] for b in befores)
+class _Spans:
+    """Sorted spans with bisection lookups, so that testing each hit against them is not a scan (linear)."""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self.spans = sorted(spans)
+        self.starts = [s for s, _ in self.spans]
+        self.ends = sorted(e for _, e in self.spans)
+
+    def start_in(self, lo: int, hi: int) -> bool:
+        """Some span starts in [lo, hi]."""
+        i = bisect_left(self.starts, lo)
+        return i < len(self.starts) and self.starts[i] <= hi
+
+    def end_in(self, lo: int, hi: int) -> bool:
+        i = bisect_left(self.ends, lo)
+        return i < len(self.ends) and self.ends[i] <= hi
+
+    def covers(self, pos: int) -> bool:
+        """Some span has start <= pos < end (spans of one group rarely nest: the latest start decides)."""
+        i = bisect_right(self.starts, pos)
+        return bool(i) and pos < self.spans[i - 1][1]
+
+
+def _first(hits: Iterable[tuple[int, int]], keep: Callable[[tuple[int, int]], bool]) -> list[tuple[int, int]]:
+    return list(islice((h for h in hits if keep(h)), MAX_PER_GROUP))
 
 
 def _customer_keys(customer_text: str) -> set[str]:
@@ -50,29 +75,31 @@ class Deflection:
         found: list[tuple[int, int]] = []
         channels: list[str] = []
 
+        # A link described as a way to message the brand is a dm_request (settled), not a contact page: nothing
+        # found inside such a phrase ("write to us here: <link>") is a referral.
+        to_brand = _Spans(spans(book.get("dm_request", "message_link"), text, lang))
+
         def add(group: str, hits: list[tuple[int, int]]) -> None:
+            hits = [h for h in hits if not to_brand.covers(h[0])]
             if hits:
                 found.extend(hits)
                 if _CHANNELS.get(group, group) not in channels:
                     channels.append(_CHANNELS.get(group, group))
 
-        next_step = spans(book.get(self.name, "brand_next_step"), text, lang)
-        links = [
-            s
-            for s in spans(book.get(self.name, "contact_link"), text, lang)
-            if not _followed_by(s, next_step)
-            and not _after(s, next_step)
-            and not entities.preceded_by(book.get(self.name, "brand_acts"), text, s[0], 40)
-        ]
-        add("contact_link", links)
+        next_step = _Spans(spans(book.get(self.name, "brand_next_step"), text, lang))
         brand_acts = book.get(self.name, "brand_acts")
+        add("contact_link", _first(
+            spans(book.get(self.name, "contact_link"), text, lang),
+            lambda s: not next_step.start_in(s[1] - 5, s[1] + 40)  # the brand's next step follows the link
+            and not next_step.end_in(s[0] - 80, s[0])  # ... or comes just before it
+            and not entities.preceded_by(brand_acts, text, s[0], 40),
+        ))
         senders = spans(book.get(self.name, "sender_list"), text, lang)
         after_senders = senders[0][1] if senders else len(text) + 1  # numbers listed after it are senders
         for group in ("phone", "email", "visit", "other_party"):
-            hits = spans(book.get(self.name, group), text, lang)
-            if group in ("phone", "email"):
-                hits = [h for h in hits if h[0] < after_senders]
-            add(group, [h for h in hits if not entities.preceded_by(brand_acts, text, h[0], 40)])
+            limit = after_senders if group in ("phone", "email") else len(text) + 1
+            add(group, _first(spans(book.get(self.name, group), text, lang),
+                              lambda h: h[0] < limit and not entities.preceded_by(brand_acts, text, h[0], 40)))
 
         # A brand number or address written out, not the customer's own and not a sender to watch out for.
         if entities.may_contain(text):
@@ -80,9 +107,11 @@ class Deflection:
             written = entities.phones(plain) + entities.emails(plain)
             customer = _customer_keys(ctx.customer_text) if written else set()
             not_referral = book.get("not_referral")
-            for ent in written:
-                if ent.start >= after_senders or ent.key in customer or entities.preceded_by(not_referral, text, ent.start):
-                    continue
+            kept = [ent for ent in islice((ent for ent in written if ent.start < after_senders
+                                           and ent.key not in customer
+                                           and not entities.preceded_by(not_referral, text, ent.start)),
+                                          MAX_PER_GROUP)]
+            for ent in kept:
                 add("phone" if ent.kind == "phone" else "email", [(ent.start, ent.end)])
 
         # "Use the link from above": a deflection when an earlier brand post gave a contact link or number.

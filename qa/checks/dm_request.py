@@ -1,7 +1,8 @@
 """``dm_request``: the reply moves the conversation to private messages.
 
 "DM us", "check your DMs", "we've sent you a DM", "follow us so we can DM you", "reply by DM with your order
-number" all count, and so does a link described as a way to message the brand. A reply that only thanks for a
+number" all count, and so does a link described as a way to message the brand (group ``message_link``: "send
+us a note here: <link>", "write to us at the link", "tell us more: <link>"). A reply that only thanks for a
 DM or refers back to one ("as we said in DM") does not, unless it also says the brand will answer there.
 """
 
@@ -24,6 +25,7 @@ class DmRequest:
         book, text, lang = phrasebook(), ctx.text, reply_lang(ctx)
         ack = spans(book.get(self.name, "ack_only"), text, lang)
         found = [s for s in spans(book.get(self.name, "request"), text, lang) if not _inside(s, ack)]
+        found += spans(book.get(self.name, "message_link"), text, lang)
         if not found:
             found = [s for s in spans(book.get(self.name, "mention"), text, lang) if not _inside(s, ack)]
             if not found and ack:

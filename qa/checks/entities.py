@@ -9,15 +9,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import islice
+
+import phonenumbers
+from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
 
 from qa.checks.phrases import Group, phrasebook
 
-__all__ = ["Entity", "phones", "emails", "identifiers", "addresses", "digits", "luhn_ok", "preceded_by", "unmasked", "may_contain"]
+__all__ = ["Entity", "phones", "phone_numbers", "emails", "identifiers", "addresses", "digits", "luhn_ok",
+           "preceded_by", "unmasked", "may_contain", "REGIONS"]
 
 _NON_DIGIT = re.compile(r"\D")
 _ID_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{4,30}")
 _DIGIT_RUN = re.compile(r"(?<![\w/.#@])(?<![A-Za-z]-)\d[\d \-]{4,22}\d(?![\w/])")
-_MASK = re.compile(r"__\w+?__|https?://\S+|www\.\S+")
+_MASK = re.compile(r"__\w+?__|https?://\S+|www\.\S+|(?<![\w.+\-])@\w+")
 # A digit that is not part of an @handle, or an e-mail-like "x@y.z": without either a text has no entity.
 _MAY_HAVE = re.compile(r"(?<![@\w])\d|\w@\w+\.")
 
@@ -31,7 +36,7 @@ def may_contain(text: str) -> bool:
 class Entity:
     """One thing found in a text: its kind, span, and a normalised key to compare across posts."""
 
-    kind: str  # phone | email | identifier | number | card | address
+    kind: str  # phone | business_phone | email | identifier | number | card | address
     start: int
     end: int
     key: str
@@ -67,6 +72,29 @@ def phones(text: str) -> list[Entity]:
     return out
 
 
+# Where to read numbers written without a country code, by the reply's language (libphonenumber needs a region).
+REGIONS = {"en": ("US", "GB"), "es": ("MX", "ES"), "pt": ("BR", "PT"), "fr": ("FR",), "de": ("DE",)}
+_BUSINESS = frozenset({PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.PREMIUM_RATE,
+                       PhoneNumberType.UAN, PhoneNumberType.VOICEMAIL})
+_ENOUGH_DIGITS = re.compile(r"(?:\d\D{0,3}){7}")
+
+
+def phone_numbers(text: str, language: str = "und", limit: int = 500) -> list[Entity]:
+    """Telephone numbers by ``phonenumbers`` (libphonenumber), read in the regions of ``language`` (US and
+    Mexico when unknown), at most ``limit``. Toll-free, shared-cost, premium-rate and universal-access numbers
+    are ``business_phone``: no customer has one."""
+    if not _ENOUGH_DIGITS.search(text):
+        return []
+    out: dict[tuple[int, int], Entity] = {}
+    for region in REGIONS.get(language, ("US", "MX")):
+        for m in islice(PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE), limit):
+            if (m.start, m.end) in out:
+                continue
+            kind = "business_phone" if phonenumbers.number_type(m.number) in _BUSINESS else "phone"
+            out[(m.start, m.end)] = Entity(kind, m.start, m.end, str(m.number.national_number))
+    return sorted(out.values(), key=lambda e: e.start)
+
+
 def emails(text: str) -> list[Entity]:
     rx = phrasebook().macros["EMAIL"]
     return [Entity("email", m.start(), m.end(), m.group(0).lower().rstrip(".")) for m in rx.finditer(text)]
@@ -80,21 +108,29 @@ def identifiers(text: str) -> list[Entity]:
     book = phrasebook()
     intro = book.get("pii", "id_intro")
     out: list[Entity] = []
-    seen: set[tuple[int, int]] = set()
+    seen: dict[int, int] = {}  # start of an identifier's value -> its end
     if intro is not None:
         for m in intro.finditer(text):
             v = _ID_VALUE.match(text, m.end())
             if v and sum(c.isdigit() for c in v.group(0)) >= 3:
-                span = (v.start(), v.end())
-                seen.add(span)
-                out.append(Entity("identifier", *span, v.group(0).upper().replace("-", "")))
+                seen[v.start()] = v.end()
+                out.append(Entity("identifier", v.start(), v.end(), v.group(0).upper().replace("-", "")))
+    starts = sorted(seen)
     for m in _DIGIT_RUN.finditer(text):
         n = digits(m.group(0))
-        if len(n) < 6 or any(s[0] <= m.start() < s[1] for s in seen):
+        if len(n) < 6 or _inside(m.start(), starts, seen):
             continue
         kind = "card" if 13 <= len(n) <= 19 and luhn_ok(n) else "number"
         out.append(Entity(kind, m.start(), m.end(), n))
     return out
+
+
+def _inside(pos: int, starts: list[int], spans: dict[int, int]) -> bool:
+    """Whether ``pos`` falls in one of ``spans`` (start -> end, sorted ``starts``): a bisection, not a scan."""
+    from bisect import bisect_right
+
+    i = bisect_right(starts, pos)
+    return bool(i) and pos < spans[starts[i - 1]]
 
 
 _ADDRESS_VALUE = re.compile(r"[^\n.;!?]{4,80}?(?=\s*(?:[.;!?](?:\s|$)|\n|$))")
@@ -112,7 +148,7 @@ def addresses(text: str) -> list[Entity]:
     if intro is not None:
         for m in intro.finditer(text):
             v = _ADDRESS_VALUE.match(text, m.end())
-            if v and any(c.isdigit() for c in v.group(0)) and not any(e.start <= v.start() < e.end for e in out):
+            if v and any(c.isdigit() for c in v.group(0)) and not any(e.start <= v.start() < e.end for e in out[-8:]):
                 out.append(Entity("address", v.start(), v.end(), " ".join(v.group(0).lower().split())))
     return out
 
@@ -121,12 +157,13 @@ def preceded_by(rx: "Group | re.Pattern[str] | None", text: str, start: int, win
     """Whether ``rx`` (a pattern anchored with ``$``) matches the words just before ``start`` in its line."""
     if rx is None:
         return False
-    line_start = text.rfind("\n", 0, start) + 1
-    before = text[max(line_start, start - window) : start]
+    lo = max(0, start - window)
+    line_start = text.rfind("\n", lo, start) + 1  # searched within the window only: linear in the text
+    before = text[max(line_start, lo) : start]
     return rx.search(before) is not None
 
 
 def unmasked(text: str) -> str:
-    """Blank out what is not personal data but looks like it: twcs masking tokens (``__email__``) and URLs
-    (their ids and query strings). Offsets are kept: each is replaced by as many spaces."""
+    """Blank out what is not personal data but looks like it: twcs masking tokens (``__email__``), URLs
+    (their ids and query strings) and @handles (twcs writes them as numbers); an e-mail's ``@`` is kept. Offsets are kept: each is replaced by as many spaces."""
     return _MASK.sub(lambda m: " " * len(m.group(0)), text)

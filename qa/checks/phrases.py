@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from qa.checks.base import Evidence, ReplyContext
+from qa.checks.prefilter import Scanner, required_literals
 
 __all__ = [
     "PHRASES_DIR",
@@ -32,18 +33,6 @@ __all__ = [
     "reply_lang",
 ]
 
-try:  # the regex parser: private, so we degrade to "no prefilter" if it ever moves
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
-    from re._constants import (  # type: ignore[attr-defined]
-        BRANCH,
-        IN,
-        LITERAL,
-        MAX_REPEAT,
-        MIN_REPEAT,
-        SUBPATTERN,
-    )
-except ImportError:  # pragma: no cover
-    _sre_parse = None
 
 PHRASES_DIR = Path(__file__).resolve().parent.parent / "phrases"
 _FLAGS = re.IGNORECASE | re.MULTILINE
@@ -52,102 +41,6 @@ _MACRO = re.compile(r"%([A-Z][A-Z0-9_]*)%")
 
 class PhraseError(ValueError):
     """A phrase file is malformed: the message names the file and the group."""
-
-
-def _small_class(av: list) -> list[str] | None:  # type: ignore[type-arg]
-    """The characters of a class like ``[áa]`` (literals only, at most 4), else None."""
-    if len(av) > 4 or any(op is not LITERAL for op, _ in av):
-        return None
-    return [chr(c) for _, c in av]
-
-
-def _literal_strings(branches: list) -> list[str] | None:  # type: ignore[type-arg]
-    """Every string a branch of pure literals can match (``'t|t`` gives ``'t`` and ``t``), else None."""
-    out: list[str] = []
-    for branch in branches:
-        strings = [""]
-        for op, av in branch:
-            if op is LITERAL:
-                strings = [x + chr(av) for x in strings]
-            elif op is IN and (chars := _small_class(av)) is not None:
-                strings = [x + c for x in strings for c in chars]
-            else:
-                return None
-        out.extend(strings)
-    return out
-
-
-def _required(items: Iterable) -> frozenset[str] | None:  # type: ignore[type-arg]
-    """Literals (2+ characters, lower case) one of which every match of the parsed pattern contains, or None.
-
-    Literal runs are extended through small classes (``ll[áa]m`` gives ``llám`` and ``llam``), so accented
-    alternatives keep a selective literal.
-    """
-    candidates: list[frozenset[str]] = []
-    runs: list[str] = [""]
-
-    def flush() -> None:
-        nonlocal runs
-        if min(len(r) for r in runs) >= 2:
-            candidates.append(frozenset(r.lower() for r in runs))
-        runs = [""]
-
-    for op, av in items:
-        if op is LITERAL:
-            runs = [r + chr(av) for r in runs]
-            continue
-        if op is IN:
-            chars = _small_class(av)
-            if chars is not None and len(runs) * len(chars) <= 16:
-                runs = [r + c for r in runs for c in chars]
-                continue
-        if op is BRANCH and runs != [""]:
-            # The parser factors "can't|cant" into "can" + ("'t"|"t"): carry the run through such branches.
-            tails = _literal_strings(av[1])
-            if tails is not None and len(runs) * len(tails) <= 16:
-                runs = [r + t for r in runs for t in tails]
-                continue
-        flush()
-        req: frozenset[str] | None = None
-        if op is SUBPATTERN:
-            req = _required(av[-1])
-        elif op is BRANCH:
-            subs = [_required(b) for b in av[1]]
-            req = None if any(x is None for x in subs) else frozenset().union(*subs)  # type: ignore[arg-type]
-        elif op in (MAX_REPEAT, MIN_REPEAT) and av[0] >= 1:
-            req = _required(av[2])
-        if req:
-            candidates.append(req)
-    flush()
-    if not candidates:
-        return None
-    return min(candidates, key=_gate_cost)
-
-
-# Short function words are in nearly every reply: a gate on them filters nothing.
-_COMMON = frozenset(
-    "a al an and are as at be by de del di do el en es for he i if in is it la las le les lo los me my mi "
-    "no not of on or our por que se si so su te the to tu un una us we y you your".split()
-)
-
-
-def _gate_cost(literals: frozenset[str]) -> float:
-    """Rough chance that a reply contains one of ``literals``: lower is a more selective gate."""
-    return sum(1.0 if lit.strip() in _COMMON else 26.0 ** -(len(lit) - 1) for lit in literals)
-
-
-def required_literals(pattern: str) -> frozenset[str] | None:
-    """A prefilter for ``pattern``: it cannot match a text whose lower-case form contains none of these.
-
-    Python's ``re`` tries every alternative at every position, which made the checks ten times too slow; a
-    substring test on the lower-cased reply skips most groups for most replies. None means "always run".
-    """
-    if _sre_parse is None:
-        return None
-    try:
-        return _required(_sre_parse.parse(pattern, _FLAGS))
-    except Exception:  # pragma: no cover - a pattern the parser rejects was rejected at compile time already
-        return None
 
 
 def _fold_pattern(pattern: str) -> str:
@@ -163,112 +56,69 @@ def _alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
-def _trie_regex(literals: Iterable[str]) -> str:
-    """One regex matching the longest of ``literals`` that starts at a position (a trie of alternations).
-
-    Python's ``re`` tries the alternatives of a flat ``a|b|c`` one by one; nested by common prefix, it tests
-    about one branch per character instead of a thousand.
-    """
-    trie: dict = {}  # type: ignore[type-arg]
-    for lit in literals:
-        node = trie
-        for ch in lit:
-            node = node.setdefault(ch, {})
-        node[""] = {}
-
-    def build(node: dict) -> str:  # type: ignore[type-arg]
-        end = "" in node
-        children = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
-        if not children:
-            return ""
-        body = children[0] if len(children) == 1 and len(children[0]) == len(re.escape(children[0][:1])) else None
-        alt = "(?:" + "|".join(children) + ")" if body is None else body
-        return alt + "?" if end else alt
-
-    return build(trie)
-
-
-class _Scanner:
-    """Every required literal of a phrasebook, found in the lower-cased reply in one pass.
-
-    Each pattern is gated by its own literals (see :func:`required_literals`), so a group of forty patterns
-    runs only the two or three whose anchor words the reply holds, not all forty because one pattern starts
-    with "on". The scan reports, at each position, the longest literal starting there; a shorter literal
-    starting at the same position is its prefix, so it is present too (``prefixes``).
-    """
-
-    __slots__ = ("rx", "prefixes", "postings", "groups", "_recent")
-
-    def __init__(self) -> None:
-        self.groups = 0  # groups registered: each gets the next number as its id
-        self.rx: re.Pattern[str] | None = None
-        self.prefixes: dict[str, tuple[tuple[int, int], ...]] = {}
-        # literal -> ((group id, pattern index), ...): which patterns the literal opens
-        self.postings: dict[str, list[tuple[int, int]]] = {}
-        self._recent: dict[str, dict[int, set[int]]] = {}
-
-    def add(self, group_id: int, index: int, literals: frozenset[str]) -> None:
-        for lit in literals:
-            self.postings.setdefault(lit, []).append((group_id, index))
-        self.rx = None
-        self._recent.clear()
-
-    def _compile(self) -> re.Pattern[str]:
-        lits = sorted(self.postings)
-        # Every pattern a found literal opens, through itself and the shorter literals it starts with.
-        self.prefixes = {
-            m: tuple(dict.fromkeys(p for lit in lits if m.startswith(lit) for p in self.postings[lit])) for m in lits
-        }
-        self.rx = re.compile("(?=(" + _trie_regex(lits) + "))") if lits else re.compile(r"(?!)")
-        return self.rx
-
-    def active(self, lower: str) -> dict[int, set[int]]:
-        """Pattern indices per group whose literals occur in ``lower``.
-
-        Remembered for the last few texts: a reply's checks also search pieces of it (the words before a
-        number, an offer's sentence) between searches of the whole, which must not scan the whole again.
-        """
-        out = self._recent.get(lower)
-        if out is not None:
-            return out
-        rx = self.rx or self._compile()
-        out = {}
-        prefixes = self.prefixes
-        for found in set(rx.findall(lower)):
-            for group_id, index in prefixes[found]:
-                if group_id in out:
-                    out[group_id].add(index)
-                else:
-                    out[group_id] = {index}
-        if len(self._recent) >= 32:
-            self._recent.clear()
-        self._recent[lower] = out
-        return out
-
-
-class _Subset:
-    """The active patterns of a group, compiled for speed: case-folded on lower-cased text, case-sensitive
-    parts apart."""
+class _Compiled:
+    """One pattern, compiled twice: case-folded for lower-cased text (about three times faster in Python's
+    ``re`` than ``IGNORECASE``) and with ``IGNORECASE`` for texts whose length ``lower()`` changes; a pattern
+    with a case-sensitive part (``(?-i:CAT)``) runs on the original text only."""
 
     __slots__ = ("fold", "fold_i", "exact")
 
-    def __init__(self, patterns: list[str]) -> None:
-        fold = [p for p in patterns if "(?-i:" not in p]
-        exact = [p for p in patterns if "(?-i:" in p]
-        self.fold = re.compile(_alternation([_fold_pattern(p) for p in fold]), re.MULTILINE) if fold else None
-        self.fold_i = re.compile(_alternation(fold), _FLAGS) if fold else None
-        self.exact = re.compile(_alternation(exact), _FLAGS) if exact else None
+    def __init__(self, pattern: str) -> None:
+        self.exact = re.compile(pattern, _FLAGS) if "(?-i:" in pattern else None
+        self.fold = None if self.exact else re.compile(_fold_pattern(pattern), re.MULTILINE)
+        self.fold_i = None if self.exact else re.compile(pattern, _FLAGS)
 
-    def runs(self, text: str, lower: str) -> list[tuple[re.Pattern[str], str]]:
-        runs = []
-        if self.fold is not None:
-            if len(lower) == len(text):
-                runs.append((self.fold, lower))
-            else:
-                runs.append((self.fold_i, text))  # type: ignore[arg-type]
+    def on(self, text: str, lower: str) -> tuple[re.Pattern[str], str]:
         if self.exact is not None:
-            runs.append((self.exact, text))
-        return runs
+            return self.exact, text
+        if len(lower) == len(text):
+            return self.fold, lower  # type: ignore[return-value]
+        return self.fold_i, text  # type: ignore[return-value]
+
+
+def _alternate(runs: list[tuple[re.Pattern[str], str]]) -> Iterator[re.Match[str]]:
+    """The matches ``a|b|c`` would give, from the patterns run one by one: leftmost first, the earlier pattern
+    on a tie, the scan resuming after each match. Each pattern's next match is remembered while it still lies
+    ahead, so a pattern is searched about once per match it makes, not once per position."""
+    heads = []
+    for index, (rx, hay) in enumerate(runs):
+        m = rx.search(hay)
+        if m is not None:
+            heads.append((m.start(), index, m))
+    pos = 0
+    while heads:
+        heads.sort(key=lambda h: (h[0], h[1]))
+        _, _, best = heads[0]
+        yield best
+        pos = best.end() if best.end() > best.start() else best.end() + 1
+        moved = []
+        for start, index, m in heads:
+            if start < pos:
+                rx, hay = runs[index]
+                m = rx.search(hay, pos) if pos <= len(hay) else None
+                if m is None:
+                    continue
+                start = m.start()
+            moved.append((start, index, m))
+        heads = moved
+
+
+class _Alternation:
+    """Active patterns that keep occurring together (a brand's macros), compiled as one case-folded alternation:
+    faster than running them one by one once the compile is paid back."""
+
+    __slots__ = ("fold", "fold_i")
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.fold = re.compile("|".join(f"(?:{_fold_pattern(p)})" for p in patterns), re.MULTILINE)
+        self.fold_i = re.compile(_alternation(patterns), _FLAGS)
+
+    def on(self, text: str, lower: str) -> tuple[re.Pattern[str], str]:
+        return (self.fold, lower) if len(lower) == len(text) else (self.fold_i, text)
+
+
+_COMPILE_AFTER = 20  # a subset of active patterns seen this often gets its own compiled alternation
+_MAX_SUBSETS = 4096  # subsets counted or compiled per group; a bounded cache, cleared when full
 
 
 _LOWER: dict[str, str] = {}
@@ -284,30 +134,29 @@ def _lower(text: str) -> str:
     return out
 
 
-_MAX_SUBSETS = 4096  # compiled pattern subsets kept per group; a bounded cache, cleared when full
-
-
 class Group:
     """One group's patterns, per language and all together, each pattern gated by its own literals.
 
     Matching runs on the lower-cased reply with case-folded patterns, about three times faster in Python's
     ``re`` than ``IGNORECASE``; the few patterns with a case-sensitive part (``(?-i:CAT)``) run on the original
     text. Match offsets are the same in both, since we only fold texts whose length ``lower()`` keeps. Only
-    the patterns whose required literals occur in the reply are alternated and run (the subset's compiled
-    regex is cached): a pattern without its literals cannot match, so the result is the same as running all
-    of them, in the same order.
+    the patterns whose required literals occur in the reply run, each compiled once, their matches merged as
+    the alternation of the group would give them (:func:`_alternate`): a pattern without its literals cannot
+    match, so the result is the same as running all of them, in the same order. (Compiling an alternation of
+    each new subset of active patterns cost more than all the matching: most replies make a new subset.)
 
     ``lang`` narrows a search to one language's patterns (the reply's, when it was told with confidence):
     half the work for a bilingual phrasebook. ``None``, or a language without patterns for this group,
     searches all of them.
     """
 
-    __slots__ = ("name", "pattern", "_patterns", "_langs", "_always", "_id", "_scanner", "_subsets")
+    __slots__ = ("name", "pattern", "_patterns", "_langs", "_always", "_id", "_scanner", "_compiled", "_subsets",
+                 "_exact")
 
-    def __init__(self, name: str, by_lang: dict[str, list[str]], scanner: _Scanner | None = None) -> None:
+    def __init__(self, name: str, by_lang: dict[str, list[str]], scanner: Scanner | None = None) -> None:
         """``scanner``: shared by the groups of one phrasebook, so that a reply is scanned once for all."""
         self.name = name
-        self._scanner = scanner = scanner or _Scanner()
+        self._scanner = scanner = scanner or Scanner()
         self._patterns = [p for ps in by_lang.values() for p in ps]
         self._langs = [lang for lang, ps in by_lang.items() for _ in ps]
         self.pattern = re.compile(_alternation(self._patterns), _FLAGS)  # the whole group, for reference and tests
@@ -320,7 +169,9 @@ class Group:
             else:
                 scanner.add(self._id, index, gate)
         self._always = frozenset(always)
-        self._subsets: dict[tuple[int, ...], _Subset] = {}
+        self._compiled: dict[int, _Compiled] = {}
+        self._subsets: dict[tuple[int, ...], _Alternation | int] = {}  # compiled, or how often seen so far
+        self._exact = frozenset(i for i, p in enumerate(self._patterns) if "(?-i:" in p)
 
     def _runs(self, text: str, lang: str | None = None) -> list[tuple[re.Pattern[str], str]]:
         lower = _lower(text)
@@ -335,26 +186,39 @@ class Group:
             key = tuple(sorted(indices))
         if not key:
             return []
-        subset = self._subsets.get(key)
-        if subset is None:
+        if len(key) > 1:
+            seen = self._subsets.get(key, 0)
+            if isinstance(seen, _Alternation):
+                return [seen.on(text, lower)]
             if len(self._subsets) >= _MAX_SUBSETS:
                 self._subsets.clear()
-            subset = self._subsets[key] = _Subset([self._patterns[i] for i in key])
-        return subset.runs(text, lower)
+            if seen + 1 >= _COMPILE_AFTER and not self._exact.intersection(key):
+                alt = self._subsets[key] = _Alternation([self._patterns[i] for i in key])
+                return [alt.on(text, lower)]
+            self._subsets[key] = seen + 1
+        runs = []
+        for i in key:
+            c = self._compiled.get(i)
+            if c is None:
+                c = self._compiled[i] = _Compiled(self._patterns[i])
+            runs.append(c.on(text, lower))
+        return runs
 
     def finditer(self, text: str, lang: str | None = None) -> Iterator[re.Match[str]]:
         """Matches in text order (offsets index ``text``; the matched string may be lower-cased)."""
         runs = self._runs(text, lang)
         if len(runs) == 1:
             return runs[0][0].finditer(runs[0][1])
-        return iter(sorted((m for rx, t in runs for m in rx.finditer(t)), key=lambda m: m.start()))
+        return _alternate(runs)
 
     def search(self, text: str, lang: str | None = None) -> re.Match[str] | None:
+        """The leftmost match (the earlier pattern on a tie), as the group's alternation would find it."""
+        best = None
         for rx, t in self._runs(text, lang):
             m = rx.search(t)
-            if m:
-                return m
-        return None
+            if m is not None and (best is None or m.start() < best.start()):
+                best = m
+        return best
 
 
 @dataclass(frozen=True)
@@ -447,7 +311,7 @@ def load(directory: Path = PHRASES_DIR) -> Phrasebook:
                     except re.error as exc:
                         raise PhraseError(f"{file}: group {'.'.join(path)}: bad pattern {p!r}: {exc}") from exc
                     raw.setdefault(path, {}).setdefault(lang, []).append(expanded)
-    scanner = _Scanner()
+    scanner = Scanner()
     patterns = {path: Group(".".join(path), by_lang, scanner) for path, by_lang in raw.items()}
     compiled_macros = {k: re.compile(v, _FLAGS) for k, v in macros.items()}
     return Phrasebook(tuple(languages), patterns, {k: frozenset(v) for k, v in words.items()}, compiled_macros)

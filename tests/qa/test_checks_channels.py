@@ -14,7 +14,7 @@ def run(check: str, text: str, customer: str = "", earlier: tuple[str, ...] = ()
 
 DEFLECTIONS = [
     "@1 Please call us at 1-800-555-0142 so a specialist can look into it. ^KM",
-    "@1 That's worrying. Please tell us more here: https://example.com/contact -Ana",
+    "@1 That's worrying. Please contact us here: https://example.com/contact -Ana",
     "@1 Sorry for the trouble! Contact us by phone or chat: https://example.com/help ^RT",
     "@1 We're available 24/7 at 0800 123 4567 (calls are charged at local rate).",
     "@1 Please reach out to the seller, they can tell you where the parcel is.",

@@ -1,0 +1,107 @@
+"""Rules and learned model together: the one place where the QA pipeline meets :mod:`qa.learned`.
+
+The model reads the reply's words only, so its probabilities depend on the text alone: they are computed for a
+whole batch of replies at once, once per distinct text (brand templates repeat all day), before any rule
+runs; combining is then a comparison per reply. A reply is flagged when a rule fires or the model's
+probability reaches the check's threshold (chosen for precision when the model was trained). The finding
+says which (``source``: rule, model, both); a verdict from the model alone carries as evidence the words of
+the reply that weighed most in its score, as character spans.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+import numpy as np
+
+from qa.checks.base import Evidence, Finding, ReplyContext
+
+from .features import vectorise, word_weights
+from .model import LearnedModel
+
+__all__ = ["BatchScores", "combine", "combine_one", "uncertainty", "TOP_WORDS"]
+
+TOP_WORDS = 3  # words shown as a model verdict's evidence
+
+
+class BatchScores:
+    """The model's probability per check for each text of a batch, computed once per distinct text."""
+
+    def __init__(self, model: LearnedModel, texts: Sequence[str], positions: Sequence[int] | None = None) -> None:
+        """``texts[j]`` is reply ``positions[j]`` (default ``j``): the pipeline passes its brand rows' texts and
+        their row numbers in the message table, and combines by row number."""
+        self.model = model
+        index: dict[str, int] = {}
+        rows = np.fromiter((index.setdefault(t, len(index)) for t in texts), dtype=np.int64, count=len(texts))
+        self.texts: dict[int, str] | Sequence[str] = texts
+        if positions is not None:
+            size = int(max(positions, default=-1)) + 1
+            self.row = np.full(size, -1, dtype=np.int64)
+            self.row[np.asarray(positions, dtype=np.int64)] = rows
+            self.texts = dict(zip((int(p) for p in positions), texts))
+        else:
+            self.row = rows
+        unique = list(index)
+        x = vectorise(unique) if unique else None
+        self.proba = {name: (cm.proba(x) if x is not None else np.zeros(0)) for name, cm in model.checks.items()}
+
+    def p(self, check: str, i: int) -> float | None:
+        """Probability that reply ``i`` does ``check``; None when the model has no classifier for it."""
+        values = self.proba.get(check)
+        return None if values is None else float(values[self.row[i]])
+
+    def combine(self, i: int, finding: Finding) -> Finding:
+        return combine_one(self.model, finding, self.p(finding.check, i), self.texts[i])
+
+
+def _evidence(text: str, weight: np.ndarray) -> tuple[Evidence, ...]:
+    """The words that pushed the score up most, merged where adjacent, in text order."""
+    ranked = sorted((w for w in word_weights(text, weight) if w[0] > 0), reverse=True)[:TOP_WORDS]
+    spans = sorted((s, e) for _, s, e in ranked)
+    merged: list[list[int]] = []
+    for s, e in spans:
+        if merged and text[merged[-1][1]:s].strip() == "":
+            merged[-1][1] = e
+        else:
+            merged.append([s, e])
+    return tuple(Evidence(s, e, text[s:e]) for s, e in merged)
+
+
+def combine_one(model: LearnedModel, finding: Finding, p: float | None, text: str) -> Finding:
+    """One rule finding joined with the model's probability ``p`` for its check (None: no model for it)."""
+    if p is None or finding.verdict is None:
+        return finding
+    cm = model.checks[finding.check]
+    says = p >= cm.threshold and cm.threshold < 1.0  # 1.0: the model was switched off when trained
+    detail = {**finding.detail, "model_probability": round(p, 4), "model_threshold": cm.threshold}
+    if finding.verdict:
+        return replace(finding, detail=detail, source="both" if says else "rule")
+    if not says:
+        return replace(finding, detail=detail)
+    return replace(finding, verdict=True, evidence=_evidence(text, cm.weight), detail=detail, source="model")
+
+
+def combine(contexts: Sequence[ReplyContext], findings: Sequence[Mapping[str, Finding]],
+            model: LearnedModel) -> list[dict[str, Finding]]:
+    """Rule findings per reply (by check) joined with the model, the whole batch scored at once."""
+    scores = BatchScores(model, [c.text for c in contexts])
+    return [{name: scores.combine(i, f) for name, f in per_reply.items()} for i, per_reply in enumerate(findings)]
+
+
+def uncertainty(model: LearnedModel, texts: Sequence[str]) -> np.ndarray:
+    """Per reply, how unsure the model is about its most doubtful check, in (0, 1]: 1 when a probability sits
+    on its threshold, falling with the distance in log-odds. Reviewing the most uncertain replies first
+    teaches a retrained model most ("review these next")."""
+    if not texts or not model.checks:
+        return np.zeros(len(texts))
+    scores = BatchScores(model, texts)
+    margin = np.full(len(texts), np.inf)
+    for name, cm in model.checks.items():
+        if cm.threshold > 1.0 - 1e-9:
+            continue
+        p = np.clip(scores.proba[name][scores.row], 1e-9, 1 - 1e-9)
+        t = min(max(cm.threshold, 1e-9), 1 - 1e-9)
+        margin = np.minimum(margin, np.abs(np.log(p / (1 - p)) - math.log(t / (1 - t))))
+    return np.where(np.isfinite(margin), np.exp(-margin), 0.0)

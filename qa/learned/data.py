@@ -1,0 +1,103 @@
+"""Training labels from files: a labels CSV (one row per reply, a 1/0/empty column per check) or the reviews
+CSV the app exports (one row per reviewer decision), matched to the replies of one or more reply files.
+
+The app's reviews hold a reviewer's ``human_verdict`` per reply and check (the automatic verdict when they
+confirmed it, its opposite when they disputed it): :func:`labels_from_reviews` turns them into the labels
+layout, the latest decision winning, so reviewers' work becomes training data.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sim.loader import ConfigError
+
+from qa.checks.base import ReplyContext
+
+from .contexts import reply_contexts
+from .train import MIN_GROUPS, TrainingSet
+
+__all__ = ["LABEL_CHECKS", "labels_from_reviews", "read_labels", "training_set", "file_digest"]
+
+LABEL_CHECKS = ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch")
+_TRUE = {"1", "true", "yes"}
+_FALSE = {"0", "false", "no"}
+
+
+def _flag(value: object) -> str:
+    v = str(value).strip().lower()
+    return "1" if v in _TRUE else "0" if v in _FALSE else ""
+
+
+def labels_from_reviews(reviews: pd.DataFrame) -> pd.DataFrame:
+    """Reviews (``reply_id``, ``check``, ``human_verdict``, optionally ``reviewed_at``) as a labels table:
+    ``reply_id`` and a ``"1"``/``"0"``/``""`` column per reviewed check; the latest review of a verdict wins."""
+    df = reviews.copy()
+    if "reviewed_at" in df.columns:
+        df = df.sort_values("reviewed_at", kind="stable")
+    df = df.drop_duplicates(["reply_id", "check"], keep="last")
+    df["value"] = [_flag(v) for v in df["human_verdict"]]
+    wide = df.pivot(index="reply_id", columns="check", values="value").fillna("")
+    wide.columns.name = None
+    return wide.reset_index()
+
+
+def read_labels(path: str | Path) -> pd.DataFrame:
+    """A labels CSV or an app reviews CSV, as a labels table (``reply_id`` + a column per check)."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: cannot read labels: no such file")
+    try:
+        df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read labels: {str(exc).splitlines()[0]}") from None
+    if "reply_id" not in df.columns:
+        raise ConfigError(f"{path}: no reply_id column (expected a labels CSV or the app's reviews export)")
+    if {"check", "human_verdict"} <= set(df.columns):
+        df = labels_from_reviews(df)
+    checks = [c for c in LABEL_CHECKS if c in df.columns]
+    if not checks:
+        raise ConfigError(f"{path}: no check columns (any of {', '.join(LABEL_CHECKS)})")
+    out = df[["reply_id", *checks]].copy()
+    for c in checks:
+        out[c] = [_flag(v) for v in out[c]]
+    return out.drop_duplicates("reply_id", keep="last")
+
+
+def file_digest(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with Path(path).open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def training_set(labels: pd.DataFrame, replies: Iterable[tuple[pd.DataFrame, str]], checks) -> tuple[TrainingSet, int]:  # noqa: ANN001
+    """The labelled replies found in ``replies`` (pairs of a message table and its file name) with their rule
+    verdicts; returns the set and how many labelled ids were not found in any reply file."""
+    wanted = dict(zip(labels["reply_id"].astype(str), labels.index))
+    found: list[tuple[ReplyContext, str, int]] = []
+    seen: set[str] = set()
+    for messages, name in replies:
+        threads = dict(zip(messages["message_id"].astype(str), messages["thread_id"].astype(str)))
+        for ctx in reply_contexts(messages):
+            if ctx.reply_id in wanted and ctx.reply_id not in seen:
+                seen.add(ctx.reply_id)
+                found.append((ctx, f"{name}:{threads.get(ctx.reply_id, '')}", wanted[ctx.reply_id]))
+    cols = [c for c in LABEL_CHECKS if c in labels.columns]
+    label_arrays = {}
+    for c in cols:
+        values = labels[c].to_numpy()
+        label_arrays[c] = np.array([{"1": 1, "0": 0}.get(values[row], -1) for _, _, row in found], dtype=np.int8)
+    rules = {c: np.array([checks[c].run(ctx).verdict is True for ctx, _, _ in found]) for c in cols if c in checks}
+    brands = np.array([ctx.brand for ctx, _, _ in found])
+    use_brands = len(set(brands)) >= MIN_GROUPS
+    groups = brands if use_brands else np.array([t for _, t, _ in found])
+    data = TrainingSet([ctx.text for ctx, _, _ in found], {c: label_arrays[c] for c in rules}, rules, groups,
+                       "brand" if use_brands else "thread")
+    return data, len(wanted) - len(found)

@@ -1,0 +1,188 @@
+"""The learned layer: training from labels and reviews, the model file (no text, no pickle, provenance, clear
+errors), rules + model combined with sources and evidence, uncertainty. Generated replies only."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from qa.checks.base import Finding
+from qa.generator import generate, write_generated
+from qa.learned import (DEFAULT_MODEL, BatchScores, LearnedModel, ModelError, combine_one, labels_from_reviews,
+                        load_model, read_labels, save_model, uncertainty)
+from qa.learned.features import N_FEATURES, vectorise
+from qa.learned.model import CheckModel
+
+
+def carebench(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "carebench", *args], capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """A model trained by the CLI on 300 generated threads (three brands: leave-brands-out folds)."""
+    d = tmp_path_factory.mktemp("learned")
+    gen = generate(300, seed=5)
+    own, _, labels, _ = write_generated(gen, d / "synth.csv")
+    out = d / "model.npz"
+    r = carebench("qa", "train", "--labels", str(labels), str(own), "--out", str(out))
+    assert r.returncode == 0, r.stderr
+    return d, gen, out, r.stdout
+
+
+def test_default_model_ships_and_loads() -> None:
+    model = load_model(DEFAULT_MODEL)
+    assert {"deflection", "dm_request"} <= set(model.checks)
+    prov = model.meta["provenance"]
+    assert re.fullmatch(r"[0-9a-f]{64}", prov["labels_sha256"])
+    assert prov["groups"] == "brand"
+    cv = prov["checks"]["deflection"]["cross_validated"]["rules+model"]
+    assert 0 < cv["precision"] <= 1 and 0 < cv["recall"] <= 1
+    assert "scikit-learn" in prov["versions"]
+
+
+@pytest.mark.slow
+def test_train_writes_provenance_from_the_labels(trained) -> None:  # type: ignore[no-untyped-def]
+    d, gen, out, stdout = trained
+    model = load_model(out)
+    prov = model.meta["provenance"]
+    assert prov["groups"] == "brand" and prov["n_groups"] == gen.messages["brand"].nunique()
+    assert prov["replies"] == len(gen.labels)
+    positives = int(gen.labels["dm_request"].sum())
+    assert prov["checks"]["dm_request"]["positives"] == positives
+    assert "leave-brands-out" in stdout
+
+
+STRUCTURAL = set("""format name version features kind hash bits ngram range normalise lower handles digits links
+words thresholds provenance labels file sha reply files groups brand thread n replies checks versions python
+numpy scipy scikit learn labelled positives model none too few target precision threshold cross validated rules
+recall tp fp fn folds carebench qa csv synth dm request pii exposed not our team language mismatch""".split()) | {"deflection", "dm_request", "pii_exposed",
+                                                          "compensation", "not_our_team", "language_mismatch"}
+
+
+@pytest.mark.slow
+def test_model_file_holds_no_reply_text(trained) -> None:  # type: ignore[no-untyped-def]
+    d, gen, out, _ = trained
+    with zipfile.ZipFile(out) as z:
+        members = {name: z.read(name) for name in z.namelist()}
+    with np.load(out, allow_pickle=False) as npz:
+        for key in npz.files:
+            assert npz[key].dtype.kind in "iuf", (key, npz[key].dtype)  # numbers only: no strings, no objects
+    meta = json.loads(np.load(out, allow_pickle=False)["meta"].tobytes())
+    plain = re.sub(r"\b[0-9a-f]{16,}\b|\b\d[\w.+]*", " ", json.dumps(meta).lower())  # digests, versions
+    meta_words = set(re.findall(r"[a-z]+", plain))
+    assert meta_words <= STRUCTURAL | {"hashed", "handles", "e", "ed", "x", "out", "rules", "model"}, \
+        meta_words - STRUCTURAL
+    blob = b"".join(members.values())
+    texts = gen.messages.loc[gen.messages["role"] == "brand", "text"]
+    long_words = {w for t in texts for w in re.findall(r"[A-Za-z]{7,}", t)} - STRUCTURAL
+    assert long_words, "the generated replies have words to look for"
+    leaked = [w for w in long_words if w.encode() in blob or w.lower().encode() in blob]
+    assert not leaked
+
+
+@pytest.mark.slow
+def test_score_with_the_model_marks_sources(trained, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    d, gen, out, _ = trained
+    r = carebench("qa", "score", str(d / "synth.csv"), "--out", str(tmp_path / "run"), "--model", str(out))
+    assert r.returncode == 0, r.stderr
+    scores = pd.read_csv(tmp_path / "run" / "scores.csv", keep_default_na=False)
+    assert len(scores) == len(gen.labels)
+
+
+@pytest.mark.parametrize("content", [b"not a zip at all", b"PK\x03\x04broken"])
+def test_bad_model_file_is_one_line_and_exit_2(tmp_path: Path, content: bytes) -> None:
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(content)
+    replies = tmp_path / "r.csv"
+    write_generated(generate(5, seed=1), replies)
+    r = carebench("qa", "score", str(replies), "--out", str(tmp_path / "run"), "--model", str(bad))
+    assert r.returncode == 2
+    assert r.stderr.count("\n") == 1 and str(bad) in r.stderr and "Traceback" not in r.stderr
+
+
+def _model(weights: dict[str, float], threshold: float = 0.5, bias: float = -4.0) -> LearnedModel:
+    w = np.zeros(N_FEATURES, dtype=np.float32)
+    for word, value in weights.items():
+        w[vectorise([word]).indices] = value
+    return LearnedModel({"deflection": CheckModel("deflection", w, bias, threshold)})
+
+
+def test_mismatched_model_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    save_model(_model({"kiosk": 9.0}), path)
+    with np.load(path, allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    meta = json.loads(arrays["meta"].tobytes())
+    meta["features"]["hash_bits"] = 20
+    arrays["meta"] = np.frombuffer(json.dumps(meta).encode(), dtype=np.uint8)
+    np.savez(path, **arrays)
+    with pytest.raises(ModelError, match="written for features"):
+        load_model(path)
+    replies = tmp_path / "r.csv"
+    write_generated(generate(5, seed=1), replies)
+    r = carebench("qa", "score", str(replies), "--out", str(tmp_path / "run"), "--model", str(path))
+    assert r.returncode == 2 and r.stderr.count("\n") == 1
+
+
+def test_object_arrays_are_refused_not_unpickled(tmp_path: Path) -> None:
+    path = tmp_path / "m.npz"
+    np.savez(path, meta=np.array([{"format": 1}], dtype=object))
+    with pytest.raises(ModelError):
+        load_model(path)
+
+
+def test_a_model_verdict_says_its_source_and_shows_the_words_that_weighed() -> None:
+    model = _model({"kiosk": 30.0})
+    text = "@1 Please take it to the kiosk downstairs"
+    p = BatchScores(model, [text]).p("deflection", 0)
+    assert p > 0.5
+    f = combine_one(model, Finding("deflection", False), p, text)
+    assert f.verdict is True and f.source == "model"
+    assert [e.text for e in f.evidence][0] == "kiosk"
+    assert all(text[e.start:e.end] == e.text for e in f.evidence)
+    both = combine_one(model, Finding("deflection", True), p, text)
+    assert both.source == "both"
+    other = "@1 Thanks, all sorted now"
+    q = BatchScores(model, [other]).p("deflection", 0)
+    assert combine_one(model, Finding("deflection", True), q, other).source == "rule"
+    assert combine_one(model, Finding("deflection", False), q, other).verdict is False
+
+
+def test_a_switched_off_check_never_adds_a_verdict() -> None:
+    model = _model({"kiosk": 9.0}, threshold=1.0)
+    text = "@1 the kiosk"
+    f = combine_one(model, Finding("deflection", False), BatchScores(model, [text]).p("deflection", 0), text)
+    assert f.verdict is False
+
+
+def test_uncertainty_is_highest_near_the_threshold() -> None:
+    model = _model({"kiosk": 4.0}, threshold=0.5, bias=-4.0)  # "kiosk" alone: p about 0.5
+    u = uncertainty(model, ["kiosk", "nothing here at all", "kiosk kiosk kiosk kiosk"])
+    assert u[0] > u[1] and u[0] > u[2] and 0 < u[0] <= 1
+
+
+def test_reviews_become_labels_latest_decision_winning(tmp_path: Path) -> None:
+    reviews = pd.DataFrame([
+        {"file_digest": "f", "file_name": "a.csv", "reply_id": "7", "check": "deflection", "auto_verdict": True,
+         "decision": "confirm", "human_verdict": True, "comment": "", "reviewed_at": "2026-01-01T10:00:00"},
+        {"file_digest": "f", "file_name": "a.csv", "reply_id": "7", "check": "deflection", "auto_verdict": True,
+         "decision": "dispute", "human_verdict": False, "comment": "", "reviewed_at": "2026-01-02T10:00:00"},
+        {"file_digest": "f", "file_name": "a.csv", "reply_id": "8", "check": "dm_request", "auto_verdict": False,
+         "decision": "dispute", "human_verdict": True, "comment": "", "reviewed_at": "2026-01-01T10:00:00"},
+    ])
+    wide = labels_from_reviews(reviews).set_index("reply_id")
+    assert wide.loc["7", "deflection"] == "0" and wide.loc["8", "dm_request"] == "1"
+    assert wide.loc["7", "dm_request"] == ""
+    path = tmp_path / "reviews.csv"
+    reviews.to_csv(path, index=False)
+    read = read_labels(path).set_index("reply_id")
+    assert read.loc["7", "deflection"] == "0" and read.loc["8", "dm_request"] == "1"
