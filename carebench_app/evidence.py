@@ -31,6 +31,7 @@ class Mark:
     text: str
     start: int | None = None
     end: int | None = None
+    source: str = ""  # what found it when the table says: rule, model or both
 
 
 def _parse(value: Any) -> Any:
@@ -49,15 +50,26 @@ def _quoted(words: str) -> str | None:
     return words[1:-1] if len(words) >= 2 and words[:1] in "'\"" and words[-1:] == words[:1] else None
 
 
+_TAG = re.compile(r"^(\w+)\s*\((rule|model|both)\)$")
+
+
+def _name(tag: str) -> tuple[str, str]:
+    """``deflection (model)`` -> (``deflection``, ``model``): the pipeline tags evidence the rules did not find."""
+    tag = tag.strip()
+    m = _TAG.match(tag)
+    return (m.group(1), m.group(2)) if m else (tag, "")
+
+
 def _from_object(check: str, item: Any) -> Mark | None:
+    check, source = _name(check)
     if isinstance(item, str):
-        return Mark(check, item.strip()) if item.strip() else None
+        return Mark(check, item.strip(), source=source) if item.strip() else None
     if isinstance(item, dict):
         text = str(item.get("text") or item.get("evidence") or "").strip()
         start, end = item.get("start"), item.get("end")
         if text:
             ok = isinstance(start, int) and isinstance(end, int)
-            return Mark(check, text, start if ok else None, end if ok else None)
+            return Mark(check, text, start if ok else None, end if ok else None, str(item.get("source") or source))
     return None
 
 
@@ -78,7 +90,8 @@ def marks(value: Any) -> list[Mark]:
             name, sep, words = part.partition(":")
             quoted = _quoted(words) if sep else None
             if quoted:
-                out.append(Mark(name.strip(), quoted))
+                check, source = _name(name)
+                out.append(Mark(check, quoted, source=source))
     seen: set[tuple[str, str]] = set()
     unique = []
     for m in out:
@@ -97,7 +110,7 @@ def notes(value: Any, check: str) -> list[str]:
     for part in re.split(r"\s*[|\n]\s*", value):
         name, sep, words = part.partition(":")
         words = words.strip()
-        if sep and name.strip() == check and words and _quoted(words) is None:
+        if sep and _name(name)[0] == check and words and _quoted(words) is None:
             note = words.strip("()")
             if note not in out:
                 out.append(note)

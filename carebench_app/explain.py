@@ -132,12 +132,22 @@ _DERIVED = {
 }
 
 
-def source(name: str, row: Mapping[str, Any], registered: Mapping[str, Any], columns: Mapping[str, str]) -> str:
-    """Where the verdict on ``name`` came from: the table's own ``<name>_source`` when it has one (rule, model
-    or both), else the registered check that produced the column, else how the criterion is derived."""
+_LEARNED = {"model": "the learned model (qa.learned) alone: no rule matched; its evidence is the words that "
+                      "weighed most",
+            "both": "the rules, and the learned model (qa.learned) agrees"}
+
+
+def source(name: str, row: Mapping[str, Any], registered: Mapping[str, Any], columns: Mapping[str, str],
+           tags: set[str] = frozenset()) -> str:
+    """Where the verdict on ``name`` came from: the table's own ``<name>_source`` when it has one, the
+    learned model when the evidence is tagged so (rule, model or both), else the registered check that
+    produced the column, else how the criterion is derived."""
     given = row.get(f"{name}_source")
     if isinstance(given, str) and given.strip():
-        return given.strip()
+        return _LEARNED.get(given.strip(), given.strip())
+    for tag in ("model", "both"):
+        if tag in tags:
+            return _LEARNED[tag]
     column = columns.get(name, name)
     check = registered.get(column)
     if check is not None:

@@ -27,7 +27,7 @@ __all__ = [
     "CHECKS", "READABLE_SUFFIXES", "NO_AGENT", "OpenedFile", "QAView", "Filters", "Item", "bytes_digest",
     "path_digest", "stage_bytes", "is_staged", "list_data_files", "default_policy_path", "score", "filter_queue",
     "filtered_positions", "page_of", "verdict", "thread_of", "user_errors", "items_of", "score_line",
-    "flag_list",
+    "flag_list", "uncertainty",
 ]
 
 # The checks whose verdicts a reviewer confirms or disputes even when they are not flagged: the columns of
@@ -118,11 +118,17 @@ class OpenedFile:
     policy_name: str = "default rulebook"
     policy_path: str | None = None
     policy_text: str = ""
+    model: str = ""  # "" rules only; "default": rules with the shipped learned model (qa.learned)
 
     @property
     def token(self) -> str:
-        """What a URL says to reopen this file with this rulebook: digests only, never a path."""
-        return f"{self.digest[:16]}-{hashlib.sha256(self.policy_text.encode()).hexdigest()[:8]}"
+        """What a URL says to reopen this file with this rulebook (and model): digests only, never a path."""
+        rule = hashlib.sha256(self.policy_text.encode()).hexdigest()[:8]
+        return f"{self.digest[:16]}-{rule}" + (f"-{self.model}" if self.model else "")
+
+    @property
+    def cache_key(self) -> tuple[str, ...]:
+        return ("qa", self.digest, self.policy_text) + ((self.model,) if self.model else ())
 
 
 @dataclass
@@ -249,17 +255,18 @@ def score(
     cache: StringCache,
     progress: Callable[[int, int], None] | None = None,
 ) -> QAView:
-    """Score ``opened`` with ``qa.api.score_file``, once per file digest and rulebook text."""
+    """Score ``opened`` with ``qa.api.score_file``, once per file digest, rulebook text and model."""
     import time
 
     from qa.api import score_file
 
     def compute() -> QAView:
         t0 = time.perf_counter()
-        result = score_file(opened.path, policy_path=opened.policy_path, progress=progress)
+        extra = {"model": opened.model} if opened.model else {}
+        result = score_file(opened.path, policy_path=opened.policy_path, progress=progress, **extra)
         return _prepare(opened, result, time.perf_counter() - t0, _load_book(opened))
 
-    return cache.get_or_compute(("qa", opened.digest, opened.policy_text), compute)
+    return cache.get_or_compute(opened.cache_key, compute)
 
 
 def verdict(value: Any) -> bool | None:
@@ -392,9 +399,9 @@ def items_of(view: QAView, row: pd.Series) -> list[Item]:
     for name in view.items:
         raw = row.get(f"_v_{name}")
         v = None if raw is None or raw is pd.NA else bool(raw)
-        out.append(Item(name, v, costs.get(name, 0.0) if v else 0.0,
-                        tuple(m for m in found if m.check == name), tuple(ev.notes(row.get("evidence"), name)),
-                        explain.source(name, row, registered, view.columns)))
+        mine = tuple(m for m in found if m.check == name)
+        out.append(Item(name, v, costs.get(name, 0.0) if v else 0.0, mine, tuple(ev.notes(row.get("evidence"), name)),
+                        explain.source(name, row, registered, view.columns, {m.source for m in mine})))
     rank = {True: 0, False: 1, None: 2}
     return sorted(out, key=lambda i: (rank[i.verdict], -i.points))
 
@@ -416,3 +423,20 @@ def score_line(view: QAView, row: pd.Series) -> str:
     terms = explain.score_terms(failed, view.weights, _num(row.get("_judged")))
     auto = flag_list(row.get("auto_fail_reasons")) if row.get("auto_fail") in (True, 1, "true", "True") else []
     return explain.score_sum(float(row["score"]), terms, auto)
+
+
+def uncertainty(view: QAView) -> np.ndarray:
+    """Per row of ``view.queue``, how unsure the learned model is (``qa.learned.uncertainty``, 1 = on its
+    threshold); computed once per scored file. Zeros when the file was scored without a model."""
+    cached = getattr(view, "_uncertainty", None)
+    if cached is not None:
+        return cached
+    values = np.zeros(len(view.queue))
+    if view.opened.model and len(view.queue) and "text" in view.queue.columns:
+        from qa.learned import resolve_model
+        from qa.learned.combine import uncertainty as model_uncertainty
+
+        model = resolve_model(view.opened.model)
+        values = np.asarray(model_uncertainty(model, view.queue["text"].fillna("").astype(str).tolist()))
+    view._uncertainty = values
+    return values

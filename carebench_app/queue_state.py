@@ -18,7 +18,8 @@ from carebench_app.main import page
 
 from . import qa_service as qs
 
-__all__ = ["filters", "keep_valid", "keep_dates", "positions", "neighbours", "open_controls", "open_by_id"]
+__all__ = ["filters", "keep_valid", "keep_dates", "positions", "neighbours", "open_controls", "open_by_id", "by_uncertainty",
+           "UNCERTAIN"]
 
 
 def _tuple(key: str) -> tuple[str, ...]:
@@ -57,12 +58,23 @@ def keep_dates(key: str, first: dt.date, last: dt.date) -> None:
             del st.session_state[key]
 
 
+UNCERTAIN = "most uncertain first (learned model)"
+
+
+def by_uncertainty(view: qs.QAView) -> bool:
+    return bool(view.opened.model) and st.session_state.get("f_order") == UNCERTAIN
+
+
 def positions(view: qs.QAView) -> np.ndarray:
-    """Rows of ``view.queue`` that pass the session's filters, worst first (memoised per file and filters)."""
-    key = (view.opened.token, filters(view))
+    """Rows of ``view.queue`` that pass the session's filters, in the queue's order: worst first, or the
+    learned model's least sure first (memoised per file, filters and order)."""
+    key = (view.opened.token, filters(view), by_uncertainty(view))
     memo = st.session_state.get("_positions")
     if memo is None or memo[0] != key:
-        memo = (key, qs.filtered_positions(view, key[1]))
+        rows = qs.filtered_positions(view, key[1])
+        if key[2]:
+            rows = rows[np.argsort(-qs.uncertainty(view)[rows], kind="stable")]
+        memo = (key, rows)
         st.session_state["_positions"] = memo
     return memo[1]
 
@@ -78,6 +90,14 @@ def neighbours(view: qs.QAView, reply_id: str) -> tuple[int | None, str | None, 
     ids = view.queue["reply_id"]
     if pos is None or len(rows) == 0:
         return None, None, None, len(rows)
+    if by_uncertainty(view):  # not sorted by row: look the reply up; outside the queue it has no neighbours
+        hit = np.flatnonzero(rows == pos)
+        if not len(hit):
+            first = str(ids.iloc[rows[0]])
+            return None, None, first, len(rows)
+        at = int(hit[0])
+        return (at, str(ids.iloc[rows[at - 1]]) if at > 0 else None,
+                str(ids.iloc[rows[at + 1]]) if at + 1 < len(rows) else None, len(rows))
     at = int(np.searchsorted(rows, pos))
     inside = at < len(rows) and rows[at] == pos
     before = at - 1

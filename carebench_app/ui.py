@@ -145,7 +145,7 @@ def current_view() -> QAView | None:
     if not require_qa():
         return None
     bar = None
-    if ("qa", opened.digest, opened.policy_text) not in result_cache():
+    if opened.cache_key not in result_cache():
         bar = st.progress(0.0, text=f"Scoring {opened.name}")
 
     def progress(done: int, total: int) -> None:

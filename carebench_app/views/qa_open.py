@@ -59,16 +59,20 @@ def _choose_file(cfg) -> qs.OpenedFile | None:
     return qs.OpenedFile(name=up.name, path=str(qs.stage_bytes(up.name, data, digest)), digest=digest)
 
 
+MODELS = {"Rules": "", "Rules + the shipped learned model": "default"}
+
+
 def _open(chosen: qs.OpenedFile, rule: tuple[str, str | None, str]) -> None:
     digest = chosen.digest or qs.path_digest(chosen.path)
-    ui.open_file(qs.OpenedFile(chosen.name, chosen.path, digest, rule[0], rule[1], rule[2]))
+    model = MODELS.get(st.session_state.get("model_src") or "Rules", "")
+    ui.open_file(qs.OpenedFile(chosen.name, chosen.path, digest, rule[0], rule[1], rule[2], model))
 
 
 def _report(view: qs.QAView) -> None:
     """What was read: a success only when there are replies to review, otherwise a warning that says why."""
     o, scores = view.opened, view.scores
     broken = list(view.result.broken_rows)
-    read = (f"{o.name} ({o.policy_name}): {len(scores):,} brand replies in {scores['thread_id'].nunique():,} "
+    read = (f"{o.name} ({o.policy_name}{', learned model' if o.model else ''}): {len(scores):,} brand replies in {scores['thread_id'].nunique():,} "
             f"threads, scored in {view.seconds:.1f} s")
     if len(scores) == 0 and broken:
         st.warning(f"{read}: nothing to review, and {len(broken):,} rows were broken. Is this really a reply "
@@ -98,6 +102,9 @@ def render() -> None:
     cfg = ui.settings()
     chosen = _choose_file(cfg)
     rule = _rulebook(cfg)
+    st.radio("Checks", list(MODELS), horizontal=True, key="model_src",
+             help="With the learned model, a check also flags what the model finds beyond the phrase rules (each "
+                  "card says which found it), and the queue can put the replies it is least sure of first.")
     if chosen is not None and rule is not None:
         st.button("Open and score", type="primary", key="open_button", on_click=_open, args=(chosen, rule))
     view = ui.current_view() if "opened" in st.session_state else None

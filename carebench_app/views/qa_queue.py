@@ -65,7 +65,8 @@ def _table(view: qs.QAView, shown, reviewed: set[str], selected: str | None) -> 
     here = ids.index(selected) if selected in ids else None
     # a key per page, filters and selection: a tick never carries over to another page's row, and the table
     # always shows the selected reply ticked
-    token = hashlib.sha1(repr((view.opened.token, queue_state.filters(view), ids[:1], selected)).encode())
+    token = hashlib.sha1(repr((view.opened.token, queue_state.filters(view), queue_state.by_uncertainty(view),
+                               ids[:1], selected)).encode())
     event = st.dataframe(
         table, hide_index=True, on_select="rerun", selection_mode="single-row", key=f"q_{token.hexdigest()[:12]}",
         selection_default={"selection": {"rows": [here]}} if here is not None else None,
@@ -94,6 +95,11 @@ def render() -> None:
         return
     cfg = ui.settings()
     _filter_widgets(view)
+    if view.opened.model:
+        st.radio("Order", ["worst first", queue_state.UNCERTAIN], horizontal=True, key="f_order",
+                 persist_state="session", on_change=_reset_page,
+                 help="The learned model's least sure replies first: reviewing them teaches a retrained model most "
+                      "(export the reviews on the Calibration page; `carebench qa train` reads them).")
     positions = queue_state.positions(view)
     size = cfg.page_size
     pages = max(math.ceil(len(positions) / size), 1)
@@ -106,8 +112,9 @@ def render() -> None:
                   disabled=st.session_state["queue_page"] >= pages)
     current = nav[2].number_input("Page", min_value=1, max_value=pages, step=1, key="queue_page",
                                   persist_state="session")
+    order = "least sure first" if queue_state.by_uncertainty(view) else "worst first"
     nav[3].markdown(f"**{len(positions):,}** of {len(view.queue):,} replies match; page {current} of {pages:,}, "
-                    "worst first.")
+                    f"{order}.")
     start = (int(current) - 1) * size
     shown = view.queue.iloc[positions[start:start + size]]
     if len(shown) == 0:

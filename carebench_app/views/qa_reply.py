@@ -84,7 +84,8 @@ def _nav(view: qs.QAView, reply_id: str) -> None:
     nav[2].button("Next reply", key="reply_next", disabled=next_id is None, on_click=ui.select_reply,
                   args=(next_id,))
     where = "the filtered queue" if filtered else "the queue"
-    nav[3].caption(f"{place + 1:,} of {count:,} in {where}, worst first" if place is not None else
+    order = "least sure first" if queue_state.by_uncertainty(view) else "worst first"
+    nav[3].caption(f"{place + 1:,} of {count:,} in {where}, {order}" if place is not None else
                    f"not in {where} ({count:,} replies); Previous/Next go to its neighbours there")
 
 

@@ -179,3 +179,12 @@ def test_time_axes_say_weekday_and_hour_and_the_goal_is_drawn():
     data = pd.DataFrame(next(iter(vol["datasets"].values())))
     assert set(data["series"]) == {"mentions arriving", "staffed capacity"}
     assert data.loc[data["series"] == "staffed capacity", "per hour"].iloc[0] == pytest.approx(20.0)  # 2 x 60 / 6
+
+
+def test_evidence_says_when_the_learned_model_found_it():
+    found = ev.marks('deflection (model): "ring them" | dm_request (both): "DM us" | deflection: "call us"')
+    assert [(m.check, m.text, m.source) for m in found] == [
+        ("deflection", "ring them", "model"), ("dm_request", "DM us", "both"), ("deflection", "call us", "")]
+    assert explain.source("deflection", {}, {}, {}, {"model"}).startswith("the learned model (qa.learned) alone")
+    assert explain.source("dm_request", {}, {}, {}, {"both"}).startswith("the rules, and the learned model")
+    assert explain.source("x", {"x_source": "model"}, {}, {}).startswith("the learned model")

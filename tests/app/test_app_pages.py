@@ -319,3 +319,30 @@ def test_uploaded_rulebook_is_validated_and_used(workbench):
     assert opened.policy_name == "strict.yaml" and "first_response_target_minutes: 5" in opened.policy_text
     goto(at, "qa_reply")
     assert "target: a first reply within 5 min" in texts(at)
+
+
+def test_with_the_learned_model_the_queue_puts_the_least_sure_first(twcs_workbench):
+    at = goto(app(), "qa_open")
+    at.radio(key="model_src").set_value("Rules + the shipped learned model").run()
+    at.button(key="open_button").click().run()
+    ok(at)
+    assert any("learned model" in s.value for s in at.success)
+    goto(at, "qa_queue")
+    at.radio(key="f_order").set_value("most uncertain first (learned model)").run()
+    ok(at)
+    from qa.learned import resolve_model
+    from qa.learned.combine import uncertainty
+
+    from carebench_app import qa_service as qs
+
+    view = qs.score(at.session_state["opened"], _cache())
+    doubt = dict(zip(view.queue["reply_id"], uncertainty(resolve_model("default"), view.queue["text"].tolist()),
+                     strict=True))
+    ids = list(at.dataframe[0].value["reply_id"].astype(str))
+    shown = [doubt[r] for r in ids]
+    assert shown == sorted(shown, reverse=True) and shown[0] == max(doubt.values())
+    tick(at, 0)
+    at.button(key="open_reply").click().run()
+    goto(at, "qa_reply")
+    at.button(key="reply_next").click().run()  # Next follows the same order
+    assert at.session_state["reply_id"] == ids[1] and "2 of 73 in the queue, least sure first" in texts(at)

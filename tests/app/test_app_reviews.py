@@ -198,3 +198,18 @@ def test_blind_sessions_sample_half_flagged_and_lock_when_closed(tmp_path):
     with pytest.raises(ValueError, match="closed"):
         store.label(s.id, "ben", ids[0], "deflection", True)
     assert [x.id for x in SessionStore(store.path).list("d1")] == [s.id]
+
+
+def test_the_reviews_export_is_what_qa_train_reads(tmp_path):
+    from qa.learned.data import read_labels
+
+    store = ReviewStore(tmp_path / "r.sqlite")
+    store.save(_r("deflection", True, "confirm"), expected_version=0)
+    d = store.save(_r("dm_request", False, "dispute", "ben"), expected_version=0)
+    store.resolve("d1", "r1", "dm_request", False, "lea", "", d.version)  # rejected: the check's "no" stands
+    store.save(Review("d1", "a.csv", "r2", "deflection", True, "dispute", reviewer="ben"), expected_version=0)
+    path = tmp_path / "reviews.csv"
+    path.write_bytes(store.export_csv())
+    labels = read_labels(path).set_index("reply_id")
+    assert labels.loc["r1", "deflection"] == "1" and labels.loc["r1", "dm_request"] == "0"
+    assert labels.loc["r2", "deflection"] == "0"  # an open dispute: the reviewer's "no"
