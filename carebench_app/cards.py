@@ -1,5 +1,5 @@
 """A verdict card: what a check means, the evidence in its colour, where the verdict came from, and the
-reviewer's confirm or dispute with the verdict's history. Generic over :class:`qa_service.Item`: any check or
+reviewer's confirm or dispute with the verdict's history. Generic over :class:`reply_items.Item`: any check or
 scorecard criterion the scores table names gets the same card.
 """
 
@@ -11,6 +11,7 @@ import streamlit as st
 from carebench_app import evidence as ev
 from carebench_app import explain, ui
 from carebench_app import qa_service as qs
+from carebench_app import reply_items as ri
 from carebench_app.store import ConflictError, Review
 
 __all__ = ["card", "STATE", "when"]
@@ -46,8 +47,8 @@ def _status(done: Review | None) -> str:
     if done.comment:
         text += f" · “{done.comment}”"
     if done.dispute_status in ("accepted", "rejected"):
-        text += f" · lead {done.resolved_by} · {when(done.resolved_at)}" + (f" · “{done.resolution}”" if done.resolution
-                                                                    else "")
+        note = f" · “{done.resolution}”" if done.resolution else ""
+        text += f" · lead {done.resolved_by} · {when(done.resolved_at)}{note}"
     return text
 
 
@@ -59,7 +60,8 @@ def _history(view: qs.QAView, reply_id: str, name: str) -> None:
                                         "comment": e.comment} for e in events]), hide_index=True)
 
 
-def card(view: qs.QAView, reply_id: str, item: qs.Item, palette: dict[str, str], done: Review | None) -> None:
+def card(view: qs.QAView, reply_id: str, item: ri.Item, palette: dict[str, str],
+         done: Review | None) -> None:
     """One bordered card; its widgets are keyed by the check's name (``confirm_<name>``, ``dispute_<name>``)."""
     name = item.name
     with st.container(border=True, key=f"verdict_{name}"):

@@ -19,15 +19,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import evidence as ev
-from . import explain
 from .cache import StringCache
 
 __all__ = [
-    "CHECKS", "READABLE_SUFFIXES", "NO_AGENT", "OpenedFile", "QAView", "Filters", "Item", "bytes_digest",
+    "CHECKS", "READABLE_SUFFIXES", "NO_AGENT", "OpenedFile", "QAView", "Filters", "bytes_digest",
     "path_digest", "stage_bytes", "is_staged", "list_data_files", "default_policy_path", "score", "filter_queue",
-    "filtered_positions", "page_of", "verdict", "thread_of", "user_errors", "items_of", "score_line",
-    "flag_list", "uncertainty",
+    "filtered_positions", "page_of", "verdict", "thread_of", "user_errors", "flag_list", "uncertainty",
 ]
 
 # The checks whose verdicts a reviewer confirms or disputes even when they are not flagged: the columns of
@@ -361,68 +358,6 @@ def thread_of(view: QAView, thread_id: str) -> pd.DataFrame:
     t["minutes_after_customer"] = ((t["created_at"] - last_customer).dt.total_seconds() / 60.0).where(
         t["role"] == "brand")
     return t
-
-
-@dataclass(frozen=True)
-class Item:
-    """One card of a reply: a check or criterion, its verdict, what it cost, its evidence and its source."""
-
-    name: str
-    verdict: bool | None  # True: the reply does it (flagged); None: undetermined
-    points: float  # score points it cost this reply (0 when not flagged or its weight is 0)
-    marks: tuple[ev.Mark, ...] = ()
-    notes: tuple[str, ...] = ()
-    source: str = ""
-
-
-def _registered() -> dict[str, Any]:
-    try:
-        from qa.pipeline import registered_checks
-
-        return registered_checks()
-    except ImportError:
-        return {}
-
-
-def _failed(row: pd.Series) -> list[str]:
-    return flag_list(row.get("failed_criteria")) if "failed_criteria" in row.index else flag_list(row.get("flags"))
-
-
-def items_of(view: QAView, row: pd.Series) -> list[Item]:
-    """The cards of ``row`` (a row of ``view.queue``): flagged ones first, the costliest first, then the
-    verdicts that are not flagged, then the undetermined ones."""
-    failed = _failed(row)
-    costs = {t.name: t.points for t in explain.score_terms(failed, view.weights, _num(row.get("_judged")))}
-    found = ev.marks(row.get("evidence"))
-    registered = _registered()
-    out = []
-    for name in view.items:
-        raw = row.get(f"_v_{name}")
-        v = None if raw is None or raw is pd.NA else bool(raw)
-        mine = tuple(m for m in found if m.check == name)
-        out.append(Item(name, v, costs.get(name, 0.0) if v else 0.0, mine, tuple(ev.notes(row.get("evidence"), name)),
-                        explain.source(name, row, registered, view.columns, {m.source for m in mine})))
-    rank = {True: 0, False: 1, None: 2}
-    return sorted(out, key=lambda i: (rank[i.verdict], -i.points))
-
-
-def _num(v: Any) -> float:
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return math.nan
-    return f
-
-
-def score_line(view: QAView, row: pd.Series) -> str:
-    """The reply's score as the short sum that produced it (the table's own sum when it carries one)."""
-    given = row.get("score_sum")
-    if isinstance(given, str) and given.strip():
-        return given.strip()
-    failed = _failed(row)
-    terms = explain.score_terms(failed, view.weights, _num(row.get("_judged")))
-    auto = flag_list(row.get("auto_fail_reasons")) if row.get("auto_fail") in (True, 1, "true", "True") else []
-    return explain.score_sum(float(row["score"]), terms, auto)
 
 
 def uncertainty(view: QAView) -> np.ndarray:

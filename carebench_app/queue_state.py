@@ -18,8 +18,8 @@ from carebench_app.main import page
 
 from . import qa_service as qs
 
-__all__ = ["filters", "keep_valid", "keep_dates", "positions", "neighbours", "open_controls", "open_by_id", "by_uncertainty",
-           "UNCERTAIN"]
+__all__ = ["filters", "keep_valid", "keep_dates", "positions", "neighbours", "open_controls", "open_by_id",
+           "by_uncertainty", "UNCERTAIN"]
 
 
 def _tuple(key: str) -> tuple[str, ...]:

@@ -45,7 +45,8 @@ def _roster_editor(name: str, rows: list[dict]) -> object:
     version = st.session_state.get(f"roster_version_{name}", 0)
     st.caption("Roster: one row per shift. Leave a row empty to ignore it; each bad row is named below.")
     return st.data_editor(
-        pd.DataFrame(rows, columns=ps.ROSTER_COLUMNS), num_rows="dynamic", hide_index=True, key=f"roster_{name}_{version}", column_order=ps.ROSTER_COLUMNS,
+        pd.DataFrame(rows, columns=ps.ROSTER_COLUMNS), num_rows="dynamic", hide_index=True,
+        key=f"roster_{name}_{version}", column_order=ps.ROSTER_COLUMNS,
         column_config={
             "name": st.column_config.TextColumn("shift", required=True),
             "weekdays": st.column_config.MultiselectColumn("weekdays", options=list(WEEKDAYS)),

@@ -72,8 +72,9 @@ def _report(view: qs.QAView) -> None:
     """What was read: a success only when there are replies to review, otherwise a warning that says why."""
     o, scores = view.opened, view.scores
     broken = list(view.result.broken_rows)
-    read = (f"{o.name} ({o.policy_name}{', learned model' if o.model else ''}): {len(scores):,} brand replies in {scores['thread_id'].nunique():,} "
-            f"threads, scored in {view.seconds:.1f} s")
+    model = ", learned model" if o.model else ""
+    read = (f"{o.name} ({o.policy_name}{model}): {len(scores):,} brand replies in "
+            f"{scores['thread_id'].nunique():,} threads, scored in {view.seconds:.1f} s")
     if len(scores) == 0 and broken:
         st.warning(f"{read}: nothing to review, and {len(broken):,} rows were broken. Is this really a reply "
                    "export? The first problems are listed below.")

@@ -14,7 +14,6 @@ import streamlit as st
 
 from carebench_app import explain, queue_state, ui
 from carebench_app import qa_service as qs
-from carebench_app.main import page
 
 SHOW = ["reply_id", "score", "flags", "agent", "channel", "brand", "customer_language", "created_at",
         "precedent_risk", "thread_id"]

@@ -10,6 +10,7 @@ import streamlit as st
 from carebench_app import cards, explain, queue_state, ui
 from carebench_app import evidence as ev
 from carebench_app import qa_service as qs
+from carebench_app import reply_items as ri
 from carebench_app.main import page
 
 _RISK_COLOUR = {"low": "#7fbf7f", "moderate": "#f0b84f", "high": "#e0605a"}
@@ -100,10 +101,11 @@ def _header(view: qs.QAView, row: pd.Series) -> None:
     st.markdown(" · ".join(meta))
     auto = row.get("auto_fail") in (True, 1, "true", "True")
     st.markdown(f"### Score {float(row['score']):g}" + (" :red[(auto-fail)]" if auto else ""))
-    st.markdown(qs.score_line(view, row))
+    st.markdown(ri.score_line(view, row))
 
 
-def _cards(view: qs.QAView, reply_id: str, row: pd.Series, items: list[qs.Item], palette: dict[str, str]) -> None:
+def _cards(view: qs.QAView, reply_id: str, row: pd.Series, items: list[ri.Item],
+           palette: dict[str, str]) -> None:
     saved = st.session_state.pop("review_saved", None)
     if saved:
         st.toast(f"Review saved: {saved}")
@@ -144,7 +146,7 @@ def render() -> None:
     row = view.queue.iloc[pos]
     _nav(view, str(reply_id))
     _header(view, row)
-    items = qs.items_of(view, row)
+    items = ri.items_of(view, row)
     palette = ev.colours(view.items)
     marks = [m for i in items for m in i.marks]
     left, right = st.columns([3, 2])

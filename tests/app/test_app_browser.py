@@ -121,7 +121,7 @@ def set_name(page, name: str) -> None:
 def test_review_flow_on_a_twcs_export_survives_refresh_and_restart(browser, settings_file, tmp_path):
     server = Server(settings_file, tmp_path / "server.log").start()
     try:
-        page = browser.new_page(viewport={"width": 1400, "height": 1300})
+        page = browser.new_page(viewport={"width": 1400, "height": 1700})
         open_twcs_export(page, server.url)
         shot(page, "qa-1-opened")
         goto(page, "Overview")
@@ -173,7 +173,7 @@ def test_review_flow_on_a_twcs_export_survives_refresh_and_restart(browser, sett
 def test_planner_results_stay_through_navigation_refresh_and_download(browser, settings_file, tmp_path):
     server = Server(settings_file, tmp_path / "server.log").start()
     try:
-        page = browser.new_page(viewport={"width": 1400, "height": 1300})
+        page = browser.new_page(viewport={"width": 1400, "height": 2300})  # tall: the charts in the screenshot
         page.goto(server.url + "/planner")
         page.get_by_role("heading", name="Planner what-ifs").wait_for(timeout=TIMEOUT)
         wait_idle(page)

@@ -14,6 +14,7 @@ from carebench_app import charts, explain
 from carebench_app import evidence as ev
 from carebench_app import planner_service as ps
 from carebench_app import qa_service as qs
+from carebench_app import reply_items as ri
 from carebench_app.cache import StringCache
 from twcs_samples import write_twcs
 
@@ -71,7 +72,7 @@ def test_the_score_sum_adds_up_to_the_qa_modules_score(view):
     checked = 0
     for pos in range(len(view.queue)):
         row = view.queue.iloc[pos]
-        line = qs.score_line(view, row)
+        line = ri.score_line(view, row)
         if row["auto_fail"]:
             assert line.startswith("auto-fail") and row["score"] == 0
             continue
@@ -85,7 +86,7 @@ def test_the_score_sum_adds_up_to_the_qa_modules_score(view):
 def test_every_flag_has_a_card_with_a_definition_and_source(view):
     for pos in range(0, len(view.queue), 7):
         row = view.queue.iloc[pos]
-        items = {i.name: i for i in qs.items_of(view, row)}
+        items = {i.name: i for i in ri.items_of(view, row)}
         for flag in qs.flag_list(row["flags"]):
             assert items[flag].verdict is True, (row["reply_id"], flag)
             assert explain.definition(flag) != "No definition is recorded for this check."

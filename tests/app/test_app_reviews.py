@@ -182,7 +182,8 @@ def test_session_agreement_against_hand_counts():
 
 
 def test_blind_sessions_sample_half_flagged_and_lock_when_closed(tmp_path):
-    queue = pd.DataFrame({"reply_id": [f"r{i}" for i in range(40)], "_flag_deflection": [i % 8 == 0 for i in range(40)]})
+    queue = pd.DataFrame({"reply_id": [f"r{i}" for i in range(40)],
+                          "_flag_deflection": [i % 8 == 0 for i in range(40)]})
     ids = draw_sample(queue, 10, ["deflection"], seed=3)
     assert len(ids) == len(set(ids)) == 10 and ids == draw_sample(queue, 10, ["deflection"], seed=3)
     assert sum(int(r[1:]) % 8 == 0 for r in ids) == 5  # five flagged (of the file's five) and five not
