@@ -55,6 +55,10 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     reps = args.reps if args.reps is not None else scenario.replications
     if reps < 1:
         raise UsageError("--reps: must be at least 1")
+    if args.jobs < 1:
+        raise UsageError("--jobs: must be at least 1")
+    if args.jobs > 1 and (args.records or args.reply_log):
+        raise UsageError("--jobs: --records and --reply-log are written in order by one process; use --jobs 1")
     out = Path(args.out) if args.out else Path("runs") / scenario.name
     out.mkdir(parents=True, exist_ok=True)
 
@@ -87,8 +91,13 @@ def cmd_simulate(args: argparse.Namespace) -> int:
         advance(rep, minutes)
 
     try:
-        result = run(scenario, reps=reps, seed=scenario.seed, on_outcome=on_outcome, progress=progress,
-                     on_message=on_message)
+        if args.jobs > 1:
+            from sim.parallel import run_parallel
+
+            result = run_parallel(scenario, reps=reps, seed=scenario.seed, jobs=args.jobs, progress=progress)
+        else:
+            result = run(scenario, reps=reps, seed=scenario.seed, on_outcome=on_outcome, progress=progress,
+                         on_message=on_message)
     finally:
         bar.close()
         if log_file is not None:
@@ -138,7 +147,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
 def cmd_schema(args: argparse.Namespace) -> int:
     from sim.scenario import scenario_json_schema
 
-    text = json.dumps(scenario_json_schema(), indent=2) + "\n"
+    if args.experiment:
+        from batch.experiment import experiment_json_schema
+
+        text = json.dumps(experiment_json_schema(), indent=2) + "\n"
+    else:
+        text = json.dumps(scenario_json_schema(), indent=2) + "\n"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
     else:
@@ -195,6 +209,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="override a scenario field, e.g. --set staffing.agents=10 (repeatable)")
     p.add_argument("--records", action="store_true", help="also write one row per measured mention (records.csv)")
     p.add_argument("--no-plots", action="store_true", help="skip the PNG plots")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="run replications in N processes in parallel (same results as --jobs 1)")
     p.add_argument("--reply-log", metavar="FILE",
                    help="write every simulated customer post and brand reply (CSV in the QA reply columns)")
     p.set_defaults(func=cmd_simulate)
@@ -219,8 +235,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     add_qa_parser(sub)
 
+    from batch.cli import add_batch_parser
+
+    add_batch_parser(sub)
+
     p = sub.add_parser("schema", help="print the JSON Schema of scenario files")
     p.add_argument("--out", help="write to this file instead of standard output")
+    p.add_argument("--experiment", action="store_true", help="of experiment files (carebench batch) instead")
     p.set_defaults(func=cmd_schema)
     return parser
 

@@ -258,15 +258,15 @@ def kpi_kind(column: str, values: pd.Series | None = None) -> str:
 
 def kpi_frame(result: RunResult) -> pd.DataFrame:
     """The run's KPI table (``RunResult.kpi_table``, the CLI's) with its 95% interval as low/high columns and
-    each KPI's kind. The interval is the table's own (``ci_low``/``ci_high`` when it gives them)."""
+    each KPI's kind. The interval is the table's own (``sim.intervals``), never recomputed here."""
     t = result.kpi_table()
     summary = result.summary
-    low = t["ci_low"] if "ci_low" in t.columns else t["mean"] - t["ci_half_width"]
-    high = t["ci_high"] if "ci_high" in t.columns else t["mean"] + t["ci_half_width"]
     return pd.DataFrame({
         "KPI": t["kpi"], "column": t["column"],
         "kind": [kpi_kind(c, summary[c] if c in summary.columns else None) for c in t["column"]],
-        "mean": t["mean"], "95% CI low": low, "95% CI high": high,
+        "mean": t["mean"],
+        "95% CI low": t["ci_low"],  # sim.intervals: inside the KPI's range, not always symmetric
+        "95% CI high": t["ci_high"],
     })
 
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .results import KPI_LABELS, RunResult, mean_ci, run
+from .intervals import kind_of, paired_difference
+from .results import KPI_LABELS, RunResult, run
 from .scenario import Scenario
 
 __all__ = ["Comparison", "compare"]
@@ -27,21 +28,24 @@ class Comparison:
     level: float = 0.95
 
     def table(self) -> pd.DataFrame:
-        """One row per KPI: means of A and B, B - A with its confidence interval, and whether it excludes 0."""
+        """One row per KPI: means of A and B, B - A with its confidence interval, and whether it excludes 0.
+
+        The interval is :func:`sim.intervals.paired_difference` (clipped to [-1, 1] for proportions).
+        """
         sa, sb = self.a.summary, self.b.summary
         rows = []
         for col in [c for c in sa.columns if c not in ("rep", "seed")]:
-            diff = sb[col].astype(float) - sa[col].astype(float)
-            d, half = mean_ci(diff, self.level)
+            a, b = sa[col].astype(float), sb[col].astype(float)
+            iv = paired_difference(a, b, kind_of(col), self.level)
             rows.append({
                 "kpi": KPI_LABELS.get(col, col),
                 "column": col,
-                "a_mean": mean_ci(sa[col], self.level)[0],
-                "b_mean": mean_ci(sb[col], self.level)[0],
-                "difference": d,
-                "ci_low": d - half,
-                "ci_high": d + half,
-                "significant": bool(half == half and abs(d) > half),
+                "a_mean": float(a.mean()),
+                "b_mean": float(b.mean()),
+                "difference": iv.mean,
+                "ci_low": iv.low,
+                "ci_high": iv.high,
+                "significant": bool(iv.low > 0 or iv.high < 0),
             })
         return pd.DataFrame(rows)
 

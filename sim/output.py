@@ -11,6 +11,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import pandas as pd  # noqa: E402
 
+from .intervals import few_replications_warning  # noqa: E402
 from .results import RunResult  # noqa: E402
 
 __all__ = ["write_results", "format_kpi_table", "plot_hours", "format_comparison", "plot_comparison"]
@@ -31,15 +32,15 @@ def format_kpi_table(result: RunResult) -> str:
     lines = [f"{result.scenario.name}: {n} replication{'s' if n != 1 else ''}, 95% confidence intervals"]
     lines.append(f"{'KPI':<28}{'mean':>14}{'95% CI':>30}")
     for row in table.itertuples():
-        if math.isnan(row.ci_half_width):
-            ci = "-"
-        else:
-            ci = f"[{_fmt(row.mean - row.ci_half_width)}, {_fmt(row.mean + row.ci_half_width)}]"
+        ci = "-" if math.isnan(row.ci_low) else f"[{_fmt(row.ci_low)}, {_fmt(row.ci_high)}]"
         lines.append(f"{row.kpi:<28}{_fmt(row.mean):>14}{ci:>30}")
     sla = result.scenario.sla
     sl = table.set_index("column").loc["service_level", "mean"]
     verdict = "met" if sl >= sla.goal else "missed"
     lines.append(f"SLA goal {sla.goal:.0%} within {sla.target_minutes:g} min: {verdict}")
+    warning = few_replications_warning(n)
+    if warning:
+        lines.append(f"warning: {warning}")
     return "\n".join(lines)
 
 
@@ -132,6 +133,9 @@ def format_comparison(comparison) -> str:
         lines.append(f"{row.kpi:<22}{_fmt(row.a_mean):>12}{_fmt(row.b_mean):>12}{_fmt(row.difference):>12}"
                      f"{ci:>30}{mark}")
     lines.append("* the interval excludes 0")
+    warning = few_replications_warning(n)
+    if warning:
+        lines.append(f"warning: {warning}")
     return "\n".join(lines)
 
 
@@ -142,7 +146,8 @@ def plot_comparison(comparison, path: Path) -> Path:
                                         "abandon_rate", "occupancy"])]
     fig, ax = plt.subplots(figsize=(8, 3.5))
     y = range(len(table))
-    ax.errorbar(table["difference"], y, xerr=(table["ci_high"] - table["ci_low"]) / 2, fmt="o", capsize=4)
+    xerr = [table["difference"] - table["ci_low"], table["ci_high"] - table["difference"]]
+    ax.errorbar(table["difference"], y, xerr=xerr, fmt="o", capsize=4)
     ax.axvline(0, color="gray", lw=0.8)
     ax.set_yticks(list(y), table["kpi"])
     ax.set_xlabel("B - A (95% CI, paired replications)")

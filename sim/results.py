@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pandas as pd
 from .engine import Outcome, ReplicationResult, simulate_replication
+from .intervals import kpi_interval, mean_interval
 from .metrics import SUMMARY_COLUMNS
 from .scenario import Scenario
 
@@ -47,18 +47,12 @@ CARE_KPI_LABELS = {
 
 
 def mean_ci(values: pd.Series, level: float = 0.95) -> tuple[float, float]:
-    """Mean and the half-width of its Student-t confidence interval (NaN half-width for one value)."""
-    x = values.dropna().astype(float)
-    n = len(x)
-    if n == 0:
-        return math.nan, math.nan
-    mean = float(x.mean())
-    if n < 2:
-        return mean, math.nan
-    from scipy import stats  # imported here: it costs most of a second at start-up
+    """Mean and the half-width of its plain Student-t interval (NaN half-width for one value).
 
-    half = float(stats.t.ppf(0.5 + level / 2, n - 1) * x.std(ddof=1) / math.sqrt(n))
-    return mean, half
+    Kept for callers of the old API; KPI tables use :func:`sim.intervals.kpi_interval`, which respects ranges.
+    """
+    iv = mean_interval(values, "other", level)
+    return iv.mean, iv.half_width
 
 
 @dataclass
@@ -86,14 +80,19 @@ class RunResult:
         return pd.concat([r.hours.assign(rep=r.rep) for r in self.replications], ignore_index=True)
 
     def kpi_table(self, level: float = 0.95) -> pd.DataFrame:
-        """Mean and confidence half-width of each KPI across replications."""
+        """Mean and confidence interval of each KPI across replications, inside the KPI's range.
+
+        ``ci_low``/``ci_high`` come from :func:`sim.intervals.kpi_interval` (they need not be symmetric about
+        the mean); ``ci_half_width`` is half their distance.
+        """
         summary = self.summary
         rows = []
         labels = dict(KPI_LABELS)
         labels.update({k: v for k, v in CARE_KPI_LABELS.items() if k in summary.columns})
         for col, label in labels.items():
-            mean, half = mean_ci(summary[col], level)
-            rows.append({"kpi": label, "column": col, "mean": mean, "ci_half_width": half})
+            iv = kpi_interval(summary[col], col, level)
+            rows.append({"kpi": label, "column": col, "mean": iv.mean, "ci_half_width": iv.half_width,
+                         "ci_low": iv.low, "ci_high": iv.high, "method": iv.method})
         return pd.DataFrame(rows)
 
 

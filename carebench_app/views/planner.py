@@ -13,6 +13,7 @@ import streamlit as st
 from carebench_app import charts, ui
 from carebench_app import planner_service as ps
 from carebench_app.views._scenario_pick import pick_scenario
+from sim.intervals import few_replications_warning
 from sim.loader import ConfigError
 from sim.scenario import WEEKDAYS
 
@@ -117,8 +118,9 @@ def _results(sc, reps: int, seed: int) -> None:
     finally:
         bar.empty()
     st.subheader(f"{sc.name}: {reps} replication{'s' if reps != 1 else ''}, 95% confidence intervals")
-    if reps < 2:
-        st.warning("One replication: no confidence interval can be computed. Run at least 2 replications.")
+    warning = few_replications_warning(reps)  # the CLI's own wording
+    if warning:
+        st.warning(warning[:1].upper() + warning[1:] + ".")
     st.dataframe(ps.display_kpis(done.kpis, reps), hide_index=True, key="kpi_table")
     word, sentence = ps.sla_verdict(done.kpis, sc.sla.goal, reps)
     st.markdown(f"SLA goal {sc.sla.goal:.0%} within {sc.sla.target_minutes:g} min: **{word}** ({sentence}; "

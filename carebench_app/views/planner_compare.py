@@ -16,6 +16,7 @@ import streamlit as st
 from carebench_app import charts, ui
 from carebench_app import planner_service as ps
 from carebench_app.views._scenario_pick import pick_scenario
+from sim.intervals import few_replications_warning
 from sim.loader import ConfigError, apply_overrides
 from sim.scenario import Scenario
 
@@ -127,6 +128,9 @@ def render() -> None:
         return
     table = _run(a, b, reps, seed)
     st.subheader(f"B ({b_name}) minus A ({a_name}): {reps} paired replications, 95% confidence intervals")
+    warning = few_replications_warning(reps)
+    if warning:
+        st.caption(warning[:1].upper() + warning[1:] + ".")
     st.dataframe(_display(table), hide_index=True, key="cmp_table")
     for kind in ("proportion", "time", "count"):
         part = table[(table["kind"] == kind) & ~table["column"].isin(["rep", "seed"])]
