@@ -155,7 +155,10 @@ def test_planner_run_reports_progress_writes_the_cli_files_and_is_cached():
     assert list(done.kpis.columns) == ["KPI", "column", "kind", "mean", "95% CI low", "95% CI high"]
     table = done.result.kpi_table().set_index("column")  # the CLI's interval, not one computed by the app
     got = done.kpis.set_index("column")
-    assert got["95% CI low"].to_numpy() == pytest.approx((table["mean"] - table["ci_half_width"]).to_numpy())
+    assert got["95% CI low"].to_numpy() == pytest.approx(table["ci_low"].to_numpy())
+    assert got["95% CI high"].to_numpy() == pytest.approx(table["ci_high"].to_numpy())
+    assert got.loc["arrivals", "kind"] == "count" and got.loc["service_level", "kind"] == "proportion"
+    assert (got["95% CI low"] >= 0).all() and (got.loc[got["kind"] == "proportion", "95% CI high"] <= 1).all()
     again = run_scenario(sc.model_dump_json(), 2, 11, cache, seen.append)
     assert again is done  # from the cache: same object, no second run
 
