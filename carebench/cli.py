@@ -7,12 +7,16 @@ argparse, files or the terminal.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import json
+import signal
 import sys
 from pathlib import Path
 
-__all__ = ["main"]
+from carebench_shared.safe_text import printable
+
+__all__ = ["main", "write_text_output"]
 
 
 class UsageError(Exception):
@@ -44,104 +48,197 @@ def _advancer(bar):
     return advance
 
 
+def _checked_reps(reps: int | None, default: int, least: int = 1) -> int:
+    from sim.bounds import MAX_REPLICATIONS
+
+    reps = default if reps is None else reps
+    if not least <= reps <= MAX_REPLICATIONS:
+        raise UsageError(f"--reps: must be between {least} and {MAX_REPLICATIONS:,}" if least == 1 else
+                         f"--reps: a comparison needs between {least} and {MAX_REPLICATIONS:,} replications")
+    return reps
+
+
+def _with_seed(scenario, seed: int | None):
+    """The scenario with ``--seed`` (validated like the file's ``seed``)."""
+    from sim.bounds import MAX_SEED
+
+    if seed is None:
+        return scenario
+    if not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"--seed: must be between 0 and {MAX_SEED}")
+    return scenario.model_copy(update={"seed": seed})
+
+
+def _check_work(source: str, scenarios, reps: int, max_mentions: float) -> None:
+    """Refuse at once a run whose estimated work is over the limit (sim.budget), naming the scenario file."""
+    from sim.budget import run_refusal
+
+    why = run_refusal(scenarios, reps, max_mentions)
+    if why:
+        raise UsageError(f"{source}: {why}")
+
+
+def _max_mentions(text: str) -> float:
+    """``--max-mentions``: a positive number (``4e7`` and ``40_000_000`` both work)."""
+    import math
+
+    try:
+        value = float(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number of mentions, got {text!r}") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError("must be a positive, finite number")
+    return value
+
+
+def refuse_inputs_inside(out: str | Path, *inputs: str | Path | None) -> None:
+    """A new run replaces its whole output folder: refuse one that holds an input file of the run."""
+    folder = Path(out).resolve()
+    for p in inputs:
+        if p and Path(p).resolve().is_relative_to(folder):
+            raise UsageError(f"--out {printable(out)}: holds the input {printable(p)}, and a new run replaces the "
+                             "whole folder; choose another --out")
+
+
+def _output_folder(arg: str | None, name: str) -> Path:
+    """``--out``, or ``runs/<name>`` with the name made safe as one folder name (never outside ``runs/``)."""
+    from carebench_shared.safe_text import safe_file_name
+
+    return Path(arg) if arg else Path("runs") / safe_file_name(name)
+
+
+@contextlib.contextmanager
+def _reply_log(arg: str | None, out: Path, tmp: Path):
+    """The ``--reply-log`` writer, or None. Written atomically: inside the results folder it goes into the
+    run's temporary folder (and appears with the run); elsewhere it is its own temporary file."""
+    from carebench_shared.atomic import atomic_file
+
+    if not arg:
+        yield None
+        return
+    from sim.replylog import ReplyLogWriter
+
+    path = Path(arg)
+    if path.is_dir():
+        raise UsageError(f"--reply-log {printable(arg)}: is a folder, not a file")
+    try:
+        inside = path.resolve().relative_to(out.resolve())
+    except ValueError:
+        inside = None
+    if inside is not None:
+        target = tmp / inside
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(target, "w", newline="", encoding="utf-8") as f:
+            yield ReplyLogWriter(f)
+        return
+    if not path.parent.is_dir():
+        raise UsageError(f"--reply-log {printable(arg)}: folder {printable(path.parent)} does not exist")
+    with atomic_file(path, "w", newline="", encoding="utf-8") as f:
+        yield ReplyLogWriter(f)
+
+
+def _records_writer(path: Path):
+    """(file, on_outcome) writing one row per measured mention to ``path``."""
+    records_file = open(path, "w", newline="", encoding="utf-8")
+    writer = csv.writer(records_file)
+    writer.writerow(["rep", "mention_id", "channel", "arrival_minute", "wait_minutes", "answered", "handle_minutes"])
+
+    def on_outcome(rep, o):
+        writer.writerow([rep, o.id, o.channel, f"{o.arrival_minute:.6f}", f"{o.wait_minutes:.6f}",
+                         int(o.answered), f"{o.handle_minutes:.6f}"])
+
+    return records_file, on_outcome
+
+
 def cmd_simulate(args: argparse.Namespace) -> int:
+    from carebench_shared.atomic import atomic_dir, check_output_dir
     from sim.loader import load_scenario
     from sim.output import format_kpi_table, write_results
     from sim.results import run
 
-    scenario = load_scenario(args.scenario, args.set)
-    if args.seed is not None:
-        scenario = scenario.model_copy(update={"seed": args.seed})
-    reps = args.reps if args.reps is not None else scenario.replications
-    if reps < 1:
-        raise UsageError("--reps: must be at least 1")
+    scenario = _with_seed(load_scenario(args.scenario, args.set), args.seed)
+    reps = _checked_reps(args.reps, scenario.replications)
     if args.jobs < 1:
         raise UsageError("--jobs: must be at least 1")
     if args.jobs > 1 and (args.records or args.reply_log):
         raise UsageError("--jobs: --records and --reply-log are written in order by one process; use --jobs 1")
-    out = Path(args.out) if args.out else Path("runs") / scenario.name
-    out.mkdir(parents=True, exist_ok=True)
-
-    records_file = None
-    on_outcome = None
-    if args.records:
-        records_file = open(out / "records.csv", "w", newline="", encoding="utf-8")
-        writer = csv.writer(records_file)
-        writer.writerow(["rep", "mention_id", "channel", "arrival_minute", "wait_minutes", "answered", "handle_minutes"])
-
-        def on_outcome(rep, o):
-            writer.writerow([rep, o.id, o.channel, f"{o.arrival_minute:.6f}", f"{o.wait_minutes:.6f}",
-                             int(o.answered), f"{o.handle_minutes:.6f}"])
-
-    log_file = None
-    on_message = None
-    if args.reply_log:
-        from sim.replylog import ReplyLogWriter
-
-        try:
-            log_file = open(args.reply_log, "w", newline="", encoding="utf-8")
-        except OSError as exc:
-            raise UsageError(f"--reply-log {args.reply_log}: {exc.strerror}") from None
-        on_message = ReplyLogWriter(log_file)
-
-    bar = _progress_bar(scenario.horizon_minutes, reps, scenario.name)
+    _check_work(printable(args.scenario), [scenario], reps, args.max_mentions)
+    out = _output_folder(args.out, scenario.name)
+    check_output_dir(out)  # before the run, not after an hour of it
+    refuse_inputs_inside(out, args.scenario)
+    bar = _progress_bar(scenario.horizon_minutes, reps, printable(scenario.name, 40))
     advance = _advancer(bar)
 
     def progress(rep: int, minutes: float) -> None:
         advance(rep, minutes)
 
-    try:
-        if args.jobs > 1:
-            from sim.parallel import run_parallel
+    with atomic_dir(out) as tmp, _reply_log(args.reply_log, out, tmp) as on_message:
+        records_file, on_outcome = _records_writer(tmp / "records.csv") if args.records else (None, None)
+        try:
+            if args.jobs > 1:
+                from sim.parallel import run_parallel
 
-            result = run_parallel(scenario, reps=reps, seed=scenario.seed, jobs=args.jobs, progress=progress)
-        else:
-            result = run(scenario, reps=reps, seed=scenario.seed, on_outcome=on_outcome, progress=progress,
-                         on_message=on_message)
-    finally:
-        bar.close()
-        if log_file is not None:
-            log_file.close()
-        if records_file is not None:
-            records_file.close()
-    written = write_results(result, out, plots=not args.no_plots)
+                result = run_parallel(scenario, reps=reps, seed=scenario.seed, jobs=args.jobs, progress=progress)
+            else:
+                result = run(scenario, reps=reps, seed=scenario.seed, on_outcome=on_outcome, progress=progress,
+                             on_message=on_message)
+        finally:
+            bar.close()
+            if records_file is not None:
+                records_file.close()
+        written = write_results(result, tmp, plots=not args.no_plots)
     print(format_kpi_table(result))
     print(f"results in {out}/ ({', '.join(p.name for p in written)}{', records.csv' if args.records else ''})")
     return 0
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
+    from carebench_shared.atomic import atomic_dir, check_output_dir
     from sim.compare import compare
     from sim.loader import load_scenario
     from sim.output import format_comparison, plot_comparison
 
     a = load_scenario(args.a, args.set)
     b = load_scenario(args.b, args.set)
-    reps = args.reps if args.reps is not None else a.replications
-    if reps < 2:
-        raise UsageError("--reps: a comparison needs at least 2 replications")
-    seed = a.seed if args.seed is None else args.seed
-    bar = _progress_bar(a.horizon_minutes + b.horizon_minutes, reps, f"{a.name} vs {b.name}")
+    reps = _checked_reps(args.reps, a.replications, least=2)
+    if args.seed is not None:
+        a, b = _with_seed(a, args.seed), _with_seed(b, args.seed)
+    _check_work(f"{printable(args.a)} and {printable(args.b)}", [a, b], reps, args.max_mentions)
+    if args.out:
+        check_output_dir(Path(args.out))
+        refuse_inputs_inside(args.out, args.a, args.b)
+    bar = _progress_bar(a.horizon_minutes + b.horizon_minutes, reps,
+                        f"{printable(a.name, 30)} vs {printable(b.name, 30)}")
     advance = _advancer(bar)
 
     def progress(label: str, rep: int, minutes: float) -> None:
         advance((label, rep), minutes)
 
     try:
-        comparison = compare(a, b, reps=reps, seed=seed, progress=progress)
+        comparison = compare(a, b, reps=reps, seed=a.seed, progress=progress)
     finally:
         bar.close()
     table = comparison.table()
     print(format_comparison(comparison))
     if args.out:
-        out = Path(args.out)
-        out.mkdir(parents=True, exist_ok=True)
-        table.to_csv(out / "compare.csv", index=False)
-        comparison.a.summary.to_csv(out / "summary_a.csv", index=False)
-        comparison.b.summary.to_csv(out / "summary_b.csv", index=False)
-        plot_comparison(comparison, out / "compare.png")
-        print(f"results in {out}/ (compare.csv, summary_a.csv, summary_b.csv, compare.png)")
+        with atomic_dir(args.out) as tmp:
+            table.to_csv(tmp / "compare.csv", index=False)
+            comparison.a.summary.to_csv(tmp / "summary_a.csv", index=False)
+            comparison.b.summary.to_csv(tmp / "summary_b.csv", index=False)
+            plot_comparison(comparison, tmp / "compare.png")
+        print(f"results in {args.out}/ (compare.csv, summary_a.csv, summary_b.csv, compare.png)")
     return 0
+
+
+def write_text_output(text: str, out: str | None) -> None:
+    """``text`` to standard output, or atomically to the file ``out`` (never half-written)."""
+    from carebench_shared.atomic import atomic_file
+
+    if not out:
+        sys.stdout.write(text)
+        return
+    with atomic_file(out, "w", encoding="utf-8") as f:
+        f.write(text)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
@@ -150,13 +247,10 @@ def cmd_schema(args: argparse.Namespace) -> int:
     if args.experiment:
         from batch.experiment import experiment_json_schema
 
-        text = json.dumps(experiment_json_schema(), indent=2) + "\n"
+        schema = experiment_json_schema()
     else:
-        text = json.dumps(scenario_json_schema(), indent=2) + "\n"
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+        schema = scenario_json_schema()
+    write_text_output(json.dumps(schema, indent=2) + "\n", args.out)
     return 0
 
 
@@ -185,9 +279,18 @@ def cmd_app(args: argparse.Namespace) -> int:
         raise UsageError(f"--port: {args.port} is not a port number (1-65535)")
     if args.host not in ("127.0.0.1", "localhost", "::1"):
         print(f"carebench: warning: serving on {args.host}, reachable beyond this machine", file=sys.stderr)
-    env = dict(os.environ)
+    from carebench_app.settings import ENV_VAR, settings_path
+    from carebench_app.uploads import ROOTS_VAR
+
     if args.settings:
-        env["CAREBENCH_APP_SETTINGS"] = str(Path(args.settings).resolve())
+        os.environ[ENV_VAR] = str(Path(args.settings).resolve())
+    for d in args.allow_dir:
+        if not Path(d).is_dir():
+            raise UsageError(f"--allow-dir {printable(d)}: not a folder")
+    roots = [Path.cwd(), settings_path().resolve().parent, *(Path(d) for d in args.allow_dir)]
+    # the folders the server may read and write in, fixed now: the Settings page cannot point it elsewhere
+    os.environ[ROOTS_VAR] = os.pathsep.join(dict.fromkeys(str(d.resolve()) for d in roots))
+    env = dict(os.environ)
     cmd = app_command(args.host, args.port, args.settings)
     print(f"carebench workbench on http://{args.host}:{args.port} (Ctrl+C to stop)", file=sys.stderr)
     try:
@@ -196,8 +299,23 @@ def cmd_app(args: argparse.Namespace) -> int:
         return 0
 
 
+def _add_max_mentions(p: argparse.ArgumentParser) -> None:
+    from sim.budget import DEFAULT_MAX_MENTIONS
+
+    p.add_argument("--max-mentions", type=_max_mentions, default=float(DEFAULT_MAX_MENTIONS), metavar="N",
+                   help=f"refuse a run expected to simulate more posts than this, over all replications "
+                        f"(default {DEFAULT_MAX_MENTIONS:,})")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse with usage errors on one line (the usage itself is one ``--help`` away), exit code 2."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {printable(message, 2000)} (see {self.prog} --help)\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="carebench", description=__doc__.splitlines()[0])
+    parser = OneLineParser(prog="carebench", description=__doc__.splitlines()[0])
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("simulate", help="simulate a scenario file and write KPIs, hourly results and plots")
@@ -213,12 +331,16 @@ def build_parser() -> argparse.ArgumentParser:
                    help="run replications in N processes in parallel (same results as --jobs 1)")
     p.add_argument("--reply-log", metavar="FILE",
                    help="write every simulated customer post and brand reply (CSV in the QA reply columns)")
+    _add_max_mentions(p)
     p.set_defaults(func=cmd_simulate)
 
     p = sub.add_parser("app", help="start the Streamlit workbench (QA audit and planner what-ifs)")
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8501, help="port (default 8501)")
     p.add_argument("--settings", help="settings file (default $CAREBENCH_APP_SETTINGS or .carebench/app.yaml)")
+    p.add_argument("--allow-dir", action="append", default=[], metavar="FOLDER",
+                   help="a folder the app may read data from and keep its review database in, besides the "
+                        "working folder and the settings file's folder (repeatable)")
     p.set_defaults(func=cmd_app)
 
     p = sub.add_parser("compare", help="run two scenarios with common random numbers and compare their KPIs")
@@ -229,11 +351,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="also write compare.csv, both summaries and compare.png here")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE",
                    help="override a field in both scenarios (repeatable)")
+    _add_max_mentions(p)
     p.set_defaults(func=cmd_compare)
 
     from qa.cli import add_qa_parser
 
     add_qa_parser(sub)
+
+    from carebench.staffing_cli import add_staffing_parsers
+
+    add_staffing_parsers(sub)
 
     from batch.cli import add_batch_parser
 
@@ -246,19 +373,64 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    from sim.loader import ConfigError
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that temporary outputs are removed on the way out."""
 
-    parser = build_parser()
-    args = parser.parse_args(argv)
+
+def _on_sigterm(signum, frame) -> None:
+    raise Terminated
+
+
+def report_error(exc: object) -> None:
+    """Print an expected error: each line prefixed ``carebench:``, user text made printable."""
+    for line in str(exc).splitlines() or [type(exc).__name__]:
+        print(f"carebench: {printable(line, 2000)}", file=sys.stderr)
+
+
+def _interrupted(exc: KeyboardInterrupt) -> int:
+    """Ctrl-C or SIGTERM: one line; exit 130 or 143, what a shell reports for a process the signal stopped."""
+    what = "terminated" if isinstance(exc, Terminated) else "interrupted"
+    print(f"carebench: {what}; no partial output was left (earlier results are kept as they were)",
+          file=sys.stderr)
+    return 143 if isinstance(exc, Terminated) else 130
+
+
+def _interruption_behind(exc: BaseException) -> KeyboardInterrupt | None:
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, KeyboardInterrupt):
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def main(argv: list[str] | None = None) -> int:
+    previous = None
+    with contextlib.suppress(ValueError):  # only the main thread may set handlers (tests call main elsewhere)
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
     try:
+        args = build_parser().parse_args(argv)  # inside the try: Ctrl-C while modules load is a clean stop too
         return args.func(args)
-    except (ConfigError, UsageError) as exc:
-        print(f"carebench: {exc}", file=sys.stderr)
-        return 2
+    except KeyboardInterrupt as exc:
+        return _interrupted(exc)
     except BrokenPipeError:  # output piped into `head` and the like
         sys.stderr.close()
         return 0
-    except KeyboardInterrupt:
-        print("carebench: interrupted", file=sys.stderr)
-        return 130
+    except Exception as exc:
+        from carebench_shared.atomic import OutputError
+        from sim.loader import ConfigError
+
+        cause = _interruption_behind(exc)
+        if cause is not None:  # a library turned Ctrl-C during its import into another error
+            return _interrupted(cause)
+        if isinstance(exc, (ConfigError, UsageError, OutputError)):
+            report_error(exc)
+        elif isinstance(exc, OSError):  # the disk or the system said no while writing: one line, no traceback
+            report_error(f"{exc.filename}: {exc.strerror or exc}" if exc.filename else exc)
+        else:
+            raise
+        return 2
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)

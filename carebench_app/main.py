@@ -26,6 +26,7 @@ PAGES = {
     "session": ("qa_session", "Blind calibration session", "QA audit"),
     "planner": ("planner", "What-ifs", "Planner"),
     "compare": ("planner_compare", "Compare scenarios", "Planner"),
+    "staffing": ("planner_staffing", "Staffing and roster", "Planner"),
     "settings": ("settings_page", "Settings", "Workbench"),
 }
 

@@ -209,9 +209,15 @@ def apply_form(base: Scenario, values: dict[str, Any], source: str = "form") -> 
         if abs(handle - current) > 1e-9 * max(current, 1.0):
             _scale_handle(data, float(handle) / current)
     try:
-        return Scenario.model_validate(data)
+        sc = Scenario.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(describe_validation_error(exc, source, None)) from None
+    from sim.budget import run_refusal
+
+    why = run_refusal([sc], sc.replications)  # the CLI's work limit: an absurd what-if is refused, not run
+    if why:
+        raise ConfigError(f"{source}: {why.split(', or raise the limit')[0]}")  # the flag is the CLI's
+    return sc
 
 
 def run_key(sc: Scenario, reps: int, seed: int) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import math
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +34,6 @@ CHECKS = ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_te
 AGENT_COLUMNS = ("agent_id", "agent")
 NO_AGENT = "(no agent id)"  # the filter's name for replies that carry no agent signature
 READABLE_SUFFIXES = (".csv", ".jsonl", ".json", ".parquet", ".csv.gz", ".jsonl.gz")
-_STAGE = Path(tempfile.gettempdir()) / "carebench-app"
 
 
 def bytes_digest(data: bytes) -> str:
@@ -53,22 +51,17 @@ def path_digest(path: str | Path) -> str:
 
 
 def stage_bytes(name: str, data: bytes, digest: str | None = None) -> Path:
-    """Write uploaded bytes to a private temp folder under their own name (readers go by the suffix).
+    """Write uploaded bytes to this session's private upload folder (see :mod:`carebench_app.uploads`)."""
+    from .uploads import stage
 
-    The copy is named by digest so two uploads of the same name never overwrite each other's staged file.
-    """
-    digest = digest or bytes_digest(data)
-    folder = _STAGE / digest[:32]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / Path(name).name
-    if not path.exists() or path.stat().st_size != len(data):
-        path.write_bytes(data)
-    return path
+    return stage(name, data, digest or bytes_digest(data))
 
 
 def is_staged(path: str | Path) -> bool:
     """Whether ``path`` is a staged upload (so messages should name the upload, not the temp copy)."""
-    return Path(path).resolve().is_relative_to(_STAGE.resolve())
+    from .uploads import is_staged as staged
+
+    return staged(path)
 
 
 def list_data_files(data_dir: str | Path) -> list[Path]:

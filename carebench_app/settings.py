@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from carebench_shared.safe_text import printable
+
 __all__ = ["AppSettings", "settings_path", "load_settings", "save_settings", "SettingsError"]
 
 ENV_VAR = "CAREBENCH_APP_SETTINGS"
@@ -55,27 +57,35 @@ def load_settings(path: Path | None = None) -> AppSettings:
     path = path or settings_path()
     if not path.exists():
         return AppSettings()
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise SettingsError(f"{path}: unreadable settings: {str(exc).splitlines()[0]}") from None
+    from sim.loader import ConfigError, load_yaml
+
+    from .uploads import outside_roots
+
+    try:  # the hardened loader: UTF-16, binary, duplicate keys, deep nesting... as one line
+        data = load_yaml(path)[0] or {}
+    except ConfigError as exc:
+        raise SettingsError(f"unreadable settings: {exc}") from None
     if not isinstance(data, dict):
-        raise SettingsError(f"{path}: expected a mapping of keys")
+        raise SettingsError(f"{printable(path)}: expected a mapping of keys")
     try:
-        return AppSettings.model_validate(data)
+        settings = AppSettings.model_validate(data)
     except ValidationError as exc:
         err = exc.errors(include_url=False)[0]
-        field = ".".join(str(p) for p in err["loc"]) or "(top level)"
+        field = printable(".".join(str(p) for p in err["loc"]) or "(top level)", 80)
         msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
-        raise SettingsError(f"{path}: {field}: {msg}") from None
+        raise SettingsError(f"{printable(path)}: {field}: {msg}") from None
+    outside = outside_roots(settings, path)
+    if outside:
+        raise SettingsError(f"{printable(path)}: {outside}")
+    return settings
 
 
 def save_settings(settings: AppSettings, path: Path | None = None) -> Path:
-    """Write ``settings`` to ``path`` (creating its folder, atomically) and return the path."""
+    """Write ``settings`` to ``path`` (creating its folder) and return the path."""
     from carebench_shared.atomic import atomic_file
 
     path = path or settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_file(path, encoding="utf-8") as f:
+    with atomic_file(path, "w", encoding="utf-8") as f:  # never a half-written settings file
         f.write(yaml.safe_dump(settings.model_dump(), sort_keys=False))
     return path

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from pathlib import Path
+
+from carebench_shared.safe_text import printable
 
 __all__ = ["add_qa_parser"]
 
@@ -30,8 +33,13 @@ def _progress_bar(enabled: bool):
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from carebench.cli import refuse_inputs_inside
+    from carebench_shared.atomic import check_output_dir
+
     from .api import score_file, write_outputs
 
+    check_output_dir(Path(args.out))  # before scoring, not after it
+    refuse_inputs_inside(args.out, args.input, args.policy)
     bar, progress = _progress_bar(args.progress)
     try:
         result = score_file(args.input, args.policy, progress=progress, model=args.model)
@@ -45,13 +53,15 @@ def cmd_score(args: argparse.Namespace) -> int:
     if len(sc):
         print(f"auto-fail {int(sc['auto_fail'].sum())}, off-policy concessions "
               f"{int((sc['policy_status'] == 'off_policy').sum())}, consistency findings {len(result.consistency)}")
+    source = printable(args.input)
     for line, reason in result.broken_rows[:20]:
-        print(f"{args.input}:{line}: skipped broken row: {reason}", file=sys.stderr)
+        print(f"{source}:{line}: skipped broken row: {printable(reason)}", file=sys.stderr)
     if len(result.broken_rows) > 20:
-        print(f"{args.input}: ... {len(result.broken_rows) - 20} more broken rows (see broken_rows.csv)",
+        print(f"{source}: ... {len(result.broken_rows) - 20} more broken rows (see broken_rows.csv)",
               file=sys.stderr)
     if result.check_errors:
-        print(f"warning: {len(result.check_errors)} check errors (first: {result.check_errors[0]})", file=sys.stderr)
+        print(f"warning: {len(result.check_errors)} check errors (first: {printable(result.check_errors[0])})",
+              file=sys.stderr)
     print(f"results in {args.out}/ ({', '.join(p.name for p in written)})")
     return 0
 
@@ -96,6 +106,9 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
+    from carebench_shared.atomic import atomic_file
+    from sim.loader import ConfigError
+
     from .api import load_outputs
     from .report import render
 
@@ -103,7 +116,13 @@ def cmd_report(args: argparse.Namespace) -> int:
     formats = ["html", "md"] if args.format == "both" else [args.format]
     for fmt in formats:
         p = Path(args.dir) / f"report.{fmt}"
-        p.write_text(render(result, fmt), encoding="utf-8")
+        try:
+            text = render(result, fmt)
+        except KeyError as exc:  # a column the report needs and the folder's files lack
+            raise ConfigError(f"{printable(args.dir)}: cannot render the report: column {printable(exc)} is "
+                              "missing; score the replies again to rebuild the folder") from None
+        with atomic_file(p, "w", encoding="utf-8") as f:
+            f.write(text)
         print(f"wrote {p}")
     return 0
 
@@ -111,25 +130,65 @@ def cmd_report(args: argparse.Namespace) -> int:
 def cmd_generate(args: argparse.Namespace) -> int:
     from sim.loader import ConfigError
 
-    from .generator import LOCALES, generate, write_generated
+    from .generator import LOCALES, generate
 
     locales = tuple(args.locales.split(",")) if args.locales else tuple(LOCALES)
     unknown = [loc for loc in locales if loc not in LOCALES]
     if unknown:
         raise ConfigError(f"--locales: unknown locale {', '.join(unknown)}; known: {', '.join(LOCALES)}")
-    if args.threads < 1:
-        raise ConfigError("--threads: must be at least 1")
+    if not 1 <= args.threads <= MAX_THREADS:
+        raise ConfigError(f"--threads: must be between 1 and {MAX_THREADS:,}")
+    if not (math.isfinite(args.days) and 0 < args.days <= 3660):
+        raise ConfigError("--days: must be more than 0 and at most 3660")
+    if not 0 <= args.seed < 2**63:
+        raise ConfigError("--seed: must be between 0 and 2**63 - 1")
+    for p in (args.out, args.twcs):
+        if p and Path(p).is_dir():
+            raise ConfigError(f"--out {printable(p)}: is a folder; give the file to write (.csv, .jsonl or .parquet)")
     gen = generate(args.threads, seed=args.seed, locales=locales, days=args.days)
-    paths = write_generated(gen, args.out, twcs=args.twcs)
+    paths = _write_generated_atomically(gen, Path(args.out), Path(args.twcs) if args.twcs else None)
     print(f"{args.threads} threads, {len(gen.messages)} messages, {len(gen.labels)} labelled replies")
     for p in paths:
         print(f"wrote {p}")
     return 0
 
 
-def cmd_evaluate(args: argparse.Namespace) -> int:
-    import pandas as pd
+MAX_THREADS = 2_000_000  # threads `qa generate` writes at most (about 6 million messages)
 
+
+def _write_generated_atomically(gen, out: Path, twcs: Path | None) -> list[Path]:
+    """``write_generated`` into a private folder beside ``out``, then each file renamed into place: every file
+    is the old one or the complete new one (an interrupted run leaves no half-written file)."""
+    import os
+    import shutil
+    import tempfile
+
+    from carebench_shared.atomic import OutputError, atomic_file
+
+    from .generator import write_generated
+
+    parent = out.parent if str(out.parent) else Path(".")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"{printable(out)}: cannot write here ({exc.strerror or exc})") from None
+    try:
+        made = write_generated(gen, tmp / out.name, twcs=(tmp / twcs.name) if twcs else None)
+        final = [out if p.name == out.name else (twcs if twcs and p.name == twcs.name else parent / p.name)
+                 for p in made]
+        for src, dst in zip(made, final):
+            if dst.parent.resolve() == parent.resolve():
+                os.replace(src, dst)
+            else:  # another folder, maybe another disk: copy to a temporary name there and rename
+                with open(src, "rb") as fin, atomic_file(dst, "wb") as fout:
+                    shutil.copyfileobj(fin, fout, 1 << 20)
+        return final
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def cmd_evaluate(args: argparse.Namespace) -> int:
     from sim.loader import ConfigError
 
     from .evaluate import markdown_table, precision_recall
@@ -138,30 +197,38 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     scores_p = src / "scores.csv" if src.is_dir() else src
     for p in (scores_p, Path(args.labels)):
         if not p.is_file():
-            raise ConfigError(f"{p}: cannot read file: no such file")
-    try:
-        scores = pd.read_csv(scores_p, dtype={"reply_id": str}, keep_default_na=False)
-        labels = pd.read_csv(args.labels, dtype={"reply_id": str}, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read scores or labels: {str(exc).splitlines()[0]}") from None
-    for name, df in (("scores", scores), ("labels", labels)):
-        if "reply_id" not in df.columns:
-            raise ConfigError(f"{name} file: no reply_id column")
+            raise ConfigError(f"{printable(p)}: cannot read file: no such file")
+    scores, labels = _read_keyed_csv(scores_p), _read_keyed_csv(Path(args.labels))
     table = precision_recall(scores, labels)
     print(markdown_table(table) if args.markdown else table.to_string(index=False))
     return 0
+
+
+def _read_keyed_csv(path: Path):
+    """A CSV with a ``reply_id`` column (scores or labels); anything else is one ConfigError line."""
+    import pandas as pd
+
+    from sim.loader import ConfigError, sniff_text
+
+    sniff_text(path, "CSV")
+    try:
+        df = pd.read_csv(path, dtype={"reply_id": str}, keep_default_na=False)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        raise ConfigError(f"{printable(path)}: cannot read: "
+                          f"{printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}") from None
+    if "reply_id" not in df.columns:
+        raise ConfigError(f"{printable(path)}: no reply_id column")
+    return df
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
     from .rulebook import rulebook_json_schema
     from .schema import message_json_schema
 
+    from carebench.cli import write_text_output
+
     schema = rulebook_json_schema() if args.rulebook else message_json_schema()
-    text = json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-    if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+    write_text_output(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", args.out)
     return 0
 
 

@@ -17,6 +17,7 @@ import csv
 import json
 import re
 import sys
+from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,8 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
-from sim.loader import ConfigError
+from carebench_shared.safe_text import printable
+from sim.loader import ConfigError, sniff_text
 
 from .schema import MESSAGE_COLUMNS, REQUIRED_COLUMNS
 
@@ -69,20 +71,27 @@ class Format(Protocol):
 # ---------------------------------------------------------------------------------------------------- helpers
 
 
+MAX_RECORD_LINES = 1000  # physical lines one CSV record may span (an unbalanced quote stops there)
+EPOCH_SECONDS = (315_532_800, 7_258_118_400)  # 1980-01-01 to 2200-01-01 UTC: the range of a plausible epoch
+MAX_FOLLOWERS = 1e12  # a follower count beyond this is a broken value, not an account
+MAX_ORDER_VALUE = 1e12
+
+
 def _open_text(path: Path):
     """Text mode that splits lines on ``\\n`` only: a bare ``\\r`` stays inside its line (and is caught)."""
     try:
         return open(path, encoding="utf-8-sig", errors="replace", newline="\n")
     except OSError as exc:
-        raise ConfigError(f"{path}: cannot read file: {exc.strerror or exc}") from None
+        raise ConfigError(f"{printable(path)}: cannot read file: {exc.strerror or exc}") from None
 
 
 def _csv_header(path: Path) -> list[str] | None:
+    sniff_text(path, "CSV")
     with _open_text(path) as fh:
         try:
             first = fh.readline(1 << 16)
         except OSError as exc:
-            raise ConfigError(f"{path}: cannot read file: {exc.strerror or exc}") from None
+            raise ConfigError(f"{printable(path)}: cannot read file: {exc.strerror or exc}") from None
     if not first.strip():
         return None
     try:
@@ -91,35 +100,102 @@ def _csv_header(path: Path) -> list[str] | None:
         return None
 
 
+class _RecordTooLong(Exception):
+    """A CSV record ran over :data:`MAX_RECORD_LINES` lines: an unbalanced quote, not a text with line breaks."""
+
+
+class _Lines:
+    """The physical lines of a CSV file for :mod:`csv`, numbered, with the lines of the current record kept so
+    that after a broken record the reader can start again on the line after its first (resynchronise)."""
+
+    def __init__(self, fh) -> None:
+        self._fh = fh
+        self._number = 0
+        self._pending: deque[tuple[int, str]] = deque()
+        self.record: list[tuple[int, str]] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self._pending:
+            number, text = self._pending.popleft()
+        else:
+            text = next(self._fh)
+            self._number += 1
+            number = self._number
+        self.record.append((number, text))
+        if len(self.record) > MAX_RECORD_LINES:
+            raise _RecordTooLong
+        return text
+
+    def resync(self) -> None:
+        """Read again, as new records, every line of the current record but its first."""
+        self._pending.extendleft(reversed(self.record[1:]))
+        self.record = []
+
+
+def _swallows_rows(record: list[tuple[int, str]], n_fields: int) -> bool:
+    """Whether a record over several lines is an unbalanced quote rather than a text with line breaks: its
+    quotes do not pair up (one opened on its first line was closed by a row after it, or never), or one of its
+    later lines is, on its own, a complete row of ``n_fields`` fields (two stray quotes around real rows)."""
+    if sum(t.count('"') for _, t in record) % 2:
+        return True
+    for _, text in record[1:]:
+        try:
+            fields = next(csv.reader([text.rstrip("\r\n")]), [])
+        except csv.Error:
+            continue
+        if len(fields) == n_fields:
+            return True
+    return False
+
+
 def _iter_csv(path: Path, n_fields: int, broken: list[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
-    """``(line, fields)`` for each well-formed data record; malformed ones go to ``broken``."""
+    """``(line, fields)`` for each well-formed data record; malformed ones go to ``broken`` once each.
+
+    A broken record that spans several lines (an unbalanced quote swallows the lines after it) is reported at
+    its first line, and the lines after that are read again as records of their own, so no valid row after a
+    broken one is lost."""
     with _open_text(path) as fh:
-        reader = csv.reader(fh)
+        lines = _Lines(fh)
+        reader = csv.reader(lines)
         try:
             next(reader)  # header
-        except (StopIteration, csv.Error):
+        except (StopIteration, csv.Error, _RecordTooLong):
             return
-        last = reader.line_num
         while True:
-            start = last + 1
+            lines.record = []
+            problem = None
             try:
                 row = next(reader)
             except StopIteration:
-                return
+                if not lines.record:
+                    return
+                problem = "unbalanced quote: the record runs to the end of the file"
             except csv.Error as exc:
-                msg = str(exc)
-                if "new-line character" in msg:
-                    msg = "bare carriage return inside an unquoted field"
-                broken.append((start, msg))
-                last = reader.line_num
-                continue
-            last = reader.line_num
-            if not row:
-                continue  # blank line
-            if len(row) != n_fields:
-                broken.append((start, f"expected {n_fields} fields, found {len(row)}"))
-                continue
-            yield start, row
+                problem = str(exc)
+                if "new-line character" in problem:
+                    problem = "bare carriage return inside an unquoted field"
+            except _RecordTooLong:
+                problem = f"unbalanced quote: the record runs over more than {MAX_RECORD_LINES} lines"
+            start = lines.record[0][0] if lines.record else 0
+            span = len(lines.record)
+            # a record over several lines is a quoted text with line breaks only if its quotes pair up: an odd
+            # count means a quote opened on its first line was closed by (or ran into) the rows after it
+            if problem is None and span > 1 and _swallows_rows(lines.record, n_fields):
+                problem = f"unbalanced quote: a quoted field swallows the {span - 1} line(s) after it"
+            if problem is None:
+                if not row:
+                    continue  # blank line
+                if len(row) == n_fields:
+                    yield start, row
+                    continue
+                problem = f"expected {n_fields} fields, found {len(row)}"
+            broken.append((start, problem))
+            if len(lines.record) > 1:
+                lines.resync()
+                reader = csv.reader(lines)  # a fresh parser: the old one may be inside a quoted field
 
 
 _CHUNK_ROWS = 32_768  # records held as Python strings at a time while reading a CSV
@@ -195,6 +271,29 @@ def _parse_time(s: pd.Series, fmt: str | None = None) -> pd.Series:
     return pd.to_datetime(s, format="ISO8601", errors="coerce", utc=True)
 
 
+def _epoch_times(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(which values are numbers, those numbers read as Unix times in UTC, NaT when implausible).
+
+    JSON and Parquet may carry times as numbers. The unit is read from the size of each number: from 1980 to
+    2200 a time in seconds is 3e8 to 7e9, in milliseconds 1000 times that, and so on, so the four ranges never
+    overlap and no number can be read in two units. A number outside all four is refused, not guessed.
+    """
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        numeric = col.notna()
+        values = col.astype("float64")
+    else:
+        numeric = col.map(lambda x: isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(
+            x, (bool, np.bool_)) and x == x, na_action="ignore").fillna(False).astype(bool)
+        values = pd.to_numeric(col.where(numeric), errors="coerce").astype("float64")
+    seconds = pd.Series(np.nan, index=col.index)
+    lo, hi = EPOCH_SECONDS
+    for scale in (1.0, 1e3, 1e6, 1e9):
+        inside = values.between(lo * scale, hi * scale)
+        seconds[inside] = values[inside] / scale
+    epoch = pd.to_datetime(seconds, unit="s", utc=True, errors="coerce")
+    return numeric.to_numpy(dtype=bool), epoch
+
+
 def _report(broken: list[tuple[int, str]], lines: np.ndarray, mask: np.ndarray, reason: str) -> None:
     for line in lines[mask]:
         broken.append((int(line), reason))
@@ -230,20 +329,28 @@ def _validate_own(df: pd.DataFrame, lines: np.ndarray, broken: list[tuple[int, s
     role = df["role"].astype("string").str.strip().str.lower()
     flag(~role.isin(["customer", "brand"]).fillna(False), "role: must be 'customer' or 'brand'")
     df["role"] = role
-    raw_time = _blank_to_na(df["created_at"].astype("string"))
-    df["created_at"] = _parse_time(raw_time)
+    numeric, epoch = _epoch_times(df["created_at"])
+    raw_time = _blank_to_na(df["created_at"].astype("string").mask(numeric, pd.NA))
+    created = _parse_time(raw_time)
+    if numeric.any():
+        created = created.dt.as_unit("ns").mask(numeric, epoch.dt.as_unit("ns"))
+    df["created_at"] = created
+    flag(numeric & epoch.isna(), "created_at: a number that is not a Unix time between 1980 and 2200 "
+                                 "(in seconds, milliseconds, microseconds or nanoseconds)")
     flag(df["created_at"].isna(), "created_at: not a date and time")
     public, bad_public = _parse_bool(df["public"])
     flag(bad_public, "public: expected true or false")
     df["public"] = public.fillna(True).astype(bool)
-    followers = pd.to_numeric(_blank_to_na(df["customer_followers"]), errors="coerce")
-    flag(followers.isna() & _blank_to_na(df["customer_followers"]).notna() | (followers < 0).fillna(False),
-         "customer_followers: expected a whole number >= 0")
-    df["customer_followers"] = followers.round().astype("Int64")
-    value = pd.to_numeric(_blank_to_na(df["order_value"]), errors="coerce")
-    flag(value.isna() & _blank_to_na(df["order_value"]).notna() | (value < 0).fillna(False),
-         "order_value: expected a number >= 0")
-    df["order_value"] = value.astype("float64")
+    followers = pd.to_numeric(_blank_to_na(df["customer_followers"]), errors="coerce").astype("float64")
+    ok = followers.between(0, MAX_FOLLOWERS)  # also refuses inf and NaN written as numbers
+    flag(~ok & _blank_to_na(df["customer_followers"]).notna(),
+         f"customer_followers: expected a whole number from 0 to {MAX_FOLLOWERS:.0e}")
+    df["customer_followers"] = followers.where(ok).round().astype("Int64")
+    value = pd.to_numeric(_blank_to_na(df["order_value"]), errors="coerce").astype("float64")
+    ok = value.between(0, MAX_ORDER_VALUE)
+    flag(~ok & _blank_to_na(df["order_value"]).notna(),
+         f"order_value: expected a number from 0 to {MAX_ORDER_VALUE:.0e}")
+    df["order_value"] = value.where(ok)
     raw_pd = _blank_to_na(df["purchase_date"].astype("string"))
     pdate = pd.to_datetime(raw_pd, format="ISO8601", errors="coerce", utc=True)
     flag(pdate.isna() & raw_pd.notna(), "purchase_date: expected a date (YYYY-MM-DD)")
@@ -289,14 +396,18 @@ class OwnJsonl:
         broken: list[tuple[int, str]] = []
         records: list[dict[str, Any]] = []
         lines: list[int] = []
+        sniff_text(path, "JSON Lines")
         with _open_text(path) as fh:
             for i, raw in enumerate(fh, start=1):
                 if not raw.strip():
                     continue
                 try:
                     obj = json.loads(raw)
-                except json.JSONDecodeError as exc:
-                    broken.append((i, f"not valid JSON: {exc.msg}"))
+                except RecursionError:
+                    broken.append((i, "not valid JSON: nested too deeply"))
+                    continue
+                except ValueError as exc:  # JSONDecodeError, or an integer of more than 4300 digits
+                    broken.append((i, f"not valid JSON: {printable(getattr(exc, 'msg', exc), 80)}"))
                     continue
                 if not isinstance(obj, dict):
                     broken.append((i, "expected a JSON object"))
@@ -306,7 +417,8 @@ class OwnJsonl:
         df = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=list(MESSAGE_COLUMNS))
         df = df.astype({c: "object" for c in df.columns})
         if len(df) and "message_id" not in df.columns:
-            raise ConfigError(f"{path}: unknown format: JSON objects without 'message_id' (see `carebench qa schema`)")
+            raise ConfigError(f"{printable(path)}: unknown format: JSON objects without 'message_id' (see "
+                              "`carebench qa schema`)")
         return _validate_own(df, np.asarray(lines, dtype=np.int64), broken, self.name)
 
 
@@ -324,18 +436,24 @@ class OwnParquet:
         try:
             pf = pq.ParquetFile(path)
         except Exception as exc:  # pyarrow raises several types for a damaged file
-            raise ConfigError(f"{path}: cannot read Parquet file: {str(exc).splitlines()[0]}") from None
+            raise ConfigError(f"{printable(path)}: cannot read Parquet file: "
+                              f"{printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}") from None
         names = set(pf.schema_arrow.names)
         missing = [c for c in REQUIRED_COLUMNS if c not in names]
         if missing:
-            raise ConfigError(f"{path}: unknown format: Parquet columns lack {', '.join(missing)}")
+            raise ConfigError(f"{printable(path)}: unknown format: Parquet columns lack {', '.join(missing)}")
         cols = [c for c in MESSAGE_COLUMNS if c in names]
-        parts = [b.to_pandas() for b in pf.iter_batches(batch_size=200_000, columns=cols)]
+        try:
+            parts = [b.to_pandas() for b in pf.iter_batches(batch_size=200_000, columns=cols)]
+        except Exception as exc:  # a damaged page or an unsupported type  # noqa: BLE001
+            raise ConfigError(f"{printable(path)}: cannot read Parquet file: "
+                              f"{printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}") from None
         df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
         df = df.astype({c: "object" for c in df.columns if c != "created_at"})
-        if "created_at" in df.columns:
-            df["created_at"] = df["created_at"].astype("string") if not pd.api.types.is_datetime64_any_dtype(
-                df["created_at"]) else df["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%f%z").astype("string")
+        if "created_at" in df.columns and pd.api.types.is_datetime64_any_dtype(df["created_at"]):
+            df["created_at"] = df["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%f%z").astype("string")
+        elif "created_at" in df.columns and not pd.api.types.is_numeric_dtype(df["created_at"]):
+            df["created_at"] = df["created_at"].astype("string")  # numbers stay numbers: Unix times
         return _validate_own(df, np.arange(1, len(df) + 1, dtype=np.int64), [], self.name)
 
 
@@ -467,20 +585,20 @@ def detect_format(path: str | Path) -> Format:
     """The format of ``path``, from its extension (Parquet, JSONL) or CSV header (twcs, own schema)."""
     path = Path(path)
     if not path.exists():
-        raise ConfigError(f"{path}: cannot read file: no such file")
+        raise ConfigError(f"{printable(path)}: cannot read file: no such file")
     if path.is_dir():
-        raise ConfigError(f"{path}: cannot read file: it is a folder")
+        raise ConfigError(f"{printable(path)}: cannot read file: it is a folder")
     header = None if path.suffix.lower() in (".parquet", ".pq", ".jsonl", ".ndjson", ".json") else _csv_header(path)
     for fmt in FORMATS:
         if fmt.sniff(path, header):
             return fmt
     if header:
-        shown = ",".join(header)[:120]
+        shown = printable(",".join(header), 120)
         raise ConfigError(
-            f"{path}: line 1: unknown format: header '{shown}' is neither twcs ({','.join(TWCS_COLUMNS)}) "
+            f"{printable(path)}: line 1: unknown format: header '{shown}' is neither twcs ({','.join(TWCS_COLUMNS)}) "
             f"nor the own schema (needs {', '.join(REQUIRED_COLUMNS)})"
         )
-    raise ConfigError(f"{path}: unknown format: expected CSV with a header, .jsonl or .parquet")
+    raise ConfigError(f"{printable(path)}: unknown format: expected CSV with a header, .jsonl or .parquet")
 
 
 def read_messages(path: str | Path) -> ReadResult:

@@ -13,6 +13,8 @@ from typing import Annotated, Literal, Union
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from .bounds import MAX_MINUTES, MAX_SHAPE, MAX_WEIGHT, MIN_MEAN_MINUTES, MIN_SHAPE
+
 __all__ = [
     "Distribution",
     "Exponential",
@@ -33,7 +35,7 @@ def block_stream(draw: Callable[[int], np.ndarray], block: int = BLOCK) -> Itera
 
 
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
 
     def stream(self, rng: np.random.Generator) -> Iterator[float]:
         """An endless iterator of draws from ``rng``."""
@@ -47,7 +49,7 @@ class Exponential(_Dist):
     """Exponential with the given mean (minutes)."""
 
     dist: Literal["exponential"]
-    mean: float = Field(gt=0)
+    mean: float = Field(gt=0, le=MAX_MINUTES)
 
     def _drawer(self, rng):
         return lambda n: rng.exponential(self.mean, n)
@@ -57,8 +59,8 @@ class Lognormal(_Dist):
     """Lognormal given by its own mean and standard deviation (minutes), not the log-scale ones."""
 
     dist: Literal["lognormal"]
-    mean: float = Field(gt=0)
-    sd: float = Field(gt=0)
+    mean: float = Field(ge=MIN_MEAN_MINUTES, le=MAX_MINUTES)
+    sd: float = Field(gt=0, le=MAX_MINUTES)
 
     def _drawer(self, rng):
         sigma2 = math.log1p((self.sd / self.mean) ** 2)
@@ -71,8 +73,8 @@ class Gamma(_Dist):
     """Gamma given by its mean (minutes) and shape (shape 1 is the exponential)."""
 
     dist: Literal["gamma"]
-    mean: float = Field(gt=0)
-    shape: float = Field(gt=0)
+    mean: float = Field(gt=0, le=MAX_MINUTES)
+    shape: float = Field(ge=MIN_SHAPE, le=MAX_SHAPE)
 
     def _drawer(self, rng):
         scale = self.mean / self.shape
@@ -83,7 +85,7 @@ class Deterministic(_Dist):
     """Always the same value (minutes)."""
 
     dist: Literal["deterministic"]
-    value: float = Field(ge=0)
+    value: float = Field(ge=0, le=MAX_MINUTES)
 
     @property
     def mean(self) -> float:
@@ -97,8 +99,8 @@ class Empirical(_Dist):
     """Resamples observed values (minutes), optionally weighted."""
 
     dist: Literal["empirical"]
-    values: list[float] = Field(min_length=1)
-    weights: list[float] | None = None
+    values: list[Annotated[float, Field(le=MAX_MINUTES)]] = Field(min_length=1)
+    weights: list[Annotated[float, Field(le=MAX_WEIGHT)]] | None = None
 
     @model_validator(mode="after")
     def _check(self) -> Empirical:

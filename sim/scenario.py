@@ -8,10 +8,13 @@ Times are minutes unless a field name says otherwise.
 from __future__ import annotations
 
 import re
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .bounds import (MAX_AGENTS, MAX_AMOUNT, MAX_CONCURRENCY, MAX_COUNT, MAX_DAYS, MAX_FACTOR, MAX_FOLLOWERS,
+                     MAX_MINUTES, MAX_NAME, MAX_RATE, MAX_REPLICATIONS, MAX_SEED, MAX_TIER, MAX_WEIGHT, MIN_ALPHA,
+                     MIN_LARGEST_WEIGHT)
 from .distributions import Distribution
 
 __all__ = [
@@ -50,9 +53,14 @@ _CLOCK = re.compile(r"^([01]\d|2[0-4]):([0-5]\d)$")
 
 
 class Strict(BaseModel):
-    """Base of every scenario model: frozen, unknown keys refused, no string-to-number coercion."""
+    """Base of every scenario model: frozen, unknown keys refused, no string-to-number coercion, every number
+    finite (ranges in :mod:`sim.bounds`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True, allow_inf_nan=False)
+
+
+Weight = Annotated[float, Field(le=MAX_WEIGHT)]  # a relative weight; the sign is checked with the whole list
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
 
 
 def _check_profile(values: list[float] | None, length: int) -> list[float] | None:
@@ -62,19 +70,19 @@ def _check_profile(values: list[float] | None, length: int) -> list[float] | Non
         raise ValueError(f"needs {length} weights, got {len(values)}")
     if any(v < 0 for v in values):
         raise ValueError("weights must not be negative")
-    if sum(values) <= 0:
-        raise ValueError("weights must not all be zero")
+    if max(values) < MIN_LARGEST_WEIGHT:  # tiny weights multiply to 0.0 and the week's rates to NaN
+        raise ValueError(f"weights must not all be zero (the largest must be at least {MIN_LARGEST_WEIGHT:g})")
     return values
 
 
 class Volume(Strict):
     """Mention volume: a Poisson rate, optionally shaped by hour of day and day of week."""
 
-    mentions_per_hour: float = Field(ge=0, description="Mean arrival rate; with profiles, the mean over the week.")
-    hourly_profile: list[float] | None = Field(
+    mentions_per_hour: float = Field(ge=0, le=MAX_RATE, description="Mean arrival rate; with profiles, the mean over the week.")
+    hourly_profile: list[Weight] | None = Field(
         default=None, description="24 relative weights, hour of day 00-01 first."
     )
-    weekly_profile: list[float] | None = Field(default=None, description="7 relative weights, Monday first.")
+    weekly_profile: list[Weight] | None = Field(default=None, description="7 relative weights, Monday first.")
     self_excitation: SelfExcitation | None = Field(
         default=None,
         description="Hawkes-style self-excitation; with it, mentions_per_hour is the baseline (immigrant) rate.",
@@ -124,7 +132,7 @@ class SelfExcitation(Strict):
     spread over an exponential memory (kernel alpha exp(-t/memory), alpha = branching_ratio / memory)."""
 
     branching_ratio: float = Field(ge=0, lt=1, description="Mean mentions directly triggered by one mention.")
-    memory_minutes: float = Field(gt=0, description="Mean delay from a mention to the mentions it triggers (1/beta).")
+    memory_minutes: float = Field(gt=0, le=MAX_MINUTES, description="Mean delay from a mention to the mentions it triggers (1/beta).")
     excite: Literal["all", "unanswered"] = Field(
         default="unanswered",
         description="'unanswered': a thread attracts posts only while it waits for its first reply.",
@@ -135,13 +143,13 @@ class Incident(Strict):
     """An incident or viral spike: the intensity jumps by ``jump_per_hour`` at ``start_day`` and the excess decays
     exponentially; its mentions (and the ones they trigger) share one known fix."""
 
-    name: str = Field(min_length=1)
-    start_day: float = Field(description="Day of the measured window (0 = Monday 00:00; may be fractional).")
-    jump_per_hour: float = Field(gt=0, description="Excess mentions per hour at the start.")
-    decay_minutes: float = Field(gt=0, description="Mean life of the excess (it decays as exp(-t/decay)).")
+    name: Name
+    start_day: float = Field(ge=-MAX_DAYS, le=MAX_DAYS, description="Day of the measured window (0 = Monday 00:00; may be fractional).")
+    jump_per_hour: float = Field(gt=0, le=MAX_RATE, description="Excess mentions per hour at the start.")
+    decay_minutes: float = Field(gt=0, le=MAX_MINUTES, description="Mean life of the excess (it decays as exp(-t/decay)).")
     intent: IntentName = "complaint"
     fix_after_minutes: float | None = Field(
-        default=None, ge=0, description="When the fix is known; with policy.public_fix it is published then."
+        default=None, ge=0, le=MAX_MINUTES, description="When the fix is known; with policy.public_fix it is published then."
     )
 
 
@@ -149,13 +157,13 @@ class Intent(Strict):
     """What a mention is about, with its own share, handling and response need."""
 
     name: IntentName
-    share: float = Field(gt=0)
+    share: float = Field(gt=0, le=MAX_WEIGHT)
     handle_minutes: Distribution | None = Field(default=None, description="Default: the channel's handle time.")
     reply_need: float = Field(
         default=1.0, ge=0, le=1, description="Chance the customer expects a reply (and acts when none comes)."
     )
-    tier: int = Field(default=1, ge=1, description="Lowest agent tier that may answer it.")
-    sla_minutes: float | None = Field(default=None, gt=0, description="Deadline for policy.order 'deadline'.")
+    tier: int = Field(default=1, ge=1, le=MAX_TIER, description="Lowest agent tier that may answer it.")
+    sla_minutes: float | None = Field(default=None, gt=0, le=MAX_MINUTES, description="Deadline for policy.order 'deadline'.")
 
     @property
     def problem(self) -> bool:
@@ -166,8 +174,8 @@ class Intent(Strict):
 class Language(Strict):
     """A language of the customers and its share of the mentions."""
 
-    name: str = Field(min_length=1)
-    share: float = Field(gt=0)
+    name: Name
+    share: float = Field(gt=0, le=MAX_WEIGHT)
 
 
 class Listening(Strict):
@@ -181,8 +189,8 @@ class Listening(Strict):
 class Followers(Strict):
     """Heavy-tailed follower counts: Pareto with the given minimum and tail index (smaller alpha, heavier tail)."""
 
-    minimum: float = Field(default=20, gt=0)
-    alpha: float = Field(default=1.1, gt=0)
+    minimum: float = Field(default=20, gt=0, le=MAX_FOLLOWERS)
+    alpha: float = Field(default=1.1, ge=MIN_ALPHA, le=MAX_FACTOR)
 
     def quantile(self, q: float) -> float:
         return self.minimum * (1.0 - q) ** (-1.0 / self.alpha)
@@ -198,8 +206,8 @@ class Handling(Strict):
 class Channel(Strict):
     """A channel's share of the volume and, optionally, its own handle-time distribution."""
 
-    name: str = Field(min_length=1)
-    share: float = Field(gt=0)
+    name: Name
+    share: float = Field(gt=0, le=MAX_WEIGHT)
     handle_minutes: Distribution | None = None
 
 
@@ -209,17 +217,17 @@ class Customers(Strict):
     patience_minutes: Distribution | None = Field(
         default=None, description="How long a customer waits for a first response; absent: forever."
     )
-    on_impatience: ImpatienceName | dict[ImpatienceName, float] = Field(
+    on_impatience: ImpatienceName | dict[ImpatienceName, Weight] = Field(
         default="withdraw",
         description="What a customer whose patience runs out does: one behaviour, or weights of several.",
     )
-    max_repeats: int = Field(default=2, ge=0, description="Repeat or escalation posts per problem at most.")
-    repeat_patience_factor: float = Field(default=0.5, gt=0, description="Patience of a repeat post, relative.")
+    max_repeats: int = Field(default=2, ge=0, le=MAX_COUNT, description="Repeat or escalation posts per problem at most.")
+    repeat_patience_factor: float = Field(default=0.5, gt=0, le=MAX_FACTOR, description="Patience of a repeat post, relative.")
     escalation_extra_mentions: float = Field(
-        default=3.0, ge=0, description="Mean posts by others that a public escalation attracts."
+        default=3.0, ge=0, le=MAX_COUNT, description="Mean posts by others that a public escalation attracts."
     )
-    escalation_memory_minutes: float = Field(default=60, gt=0, description="Mean delay of those posts.")
-    extra_posts_mean: float = Field(default=0, ge=0, description="Mean further posts about one problem (geometric).")
+    escalation_memory_minutes: float = Field(default=60, gt=0, le=MAX_MINUTES, description="Mean delay of those posts.")
+    extra_posts_mean: float = Field(default=0, ge=0, le=MAX_COUNT, description="Mean further posts about one problem (geometric).")
     extra_post_gap_minutes: Distribution | None = Field(default=None, description="Gap between such posts.")
     also_phone: float = Field(default=0, ge=0, le=1, description="Share of problem posters who also call.")
     followers: Followers | None = None
@@ -238,12 +246,12 @@ def _clock_minutes(text: str) -> int:
 class Shift(Strict):
     """A weekly shift: on the given weekdays from ``start`` to ``end`` (an end before the start runs past midnight)."""
 
-    name: str = Field(min_length=1)
+    name: Name
     weekdays: list[Weekday] = Field(min_length=1)
     start: str = Field(description="HH:MM, 00:00 to 24:00")
     end: str = Field(description="HH:MM, 00:00 to 24:00")
-    agents: int = Field(ge=0)
-    concurrency: int = Field(default=1, ge=1)
+    agents: int = Field(ge=0, le=MAX_AGENTS)
+    concurrency: int = Field(default=1, ge=1, le=MAX_CONCURRENCY)
 
     @field_validator("start", "end")
     @classmethod
@@ -287,14 +295,14 @@ def _check_roster(agents, roster, where: str = "") -> None:
 class Team(Strict):
     """A group of agents with the same skills: languages, channels, tier, training and concurrency per channel."""
 
-    name: str = Field(min_length=1)
-    agents: int | None = Field(default=None, ge=0)
+    name: Name
+    agents: int | None = Field(default=None, ge=0, le=MAX_AGENTS)
     roster: list[Shift] | None = None
     languages: list[str] | None = Field(default=None, description="Languages answered natively; absent: all.")
     channels: list[str] | None = Field(default=None, description="Channels served; absent: all.")
-    tier: int = Field(default=1, ge=1)
+    tier: int = Field(default=1, ge=1, le=MAX_TIER)
     training: float = Field(default=1.0, ge=0, le=1, description="1 fully trained; lower is slower and riskier.")
-    concurrency: dict[str, int] | None = Field(
+    concurrency: dict[str, Annotated[int, Field(le=MAX_CONCURRENCY)]] | None = Field(
         default=None, description="Conversations held at once per channel; default staffing.concurrency."
     )
 
@@ -309,17 +317,18 @@ class Team(Strict):
 class Staffing(Strict):
     """Agents on duty: a constant number around the clock, a weekly roster of shifts, or skilled teams."""
 
-    agents: int | None = Field(default=None, ge=0)
-    concurrency: int = Field(default=1, ge=1, description="Conversations an agent holds at once.")
+    agents: int | None = Field(default=None, ge=0, le=MAX_AGENTS)
+    concurrency: int = Field(default=1, ge=1, le=MAX_CONCURRENCY,
+                             description="Conversations an agent holds at once.")
     roster: list[Shift] | None = None
     teams: list[Team] | None = Field(default=None, description="Skilled teams instead of agents/roster.")
     shrinkage: float = Field(default=0, ge=0, lt=1, description="Share of paid time not available for mentions.")
     translation_extra: float = Field(
-        default=0.5, ge=0, description="Extra handling share when an agent answers through translation."
+        default=0.5, ge=0, le=MAX_FACTOR, description="Extra handling share when an agent answers through translation."
     )
-    untrained_handle_extra: float = Field(default=0.5, ge=0, description="Extra handling at training 0.")
+    untrained_handle_extra: float = Field(default=0.5, ge=0, le=MAX_FACTOR, description="Extra handling at training 0.")
     untrained_off_policy_factor: float = Field(
-        default=2.0, ge=1, description="Off-policy concession chance multiplier at training 0."
+        default=2.0, ge=1, le=MAX_FACTOR, description="Off-policy concession chance multiplier at training 0."
     )
 
     @model_validator(mode="after")
@@ -348,7 +357,7 @@ class Staffing(Strict):
 class Sla(Strict):
     """Service-level objective: ``goal`` of mentions answered within ``target_minutes``."""
 
-    target_minutes: float = Field(gt=0)
+    target_minutes: float = Field(gt=0, le=MAX_MINUTES)
     goal: float = Field(gt=0, le=1)
 
 
@@ -360,11 +369,11 @@ class Compensation(Strict):
         default="influence_pressure", description="Compensation rule by name (sim/policies.py registry)."
     )
     within_rate: float = Field(default=0, ge=0, le=1, description="Chance of a within-policy offer.")
-    within_amount: float = Field(default=10, ge=0)
+    within_amount: float = Field(default=10, ge=0, le=MAX_AMOUNT)
     beyond_rate: float = Field(default=0, ge=0, le=1, description="Base chance of an off-policy concession.")
-    beyond_amount: float = Field(default=60, ge=0)
-    influence_slope: float = Field(default=0, ge=0, description="Relative rise per decade of followers above the minimum.")
-    pressure_slope: float = Field(default=0, ge=0, description="Relative rise per waiting mention per agent on duty.")
+    beyond_amount: float = Field(default=60, ge=0, le=MAX_AMOUNT)
+    influence_slope: float = Field(default=0, ge=0, le=MAX_FACTOR, description="Relative rise per decade of followers above the minimum.")
+    pressure_slope: float = Field(default=0, ge=0, le=MAX_FACTOR, description="Relative rise per waiting mention per agent on duty.")
 
 
 class Policy(Strict):
@@ -375,14 +384,14 @@ class Policy(Strict):
     )
     reply: Literal["all", "triage"] = Field(default="all", description="'triage' skips the intents in 'skip'.")
     skip: list[IntentName] = Field(default_factory=lambda: ["vent", "praise", "spam"])
-    resolution: dict[ResolutionName, float] | None = Field(
+    resolution: dict[ResolutionName, Weight] | None = Field(
         default=None, description="Weights of how a reply to a problem resolves; default in_thread."
     )
-    dm_extra_minutes: float = Field(default=4, ge=0, description="Extra handling of moving to private messages.")
+    dm_extra_minutes: float = Field(default=4, ge=0, le=MAX_MINUTES, description="Extra handling of moving to private messages.")
     deflect_repeat: float = Field(default=0.5, ge=0, le=1, description="Chance a deflected customer posts again.")
-    deflect_repeat_delay_minutes: float = Field(default=120, gt=0)
+    deflect_repeat_delay_minutes: float = Field(default=120, gt=0, le=MAX_MINUTES)
     public_fix: bool = Field(default=False, description="Publish each incident's known fix once, answering all.")
-    fix_post_minutes: float = Field(default=30, ge=0, description="Agent time to write the public fix.")
+    fix_post_minutes: float = Field(default=30, ge=0, le=MAX_MINUTES, description="Agent time to write the public fix.")
     integrated_channels: bool = Field(default=False, description="Phone and social see each other's cases.")
     integrated_handle_factor: float = Field(default=0.25, ge=0, le=1)
     compensation: Compensation | None = None
@@ -396,8 +405,8 @@ class Policy(Strict):
 class Phone(Strict):
     """The phone line beside social: counted for cost, shares and migration (not queued here)."""
 
-    contacts_per_hour: float = Field(default=0, ge=0, description="Phone contacts per hour at the start.")
-    mean_wait_minutes: float = Field(default=20, ge=0)
+    contacts_per_hour: float = Field(default=0, ge=0, le=MAX_RATE, description="Phone contacts per hour at the start.")
+    mean_wait_minutes: float = Field(default=20, ge=0, le=MAX_MINUTES)
     compensation_rate: float = Field(default=0.05, ge=0, le=1, description="Share of phone cases compensated.")
 
 
@@ -405,32 +414,33 @@ class Migration(Strict):
     """Channel migration: each week the social share of contacts moves with the speed and generosity gap between
     social and phone, sped up by visible precedents (logistic in the share)."""
 
-    weekly_rate: float = Field(default=0.2, ge=0)
-    speed_weight: float = Field(default=1.0, ge=0)
-    generosity_weight: float = Field(default=5.0, ge=0)
-    precedent_weight: float = Field(default=1.0, ge=0)
-    audience_scale: float = Field(default=100_000, gt=0, description="Audience of precedents worth one unit of drive.")
-    max_factor: float = Field(default=3.0, gt=1, description="Social volume at most this times the start.")
+    weekly_rate: float = Field(default=0.2, ge=0, le=MAX_FACTOR)
+    speed_weight: float = Field(default=1.0, ge=0, le=MAX_WEIGHT)
+    generosity_weight: float = Field(default=5.0, ge=0, le=MAX_WEIGHT)
+    precedent_weight: float = Field(default=1.0, ge=0, le=MAX_WEIGHT)
+    audience_scale: float = Field(default=100_000, gt=0, le=MAX_AMOUNT, description="Audience of precedents worth one unit of drive.")
+    max_factor: float = Field(default=3.0, gt=1, le=MAX_FACTOR, description="Social volume at most this times the start.")
 
 
 class Costs(Strict):
     """Unit costs for cost per resolution."""
 
-    agent_hour: float = Field(default=30, ge=0)
-    phone_contact: float = Field(default=6, ge=0)
-    field_case: float = Field(default=40, ge=0)
+    agent_hour: float = Field(default=30, ge=0, le=MAX_AMOUNT)
+    phone_contact: float = Field(default=6, ge=0, le=MAX_AMOUNT)
+    field_case: float = Field(default=40, ge=0, le=MAX_AMOUNT)
 
 
 class Scenario(Strict):
     """One care operation to simulate."""
 
-    name: str = Field(min_length=1)
-    seed: int = 0
-    horizon_days: float = Field(gt=0, description="Measured window, days (may be fractional).")
-    warmup_days: float = Field(default=0, ge=0, description="Simulated before the window, not measured.")
-    replications: int = Field(default=5, ge=1)
+    name: Name
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
+    horizon_days: float = Field(gt=0, le=MAX_DAYS, description="Measured window, days (may be fractional).")
+    warmup_days: float = Field(default=0, ge=0, le=MAX_DAYS,
+                               description="Simulated before the window, not measured.")
+    replications: int = Field(default=5, ge=1, le=MAX_REPLICATIONS)
     max_drain_days: float = Field(
-        default=30, gt=0, description="How long after the window mentions are followed before counted open."
+        default=30, gt=0, le=MAX_DAYS, description="How long after the window mentions are followed before counted open."
     )
     volume: Volume
     handling: Handling

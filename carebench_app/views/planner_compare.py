@@ -126,6 +126,12 @@ def render() -> None:
         st.caption("The inputs differ from the last comparison: press Compare." if st.session_state.get("cmp_done")
                    else "Choose the two scenarios and press Compare.")
         return
+    from sim.budget import run_refusal
+
+    why = run_refusal([a, b], reps)  # the CLI's work limit: an absurd comparison is refused, not run
+    if why:
+        st.error(why.split(", or raise the limit")[0])  # the flag that raises it is the CLI's
+        return
     table = _run(a, b, reps, seed)
     st.subheader(f"B ({b_name}) minus A ({a_name}): {reps} paired replications, 95% confidence intervals")
     warning = few_replications_warning(reps)

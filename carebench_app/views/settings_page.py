@@ -6,6 +6,7 @@ import streamlit as st
 
 from carebench_app import ui
 from carebench_app.settings import AppSettings, save_settings, settings_path
+from carebench_app.uploads import outside_roots
 
 
 def render() -> None:
@@ -28,6 +29,10 @@ def render() -> None:
                               max_upload_mb=int(max_upload), page_size=int(page_size),
                               min_calibration_reviews=int(min_reviews),
                               leads=[n.strip() for n in leads.split(",") if n.strip()])
+            outside = outside_roots(new, settings_path())
+            if outside:  # the server may only use the folders it was started with (carebench app --allow-dir)
+                st.error(outside)
+                return
             path = save_settings(new)
             st.success(f"Saved to {path}. The server's own upload limit follows at the next `carebench app`.")
 

@@ -1,0 +1,196 @@
+"""``carebench staff`` and ``carebench roster``: the planner's question from the command line.
+
+Argument parsing, progress bars and one-line errors only; the work is in :mod:`sim.planning`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+__all__ = ["add_staffing_parsers"]
+
+
+def _usage(message: str):
+    from carebench.cli import UsageError
+
+    return UsageError(message)
+
+
+def _iteration_bar(label: str):
+    """A progress bar per iteration on a terminal (simulated days of all its replications), silent elsewhere."""
+    from tqdm import tqdm
+
+    state: dict = {"bar": None, "done": {}}
+
+    def on_iteration(number: int, reps: int, last, days: float) -> None:
+        if last is not None:
+            print(f"{label}: iteration {number - 1}: {last.reps} replications, {last.changed} intervals moved, "
+                  f"{last.below} under the goal ({last.seconds:.0f} s)", file=sys.stderr)
+        if state["bar"] is not None:
+            state["bar"].close()
+        state["done"] = {}
+        state["bar"] = tqdm(total=round(reps * days, 2), desc=f"iteration {number} ({reps} replications)",
+                            disable=None, file=sys.stderr, leave=False,
+                            bar_format="{l_bar}{bar}| {n:.0f}/{total:.0f} sim-days [{elapsed}<{remaining}]")
+
+    def progress(rep: int, minutes: float) -> None:
+        bar = state["bar"]
+        if bar is not None:
+            state["done"][rep] = minutes
+            bar.n = round(sum(state["done"].values()) / 1440.0, 2)
+            bar.refresh()
+
+    def close() -> None:
+        if state["bar"] is not None:
+            state["bar"].close()
+
+    return on_iteration, progress, close
+
+
+def _jobs(value: int | None) -> int:
+    import os
+
+    if value is None:
+        return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if value < 1:
+        raise _usage("--jobs: must be at least 1")
+    return value
+
+
+def cmd_staff(args: argparse.Namespace) -> int:
+    from carebench_shared.atomic import OutputError
+    from sim.loader import load_scenario
+    from sim.planning.report import requirement_summary, write_requirement
+    from sim.planning.requirement import Settings, Target, plan_requirement
+
+    try:
+        target = Target.parse(args.target)
+    except ValueError as exc:
+        raise _usage(f"--target: {exc}") from None
+    scenario = load_scenario(args.scenario, args.set)
+    for name, value, low in (("--reps", args.reps, 2), ("--max-reps", args.max_reps, 2)):
+        if value is not None and value < low:
+            raise _usage(f"{name}: must be at least {low}")
+    if not 0 < args.precision < 1:
+        raise _usage("--precision: a half-width between 0 and 1, such as 0.03")
+    first = args.reps if args.reps is not None else 2
+    most = args.reps if args.reps is not None else args.max_reps
+    try:
+        settings = Settings(interval=args.interval, first_reps=first, max_reps=max(first, most),
+                            final_min_reps=min(8, max(first, most)), precision=args.precision, seed=args.seed,
+                            jobs=_jobs(args.jobs))
+        from sim.planning.grid import WeekGrid
+
+        WeekGrid(args.interval)
+    except ValueError as exc:
+        raise _usage(f"--interval: {exc}") from None
+    out = Path(args.out) if args.out else Path("runs") / f"{scenario.name}-staff"
+    on_iteration, progress, close = _iteration_bar(scenario.name)
+    days = scenario.horizon_days + scenario.warmup_days
+    try:
+        req = plan_requirement(scenario, target, settings, progress=progress,
+                               on_iteration=lambda n, r, last: on_iteration(n, r, last, days))
+    finally:
+        close()
+    try:
+        written = write_requirement(req, out)
+    except OutputError as exc:
+        raise _usage(str(exc)) from None
+    print(requirement_summary(req, out))
+    print(f"results in {out}/ ({', '.join(p.name for p in written)})")
+    return 0
+
+
+def cmd_roster(args: argparse.Namespace) -> int:
+    from carebench_shared.atomic import OutputError
+    from sim.loader import load_model, load_scenario
+    from sim.planning.report import read_requirement
+    from sim.planning.roster import RosterError
+    from sim.planning.report import write_roster
+    from sim.planning.rostering import plan_rosters
+    from sim.planning.requirement import Target
+    from sim.planning.shifts import ShiftsFile
+
+    scenario = load_scenario(args.scenario, args.set)
+    try:
+        need = read_requirement(args.requirement)
+        target = Target.parse(args.target) if args.target else _target_of(need, args.requirement)
+    except ValueError as exc:
+        raise _usage(str(exc)) from None
+    shifts = load_model(ShiftsFile, args.shifts)
+    if args.reps is not None and args.reps < 2:
+        raise _usage("--reps: must be at least 2")
+    if not args.time_limit > 0:
+        raise _usage("--time-limit: must be positive")
+    out = Path(args.out) if args.out else Path("runs") / f"{scenario.name}-roster"
+    try:
+        plan = plan_rosters(scenario, need, shifts, target, time_limit=args.time_limit, gap=args.gap)
+    except RosterError as exc:
+        raise _usage(f"{args.shifts}: {exc}") from None
+    except ValueError as exc:
+        raise _usage(f"{args.requirement}: {exc}") from None
+    if not args.no_simulate:
+        on_iteration, progress, close = _iteration_bar(scenario.name)
+        reps = args.reps or 8
+        on_iteration(1, reps, None, scenario.horizon_days + scenario.warmup_days)
+        try:
+            plan.simulate(reps, args.seed, _jobs(args.jobs), progress)
+        finally:
+            close()
+    command = " ".join(["carebench", "simulate", shlex.quote(args.scenario)]
+                       + [f"--set {shlex.quote(s)}" for s in args.set]
+                       + [f"--set \"staffing=$(cat {shlex.quote(str(out / 'roster.yaml'))})\""])
+    try:
+        written = write_roster(plan, out, command)
+    except OutputError as exc:
+        raise _usage(str(exc)) from None
+    print(plan.summary(out, command))
+    print(f"results in {out}/ ({', '.join(p.name for p in written)})")
+    return 0
+
+
+def _target_of(need, path) -> object:
+    from sim.planning.requirement import Target
+
+    if {"target_goal", "target_minutes"} <= set(need.columns) and len(need):
+        return Target(float(need["target_goal"].iloc[0]), float(need["target_minutes"].iloc[0]))
+    raise ValueError(f"{path}: no target columns; give --target GOAL@MINUTES")
+
+
+def add_staffing_parsers(sub) -> None:
+    """Register ``staff`` and ``roster`` on the ``carebench`` subcommand parser."""
+    p = sub.add_parser("staff", help="the fewest agents per interval for a service-level target (Erlang A, then "
+                                     "refined by simulation)")
+    p.add_argument("scenario", help="scenario YAML file")
+    p.add_argument("--target", required=True, metavar="GOAL@MINUTES",
+                   help="service level of the posts arriving in each interval, e.g. 0.8@60 (80%% within 60 min)")
+    p.add_argument("--interval", type=int, default=30, help="planning interval in minutes, dividing a day (30)")
+    p.add_argument("--out", help="output folder (default: runs/<scenario name>-staff)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a scenario field")
+    p.add_argument("--seed", type=int, help="base seed (default: the scenario's)")
+    p.add_argument("--precision", type=float, default=0.03,
+                   help="wanted 95%% half-width of the service level in busy intervals (0.03)")
+    p.add_argument("--max-reps", type=int, default=32, help="replications per iteration at most (32)")
+    p.add_argument("--reps", type=int, help="fixed replications per iteration instead of the adaptive schedule")
+    p.add_argument("--jobs", type=int, help="worker processes (default: the CPUs this process may use)")
+    p.set_defaults(func=cmd_staff)
+
+    p = sub.add_parser("roster", help="a weekly roster of allowed shifts covering a requirement at least paid "
+                                      "hours (integer program), then simulated")
+    p.add_argument("scenario", help="scenario YAML file (the one the requirement is for)")
+    p.add_argument("--requirement", required=True, help="requirement.csv written by carebench staff")
+    p.add_argument("--shifts", required=True, help="shifts.yaml: the shifts the roster may use")
+    p.add_argument("--out", help="output folder (default: runs/<scenario name>-roster)")
+    p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a scenario field")
+    p.add_argument("--target", metavar="GOAL@MINUTES", help="default: the target in requirement.csv")
+    p.add_argument("--time-limit", type=float, default=30.0, help="solver seconds per team at most (30)")
+    p.add_argument("--gap", type=float, default=0.001,
+                   help="stop when the roster's paid hours are proven within this share of the optimum (0.001)")
+    p.add_argument("--reps", type=int, help="replications of the roster's simulation (8)")
+    p.add_argument("--seed", type=int, help="base seed (default: the scenario's)")
+    p.add_argument("--jobs", type=int, help="worker processes (default: the CPUs this process may use)")
+    p.add_argument("--no-simulate", action="store_true", help="skip simulating the roster")
+    p.set_defaults(func=cmd_roster)

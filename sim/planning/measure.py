@@ -1,0 +1,205 @@
+"""Simulated service level per team and interval of the week, from the simulator's per-mention outcomes.
+
+Each replication runs the scenario as it is (``sim.engine.simulate_replication``, streams from ``(seed, rep)``,
+so the same replications give common random numbers to every staffing tried). A post counts in the interval in
+which it was posted; it is a hit when an agent answered it within the target. Posts that never reached an
+agent's queue (skipped by triage, never found by listening: not answered and no time waited) are left out,
+because no staffing changes their fate. With teams, a post belongs to its home team
+(:class:`~sim.planning.demand.TeamRule`), read from the post's language, channel and intent in the reply-log
+messages (``on_message``), the only place the simulator reports them.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from sim.engine import simulate_replication
+from sim.scenario import Scenario
+
+from .demand import TeamRule
+
+__all__ = ["Counting", "RepCounts", "Estimate", "count_replication", "Runner", "estimate"]
+
+
+@dataclass(frozen=True)
+class Counting:
+    """What to count: intervals of ``interval`` minutes (``week_count`` a week), hits within ``target``."""
+
+    interval: int
+    week_count: int
+    target: float
+    rule: TeamRule
+
+    @property
+    def groups(self) -> int:
+        return len(self.rule.names)
+
+
+@dataclass
+class RepCounts:
+    """One replication's counts by team and interval of the week (intervals of several weeks add up)."""
+
+    arrivals: np.ndarray  # [groups, intervals] posts that reached an agent's queue
+    hits: np.ndarray  # [groups, intervals] of them answered within the target
+    busy: np.ndarray  # [intervals] busy slot-minutes (all teams; the simulator measures it per hour)
+    staffed: np.ndarray  # [intervals] staffed slot-minutes
+    left_out: int  # posts that never reached a queue
+
+
+def _message_labeller(rule: TeamRule, labels: dict[int, int]) -> Callable[[dict], None]:
+    cache: dict[tuple, int] = {}
+
+    def on_message(msg: dict) -> None:
+        if msg["role"] != "customer":
+            return
+        key = (msg["language"], msg["channel"], msg["intent"])
+        team = cache.get(key)
+        if team is None:
+            home = rule.home(*key)
+            team = cache[key] = -1 if home is None else home[0]
+        # the post's id is the simulator's mention id, the one its Outcome carries: "r<rep>-m<id>"
+        labels[int(msg["message_id"].rsplit("-m", 1)[1])] = team
+
+    return on_message
+
+
+def _hourly_levels(hours, counting: Counting, horizon: float) -> tuple[np.ndarray, np.ndarray]:
+    """Busy and staffed slot-minutes per interval of the week, spreading each hour evenly over its minutes."""
+    k = counting.week_count
+    busy = np.zeros(k)
+    staffed = np.zeros(k)
+    if hours is None or "occupancy" not in hours or "staffed_slots" not in hours:
+        return busy * math.nan, staffed * math.nan
+    slots = np.nan_to_num(hours["staffed_slots"].to_numpy(dtype=float))
+    occ = np.nan_to_num(hours["occupancy"].to_numpy(dtype=float))
+    minutes = int(math.floor(horizon))
+    per_min_staffed = np.repeat(slots, 60)[:minutes]
+    per_min_busy = np.repeat(slots * occ, 60)[:minutes]
+    idx = (np.arange(len(per_min_busy)) // counting.interval) % k
+    np.add.at(busy, idx, per_min_busy)
+    np.add.at(staffed, idx, per_min_staffed)
+    return busy, staffed
+
+
+def count_replication(scenario: Scenario, rep: int, seed: int, counting: Counting,
+                      progress: Callable[[float], None] | None = None) -> RepCounts:
+    """Simulate replication ``rep`` and count its posts by team and interval of the week."""
+    outcomes: list = []
+    labels: dict[int, int] | None = None
+    on_message = None
+    if counting.groups > 1:
+        labels = {}
+        on_message = _message_labeller(counting.rule, labels)
+    result = simulate_replication(scenario, rep, seed, on_outcome=outcomes.append, progress=progress,
+                                  on_message=on_message)
+    n = len(outcomes)
+    arrival = np.fromiter((o.arrival_minute for o in outcomes), float, n)
+    wait = np.fromiter((o.wait_minutes for o in outcomes), float, n)
+    answered = np.fromiter((o.answered for o in outcomes), bool, n)
+    if labels is not None:
+        group = np.fromiter((labels.get(o.id, -1) for o in outcomes), np.int64, n)
+    else:
+        group = np.zeros(n, np.int64)
+    keep = (answered | (wait > 0)) & (group >= 0)
+    k = counting.week_count
+    cell = group * k + (np.floor(arrival / counting.interval).astype(np.int64) % k)
+    size = counting.groups * k
+    arrivals = np.bincount(cell[keep], minlength=size).reshape(counting.groups, k)
+    hit = keep & answered & (wait <= counting.target + 1e-9)
+    hits = np.bincount(cell[hit], minlength=size).reshape(counting.groups, k)
+    busy, staffed = _hourly_levels(getattr(result, "hours", None), counting, scenario.horizon_minutes)
+    return RepCounts(arrivals, hits, busy, staffed, int(n - keep.sum()))
+
+
+def _work(args) -> tuple[int, RepCounts]:
+    scenario, rep, seed, counting = args
+    return rep, count_replication(scenario, rep, seed, counting)
+
+
+class Runner:
+    """Runs replications in this process (``jobs`` 1) or in worker processes; the same replication gives the same
+    counts either way. Use as a context manager so the workers stop."""
+
+    def __init__(self, jobs: int = 1) -> None:
+        self.jobs = max(1, jobs)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def __enter__(self) -> Runner:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+    def run(self, scenario: Scenario, reps: Sequence[int], seed: int, counting: Counting,
+            progress: Callable[[int, float], None] | None = None) -> list[RepCounts]:
+        """Counts of each replication in ``reps``; ``progress(rep, minutes)`` reports simulated minutes done."""
+        if self.jobs == 1 or len(reps) == 1:
+            out = []
+            for rep in reps:
+                cb = (lambda m, rep=rep: progress(rep, m)) if progress else None
+                out.append(count_replication(scenario, rep, seed, counting, cb))
+            return out
+        if self._pool is None:
+            # fork is quick and needs no importable main module, but is unsafe in a threaded host (the app's
+            # server): there, spawn
+            method = "fork" if threading.active_count() == 1 else "spawn"
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context(method))
+        futures = [self._pool.submit(_work, (scenario, rep, seed, counting)) for rep in reps]
+        done: dict[int, RepCounts] = {}
+        for fut in as_completed(futures):
+            rep, counts = fut.result()
+            done[rep] = counts
+            if progress:
+                progress(rep, scenario.horizon_minutes)
+        return [done[r] for r in reps]
+
+
+@dataclass
+class Estimate:
+    """Service level per team and interval across replications: ratio of sums, with a confidence interval from
+    the spread of the replications (each replication is one independent cluster of posts)."""
+
+    arrivals: np.ndarray  # [groups, intervals] mean per replication
+    service_level: np.ndarray
+    half_width: np.ndarray  # NaN with one replication or no posts
+    spread: np.ndarray  # standard deviation of one replication's estimate (half_width = t x spread / sqrt(reps))
+    occupancy: np.ndarray  # [intervals]
+    reps: int
+    left_out: float  # mean per replication
+
+
+def estimate(counts: list[RepCounts], occurrences: np.ndarray, level: float = 0.95) -> Estimate:
+    """Pool replications into per-interval estimates (``occurrences[k]``: how often interval ``k`` of the week
+    falls in the measured window, which turns sums into means per interval)."""
+    a = np.stack([c.arrivals for c in counts]).astype(float)
+    h = np.stack([c.hits for c in counts]).astype(float)
+    r = len(counts)
+    total_a = a.sum(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sl = h.sum(axis=0) / total_a
+        if r > 1:
+            resid = h - sl[None] * a
+            var = (resid**2).sum(axis=0) / (r * (r - 1) * (total_a / r) ** 2)
+            half = stats.t.ppf(0.5 + level / 2, r - 1) * np.sqrt(var)
+            spread = np.sqrt(var * r)
+        else:
+            half = spread = np.full_like(sl, math.nan)
+        busy = np.sum([c.busy for c in counts], axis=0)
+        staffed = np.sum([c.staffed for c in counts], axis=0)
+        occ = busy / staffed
+    return Estimate(arrivals=total_a / r / np.maximum(occurrences, 1), service_level=sl, half_width=half,
+                    spread=spread, occupancy=occ,
+                    reps=r, left_out=float(np.mean([c.left_out for c in counts])))

@@ -1,0 +1,291 @@
+"""The staffing requirement: the fewest agents per interval so that the posts arriving in each interval meet the
+service-level target, found by iterating the simulator (after Feldman, Mandelbaum, Massey & Whitt 2008).
+
+1. Start from the stationary formulas per interval: Erlang A (Erlang C when nobody gives up) on the forecast.
+2. Simulate the current staffing (the scenario's full behaviour: patience, repeats, concurrency, channels, teams)
+   over replications ``0..R-1``: the same replications every iteration, so staffings are compared under common
+   random numbers and the iteration is a deterministic map.
+3. In each interval, find the load at which the stationary model gives exactly the simulated service level
+   with the current agents, and staff that load: the fewest agents whose model service level reaches the goal.
+   This carries what the formulas miss (time-varying load, backlog carried across intervals, repeats,
+   non-exponential times) from the simulation into the next staffing, as FMMW's iteration carries the simulated
+   number in system.
+4. Explore with few replications (big moves; after the first, each interval moves half the proposed way, since
+   its neighbours move too), then take enough replications for the precision asked for in every busy interval:
+   a few free iterations, then only intervals under the goal move (up), until no interval changes. At that
+   point the simulated service level of every interval meets the goal (the model is calibrated exactly at the
+   current agents) and one agent fewer would not, by the model. If the precision is still short, more
+   replications (the earlier ones stay: still common random numbers) and on. A search that reaches the
+   iteration limit says so and reports the last staffing simulated.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from sim.scenario import Scenario
+
+from .demand import Group, TeamRule, forecast_rates, groups_of, staff_concurrency
+from .erlang import smallest
+from .grid import WeekGrid
+from .measure import Counting, Estimate, Runner, estimate
+
+__all__ = ["Target", "Settings", "Iteration", "Requirement", "plan_requirement", "with_levels"]
+
+
+@dataclass(frozen=True)
+class Target:
+    """Service-level target: ``goal`` of posts answered within ``minutes``."""
+
+    goal: float
+    minutes: float
+
+    @classmethod
+    def parse(cls, text: str) -> Target:
+        """``0.8@60``: 80% within 60 minutes (``80%@60`` works too)."""
+        goal, sep, minutes = text.partition("@")
+        try:
+            g = float(goal[:-1]) / 100 if goal.endswith("%") else float(goal)
+            m = float(minutes)
+        except ValueError:
+            raise ValueError(f"{text!r} is not GOAL@MINUTES such as 0.8@60") from None
+        if not sep or not (0 < g < 1) or not (0 < m < math.inf):
+            raise ValueError(f"{text!r}: the goal must lie between 0 and 1 (not included) and the minutes be "
+                             "positive, as in 0.8@60")
+        return cls(g, m)
+
+    def __str__(self) -> str:
+        return f"{self.goal:.0%} within {self.minutes:g} min"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the requirement is searched for."""
+
+    interval: int = 30  # minutes
+    first_reps: int = 2  # replications while exploring (big moves)
+    explore_until: float = 0.05  # ... until at most this share of the intervals still moves
+    explore_iterations: int = 2  # ... or for this many iterations
+    free_iterations: int = 2  # iterations with moves both ways at each number of replications, then only up
+    damping: float = 0.5  # share of the proposed move taken after the first iteration (at least one agent)
+    precision: float = 0.03  # wanted 95% half-width of each busy interval's service level
+    min_volume: float = 50.0  # posts per interval and replication that make an interval "busy"
+    max_reps: int = 32
+    final_min_reps: int = 8  # replications of the settling phase at least (a stated confidence everywhere)
+    max_iterations: int = 20
+    seed: int | None = None  # default: the scenario's
+    jobs: int = 1  # worker processes
+
+
+@dataclass
+class Iteration:
+    """One simulation of a staffing and the update it led to."""
+
+    reps: int
+    changed: int  # intervals whose requirement moved
+    below: int  # intervals under the goal in this simulation
+    seconds: float
+
+
+@dataclass
+class Requirement:
+    """The result: per team and interval of the week, the forecast, Erlang staffing and simulated requirement."""
+
+    scenario: Scenario
+    target: Target
+    settings: Settings
+    grid: WeekGrid
+    groups: list[Group]
+    planned: list[bool]  # teams with posts of their own (others keep the scenario's staffing)
+    window: int  # intervals of the week inside the measured window
+    rates: np.ndarray  # [intervals] forecast first posts per minute
+    erlang: np.ndarray  # [groups, intervals] agents by the formulas on the forecast
+    levels: np.ndarray  # [groups, intervals] the requirement (outside the window: filled, see WeekGrid)
+    estimate: Estimate  # simulated service level etc. of ``levels``
+    capped: np.ndarray  # [groups, intervals] the search hit its upper bound
+    iterations: list[Iteration] = field(default_factory=list)
+    status: str = "converged"
+    seconds: float = 0.0
+
+    @property
+    def runs(self) -> int:
+        return sum(i.reps for i in self.iterations)
+
+    def scenario_with_requirement(self) -> Scenario:
+        return with_levels(self.scenario, self.grid, self.levels, self.planned)
+
+
+def with_levels(scenario: Scenario, grid: WeekGrid, levels: np.ndarray, planned: list[bool] | None = None) -> Scenario:
+    """``scenario`` with each planned team (or the whole staff) on duty as ``levels`` say, as a roster."""
+    data = scenario.model_dump(mode="python", exclude_none=True)
+    staffing = data["staffing"]
+    if scenario.staffing.teams is None:
+        staffing.pop("agents", None)
+        conc = staff_concurrency(scenario)
+        staffing["roster"] = [s.model_copy(update={"concurrency": conc}).model_dump() for s in grid.roster(levels[0])]
+    else:
+        for i, team in enumerate(staffing["teams"]):
+            if planned is None or planned[i]:
+                team.pop("agents", None)
+                team["roster"] = [s.model_dump() for s in grid.roster(levels[i], prefix=f"{team['name']}-")]
+    return Scenario.model_validate(data)
+
+
+class _Search:
+    """The state of one requirement search: floors, caps and the update rule."""
+
+    def __init__(self, scenario: Scenario, target: Target, settings: Settings) -> None:
+        self.scenario = scenario
+        self.target = target
+        self.settings = settings
+        self.grid = WeekGrid(settings.interval)
+        self.groups = groups_of(scenario, target.minutes)
+        self.planned = [g.share > 0 for g in self.groups]
+        self.window = self.grid.window(scenario.horizon_minutes)
+        self.occurrences = self.grid.occurrences(scenario.horizon_minutes)
+        self.rates = forecast_rates(scenario, self.grid)
+        shape = (len(self.groups), self.grid.count)
+        self.floor = np.zeros(shape, dtype=np.int64)
+        self.erlang = np.zeros(shape, dtype=np.int64)
+        for g, group in enumerate(self.groups):
+            one = smallest(lambda m: group.model.servers(m) >= 1, 1)
+            for k in range(self.grid.count):
+                load = self.rates[k] * group.share * group.model.handle
+                self.floor[g, k] = one if load > 0 else 0
+                self.erlang[g, k] = group.model.agents_for(load, target.goal, floor=int(self.floor[g, k]))
+        self.cap = 3 * self.erlang + 10 * self.floor + 10
+
+    def start(self) -> np.ndarray:
+        return self.erlang.copy()
+
+    def update(self, levels: np.ndarray, est: Estimate) -> np.ndarray:
+        """The next staffing of the window's intervals from the simulated service level of ``levels``."""
+        new = levels.copy()
+        reps = est.reps
+        for g, group in enumerate(self.groups):
+            if not self.planned[g]:
+                continue
+            for k in range(self.window):
+                s = int(levels[g, k])
+                posts = est.arrivals[g, k] * max(1, self.occurrences[k]) * reps
+                floor, cap = int(self.floor[g, k]), int(self.cap[g, k])
+                if posts < 0.5:
+                    new[g, k] = floor
+                    continue
+                floor = max(floor, smallest(lambda m: group.model.servers(m) >= 1, 1))
+                if group.model.servers(s) < 1:
+                    new[g, k] = floor
+                    continue
+                load = group.model.load_for(s, self._evidence(est.service_level[g, k], posts))
+                new[g, k] = group.model.agents_for(load, self.target.goal, floor=floor, cap=max(cap, s), hint=s)
+        return new
+
+    def _evidence(self, observed: float, posts: float) -> float:
+        """The service level to calibrate on: the observed one kept off 0 and 1 by half a post (the formulas never
+        reach them), but never across the goal, so that an interval of a few posts all answered in time is not
+        taken for one that misses."""
+        goal = self.target.goal
+        kept = min(max(observed, 0.5 / posts), 1 - 0.5 / posts)
+        return max(kept, goal) if observed >= goal else min(kept, np.nextafter(goal, 0.0))
+
+    def fill(self, levels: np.ndarray) -> np.ndarray:
+        out = levels.copy()
+        for g in range(len(self.groups)):
+            out[g] = self.grid.fill_outside(levels[g], self.window)
+        return out
+
+    def scenario_with(self, levels: np.ndarray) -> Scenario:
+        return with_levels(self.scenario, self.grid, levels, self.planned)
+
+    @property
+    def cells(self) -> int:
+        return sum(self.planned) * self.window
+
+    def final_reps(self, est: Estimate, reps: int) -> int:
+        """Replications for the precision in every busy interval, from the spread of one replication's estimate
+        (the half-width shrinks as one over the root of the replications); at most eight times as many at once."""
+        busy = est.arrivals[:, : self.window] >= self.settings.min_volume
+        spread = np.where(busy, est.spread[:, : self.window], 0.0)
+        widest = float(np.nanmax(spread)) if spread.size else 0.0
+        wanted = max(math.ceil((1.96 * widest / self.settings.precision) ** 2) + 1, self.settings.final_min_reps)
+        return int(min(self.settings.max_reps, 8 * reps, max(reps, wanted)))
+
+    def precise_enough(self, est: Estimate) -> tuple[bool, float]:
+        """Whether every busy interval's half-width is within the precision; and the widest."""
+        busy = est.arrivals[:, : self.window] >= self.settings.min_volume
+        widths = np.where(busy, est.half_width[:, : self.window], 0.0)
+        widest = float(np.nanmax(widths)) if widths.size else 0.0
+        return widest <= self.settings.precision, widest
+
+
+def plan_requirement(
+    scenario: Scenario,
+    target: Target,
+    settings: Settings = Settings(),
+    progress: Callable[[int, float], None] | None = None,
+    on_iteration: Callable[[int, int, Iteration | None], None] | None = None,
+    start: np.ndarray | None = None,
+) -> Requirement:
+    """Search the requirement (see the module docstring).
+
+    ``start`` (agents per team and interval of the week) replaces the Erlang start, e.g. to begin from a roster.
+    ``progress(rep, minutes)`` reports simulated minutes of the replication under way; ``on_iteration(number,
+    reps, last)`` is called before each simulation with the previous iteration's record (None at first).
+    """
+    t0 = time.perf_counter()
+    search = _Search(scenario, target, settings)
+    seed = scenario.seed if settings.seed is None else settings.seed
+    counting = Counting(settings.interval, search.grid.count, target.minutes, TeamRule.of(scenario))
+    levels = search.fill(search.start() if start is None else np.asarray(start, dtype=np.int64).reshape(
+        search.erlang.shape))
+    reps = max(2, min(settings.first_reps, settings.max_reps))
+    final = reps >= settings.max_reps
+    free = settings.free_iterations if final else settings.explore_iterations
+    iterations: list[Iteration] = []
+    status = "iteration limit reached before the requirement settled"
+    est = None
+    with Runner(settings.jobs) as runner:
+        for number in range(1, settings.max_iterations + 1):
+            if on_iteration:
+                on_iteration(number, reps, iterations[-1] if iterations else None)
+            t_it = time.perf_counter()
+            counts = runner.run(search.scenario_with(levels), range(reps), seed, counting, progress)
+            est = estimate(counts, search.occurrences)
+            new = search.update(levels, est)
+            if number > 1 and settings.damping < 1:  # move part of the way: neighbours move too
+                step = new - levels
+                new = levels + np.sign(step) * np.maximum(1, np.floor(np.abs(step) * settings.damping))
+                new = np.where(step == 0, levels, new)
+            if final and free <= 0:
+                new = np.maximum(new, levels)  # settling: only intervals under the goal move (up)
+            new = search.fill(new)
+            changed = int((new[:, : search.window] != levels[:, : search.window]).sum())
+            below = int((est.service_level[:, : search.window] < target.goal).sum())
+            iterations.append(Iteration(reps, changed, below, time.perf_counter() - t_it))
+            free -= 1
+            if not final:
+                # exploring with few replications: big moves, until they become small
+                if changed <= settings.explore_until * search.cells or free <= 0:
+                    reps, final, free = search.final_reps(est, reps), True, settings.free_iterations
+                levels = new
+                continue
+            if changed == 0:
+                if search.precise_enough(est)[0] or reps >= settings.max_reps:
+                    status = "converged"
+                    break
+                reps, free = search.final_reps(est, reps), settings.free_iterations
+                continue
+            if number < settings.max_iterations:
+                levels = new
+    assert est is not None
+    return Requirement(
+        scenario=scenario, target=target, settings=settings, grid=search.grid, groups=search.groups,
+        planned=search.planned, window=search.window, rates=search.rates, erlang=search.erlang, levels=levels,
+        estimate=est, capped=(levels >= search.cap) & (est.service_level < target.goal),
+        iterations=iterations, status=status, seconds=time.perf_counter() - t0,
+    )

@@ -1,0 +1,235 @@
+"""Run a group of hostile cases through ``carebench.cli.main`` in one process and record what each did.
+
+    python tests/hostile/runner.py GROUP ROOT RESULTS.jsonl
+
+One process for many cases keeps CI time down (importing pandas, pyarrow and pydantic costs seconds per
+process); ``main`` is the console script's own function, so the exit code and what reaches standard error are
+what a user sees (``test_subprocess.py`` checks a sample of cases the same through real processes). Each case
+runs in its own folder ``ROOT/<n>/work`` as the working directory, under a per-case alarm (a hang becomes a
+recorded timeout); before each case the runner writes ``start <id>`` to the results file, so a hang in C code
+that the alarm cannot stop is still named by the outer timeout.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import signal
+import sys
+import time
+import traceback
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CORPUS = HERE / "corpus"
+sys.path.insert(0, str(HERE))
+
+from cases import GROUPS, Case  # noqa: E402
+
+
+# HOSTILE_TIMEOUT_CAP=15 shortens every case's timeout (to measure another version of the code quickly)
+TIMEOUT_CAP = float(os.environ.get("HOSTILE_TIMEOUT_CAP", "inf"))
+
+
+class CaseTimeout(BaseException):
+    """Raised by the alarm: not an Exception, so no ``except Exception`` in the code under test swallows it."""
+
+
+def _alarm(signum, frame):
+    raise CaseTimeout
+
+
+# --------------------------------------------------------------------------------------------------- setups
+
+
+def _base_qa_run(root: Path) -> Path:
+    """A complete `qa score` folder of the valid corpus replies, made once per runner and copied per case."""
+    base = root / "_base_qa_run"
+    if not base.exists():
+        from carebench.cli import main
+
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            rc = main(["qa", "score", str(CORPUS / "replies" / "valid.twcs.csv"), "--out", str(base)])
+        assert rc == 0, "the base QA run failed"
+    return base
+
+
+def _rewrite_csv(path: Path, edit) -> None:
+    import pandas as pd
+
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    edit(df).to_csv(path, index=False)
+
+
+def _setup(step: str, work: Path, root: Path) -> None:
+    import pandas as pd
+
+    run = work / "run"
+    if step == "out_is_file":
+        (work / "out").write_text("not a folder\n")
+    elif step == "out_is_foreign":
+        (work / "out").mkdir()
+        (work / "out" / "thesis.tex").write_text("precious\n")
+    elif step == "out_holds_scenario":
+        (work / "out").mkdir()
+        (work / "out" / ".carebench-results").write_text("complete\n")
+        shutil.copy(CORPUS / "scenarios" / "valid_small.yaml", work / "out")
+    elif step == "out_holds_replies":
+        (work / "out").mkdir()
+        (work / "out" / ".carebench-results").write_text("complete\n")
+        shutil.copy(CORPUS / "replies" / "valid.twcs.csv", work / "out")
+    elif step == "big_scenario":
+        text = (CORPUS / "scenarios" / "valid_small.yaml").read_text()
+        (work / "in" / "big.yaml").write_text(text + "# " + "x" * (3 << 20) + "\n")
+    elif step == "huge_reply":
+        header = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
+        words = "we are sorry. please send us a dm and we will refund you. " * (3_000_000 // 58)  # 3 MB
+        (work / "in" / "huge_text.csv").write_text(
+            header + "1,cust,True,Tue Oct 31 22:10:47 +0000 2017,@Acme help,2,\n"
+            f"2,Acme,False,Tue Oct 31 22:14:02 +0000 2017,{words},,1\n")
+    elif step == "qa_run":
+        shutil.copytree(_base_qa_run(root), run)
+    elif step == "drop_score_column":
+        _rewrite_csv(run / "scores.csv", lambda df: df.drop(columns=["score"]))
+    elif step == "drop_reply_id_column":
+        _rewrite_csv(run / "scores.csv", lambda df: df.drop(columns=["reply_id"]))
+    elif step == "text_in_score":
+        _rewrite_csv(run / "scores.csv", lambda df: df.assign(score=["high"] * len(df)))
+    elif step == "text_in_flag":
+        _rewrite_csv(run / "scores.csv", lambda df: df.assign(auto_fail=["perhaps"] * len(df)))
+    elif step == "binary_scores":
+        (run / "scores.csv").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)))
+    elif step == "utf16_scores":
+        (run / "scores.csv").write_bytes((run / "scores.csv").read_text().encode("utf-16"))
+    elif step == "corrupt_messages":
+        data = (run / "messages.parquet").read_bytes()
+        (run / "messages.parquet").write_bytes(data[: len(data) // 3])
+    elif step == "messages_missing_columns":
+        df = pd.read_parquet(run / "messages.parquet")
+        df.drop(columns=["role", "text"]).to_parquet(run / "messages.parquet")
+    elif step == "bad_meta":
+        (run / "meta.json").write_text('{"source": "x", ')
+    elif step == "meta_not_object":
+        (run / "meta.json").write_text("[1, 2, 3]\n")
+    elif step == "consistency_missing_columns":
+        (run / "consistency.csv").write_text("issue,level\nbilling,agent=ana\n")
+    elif step == "broken_rows_bad_line":
+        (run / "broken_rows.csv").write_text("line,reason\nfour,bad row\n")
+    elif step == "no_scores":
+        (run / "scores.csv").unlink()
+    else:
+        raise ValueError(f"unknown setup step {step}")
+
+
+# ------------------------------------------------------------------------------------------------- running
+
+
+def _snapshot(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every path under ``folder`` with its size and modification time (to see what a run created or changed)."""
+    out = {}
+    for p in folder.rglob("*"):
+        try:
+            st = p.lstat()
+        except FileNotFoundError:
+            continue
+        out[p.relative_to(folder).as_posix()] = (st.st_size if p.is_file() else -1, st.st_mtime_ns)
+    return out
+
+
+def _argv(case: Case, work: Path) -> list[str]:
+    out = []
+    for a in case.argv:
+        if a.startswith("@"):
+            src = CORPUS / a[1:]
+            shutil.copy(src, work / "in" / src.name)
+            out.append(f"in/{src.name}")
+        else:
+            out.append(a)
+    return out
+
+
+def _in_process(argv: list[str], case: Case) -> tuple[str, int | None, str, str, str]:
+    """(status, exit code, stdout, stderr, traceback) of ``carebench.cli.main(argv)`` under the case's alarm."""
+    from carebench.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    status, code, tb = "ok", None, ""
+    signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, min(case.timeout, TIMEOUT_CAP))
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(argv)
+    except SystemExit as exc:  # argparse
+        code = exc.code if isinstance(exc.code, int) else 2
+    except CaseTimeout:
+        status = "timeout"
+    except BaseException:  # noqa: BLE001 - a traceback is exactly what the contract forbids: record it
+        status, tb = "exception", traceback.format_exc()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+    return status, code, out.getvalue(), err.getvalue(), tb
+
+
+def _in_a_process(argv: list[str], case: Case) -> tuple[str, int | None, str, str, str]:
+    """The same through ``python -m carebench``: the console script as a user runs it."""
+    import subprocess
+
+    try:
+        proc = subprocess.run([sys.executable, "-m", "carebench", *argv], capture_output=True, text=True,
+                              timeout=case.timeout, env={**os.environ, "PYTHONPATH": str(HERE.parents[1])})
+    except subprocess.TimeoutExpired:
+        return "timeout", None, "", "", ""
+    status = "exception" if "Traceback" in proc.stderr else "ok"
+    return status, proc.returncode, proc.stdout, proc.stderr, proc.stderr if status == "exception" else ""
+
+
+def run_case(case: Case, folder: Path, root: Path, process: bool = False) -> dict:
+    """Set up ``case`` in ``folder``, run it (in this process, or ``process=True`` in a child), record it."""
+    work = folder / "work"
+    (work / "in").mkdir(parents=True)
+    argv = _argv(case, work)
+    cwd = os.getcwd()
+    env = dict(os.environ)
+    os.chdir(work)
+    try:
+        for step in case.setup:
+            _setup(step, work, root)
+        before_work, before_root = _snapshot(work), sorted(p.name for p in root.iterdir())
+        t0 = time.perf_counter()
+        status, code, out, err, tb = (_in_a_process if process else _in_process)(argv, case)
+        seconds = time.perf_counter() - t0
+        after_work, after_root = _snapshot(work), sorted(p.name for p in root.iterdir())
+    finally:
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+    created = sorted(k for k in after_work if k not in before_work)
+    changed = sorted(k for k in after_work if k in before_work and after_work[k] != before_work[k])
+    removed = sorted(k for k in before_work if k not in after_work)
+    return {"id": case.id, "status": status, "code": code, "stdout": out[-4000:],
+            "stderr": err[-4000:], "traceback": tb[-4000:], "seconds": round(seconds, 3),
+            "created": created, "changed": changed, "removed": removed,
+            "outside": sorted(set(after_root) - set(before_root)), "work": str(work)}
+
+
+def main(argv: list[str]) -> int:
+    group, root, results = argv[0], Path(argv[1]), Path(argv[2])
+    root.mkdir(parents=True, exist_ok=True)
+    cases = GROUPS[group]
+    only = set(argv[3:])
+    with results.open("w", encoding="utf-8") as f:
+        for i, case in enumerate(cases):
+            if only and case.id not in only:
+                continue
+            f.write(json.dumps({"start": case.id}) + "\n")
+            f.flush()
+            f.write(json.dumps(run_case(case, root / f"case{i:03d}", root)) + "\n")
+            f.flush()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
