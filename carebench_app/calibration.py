@@ -17,13 +17,17 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["cohen_kappa", "fleiss_kappa", "wilson", "calibration_table", "CALIBRATION_COLUMNS",
-           "session_agreement", "SESSION_COLUMNS", "rater_agreement", "MIN_SESSION_ITEMS"]
+           "session_agreement", "SESSION_COLUMNS", "rater_agreement", "MIN_SESSION_ITEMS", "agreement_over_time",
+           "OVER_TIME_COLUMNS", "CHECKS_SERIES", "PERIODS"]
 
 CALIBRATION_COLUMNS = ["check", "reviewed", "confirmed", "disputed", "open", "tp", "fp", "fn", "tn", "precision",
                        "precision 95%", "recall", "recall 95%", "kappa", "status"]
 SESSION_COLUMNS = ["check", "items", "reviewers", "agreement", "fleiss kappa", "majority vs check", "kappa vs check",
                    "status"]
 MIN_SESSION_ITEMS = 5  # items labelled by every reviewer before a session's agreement is shown
+OVER_TIME_COLUMNS = ["period", "series", "reviews", "agreed", "agreement", "low", "high", "status"]
+CHECKS_SERIES = "the checks as scored"
+PERIODS = {"day": "D", "week": "W", "month": "M"}
 
 
 def _ratio(num: int, den: int) -> float:
@@ -154,3 +158,37 @@ def rater_agreement(labels: pd.DataFrame, auto: dict[tuple[str, str], bool]) -> 
                      "agreement with check": float((machine == human).mean()),
                      "kappa vs check": cohen_kappa(tp, fp, fn, tn)})
     return pd.DataFrame(rows, columns=["reviewer", "check", "labelled", "agreement with check", "kappa vs check"])
+
+
+def agreement_over_time(reviews: pd.DataFrame, minimum: int = 20, period: str = "week") -> pd.DataFrame:
+    """Per period of review time, how often the learned model agreed with the reviewers, beside the checks as
+    scored on the same reviews. Each review recorded the model asked when it was saved and what that model
+    alone said (``model``, ``model_verdict``), so a retrained model shows as a new series from the day it is
+    used. One row per (period, series): reviews, agreements, their share with a Wilson 95% interval, or "not
+    enough reviews" below ``minimum`` in that period. Reviews without a model verdict are left out."""
+    if reviews.empty or "model_verdict" not in reviews.columns:
+        return pd.DataFrame(columns=OVER_TIME_COLUMNS)
+    r = reviews[reviews["model_verdict"].notna() & (reviews["model"].astype(str) != "")]
+    if r.empty:
+        return pd.DataFrame(columns=OVER_TIME_COLUMNS)
+    stamps = pd.to_datetime(r["reviewed_at"], utc=True, errors="coerce").dt.tz_convert(None)
+    starts = stamps.dt.to_period(PERIODS[period]).dt.start_time
+    human = r["human_verdict"].astype(bool)
+    said = {CHECKS_SERIES: (r["auto_verdict"].astype(bool), pd.Series(True, index=r.index))}
+    for model in sorted(r["model"].unique()):
+        said[f"model: {model}"] = (r["model_verdict"].astype(bool), r["model"] == model)
+    rows = []
+    for start in sorted(starts.dropna().unique()):
+        in_period = starts == start
+        for series, (verdict, mask) in said.items():
+            sel = in_period & mask
+            n = int(sel.sum())
+            if n == 0:
+                continue
+            agreed = int((verdict[sel] == human[sel]).sum())
+            enough = n >= minimum
+            lo, hi = wilson(agreed, n) if enough else (math.nan, math.nan)
+            rows.append({"period": pd.Timestamp(start), "series": series, "reviews": n, "agreed": agreed,
+                         "agreement": agreed / n if enough else math.nan, "low": lo, "high": hi,
+                         "status": "" if enough else f"not enough reviews ({n} of {minimum})"})
+    return pd.DataFrame(rows, columns=OVER_TIME_COLUMNS)

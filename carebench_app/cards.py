@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from carebench_app import evidence as ev
-from carebench_app import explain, ui
+from carebench_app import explain, learning, ui
 from carebench_app import qa_service as qs
 from carebench_app import reply_items as ri
 from carebench_app.store import ConflictError, Review
@@ -21,10 +21,28 @@ _ACTION = {"confirm": "confirmed", "dispute": "disputed", "accept": "accepted th
            "reject": "rejected the dispute", "withdraw": "withdrew the review"}
 
 
+def _model_opinion(view: qs.QAView, reply_id: str, name: str) -> tuple[str, bool | None]:
+    """The learned model in use (the shipped one when the file was scored by rules alone) and what it alone
+    says about this verdict: recorded with the review, so Calibration can follow the model's agreement with
+    the reviewers over time. ("", None) when there is no model or it has no classifier for the check."""
+    choice = view.opened.model or learning.shipped()
+    pos = view.positions.get(str(reply_id))
+    if choice is None or pos is None or "text" not in view.queue.columns:
+        return "", None
+    text = view.queue["text"].iloc[pos]
+    try:
+        said = learning.opinion(choice, "" if pd.isna(text) else str(text), name)
+    except (*qs.user_errors(), OSError, ValueError):  # a model file gone or damaged: the review still saves
+        return "", None
+    return (choice.name, said) if said is not None else ("", None)
+
+
 def _save(view: qs.QAView, reply_id: str, name: str, auto: bool, decision: str, seen: int) -> None:
     who = ui.reviewer()
     comment = (st.session_state.get(f"comment_{name}") or "").strip()
-    review = Review(view.opened.digest, view.opened.name, reply_id, name, auto, decision, comment, reviewer=who)
+    model, said = _model_opinion(view, reply_id, name)
+    review = Review(view.opened.digest, view.opened.name, reply_id, name, auto, decision, comment, reviewer=who,
+                    model=model, model_verdict=said)
     try:
         ui.review_store().save(review, expected_version=seen)
     except ConflictError as exc:

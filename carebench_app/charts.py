@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 __all__ = ["score_histogram", "share_flagged", "level_scores", "hour_label", "volume_capacity", "service_level",
-           "backlog", "differences", "HOUR_LABEL_EXPR", "TOP_LEVELS"]
+           "backlog", "differences", "agreement_over_time", "week_lines", "HOUR_LABEL_EXPR", "TOP_LEVELS"]
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 TOP_LEVELS = 30  # bars in a per-agent/brand chart; the table below it lists every level
@@ -91,11 +91,43 @@ def service_level(hours: pd.DataFrame, goal: float, target_minutes: float) -> al
         x=x, y=alt.Y("service_level:Q", title=f"share answered within {target_minutes:g} min",
                      axis=alt.Axis(format="%"), scale=alt.Scale(domain=[0, 1])),
         tooltip=["when", alt.Tooltip("service_level:Q", format=".1%", title="service level")])
+    return alt.layer(line, *_goal_line(goal), height=280).interactive(bind_y=False)
+
+
+def _goal_line(goal: float) -> list[alt.Chart]:
+    """The SLA goal as a dashed red line with its label, for a chart of shares."""
     rule_data = pd.DataFrame({"goal": [goal], "label": [f"SLA goal {goal:.0%}"]})
     rule = alt.Chart(rule_data).mark_rule(color="#d62728", strokeDash=[6, 4]).encode(y="goal:Q")
     text = alt.Chart(rule_data).mark_text(align="left", dx=4, dy=-6, color="#d62728").encode(
         y="goal:Q", x=alt.value(0), text="label:N")
-    return alt.layer(line, rule, text, height=280).interactive(bind_y=False)
+    return [rule, text]
+
+
+def week_lines(frame: pd.DataFrame, series: dict[str, str], title: str, goal: float | None = None,
+               band: tuple[str, str] | None = None) -> alt.LayerChart:
+    """Step lines over the intervals of a week (``start_minute``, and ``interval`` as its label, as the
+    staffing tables have them), one per column of ``series`` (column -> legend name), on the weekday and hour
+    axis. With ``goal`` the values are shares (0-100%) and the goal is drawn; ``band`` names the columns of an
+    interval drawn around the first series."""
+    data = frame.assign(hour=frame["start_minute"] / 60.0, when=frame["interval"].astype(str))
+    long = data.melt(id_vars=["hour", "when"], value_vars=list(series), var_name="series", value_name="value")
+    long = long.dropna(subset=["value"]).assign(series=lambda d: d["series"].map(series))
+    share = goal is not None
+    x = _hour_axis(int(np.ceil(data["hour"].max())) + 1)
+    y = alt.Y("value:Q", title=title, axis=alt.Axis(format="%" if share else ",d"),
+              scale=alt.Scale(domain=[0, 1]) if share else alt.Scale(zero=True))
+    lines = alt.Chart(long).mark_line(interpolate="step-after").encode(
+        x=x, y=y, color=alt.Color("series:N", title=None, legend=alt.Legend(orient="top")),
+        tooltip=["when", "series", alt.Tooltip("value:Q", format=".1%" if share else ",.0f", title=title)])
+    layers: list[alt.Chart] = []
+    if band is not None:
+        lo_hi = data.dropna(subset=list(band))
+        layers.append(alt.Chart(lo_hi).mark_area(opacity=0.2, interpolate="step-after").encode(
+            x=x, y=alt.Y(f"{band[0]}:Q", title=title), y2=f"{band[1]}:Q"))
+    layers.append(lines)
+    if share:
+        layers += _goal_line(goal)
+    return alt.layer(*layers, height=240).interactive(bind_y=False)
 
 
 def backlog(hours: pd.DataFrame) -> alt.VConcatChart:
@@ -127,3 +159,20 @@ def differences(table: pd.DataFrame, unit: str) -> alt.LayerChart:
     bars = alt.Chart(data).mark_rule().encode(y="kpi:N", x="ci_low:Q", x2="ci_high:Q")
     zero = alt.Chart(pd.DataFrame({"zero": [0.0]})).mark_rule(color="#7f7f7f", strokeDash=[3, 3]).encode(x="zero:Q")
     return alt.layer(bars, points, zero, height=alt.Step(30))
+
+
+def agreement_over_time(table: pd.DataFrame) -> alt.LayerChart:
+    """Agreement with the reviewers per period (``calibration.agreement_over_time``), a line per series with
+    its 95% interval; periods with too few reviews have no point (the table beside it says so)."""
+    shown = table.dropna(subset=["agreement"])
+    x = alt.X("period:T", title="reviewed in the period starting", axis=alt.Axis(format="%Y-%m-%d", labelAngle=-30))
+    colour = alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom", labelLimit=400))
+    tips = [alt.Tooltip("period:T", format="%Y-%m-%d"), "series:N", "reviews:Q", "agreed:Q",
+            alt.Tooltip("agreement:Q", format=".0%"), alt.Tooltip("low:Q", format=".0%", title="95% from"),
+            alt.Tooltip("high:Q", format=".0%", title="95% to")]
+    y = alt.Y("agreement:Q", title="share agreeing with the reviewers", axis=alt.Axis(format="%"),
+              scale=alt.Scale(domain=[0, 1]))
+    line = alt.Chart(shown).mark_line(point=True).encode(x=x, y=y, color=colour, tooltip=tips)
+    band = alt.Chart(shown).mark_errorbar(ticks=True).encode(x=x, y=alt.Y("low:Q", title=""), y2="high:Q",
+                                                             color=colour)
+    return (band + line).properties(height=260).interactive(bind_y=False)

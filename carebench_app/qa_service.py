@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .cache import StringCache
+from .learning import ModelChoice
 
 __all__ = [
     "CHECKS", "READABLE_SUFFIXES", "NO_AGENT", "OpenedFile", "QAView", "Filters", "bytes_digest",
@@ -108,17 +109,17 @@ class OpenedFile:
     policy_name: str = "default rulebook"
     policy_path: str | None = None
     policy_text: str = ""
-    model: str = ""  # "" rules only; "default": rules with the shipped learned model (qa.learned)
+    model: ModelChoice | None = None  # None: rules only; else rules with this learned model (qa.learned)
 
     @property
     def token(self) -> str:
         """What a URL says to reopen this file with this rulebook (and model): digests only, never a path."""
         rule = hashlib.sha256(self.policy_text.encode()).hexdigest()[:8]
-        return f"{self.digest[:16]}-{rule}" + (f"-{self.model}" if self.model else "")
+        return f"{self.digest[:16]}-{rule}" + (f"-m{self.model.digest}" if self.model else "")
 
     @property
     def cache_key(self) -> tuple[str, ...]:
-        return ("qa", self.digest, self.policy_text) + ((self.model,) if self.model else ())
+        return ("qa", self.digest, self.policy_text) + ((self.model.digest,) if self.model else ())
 
 
 @dataclass
@@ -252,7 +253,7 @@ def score(
 
     def compute() -> QAView:
         t0 = time.perf_counter()
-        extra = {"model": opened.model} if opened.model else {}
+        extra = {"model": opened.model.path} if opened.model else {}
         result = score_file(opened.path, policy_path=opened.policy_path, progress=progress, **extra)
         return _prepare(opened, result, time.perf_counter() - t0, _load_book(opened))
 
@@ -361,10 +362,11 @@ def uncertainty(view: QAView) -> np.ndarray:
         return cached
     values = np.zeros(len(view.queue))
     if view.opened.model and len(view.queue) and "text" in view.queue.columns:
-        from qa.learned import resolve_model
-        from qa.learned.combine import uncertainty as model_uncertainty
+        from qa.learned import uncertainty as model_uncertainty
 
-        model = resolve_model(view.opened.model)
+        from .learning import load
+
+        model = load(view.opened.model)
         values = np.asarray(model_uncertainty(model, view.queue["text"].fillna("").astype(str).tolist()))
     view._uncertainty = values
     return values

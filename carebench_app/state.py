@@ -21,7 +21,11 @@ from typing import Any
 
 __all__ = ["PREFIXES", "ALIASES", "FILE_PARAM", "encode", "decode", "url_params", "restore_into", "is_state_key"]
 
-PREFIXES = ("f_", "queue_page", "plan_", "cmp_", "calib_", "cs_")
+# The staffing page's state keys are named one by one: its buttons and downloads also start with ``staff_``.
+STAFF_KEYS = ("staff_src", "staff_file", "staff_for", "staff_horizon", "staff_warmup", "staff_goal",
+              "staff_minutes", "staff_interval", "staff_reps", "staff_done", "staff_shifts", "staff_roster_done",
+              "staff_sim_done")
+PREFIXES = ("f_", "queue_page", "plan_", "cmp_", "calib_", "cs_", *STAFF_KEYS)
 ALIASES = {"reply": "reply_id", "reviewer": "reviewer"}  # URL parameter -> session-state key
 FILE_PARAM = "file"
 RESTORED = "_state_restored"

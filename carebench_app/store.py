@@ -34,7 +34,7 @@ DECISIONS = ("confirm", "dispute")
 DISPUTE_STATES = ("open", "accepted", "rejected")
 REVIEW_COLUMNS = ["file_digest", "file_name", "reply_id", "check", "auto_verdict", "decision", "human_verdict",
                   "comment", "reviewer", "reviewed_at", "version", "dispute_status", "resolved_by", "resolved_at",
-                  "resolution"]
+                  "resolution", "model", "model_verdict"]
 EVENT_COLUMNS = ["file_digest", "file_name", "reply_id", "check", "version", "actor", "at", "action", "comment"]
 
 _SCHEMA = """
@@ -71,6 +71,8 @@ _ADDED = {
     "resolved_by": "TEXT NOT NULL DEFAULT ''",
     "resolved_at": "TEXT NOT NULL DEFAULT ''",
     "resolution": "TEXT NOT NULL DEFAULT ''",
+    "model": "TEXT NOT NULL DEFAULT ''",  # the learned model asked when the review was saved (label + digest)
+    "model_verdict": "INTEGER",  # what that model alone said: 1, 0, or NULL (no model, or none for the check)
 }
 _FIELDS = ("file_digest", "file_name", "reply_id", "check_name", "auto_verdict", "decision", "comment",
            "reviewed_at", *_ADDED)
@@ -111,6 +113,8 @@ class Review:
     resolved_by: str = ""
     resolved_at: str = ""
     resolution: str = ""
+    model: str = ""  # the learned model asked at review time ("" none), so agreement can be followed over time
+    model_verdict: bool | None = None  # that model's own verdict on the reply and check
 
     @property
     def human_verdict(self) -> bool:
@@ -293,10 +297,13 @@ class ReviewStore:
 
 
 def _row(r: Review) -> tuple:
+    model_verdict = None if r.model_verdict is None else int(r.model_verdict)
     return (r.file_digest, r.file_name, r.reply_id, r.check, int(r.auto_verdict), r.decision, r.comment,
-            r.reviewed_at, r.reviewer, r.version, r.dispute_status, r.resolved_by, r.resolved_at, r.resolution)
+            r.reviewed_at, r.reviewer, r.version, r.dispute_status, r.resolved_by, r.resolved_at, r.resolution,
+            r.model, model_verdict)
 
 
 def _review(row: tuple) -> Review:
-    digest, name, reply_id, check, auto, decision, comment, stamp, *rest = row
-    return Review(digest, name, reply_id, check, bool(auto), decision, comment, stamp, *rest)
+    digest, name, reply_id, check, auto, decision, comment, stamp, *rest, model, model_verdict = row
+    return Review(digest, name, reply_id, check, bool(auto), decision, comment, stamp, *rest, model,
+                  None if model_verdict is None else bool(model_verdict))

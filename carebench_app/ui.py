@@ -108,7 +108,7 @@ def reviewer() -> str:
 def reviewer_box() -> None:
     """The sidebar's name field: set once per browser session (and kept in the URL through a refresh)."""
     with st.sidebar:
-        st.text_input("Your name (reviewer)", key="reviewer", max_chars=60,
+        st.text_input("Your name (reviewer)", key="reviewer", max_chars=60, persist_state="session",
                       help="Saved with every review and dispute decision; set it once per browser session.")
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from streamlit.testing.v1 import AppTest
 
+from carebench_app.main import PAGES
 from carebench_app.ui import UNEXPECTED
 from conftest import ROOT
 
 V = "carebench_app/views/"
-QA_PAGES = ["qa_open", "qa_overview", "qa_queue", "qa_reply", "qa_disputes", "qa_calibration", "qa_session"]
-ALL_PAGES = [*QA_PAGES, "planner", "planner_compare", "settings_page"]
+QA_PAGES = [module for module, _, section in PAGES.values() if section == "QA audit"]
+ALL_PAGES = [module for module, _, _ in PAGES.values()]  # every page of the navigation, a new one included
 
 
 def ok(at: AppTest) -> AppTest:

@@ -227,7 +227,8 @@ def test_calibration_says_not_enough_reviews_below_the_minimum(tmp_path, monkeyp
     assert table.loc["deflection", "precision"] == pytest.approx(2 / 3) and table.loc["deflection", "status"] == ""
     assert table.loc["pii_exposed", "status"] == "not enough reviews (1 of 3)"
     assert table.loc["pii_exposed", "kappa"] != table.loc["pii_exposed", "kappa"]  # NaN: no kappa from one review
-    assert len(at.get("download_button")) == 2
+    assert [b.proto.label for b in at.get("download_button")] == [  # 3 deflection replies + 1 pii_exposed one
+        "Export reviews (CSV)", "Export review history (CSV)", "Export training labels (4 replies)"]
     at.selectbox(key="calib_scope").set_value("b.csv").run()
     assert [m.value for m in at.metric] == ["1", "0", "1", "1"]
     assert any("Not enough reviews yet" in i.value for i in at.info)
