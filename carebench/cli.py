@@ -254,7 +254,7 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
-def app_command(host: str, port: int, settings: str | None = None) -> list[str]:
+def app_command(host: str, port: int, settings: str | None = None, roots: list[Path] | None = None) -> list[str]:
     """The ``streamlit run`` command line of the workbench: bound to ``host``, upload cap from the settings."""
     from carebench_app.settings import SettingsError, load_settings
 
@@ -262,7 +262,7 @@ def app_command(host: str, port: int, settings: str | None = None) -> list[str]:
     if not script.exists():
         raise UsageError(f"{script}: the workbench entry point is missing (run from a source checkout)")
     try:
-        cfg = load_settings(Path(settings) if settings else None)
+        cfg = load_settings(Path(settings) if settings else None, roots)
     except SettingsError as exc:
         raise UsageError(str(exc)) from None
     return [sys.executable, "-m", "streamlit", "run", str(script),
@@ -282,16 +282,17 @@ def cmd_app(args: argparse.Namespace) -> int:
     from carebench_app.settings import ENV_VAR, settings_path
     from carebench_app.uploads import ROOTS_VAR
 
+    env = dict(os.environ)  # the server's environment; this process's own is left as it was
     if args.settings:
-        os.environ[ENV_VAR] = str(Path(args.settings).resolve())
+        env[ENV_VAR] = str(Path(args.settings).resolve())
     for d in args.allow_dir:
         if not Path(d).is_dir():
             raise UsageError(f"--allow-dir {printable(d)}: not a folder")
-    roots = [Path.cwd(), settings_path().resolve().parent, *(Path(d) for d in args.allow_dir)]
+    settings_file = Path(env[ENV_VAR]) if env.get(ENV_VAR) else settings_path()
+    roots = [Path.cwd(), settings_file.resolve().parent, *(Path(d) for d in args.allow_dir)]
     # the folders the server may read and write in, fixed now: the Settings page cannot point it elsewhere
-    os.environ[ROOTS_VAR] = os.pathsep.join(dict.fromkeys(str(d.resolve()) for d in roots))
-    env = dict(os.environ)
-    cmd = app_command(args.host, args.port, args.settings)
+    env[ROOTS_VAR] = os.pathsep.join(dict.fromkeys(str(d.resolve()) for d in roots))
+    cmd = app_command(args.host, args.port, args.settings, roots)
     print(f"carebench workbench on http://{args.host}:{args.port} (Ctrl+C to stop)", file=sys.stderr)
     try:
         return subprocess.call(cmd, env=env)

@@ -52,8 +52,9 @@ def settings_path() -> Path:
     return Path(os.environ.get(ENV_VAR) or DEFAULT_PATH)
 
 
-def load_settings(path: Path | None = None) -> AppSettings:
-    """The settings from ``path`` (defaults when the file does not exist)."""
+def load_settings(path: Path | None = None, roots: list[Path] | None = None) -> AppSettings:
+    """The settings from ``path`` (defaults when the file does not exist); its folders must lie inside ``roots``
+    (by default the folders the server was started with)."""
     path = path or settings_path()
     if not path.exists():
         return AppSettings()
@@ -74,7 +75,7 @@ def load_settings(path: Path | None = None) -> AppSettings:
         field = printable(".".join(str(p) for p in err["loc"]) or "(top level)", 80)
         msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
         raise SettingsError(f"{printable(path)}: {field}: {msg}") from None
-    outside = outside_roots(settings, path)
+    outside = outside_roots(settings, path, roots)
     if outside:
         raise SettingsError(f"{printable(path)}: {outside}")
     return settings

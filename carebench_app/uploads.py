@@ -49,9 +49,10 @@ def allowed_roots(settings_file: str | Path | None = None) -> list[Path]:
     return roots
 
 
-def outside_roots(settings, settings_file: str | Path | None = None) -> str | None:
-    """The one-line reason ``settings`` names a path outside the allowed folders, or None when all are inside."""
-    roots = allowed_roots(settings_file)
+def outside_roots(settings, settings_file: str | Path | None = None, roots: list[Path] | None = None) -> str | None:
+    """The one-line reason ``settings`` names a path outside the allowed folders (``roots``, by default
+    :func:`allowed_roots`), or None when all are inside."""
+    roots = [Path(r).resolve() for r in roots] if roots is not None else allowed_roots(settings_file)
     for field in ("data_dir", "review_db", "scenarios_dir"):
         value = getattr(settings, field, None)
         if value is None:

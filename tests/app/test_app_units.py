@@ -131,6 +131,17 @@ def test_app_subcommand_refuses_bad_port_and_settings(tmp_path, capsys, monkeypa
     assert "--port: 70000 is not a port number" in err and "page_size" in err and "Traceback" not in err
 
 
+def test_app_subcommand_leaves_this_process_environment_alone(tmp_path):
+    """The allowed folders go to the server's environment only: a refused start must not confine later callers."""
+    import os
+
+    before = dict(os.environ)
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("page_size: 1\n")
+    assert main(["app", "--settings", str(bad), "--allow-dir", str(tmp_path)]) == 2
+    assert dict(os.environ) == before
+
+
 def test_browser_tests_fail_rather_than_skip_under_ci(monkeypatch):
     from browser import unavailable
 
