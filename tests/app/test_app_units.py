@@ -117,12 +117,7 @@ def test_app_command_binds_localhost_with_the_settings_upload_cap(tmp_path):
     assert args["--server.maxUploadSize"] == "12" and args["--server.headless"] == "true"
 
 
-def test_app_subcommand_refuses_bad_port_and_settings(tmp_path, capsys, monkeypatch):
-    from carebench_app.settings import ENV_VAR
-    from carebench_app.uploads import ROOTS_VAR
-
-    for var in (ENV_VAR, ROOTS_VAR):  # `carebench app` sets both for its server: undone after this test
-        monkeypatch.setenv(var, "")
+def test_app_subcommand_refuses_bad_port_and_settings(tmp_path, capsys):
     assert main(["app", "--port", "70000"]) == 2
     bad = tmp_path / "bad.yaml"
     bad.write_text("page_size: 1\n")
