@@ -5,14 +5,19 @@ The case: 10 mentions per minute, exponential 1-minute handling, 12 agents, abou
 files and all); the yardsticks as in-process loops (their start-up is not counted, which favours them).
 Peak memory of carebench is measured at two horizons to show it does not grow with the horizon.
 
-Run: .venv/bin/python benchmarks/bench_mmn.py [--minutes 100000]
+With ``--baseline DIR`` (a source tree of another version, e.g. ``git archive main | tar -x -C DIR``) that
+version's ``carebench simulate`` is timed in the same run, alternating with this tree's and with the minimal
+simpy model, ``--rounds`` times; each version's rate over minimal simpy is the median over rounds, so load from
+other work on the machine hits both alike. Both run with this environment's packages.
+
+Run: .venv/bin/python benchmarks/bench_mmn.py [--minutes 100000] [--baseline DIR] [--rounds 3]
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -78,8 +83,8 @@ sla: {{target_minutes: 0.5, goal: 0.8}}
 """
 
 
-def carebench_process(minutes: float) -> tuple[float, int, float]:
-    """Wall seconds, mentions, peak RSS (MiB) of a whole `carebench simulate` process."""
+def carebench_process(minutes: float, tree: Path = ROOT) -> tuple[float, float, int, float]:
+    """Wall and CPU seconds, mentions, peak RSS (MiB) of a whole `carebench simulate` process of ``tree``."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.yaml"
         path.write_text(SCENARIO.format(days=minutes / 1440.0))
@@ -90,46 +95,74 @@ def carebench_process(minutes: float) -> tuple[float, int, float]:
             t = time.perf_counter()
             subprocess.run([{str(exe)!r}, "simulate", {str(path)!r}, "--out", {tmp!r}], check=True,
                            stdout=subprocess.DEVNULL)
-            print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+            u = resource.getrusage(resource.RUSAGE_CHILDREN)
+            print(time.perf_counter() - t, u.ru_utime + u.ru_stime, u.ru_maxrss)
             """
         )
-        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True).stdout
-        seconds, rss_kib = out.split()
+        env = {**os.environ, "PYTHONPATH": str(tree)}  # this tree's packages (or the baseline's) come first
+        out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True,
+                             env=env).stdout
+        seconds, cpu, rss_kib = out.split()
         import pandas as pd
 
         mentions = int(pd.read_csv(Path(tmp) / "summary.csv")["arrivals"].iloc[0])
-    return float(seconds), mentions, int(rss_kib) / 1024.0
+    return float(seconds), float(cpu), mentions, int(rss_kib) / 1024.0
 
 
-def timed(fn, minutes: float) -> tuple[float, int]:
-    t = time.perf_counter()
+def timed(fn, minutes: float) -> tuple[float, float, int]:
+    """Wall and CPU seconds of ``fn(minutes)`` in this process, and what it returned (mentions)."""
+    t, c = time.perf_counter(), time.process_time()
     n = fn(minutes)
-    return time.perf_counter() - t, n
+    return time.perf_counter() - t, time.process_time() - c, n
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--minutes", type=float, default=100_000.0)
     parser.add_argument("--skip-ciw", action="store_true")
+    parser.add_argument("--baseline", type=Path, help="source tree of a version to time side by side")
+    parser.add_argument("--rounds", type=int, default=1, help="alternating rounds (median reported)")
     args = parser.parse_args()
-    rows = []
-    secs, n, rss = carebench_process(args.minutes)
-    rows.append(("carebench simulate (whole process)", secs, n))
-    secs2, n2, rss2 = carebench_process(args.minutes * 2)
-    s, k = timed(minimal_simpy, args.minutes)
-    rows.append(("minimal simpy M/M/n", s, k))
+    trees = {"carebench simulate (whole process)": ROOT}
+    if args.baseline is not None:
+        trees = {"carebench simulate, baseline": args.baseline.resolve(), "carebench simulate, this tree": ROOT}
+    runs: dict[str, list[tuple[float, float, int]]] = {name: [] for name in [*trees, "minimal simpy M/M/n"]}
+    ratios: dict[str, list[float]] = {name: [] for name in trees}
+    for _ in range(args.rounds):
+        for name, tree in trees.items():
+            wall, cpu, n, _rss = carebench_process(args.minutes, tree)
+            runs[name].append((wall, cpu, n))
+        runs["minimal simpy M/M/n"].append(timed(minimal_simpy, args.minutes))
+        _, simpy_cpu, k = runs["minimal simpy M/M/n"][-1]
+        for name in trees:
+            _, cpu, n = runs[name][-1]
+            ratios[name].append((n / cpu) / (k / simpy_cpu))
     if not args.skip_ciw:
-        s, k = timed(ciw_model, args.minutes)
-        rows.append(("Ciw", s, k))
-    base = {name: k / s for name, s, k in rows}
-    ours = base["carebench simulate (whole process)"]
+        runs["Ciw"] = [timed(ciw_model, args.minutes)]
+    wall2, _, n2, rss2 = carebench_process(args.minutes * 2)
+    _, _, n1, rss1 = carebench_process(args.minutes)
     print(f"M/M/12, {RATE:g}/min, {HANDLE:g}-min handling, {args.minutes:,.0f} simulated minutes; "
-          f"python {sys.version.split()[0]}, {os.cpu_count()} cores")
-    print(f"{'model':<38}{'seconds':>9}{'mentions':>11}{'mentions/s':>12}{'carebench ratio':>17}")
-    for name, s, k in rows:
-        print(f"{name:<38}{s:>9.2f}{k:>11,}{k / s:>12,.0f}{ours / (k / s):>17.2f}")
-    print(f"carebench peak RSS: {rss:.0f} MiB at {n:,} mentions, {rss2:.0f} MiB at {n2:,} mentions "
-          f"({secs2:.2f} s, {n2 / secs2:,.0f}/s)")
+          f"python {sys.version.split()[0]}, {os.cpu_count()} cores; medians of {args.rounds} alternating round(s); "
+          "rates and ratios on CPU seconds (the machine may be shared)")
+    ours = list(trees)[-1]
+    ours_rate = _median_rate(runs[ours])
+    print(f"{'model':<38}{'wall s':>8}{'CPU s':>8}{'mentions':>11}{'mentions/s':>12}{'this tree over it':>19}")
+    for name, rs in runs.items():
+        rate = _median_rate(rs)
+        print(f"{name:<38}{statistics.median(r[0] for r in rs):>8.2f}{statistics.median(r[1] for r in rs):>8.2f}"
+              f"{rs[0][2]:>11,}{rate:>12,.0f}{ours_rate / rate:>19.2f}")
+    for name, rs in ratios.items():
+        print(f"{name}: rate over minimal simpy per round {[round(r, 3) for r in rs]}, "
+              f"median {statistics.median(rs):.3f} (target >= 0.7)")
+    if args.baseline is not None:
+        base, new = (statistics.median(r) for r in ratios.values())
+        print(f"this tree's ratio over the baseline's: {new / base:.3f}")
+    print(f"carebench peak RSS: {rss1:.0f} MiB at {n1:,} mentions, {rss2:.0f} MiB at {n2:,} mentions "
+          f"({wall2:.2f} s wall)")
+
+
+def _median_rate(rs: list[tuple[float, float, int]]) -> float:
+    return statistics.median(n / cpu for _, cpu, n in rs)
 
 
 if __name__ == "__main__":

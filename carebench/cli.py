@@ -14,6 +14,7 @@ import signal
 import sys
 from pathlib import Path
 
+from carebench_shared.atomic import refuse_inputs_inside, write_text_output
 from carebench_shared.safe_text import printable
 
 __all__ = ["main", "write_text_output"]
@@ -89,15 +90,6 @@ def _max_mentions(text: str) -> float:
     if not (math.isfinite(value) and value > 0):
         raise argparse.ArgumentTypeError("must be a positive, finite number")
     return value
-
-
-def refuse_inputs_inside(out: str | Path, *inputs: str | Path | None) -> None:
-    """A new run replaces its whole output folder: refuse one that holds an input file of the run."""
-    folder = Path(out).resolve()
-    for p in inputs:
-        if p and Path(p).resolve().is_relative_to(folder):
-            raise UsageError(f"--out {printable(out)}: holds the input {printable(p)}, and a new run replaces the "
-                             "whole folder; choose another --out")
 
 
 def _output_folder(arg: str | None, name: str) -> Path:
@@ -228,17 +220,6 @@ def cmd_compare(args: argparse.Namespace) -> int:
             plot_comparison(comparison, tmp / "compare.png")
         print(f"results in {args.out}/ (compare.csv, summary_a.csv, summary_b.csv, compare.png)")
     return 0
-
-
-def write_text_output(text: str, out: str | None) -> None:
-    """``text`` to standard output, or atomically to the file ``out`` (never half-written)."""
-    from carebench_shared.atomic import atomic_file
-
-    if not out:
-        sys.stdout.write(text)
-        return
-    with atomic_file(out, "w", encoding="utf-8") as f:
-        f.write(text)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

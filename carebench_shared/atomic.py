@@ -10,12 +10,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["MARKER", "OutputError", "atomic_dir", "atomic_file", "check_output_dir"]
+from .safe_text import printable
+
+__all__ = ["MARKER", "OutputError", "atomic_dir", "atomic_file", "check_output_dir", "refuse_inputs_inside",
+           "write_text_output"]
 
 MARKER = ".carebench-results"  # present in every complete results folder carebench writes
 
@@ -30,6 +34,15 @@ def check_output_dir(out: Path) -> None:
         raise OutputError(f"{out}: exists and is a file, not a results folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise OutputError(f"{out}: exists, is not empty and is not a carebench results folder; choose another --out")
+
+
+def refuse_inputs_inside(out: str | Path, *inputs: str | Path | None) -> None:
+    """A new run replaces its whole output folder: refuse one that holds an input file of the run."""
+    folder = Path(out).resolve()
+    for p in inputs:
+        if p and Path(p).resolve().is_relative_to(folder):
+            raise OutputError(f"--out {printable(out)}: holds the input {printable(p)}, and a new run replaces the "
+                              "whole folder; choose another --out")
 
 
 @contextmanager
@@ -99,3 +112,12 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def write_text_output(text: str, out: str | None) -> None:
+    """``text`` to standard output, or atomically to the file ``out`` (never half-written)."""
+    if not out:
+        sys.stdout.write(text)
+        return
+    with atomic_file(out, "w", encoding="utf-8") as f:
+        f.write(text)

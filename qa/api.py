@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from carebench_shared.atomic import atomic_dir
+from carebench_shared.config import ConfigError, decode_text, sniff_text
 from carebench_shared.safe_text import printable
-from sim.loader import ConfigError, decode_text, sniff_text
 
 from .memory import release, use_system_arrow_pool
 from .pipeline import SCORE_COLUMNS, ProgressFn, QAResult, score_messages

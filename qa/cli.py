@@ -33,8 +33,7 @@ def _progress_bar(enabled: bool):
 
 
 def cmd_score(args: argparse.Namespace) -> int:
-    from carebench.cli import refuse_inputs_inside
-    from carebench_shared.atomic import check_output_dir
+    from carebench_shared.atomic import check_output_dir, refuse_inputs_inside
 
     from .api import score_file, write_outputs
 
@@ -68,7 +67,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from carebench_shared.atomic import OutputError
-    from sim.loader import ConfigError
+    from carebench_shared.config import ConfigError
 
     from .checks import CHECKS
     from .learned import fit, read_labels, save_model, training_set
@@ -107,7 +106,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
 def cmd_report(args: argparse.Namespace) -> int:
     from carebench_shared.atomic import atomic_file
-    from sim.loader import ConfigError
+    from carebench_shared.config import ConfigError
 
     from .api import load_outputs
     from .report import render
@@ -128,7 +127,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from sim.loader import ConfigError
+    from carebench_shared.config import ConfigError
 
     from .generator import LOCALES, generate
 
@@ -189,7 +188,7 @@ def _write_generated_atomically(gen, out: Path, twcs: Path | None) -> list[Path]
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from sim.loader import ConfigError
+    from carebench_shared.config import ConfigError
 
     from .evaluate import markdown_table, precision_recall
 
@@ -208,7 +207,7 @@ def _read_keyed_csv(path: Path):
     """A CSV with a ``reply_id`` column (scores or labels); anything else is one ConfigError line."""
     import pandas as pd
 
-    from sim.loader import ConfigError, sniff_text
+    from carebench_shared.config import ConfigError, sniff_text
 
     sniff_text(path, "CSV")
     try:
@@ -222,10 +221,10 @@ def _read_keyed_csv(path: Path):
 
 
 def cmd_schema(args: argparse.Namespace) -> int:
+    from carebench_shared.atomic import write_text_output
+
     from .rulebook import rulebook_json_schema
     from .schema import message_json_schema
-
-    from carebench.cli import write_text_output
 
     schema = rulebook_json_schema() if args.rulebook else message_json_schema()
     write_text_output(json.dumps(schema, indent=2, ensure_ascii=False) + "\n", args.out)

@@ -26,8 +26,8 @@ from typing import Any, Protocol
 import numpy as np
 import pandas as pd
 
+from carebench_shared.config import ConfigError, sniff_text
 from carebench_shared.safe_text import printable
-from sim.loader import ConfigError, sniff_text
 
 from .schema import MESSAGE_COLUMNS, REQUIRED_COLUMNS
 

@@ -142,7 +142,7 @@ class Rulebook(Strict):
 
 def load_rulebook(path: str | Path | None = None) -> Rulebook:
     """The rulebook in ``path`` (default: ``qa/policies/default.yaml``); errors as one-line ConfigError."""
-    from sim.loader import load_model
+    from carebench_shared.config import load_model
 
     return load_model(Rulebook, path if path is not None else DEFAULT_POLICY)  # type: ignore[return-value]
 

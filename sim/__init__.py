@@ -1,11 +1,14 @@
-"""The care-operation simulator: scenarios in, KPIs and hourly results out. No file or CLI code here."""
+"""The care-operation simulator: scenarios in, KPIs and hourly results out. No file or CLI code here.
 
-from .engine import CareOperation, Outcome, ReplicationResult, simulate_replication
+One engine (:mod:`sim.engine`) built from parts (:mod:`sim.assembly`); docs/architecture.md draws the layers.
+"""
+
+from .engine import Engine, Outcome, ReplicationResult, simulate_replication
 from .results import RunResult, mean_ci, run
 from .scenario import Scenario
 
 __all__ = [
-    "CareOperation",
+    "Engine",
     "Outcome",
     "ReplicationResult",
     "RunResult",

@@ -1,7 +1,7 @@
 """Streaming statistics of one replication: window totals and hourly buckets.
 
 Tallies (per mention: waits, outcomes) are running sums; levels (busy slots, agents on duty) are time
-integrals kept by the engine. Nothing here grows with the number of mentions; the hourly buckets grow with
+integrals (:class:`Levels`). Nothing here grows with the number of mentions; the hourly buckets grow with
 the horizon by a few numbers an hour.
 """
 
@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-__all__ = ["WindowTotals", "HourlyBuckets", "SUMMARY_COLUMNS"]
+__all__ = ["WindowTotals", "HourlyBuckets", "Levels", "LogHistogram", "SUMMARY_COLUMNS", "HOUR"]
+
+HOUR = 60.0
 
 SUMMARY_COLUMNS = [
     "rep",
@@ -68,6 +70,41 @@ class WindowTotals:
             "abandon_rate": _ratio(self.abandoned, self.arrivals),
             "occupancy": _ratio(self.busy_slot_minutes, self.staffed_slot_minutes),
         }
+
+
+class Levels:
+    """Time-weighted levels: busy capacity, staffed capacity and agents on duty, integrated over time.
+
+    Parts change ``busy``, ``capacity`` and ``agents``; each calls :meth:`advance` with the current time *before*
+    a change, so every interval is weighted by the level that held during it. Staffed capacity counts an agent
+    finishing a conversation after the shift (busy above capacity) as staffed. The hourly snapshot reads and
+    resets the areas.
+    """
+
+    __slots__ = ("busy", "capacity", "agents", "last", "busy_area", "staffed_area", "agent_area")
+
+    def __init__(self, t: float, capacity: float = 0, agents: int = 0) -> None:
+        self.busy = 0
+        self.capacity = capacity
+        self.agents = agents
+        self.last = t
+        self.busy_area = 0.0
+        self.staffed_area = 0.0
+        self.agent_area = 0.0
+
+    def advance(self, t: float) -> None:
+        """Integrate busy capacity, staffed capacity and agents up to time ``t``."""
+        dt = t - self.last
+        if dt > 0:
+            busy = self.busy
+            cap = self.capacity
+            self.busy_area += busy * dt
+            self.staffed_area += (cap if cap > busy else busy) * dt
+            self.agent_area += self.agents * dt
+            self.last = t
+
+    def reset_areas(self) -> None:
+        self.busy_area = self.staffed_area = self.agent_area = 0.0
 
 
 @dataclass
@@ -148,46 +185,3 @@ class LogHistogram:
             if run >= target and c:
                 return 0.0 if i == 0 else 10 ** (self._log_low + i / self.per_decade)
         return 10 ** (self._log_low + self._last / self.per_decade)
-
-
-CARE_COUNTERS = [
-    "first_posts",
-    "repeats",
-    "escalations",
-    "extra_posts",
-    "triggered",
-    "skipped",
-    "unseen",
-    "handled",
-    "answered_by_fix",
-    "fix_posts",
-    "translated",
-    "resolutions",
-    "deflections",
-    "dm_moves",
-    "field_cases",
-    "phone_contacts",
-    "phone_switches",
-    "dual_contacts",
-    "worked_twice",
-    "comp_within",
-    "comp_beyond",
-    "precedents_public",
-    "precedents_private",
-]
-
-
-@dataclass
-class CareTotals:
-    """Running sums of the care operation's measures over the measured window (see README, Scenario reference)."""
-
-    counts: dict[str, int]
-    comp_amount: float = 0.0
-    precedent_audience: float = 0.0
-    agent_paid_minutes: float = 0.0
-    handle_minutes: float = 0.0
-    base_phone_contacts: float = 0.0
-
-    @classmethod
-    def empty(cls) -> CareTotals:
-        return cls({k: 0 for k in CARE_COUNTERS})

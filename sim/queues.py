@@ -1,8 +1,10 @@
 """Queue disciplines: which waiting mention an agent takes next.
 
-A discipline is a small object with ``push``, ``pop``, ``discard`` and ``oldest_arrival``, chosen by name
-from the scenario's ``policy.order``. Mentions that leave the queue (abandon) are marked by the engine and
-discarded lazily, so leaving costs O(1).
+A discipline is a small object with the methods of :class:`Discipline`, chosen by name from the scenario's
+``policy.order``. Mentions that leave the queue (abandon, answered by a public fix) are marked by the engine and
+discarded lazily, so leaving costs O(1). FIFO orders any :class:`~sim.entities.Mention`; the keyed disciplines
+order the care model's :class:`~sim.entities.Post` (they read its case, deadline or followers), and a scenario
+that names one is run with the care model's parts (:mod:`sim.assembly`), so every order works in every scenario.
 """
 
 from __future__ import annotations
@@ -12,17 +14,20 @@ from abc import ABC, abstractmethod
 from collections import deque
 from typing import Protocol
 
-from .mention import WAITING, Mention
+from .entities import WAITING, Mention
 
 __all__ = ["Discipline", "Fifo", "LongestWait", "Deadline", "InfluenceFirst", "DISCIPLINES", "make_discipline"]
 
 
 class Discipline(Protocol):
+    """What the desks use of a queue; ``size`` counts the mentions still waiting."""
+
     size: int
 
     def push(self, m: Mention) -> None: ...
     def pop(self) -> Mention | None: ...
     def discard(self, m: Mention) -> None: ...
+    def peek_key(self): ...  # the key of the mention pop() would return (smaller first); None if empty
     def oldest_arrival(self) -> float | None: ...
 
 
@@ -62,10 +67,6 @@ class Fifo:
         while q and q[0].state != WAITING:
             q.popleft()
         return q[0].arrival if q else None
-
-    def waiting(self):
-        """The waiting mentions (any order)."""
-        return [m for m in self._q if m.state == WAITING]
 
 
 class _Keyed(ABC):
@@ -113,9 +114,6 @@ class _Keyed(ABC):
         while q and q[0].state != WAITING:
             q.popleft()
         return q[0].arrival if q else None
-
-    def waiting(self):
-        return [e[2] for e in self._h if e[2].state == WAITING]
 
 
 class LongestWait(_Keyed):

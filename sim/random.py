@@ -8,10 +8,15 @@ of another, and two scenarios run with the same seed share their arrivals, handl
 from __future__ import annotations
 
 import zlib
+from bisect import bisect_right
+from collections.abc import Callable, Iterator, Sequence
+from itertools import accumulate, repeat
 
 import numpy as np
 
-__all__ = ["Streams"]
+from .distributions import block_stream
+
+__all__ = ["Streams", "uniforms", "picker"]
 
 
 class Streams:
@@ -30,3 +35,21 @@ class Streams:
             seq = np.random.SeedSequence(self.seed, spawn_key=(self.rep, key))
             gen = self._made[name] = np.random.Generator(np.random.PCG64(seq))
         return gen
+
+
+def uniforms(rng: np.random.Generator) -> Iterator[float]:
+    """Endless uniform [0, 1) draws from ``rng``, drawn in blocks."""
+    return block_stream(lambda n: rng.random(n))
+
+
+def picker(shares: Sequence[float], streams: Streams, name: str) -> Callable[[], int]:
+    """A function drawing the index of one of several options with the given shares, from stream ``name``.
+
+    With one option it always gives 0 and draws nothing (the stream is never created). The index is the first
+    cumulative share above a uniform draw, the same as walking the cumulative shares.
+    """
+    if len(shares) <= 1:
+        return repeat(0).__next__
+    total = sum(shares)
+    cum = list(accumulate(s / total for s in shares[:-1]))
+    return (bisect_right(cum, u) for u in uniforms(streams.rng(name))).__next__

@@ -1,10 +1,11 @@
-"""The reply log: every customer post and brand reply of the simulated window, one row each, in the QA module's
-reply schema (:mod:`qa.schema`: ``MESSAGE_COLUMNS``), so the simulator's output is audited like recorded replies
-(``carebench qa`` reads it as the own schema).
+"""The reply log: every customer post and brand reply of the simulated window, one row each, in the reply schema
+the QA module reads (:mod:`carebench_shared.messages`: ``MESSAGE_COLUMNS``), so the simulator's output is audited
+like recorded replies (``carebench qa`` reads it as the own schema).
 
-The model emits plain dicts through ``on_message``; this module, at the edge, maps them onto the schema, writes a
-plausible text for each message (English templates; other languages marked with their code unless the reply was
-translated) and writes CSV. Minute 0 of the window is Monday 2024-01-01 00:00 UTC.
+The model emits typed :class:`sim.messages.SimMessage` records through ``on_message``; this module, at the edge,
+is the one adapter that maps them onto the schema, writes a plausible text for each message (English templates;
+other languages marked with their code unless the reply was translated) and writes CSV. Minute 0 of the window is
+Monday 2024-01-01 00:00 UTC.
 """
 
 from __future__ import annotations
@@ -12,7 +13,9 @@ from __future__ import annotations
 import csv
 from datetime import datetime, timedelta, timezone
 
-from qa.schema import MESSAGE_COLUMNS
+from carebench_shared.messages import MESSAGE_COLUMNS
+
+from .messages import SimMessage
 
 __all__ = ["REPLY_COLUMNS", "ReplyLogWriter", "reply_text", "to_row", "EPOCH", "BRAND"]
 
@@ -46,39 +49,39 @@ _COMP = {
 }
 
 
-def reply_text(msg: dict) -> str:
+def reply_text(msg: SimMessage) -> str:
     """A plausible text for a simulated message."""
-    if msg["role"] == "customer":
-        text = _REPOST.get(msg["kind"]) or _CUSTOMER[msg["intent"]]
+    if msg.role == "customer":
+        text = _REPOST.get(msg.kind) or _CUSTOMER[msg.intent]
     else:
-        text = _REPLY.get(msg["kind"], _REPLY["reply"]) + _COMP.get(msg["compensation"], "")
-    if msg["language"] not in ("en", "default") and not msg["translated"]:
-        text = f"[{msg['language']}] {text}"
+        text = _REPLY.get(msg.kind, _REPLY["reply"]) + _COMP.get(msg.compensation or "", "")
+    if msg.language not in ("en", "default") and not msg.translated:
+        text = f"[{msg.language}] {text}"
     return text
 
 
-def to_row(rep: int, msg: dict) -> dict:
+def to_row(rep: int, msg: SimMessage) -> dict:
     """One message of the model as a row of the reply schema."""
-    created = EPOCH + timedelta(minutes=msg["minute"])
-    days = msg.get("days_since_purchase")
+    created = EPOCH + timedelta(minutes=msg.minute)
+    days = msg.days_since_purchase
     return {
-        "message_id": msg["message_id"],
-        "thread_id": msg["thread_id"],
-        "parent_id": msg["in_reply_to"] or None,
-        "role": msg["role"],
-        "author_id": msg["author"] if msg["role"] == "customer" else BRAND,
+        "message_id": msg.message_id,
+        "thread_id": msg.thread_id,
+        "parent_id": msg.in_reply_to,
+        "role": msg.role,
+        "author_id": msg.author if msg.role == "customer" else BRAND,
         "brand": BRAND,
-        "channel": msg["channel"],
-        "public": bool(msg["public"]),
+        "channel": msg.channel,
+        "public": msg.public,
         "created_at": created.isoformat(timespec="seconds"),
         "text": reply_text(msg),
-        "language": "en" if msg["language"] == "default" else msg["language"],
-        "agent_id": msg["agent_id"] or None,
-        "customer_followers": int(round(msg["followers"])),
+        "language": "en" if msg.language == "default" else msg.language,
+        "agent_id": msg.agent_id,
+        "customer_followers": int(round(msg.followers)),
         "purchase_date": (created - timedelta(days=days)).date().isoformat() if days else None,
-        "order_value": msg.get("order_value"),
+        "order_value": msg.order_value,
         "product": None,
-        "issue_category": msg["incident"] or msg["intent"],
+        "issue_category": msg.incident or msg.intent,
     }
 
 
@@ -89,7 +92,7 @@ class ReplyLogWriter:
         self._w = csv.DictWriter(fh, fieldnames=REPLY_COLUMNS)
         self._w.writeheader()
 
-    def __call__(self, rep: int, msg: dict) -> None:
+    def __call__(self, rep: int, msg: SimMessage) -> None:
         row = to_row(rep, msg)
         self._w.writerow({k: ("" if v is None else (str(v).lower() if isinstance(v, bool) else v))
                           for k, v in row.items()})

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 from .engine import Outcome, ReplicationResult, simulate_replication
 from .intervals import kpi_interval, mean_interval
+from .messages import SimMessage
 from .metrics import SUMMARY_COLUMNS
 from .scenario import Scenario
 
@@ -102,13 +103,13 @@ def run(
     seed: int | None = None,
     on_outcome: Callable[[int, Outcome], None] | None = None,
     progress: Callable[[int, float], None] | None = None,
-    on_message: Callable[[int, dict], None] | None = None,
+    on_message: Callable[[int, SimMessage], None] | None = None,
 ) -> RunResult:
     """Run ``reps`` replications (default: the scenario's) with streams from ``(seed, rep)``.
 
     ``on_outcome(rep, outcome)`` receives every measured mention's outcome; ``progress(rep, minutes)`` the
     simulated minutes done in the current replication; ``on_message(rep, message)`` every post and reply of the
-    full care model (the reply log).
+    window as a :class:`sim.messages.SimMessage` (the reply log; it runs the care model's parts).
     """
     reps = scenario.replications if reps is None else reps
     results = []

@@ -486,16 +486,6 @@ class Scenario(Strict):
                     raise ValueError(f"incident {inc.name!r}: intent {inc.intent!r} is not in 'intents'")
         return self
 
-    @property
-    def care_features(self) -> bool:
-        """Whether any feature beyond the validated queueing core is on (then the full model runs)."""
-        v, c, st, p = self.volume, self.customers, self.staffing, self.policy
-        return bool(
-            v.self_excitation or v.incidents or self.intents or self.languages or self.listening or self.phone
-            or self.migration or self.costs or c.on_impatience != "withdraw" or c.extra_posts_mean
-            or c.also_phone or c.followers or st.teams or st.shrinkage or p != Policy()
-        )
-
     @field_validator("channels")
     @classmethod
     def _channels(cls, v):

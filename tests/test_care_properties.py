@@ -1,7 +1,8 @@
 """Invariants of the full care model (Hypothesis).
 
-1. With its features off, the full model (``full=True``) reproduces the validated queueing core exactly, mention
-   by mention: the same streams, the same order of events. So the Erlang C/A validation carries over to it.
+1. The engine with no optional parts is the validated core: the care model's parts with every feature off
+   (``care_parts=True``) reproduce the queueing core's parts exactly, mention by mention: the same streams, the same
+   order of events. So the Erlang C/A validation carries over to them.
 2. Conservation with every feature on: each post (first posts, repeats, escalations, further posts) ends
    answered, abandoned, skipped by triage, unseen by listening, or open at the end; waits are never negative.
 """
@@ -31,14 +32,14 @@ rosters = st.one_of(
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(patience=st.one_of(st.none(), dists), concurrency=st.integers(1, 3), roster=rosters, **common)
-def test_full_model_with_features_off_is_the_core_exactly(patience, concurrency, roster, **kw):
+def test_engine_with_no_optional_parts_is_the_validated_core(patience, concurrency, roster, **kw):
     sc = scenario(patience=patience, concurrency=concurrency, **kw)
     if roster is not None:
         sc = sc.model_copy(update={"staffing": sc.staffing.model_copy(update={"agents": None, "roster": None})})
         sc = make_scenario(**{**sc.model_dump(), "staffing": {"roster": roster, "concurrency": concurrency}})
     core, full = [], []
-    a = simulate_replication(sc, on_outcome=core.append, full=False)
-    b = simulate_replication(sc, on_outcome=full.append, full=True)
+    a = simulate_replication(sc, on_outcome=core.append)
+    b = simulate_replication(sc, on_outcome=full.append, care_parts=True)
     assert b.care is not None and a.care is None
     assert [(o.id, o.answered) for o in core] == [(o.id, o.answered) for o in full]
     for x, y in zip(core, full):
@@ -105,8 +106,8 @@ def test_every_post_is_accounted_for(**kw):
     assert all(o.wait_minutes >= 0 for o in outcomes)
     assert care["comp_beyond"] == care["precedents_public"] + care["precedents_private"]
     assert care["triggered"] <= care["first_posts"]
-    assert sum(m["role"] == "customer" for m in messages) == tot.arrivals
-    assert sum(m["role"] == "brand" for m in messages) <= tot.answered
+    assert sum(m.role == "customer" for m in messages) == tot.arrivals
+    assert sum(m.role == "brand" for m in messages) <= tot.answered
     if not kw["public_fix"]:
         assert care["answered_by_fix"] == 0
     if kw["reply"] == "all":

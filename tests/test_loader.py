@@ -88,6 +88,9 @@ BAD = [
      "volume.weekly_profile: needs 7 weights, got 3", 8),
     ("unknown distribution", ISSUE_EXAMPLE.replace("dist: exponential, mean: 6", "dist: weibull, mean: 6"),
      "handling.handle_minutes", 10),
+    # pydantic puts the union's tag in the location (handle_minutes.exponential.mean); the user wrote no such key
+    ("distribution field out of range", ISSUE_EXAMPLE.replace("dist: exponential, mean: 6", "dist: exponential, mean: -6"),
+     "handling.handle_minutes.mean: Input should be greater than", 10),
     ("shift of zero length", ROSTER.replace('start: "09:00", end: 17:00', 'start: "09:00", end: "09:00"'),
      "starts and ends at the same time", 7),
     ("shift name twice", ROSTER.replace("name: night", "name: day"), "shift name 'day' is used twice", 5),

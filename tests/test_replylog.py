@@ -7,6 +7,7 @@ import pandas as pd
 from carebench.cli import main
 from qa.readers import read_messages
 from qa.schema import MESSAGE_COLUMNS, Message
+from sim.messages import SimMessage
 from sim.replylog import to_row
 
 
@@ -30,11 +31,11 @@ def test_reply_log_round_trips_through_the_qa_reader(tmp_path):
 
 
 def test_rows_validate_against_the_message_model():
-    msg = {"thread_id": "r0-c1", "message_id": "r0-m1-reply", "in_reply_to": "r0-m1", "author": "brand",
-           "role": "brand", "channel": "public_post", "public": True, "minute": 90.5, "language": "es",
-           "agent_id": "english-002", "followers": 1234.4, "intent": "complaint", "kind": "dm", "incident": "",
-           "translated": True, "compensation": "beyond", "wait_minutes": 12.0, "days_since_purchase": 60,
-           "order_value": 80.0}
+    msg = SimMessage(thread_id="r0-c1", message_id="r0-m1-reply", in_reply_to="r0-m1", author="brand",
+                     role="brand", channel="public_post", public=True, minute=90.5, language="es",
+                     agent_id="english-002", followers=1234.4, intent="complaint", kind="dm", incident=None,
+                     translated=True, compensation="beyond", wait_minutes=12.0, days_since_purchase=60,
+                     order_value=80.0)
     row = Message.model_validate(to_row(0, msg))
     assert row.customer_followers == 1234 and row.agent_id == "english-002"
     assert "50% off" in row.text and str(row.purchase_date) == "2023-11-02"

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from sim.loader import ConfigError
+from carebench_shared.config import ConfigError
 
 from qa.checks.base import ReplyContext
 

@@ -19,7 +19,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.loader import ConfigError
+from carebench_shared.config import ConfigError
 
 from .features import N_FEATURES, SPEC
 

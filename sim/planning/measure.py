@@ -22,6 +22,7 @@ import numpy as np
 from scipy import stats
 
 from sim.engine import simulate_replication
+from sim.messages import SimMessage
 from sim.scenario import Scenario
 
 from .demand import TeamRule
@@ -54,19 +55,19 @@ class RepCounts:
     left_out: int  # posts that never reached a queue
 
 
-def _message_labeller(rule: TeamRule, labels: dict[int, int]) -> Callable[[dict], None]:
+def _message_labeller(rule: TeamRule, labels: dict[int, int]) -> Callable[[SimMessage], None]:
     cache: dict[tuple, int] = {}
 
-    def on_message(msg: dict) -> None:
-        if msg["role"] != "customer":
+    def on_message(msg: SimMessage) -> None:
+        if msg.role != "customer":
             return
-        key = (msg["language"], msg["channel"], msg["intent"])
+        key = (msg.language, msg.channel, msg.intent)
         team = cache.get(key)
         if team is None:
             home = rule.home(*key)
             team = cache[key] = -1 if home is None else home[0]
         # the post's id is the simulator's mention id, the one its Outcome carries: "r<rep>-m<id>"
-        labels[int(msg["message_id"].rsplit("-m", 1)[1])] = team
+        labels[int(msg.message_id.rsplit("-m", 1)[1])] = team
 
     return on_message
 

@@ -1,0 +1,89 @@
+"""The simulation clock: one heap of events, processed in (time, priority, sequence) order.
+
+An event is a callback and a value, scheduled ``delay`` minutes after :attr:`Clock.now`. Order is simpy's:
+earlier time first; at the same time :data:`URGENT` before :data:`NORMAL`; then the order in which events were
+scheduled (a counter), so ties are deterministic and never broken by chance. An event's time is computed as
+``now + delay``, exactly as simpy computes it, so the engine gives the same results to the last bit as it did on
+simpy's ``Environment``.
+
+Why the engine owns this clock rather than using simpy: simpy's public API makes every event an object (a
+``Timeout``: construction, a method call to schedule it, a list of callbacks to walk) and has no public way to
+schedule an urgent event at a later time, which the hourly snapshots need; the engine used to write simpy's
+private attributes for both. This heap holds plain tuples and calls one function per event. The README
+("How the model works") gives the measurement of both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from heapq import heappop, heappush
+from itertools import count
+from typing import Any
+
+__all__ = ["Clock", "URGENT", "NORMAL"]
+
+URGENT = 0  # before every NORMAL event at the same instant (hourly snapshots)
+NORMAL = 1
+
+
+class _Stop(Exception):
+    """Raised by a stop marker to leave :meth:`Clock.run` (costs nothing per event)."""
+
+
+def _stop(_value: Any) -> None:
+    raise _Stop
+
+
+class Clock:
+    """A discrete-event clock: :meth:`schedule` callbacks, then :meth:`run` them in time order.
+
+    ``now`` is the time of the event being processed (minutes); callbacks receive the value they were scheduled
+    with. Nothing here knows what the events mean.
+    """
+
+    __slots__ = ("now", "_heap", "_seq", "_run")
+
+    def __init__(self, start: float = 0.0) -> None:
+        self.now = start
+        self._heap: list[tuple] = []
+        self._seq = count()
+        self._run = 0  # which call of run() a time limit belongs to (a stale one is ignored)
+
+    def schedule(self, delay: float, callback: Callable[[Any], None], value: Any = None) -> None:
+        """Call ``callback(value)`` at ``now + delay`` (``delay`` >= 0), after events already due then."""
+        heappush(self._heap, (self.now + delay, NORMAL, next(self._seq), callback, value))
+
+    def schedule_urgent(self, delay: float, callback: Callable[[Any], None], value: Any = None) -> None:
+        """Like :meth:`schedule`, but before every NORMAL event at that instant."""
+        heappush(self._heap, (self.now + delay, URGENT, next(self._seq), callback, value))
+
+    def stop(self) -> None:
+        """End :meth:`run` after the events due now that were scheduled before this call (simpy's order when
+        a run waits for an event that succeeds now)."""
+        heappush(self._heap, (self.now, NORMAL, next(self._seq), _stop, None))
+
+    @property
+    def pending(self) -> int:
+        """Events scheduled and not yet processed."""
+        return len(self._heap)
+
+    def run(self, until: float | None = None) -> None:
+        """Process events in order until :meth:`stop`, until none is left, or (if given) until time ``until``:
+        events at ``until`` itself are left for the next run, as simpy's ``run(until=...)`` does."""
+        heap = self._heap
+        self._run += 1
+        if until is not None:
+            if until <= self.now:
+                raise ValueError(f"until ({until}) must be later than now ({self.now})")
+            heappush(heap, (self.now + (until - self.now), URGENT, next(self._seq), self._limit, self._run))
+        try:
+            while heap:
+                t, _, _, callback, value = heappop(heap)
+                self.now = t
+                callback(value)
+        except _Stop:
+            pass
+
+    def _limit(self, run: int) -> None:
+        if run == self._run:
+            raise _Stop

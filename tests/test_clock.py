@@ -1,0 +1,132 @@
+"""The event clock: (time, priority, sequence) order, stops and time limits, and simpy's order exactly."""
+
+from __future__ import annotations
+
+import pytest
+import simpy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from sim.clock import Clock
+
+
+def test_order_is_time_then_urgent_then_scheduling_order():
+    clock = Clock(0.0)
+    seen = []
+    log = seen.append
+    clock.schedule(2.0, log, "b2")
+    clock.schedule(1.0, log, "n1-first")
+    clock.schedule_urgent(1.0, log, "u1")
+    clock.schedule(1.0, log, "n1-second")
+    clock.schedule(0.0, log, "now")
+    clock.run()
+    assert seen == ["now", "u1", "n1-first", "n1-second", "b2"]
+    assert clock.now == 2.0 and clock.pending == 0
+
+
+def test_event_time_is_now_plus_delay_and_callbacks_see_it():
+    clock = Clock(-10.0)
+    times = []
+    clock.schedule(2.5, lambda v: times.append((clock.now, v)), "x")
+    clock.run()
+    assert times == [(-7.5, "x")]
+
+
+def test_stop_runs_what_is_already_due_now_first():
+    clock = Clock(0.0)
+    seen = []
+
+    def stopper(_):
+        seen.append("stop requested")
+        clock.stop()
+        clock.schedule(0.0, seen.append, "scheduled after the stop")
+
+    clock.schedule(1.0, stopper)
+    clock.schedule(1.0, seen.append, "due before the stop")
+    clock.schedule(2.0, seen.append, "later")
+    clock.run()
+    assert seen == ["stop requested", "due before the stop"]
+    clock.run()  # resumes where it stopped
+    assert seen[2:] == ["scheduled after the stop", "later"]
+
+
+def test_run_until_leaves_events_at_the_limit_for_the_next_run():
+    clock = Clock(0.0)
+    seen = []
+    for t in (1.0, 2.0, 3.0):
+        clock.schedule(t, seen.append, t)
+    clock.run(until=2.0)
+    assert seen == [1.0] and clock.now == 2.0
+    with pytest.raises(ValueError):
+        clock.run(until=2.0)
+    clock.run(until=2.5)
+    assert seen == [1.0, 2.0]
+    clock.run()
+    assert seen == [1.0, 2.0, 3.0]
+
+
+def test_a_stale_time_limit_does_not_stop_a_later_run():
+    clock = Clock(0.0)
+    seen = []
+    clock.schedule(1.0, lambda _: clock.stop())
+    clock.schedule(5.0, seen.append, 5.0)
+    clock.run(until=3.0)  # stopped at 1 by stop(); its limit at 3 stays in the heap
+    assert clock.now == 1.0
+    clock.run()  # must not stop at 3
+    assert seen == [5.0]
+
+
+# A random program of events: each processed event may schedule more, with delays drawn so that exact ties are
+# common. The clock must process them in exactly simpy's order (simpy's public API: timeouts and callbacks).
+delays = st.sampled_from([0.0, 0.5, 1.0, 1.0, 2.0, 0.1, 0.2, 0.30000000000000004, 3.7])
+programs = st.lists(st.lists(delays, max_size=3), min_size=1, max_size=60)
+
+
+def _replay_ours(program):
+    clock = Clock(0.0)
+    order = []
+    it = iter(program)
+
+    def fire(label):
+        order.append((clock.now, label))
+        for j, d in enumerate(next(it, [])):
+            clock.schedule(d, fire, f"{label}.{j}")
+
+    for j, d in enumerate(next(it)):
+        clock.schedule(d, fire, str(j))
+    clock.run()
+    return order
+
+
+def _replay_simpy(program):
+    env = simpy.Environment(initial_time=0.0)
+    order = []
+    it = iter(program)
+
+    def fire(ev):
+        order.append((env.now, ev.value))
+        for j, d in enumerate(next(it, [])):
+            env.timeout(d, f"{ev.value}.{j}").callbacks.append(fire)
+
+    for j, d in enumerate(next(it)):
+        env.timeout(d, str(j)).callbacks.append(fire)
+    env.run()
+    return order
+
+
+@settings(max_examples=200, deadline=None)
+@given(program=programs)
+def test_same_order_as_simpy(program):
+    assert _replay_ours(program) == _replay_simpy(program)
+
+
+@settings(max_examples=100, deadline=None)
+@given(events=st.lists(st.tuples(delays, st.booleans()), min_size=1, max_size=40))
+def test_order_is_the_sorted_order_of_time_priority_sequence(events):
+    clock = Clock(0.0)
+    seen = []
+    for seq, (d, urgent) in enumerate(events):
+        (clock.schedule_urgent if urgent else clock.schedule)(d, seen.append, seq)
+    clock.run()
+    expected = sorted(range(len(events)), key=lambda i: (events[i][0], 0 if events[i][1] else 1, i))
+    assert seen == expected
