@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -174,9 +175,10 @@ def main() -> int:
         from app_samples import write_sample
 
         path = write_sample(data / f"replies_{args.replies}.csv", n_threads=args.replies, broken_row=False)
+    scenarios = shutil.copytree(ROOT / "scenarios", tmp / "scenarios")  # inside the folders every tree allows
     settings = tmp / "app.yaml"
     settings.write_text(yaml.safe_dump({"data_dir": str(data), "review_db": str(tmp / "reviews.sqlite"),
-                                        "scenarios_dir": str(ROOT / "scenarios"), "page_size": 50}))
+                                        "scenarios_dir": str(scenarios), "page_size": 50}))
     print(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB; {os.cpu_count()} cores", file=sys.stderr)
     trees = [("this branch", ROOT)] + ([("baseline", args.baseline.resolve())] if args.baseline else [])
     runs: dict[str, list[dict]] = {name: [] for name, _ in trees}
