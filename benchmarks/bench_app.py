@@ -182,9 +182,12 @@ def main() -> int:
     print(f"{path.name}: {path.stat().st_size / 1e6:.1f} MB; {os.cpu_count()} cores", file=sys.stderr)
     trees = [("this branch", ROOT)] + ([("baseline", args.baseline.resolve())] if args.baseline else [])
     runs: dict[str, list[dict]] = {name: [] for name, _ in trees}
-    for r in range(args.rounds):
-        for name, root in (trees if r % 2 == 0 else trees[::-1]):
-            runs[name].append(_spawn(root, path, settings, not args.no_browser))
+    try:
+        for r in range(args.rounds):
+            for name, root in (trees if r % 2 == 0 else trees[::-1]):
+                runs[name].append(_spawn(root, path, settings, not args.no_browser))
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # the generated file and the reviews of the run
     labels = list(dict.fromkeys(k for rs in runs.values() for res in rs for k in res))
     head = f"{'step':<58}" + "".join(f"{name:>14}" for name, _ in trees) + ("   ratio" if args.baseline else "")
     print(head)
