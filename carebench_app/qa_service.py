@@ -2,37 +2,36 @@
 
 No check logic lives here: scores come from ``qa.api`` exactly as ``carebench qa score`` computes them. This
 module only stages uploads, keys the cache on the file's digest and the rulebook's text, sorts and filters the
-scored replies for the queue, and finds the words to highlight in a reply. Everything here is plain Python so
-it is tested (and benchmarked) without a browser.
+scored replies for the queue, and lays out what a reply's cards show. Everything here is plain Python so it is
+tested (and benchmarked) without a browser.
 """
 
 from __future__ import annotations
 
 import hashlib
-import html
-import json
 import math
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
-import yaml
 
 from .cache import StringCache
+from .learning import ModelChoice
 
 __all__ = [
-    "reviewable_checks", "READABLE_SUFFIXES", "OpenedFile", "QAView", "Filters", "bytes_digest", "path_digest",
-    "stage_bytes", "is_staged", "list_data_files", "default_policy_path", "score", "filter_queue", "page_of", "verdict",
-    "evidence_snippets", "evidence_notes", "highlight", "md_escape", "rule_clause", "precedent_parts", "thread_of", "user_errors",
+    "reviewable_checks", "READABLE_SUFFIXES", "NO_AGENT", "OpenedFile", "QAView", "Filters", "bytes_digest",
+    "path_digest", "stage_bytes", "is_staged", "list_data_files", "default_policy_path", "score", "filter_queue",
+    "filtered_positions", "page_of", "verdict", "thread_of", "user_errors", "flag_list", "uncertainty",
 ]
 
 
 
 def reviewable_checks() -> tuple[str, ...]:
-    """The verdicts a reviewer confirms or disputes: every flag the QA module declares (its registry)."""
+    """The verdicts a reviewer confirms or disputes even when they are not flagged: every verdict column the QA
+    module declares (its registry). Every other name that appears in ``flags`` is reviewable too."""
     from qa.verdicts import flag_specs
 
     return tuple(s.column for s in flag_specs().values())
@@ -40,6 +39,7 @@ def reviewable_checks() -> tuple[str, ...]:
 
 # The column naming the agent: ``agent_id`` in the QA module's scores (``agent`` accepted too).
 AGENT_COLUMNS = ("agent_id", "agent")
+NO_AGENT = "(no agent id)"  # the filter's name for replies that carry no agent signature
 READABLE_SUFFIXES = (".csv", ".jsonl", ".json", ".parquet", ".csv.gz", ".jsonl.gz")
 
 
@@ -115,11 +115,27 @@ class OpenedFile:
     policy_name: str = "default rulebook"
     policy_path: str | None = None
     policy_text: str = ""
+    model: ModelChoice | None = None  # None: rules only; else rules with this learned model (qa.learned)
+
+    @property
+    def token(self) -> str:
+        """What a URL says to reopen this file with this rulebook (and model): digests only, never a path."""
+        rule = hashlib.sha256(self.policy_text.encode()).hexdigest()[:8]
+        return f"{self.digest[:16]}-{rule}" + (f"-m{self.model.digest}" if self.model else "")
+
+    @property
+    def cache_key(self) -> tuple[str, ...]:
+        return ("qa", self.digest, self.policy_text) + ((self.model.digest,) if self.model else ())
 
 
 @dataclass
 class QAView:
-    """A scored file, ready for the pages: the QA result plus the queue sorted worst first."""
+    """A scored file, ready for the pages: the QA result plus the queue sorted worst first.
+
+    ``items`` are the names a reviewer can filter by, see on a card and dispute: the verdict columns, then
+    every other name the file's ``flags`` use (scorecard criteria such as ``no_empathy``). For each, the queue
+    carries ``_v_<name>`` (True, False or missing: undetermined) and ``_flag_<name>`` (True only when flagged).
+    """
 
     opened: OpenedFile
     result: Any  # qa.api.QAResult
@@ -129,33 +145,106 @@ class QAView:
     seconds: float = 0.0
     positions: dict[str, int] = field(default_factory=dict)  # reply id -> row of ``queue``
     threads: dict[str, Any] = field(default_factory=dict)  # thread id -> rows of ``result.messages``
+    items: tuple[str, ...] = ()
+    book: Any = None  # the rulebook (qa.rulebook.Rulebook) the file was scored with
+    columns: dict[str, str] = field(default_factory=dict)  # item -> the scores column it reads
 
     @property
     def scores(self) -> pd.DataFrame:
         return self.result.scores
 
+    @property
+    def weights(self) -> dict[str, float]:
+        return dict(getattr(getattr(self.book, "scorecard", None), "weights", {}) or {})
 
-def _prepare(opened: OpenedFile, result: Any, seconds: float) -> QAView:
+
+def flag_list(value: Any) -> list[str]:
+    """A ``flags`` cell as a list of names (the table writes them joined by ``;``)."""
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if str(v)]
+    return [f for f in str(value or "").split(";") if f] if isinstance(value, str) else []
+
+
+def _criteria() -> dict[str, Any]:
+    try:
+        from qa.scorecard import CRITERIA
+    except ImportError:
+        return {}
+    return dict(CRITERIA)
+
+
+def _flag_columns(queue: pd.DataFrame, book: Any) -> tuple[tuple[str, ...], dict[str, str]]:
+    """Add ``_v_``/``_flag_`` columns for every reviewable name and ``_judged`` (the weights judged per reply);
+    returns the names and the column each criterion reads. Vectorised over the distinct ``flags`` values."""
+    names = [c for c in reviewable_checks() if c in queue.columns]
+    distinct = queue["flags"].astype(str).unique() if "flags" in queue.columns else []
+    seen = list(dict.fromkeys(f for combo in distinct for f in flag_list(combo)))
+    names += [n for n in seen if n not in names]
+    criteria, columns = _criteria(), {}
+    weights = dict(getattr(getattr(book, "scorecard", None), "weights", {}) or {})
+    judged = np.zeros(len(queue))
+    undetermined: dict[str, np.ndarray] = {}
+    for name, crit in criteria.items():
+        try:
+            failed = crit.failed(queue, book)
+        except (AttributeError, KeyError, TypeError):
+            continue
+        judged += weights.get(name, 0.0) * failed.notna().to_numpy()
+        columns[name] = getattr(crit, "column", name)
+        undetermined[name] = failed.isna().to_numpy()
+    queue["_judged"] = judged
+    for name in names:
+        if name in queue.columns:
+            queue[f"_v_{name}"] = _as_boolean(queue[name])
+        else:  # the flags say what the scorecard flagged; its criterion says what it could not judge
+            has = {combo: name in flag_list(combo) for combo in distinct}
+            flagged = queue["flags"].astype(str).map(has).astype(bool)
+            v = flagged.astype("boolean")
+            if name in undetermined:
+                v = v.mask(undetermined[name] & ~flagged.to_numpy(), pd.NA)
+            queue[f"_v_{name}"] = v
+        queue[f"_flag_{name}"] = queue[f"_v_{name}"].fillna(False).astype(bool)
+    return tuple(names), columns
+
+
+def _as_boolean(column: pd.Series) -> pd.Series:
+    """A verdict column as pandas' nullable boolean (missing: undetermined), vectorised for bool dtypes."""
+    if pd.api.types.is_bool_dtype(column) or str(column.dtype) == "boolean":
+        return column.astype("boolean")
+    return column.map(verdict).astype("boolean")
+
+
+def _load_book(opened: OpenedFile) -> Any:
+    try:
+        from qa.api import load_policy
+
+        return load_policy(opened.policy_path)
+    except Exception:  # noqa: BLE001 - the file was just scored with it; without it only the sums are missing
+        return None
+
+
+def _prepare(opened: OpenedFile, result: Any, seconds: float, book: Any = None) -> QAView:
     scores = result.scores
     queue = scores.sort_values(["score", "reply_id"], kind="stable").reset_index(drop=True)
     if "created_at" in queue.columns:
         queue["created_at"] = pd.to_datetime(queue["created_at"], utc=True, errors="coerce")
+    items, columns = _flag_columns(queue, book)
     checks = tuple(c for c in reviewable_checks() if c in queue.columns)
-    # flag matrix once, so filtering by check is a vectorised lookup rather than a per-row parse
-    for c in checks:
-        queue[f"_flag_{c}"] = queue[c].map(verdict).eq(True)
     agent_col = next((c for c in AGENT_COLUMNS if c in queue.columns), None)
     if agent_col and agent_col != "agent":
         queue["agent"] = queue[agent_col]
     options = {}
     for col in ("agent", "channel", "brand", "customer_language"):
         if col in queue.columns:
-            options[col] = sorted(str(v) for v in queue[col].dropna().unique())
+            values = queue[col].astype("string")
+            options[col] = sorted(str(v) for v in values.dropna().unique() if str(v).strip())
+            if col == "agent" and (values.isna() | (values.str.strip() == "")).any():
+                options[col].append(NO_AGENT)
     # lookups built once, so opening a reply does not scan 100,000 rows on every rerun
     positions = {str(r): i for i, r in enumerate(queue["reply_id"])}
     msgs = getattr(result, "messages", None)
     threads = msgs.groupby(msgs["thread_id"].astype(str), sort=False).indices if msgs is not None and len(msgs) else {}
-    return QAView(opened, result, queue, checks, options, seconds, positions, threads)
+    return QAView(opened, result, queue, checks, options, seconds, positions, threads, items, book, columns)
 
 
 def score(
@@ -163,17 +252,18 @@ def score(
     cache: StringCache,
     progress: Callable[[int, int], None] | None = None,
 ) -> QAView:
-    """Score ``opened`` with ``qa.api.score_file``, once per file digest and rulebook text."""
+    """Score ``opened`` with ``qa.api.score_file``, once per file digest, rulebook text and model."""
     import time
 
     from qa.api import score_file
 
     def compute() -> QAView:
         t0 = time.perf_counter()
-        result = score_file(opened.path, policy_path=opened.policy_path, progress=progress)
-        return _prepare(opened, result, time.perf_counter() - t0)
+        extra = {"model": opened.model.path} if opened.model else {}
+        result = score_file(opened.path, policy_path=opened.policy_path, progress=progress, **extra)
+        return _prepare(opened, result, time.perf_counter() - t0, _load_book(opened))
 
-    return cache.get_or_compute(("qa", opened.digest, opened.policy_text), compute)
+    return cache.get_or_compute(opened.cache_key, compute)
 
 
 def verdict(value: Any) -> bool | None:
@@ -195,206 +285,65 @@ class Filters:
     agents: tuple[str, ...] = ()
     channels: tuple[str, ...] = ()
     brands: tuple[str, ...] = ()
-    checks: tuple[str, ...] = ()  # replies flagged by any of these
+    checks: tuple[str, ...] = ()  # replies flagged by any of these names (checks or scorecard criteria)
     languages: tuple[str, ...] = ()
     date_from: Any = None  # datetime.date or None
     date_to: Any = None
     score_min: float = 0.0
     score_max: float = 100.0
 
+    @property
+    def empty(self) -> bool:
+        return not (self.agents or self.channels or self.brands or self.checks or self.languages
+                    or self.date_from or self.date_to or self.score_min > 0 or self.score_max < 100)
 
-def filter_queue(view: QAView, f: Filters) -> pd.DataFrame:
-    """The queue rows that pass ``f``, still worst first. Vectorised: a 100,000-row queue filters in ms."""
+
+def _mask(view: QAView, f: Filters) -> np.ndarray:
     q = view.queue
-    mask = pd.Series(True, index=q.index)
+    mask = np.ones(len(q), dtype=bool)
     for col, values in (("agent", f.agents), ("channel", f.channels), ("brand", f.brands),
                         ("customer_language", f.languages)):
         if values and col in q.columns:
-            mask &= q[col].astype(str).isin(values)
+            column = q[col].astype("string")
+            hit = column.isin([v for v in values if v != NO_AGENT]).fillna(False).to_numpy(dtype=bool)
+            if col == "agent" and NO_AGENT in values:
+                hit = hit | (column.isna() | (column.str.strip() == "")).fillna(True).to_numpy(dtype=bool)
+            mask &= hit
     if f.checks:
-        flagged = pd.Series(False, index=q.index)
+        flagged = np.zeros(len(q), dtype=bool)
         for c in f.checks:
             if f"_flag_{c}" in q.columns:
-                flagged |= q[f"_flag_{c}"]
+                flagged = flagged | q[f"_flag_{c}"].to_numpy(dtype=bool)
         mask &= flagged
     if "created_at" in q.columns and (f.date_from or f.date_to):
-        day = q["created_at"].dt.date
+        at = q["created_at"]
         if f.date_from:
-            mask &= day >= f.date_from
+            mask &= (at >= pd.Timestamp(f.date_from, tz="UTC")).to_numpy()
         if f.date_to:
-            mask &= day <= f.date_to
+            mask &= (at < pd.Timestamp(f.date_to, tz="UTC") + pd.Timedelta(days=1)).to_numpy()
     if f.score_min > 0 or f.score_max < 100:
-        mask &= q["score"].between(f.score_min, f.score_max)
-    return q[mask]
+        mask &= q["score"].between(f.score_min, f.score_max).to_numpy()
+    return mask
+
+
+def filtered_positions(view: QAView, f: Filters) -> np.ndarray:
+    """Rows of ``view.queue`` that pass ``f``, worst first (all rows, without a copy, when nothing filters)."""
+    if f.empty:
+        return np.arange(len(view.queue))
+    return np.flatnonzero(_mask(view, f))
+
+
+def filter_queue(view: QAView, f: Filters) -> pd.DataFrame:
+    """The queue rows that pass ``f``, still worst first. Vectorised: a 100,000-row queue filters in ms."""
+    if f.empty:
+        return view.queue
+    return view.queue[_mask(view, f)]
 
 
 def page_of(rows: pd.DataFrame, page: int, size: int) -> pd.DataFrame:
     """Rows of the 1-based ``page``: only these are rendered, never the whole queue."""
     start = max(page - 1, 0) * size
     return rows.iloc[start:start + size]
-
-
-def _parse_evidence(value: Any) -> Any:
-    if isinstance(value, (list, tuple)) and value and not isinstance(value[0], dict):
-        from qa.evidence import as_dicts  # the QA module's structured evidence (qa.evidence.Item)
-
-        return as_dicts(value)
-    if isinstance(value, str):
-        text = value.strip()
-        if text[:1] in "{[":
-            try:
-                return json.loads(text)
-            except ValueError:
-                pass
-    return value
-
-
-def evidence_snippets(value: Any, check: str) -> list[str]:
-    """The words that triggered ``check``, from a reply's ``evidence`` field.
-
-    Accepts the shapes a scores table may carry: a mapping of check to snippets (or to objects with a ``text``),
-    a list of objects with ``check`` and ``text``, or ``check: words; check: words`` text.
-    """
-    value = _parse_evidence(value)
-    out: list[str] = []
-
-    def add(item: Any) -> None:
-        if isinstance(item, str) and item.strip():
-            out.append(item.strip())
-        elif isinstance(item, dict) and item.get("text"):
-            out.append(str(item["text"]))
-        elif isinstance(item, (list, tuple)):
-            for i in item:
-                add(i)
-
-    if isinstance(value, dict):
-        add(value.get(check))
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, dict) and item.get("check") == check:
-                add(item.get("text") or item.get("evidence"))
-    elif isinstance(value, str):
-        for part in re.split(r"\s*[|\n]\s*", value):
-            name, sep, words = part.partition(":")
-            name = name.strip()
-            # "off_policy_compensation: ..." is evidence for the compensation check too
-            if sep and (name == check or name.endswith("_" + check)):
-                words = words.strip()
-                if words[:1] in "'\"" and words[-1:] == words[:1]:
-                    add(words[1:-1])  # quoted words from the reply; anything else is an explanation
-    return out
-
-
-def evidence_notes(value: Any, check: str) -> list[str]:
-    """Explanations in the ``evidence`` text that are not words of the reply ("same text as reply 123")."""
-    value = _parse_evidence(value)
-    if isinstance(value, list):
-        return [str(i["note"]) for i in value if isinstance(i, dict) and i.get("check") == check and i.get("note")]
-    if not isinstance(value, str):
-        return []
-    notes = []
-    for part in re.split(r"\s*[|\n]\s*", value):
-        name, sep, words = part.partition(":")
-        words = words.strip()
-        if sep and name.strip() == check and words and not (words[:1] in "'\"" and words[-1:] == words[:1]):
-            notes.append(words.strip("()"))
-    return notes
-
-
-# ASCII punctuation that Streamlit's Markdown would act on ($ starts LaTeX); & < > are left to html.escape.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~$:])")
-
-
-def md_escape(text: str) -> str:
-    """``text`` safe inside ``st.markdown(..., unsafe_allow_html=True)``: shown exactly as posted, with no
-    Markdown, LaTeX, HTML or auto-linked e-mail addresses made from customers' words."""
-    # an element boundary at "@" stops GitHub-flavoured Markdown from turning an address into a mailto: link
-    return html.escape(_MD_SPECIAL.sub(r"\\\1", text)).replace("@", "<span>@</span>")
-
-
-def highlight(text: str, snippets: Iterable[str]) -> str:
-    """``text`` for ``st.markdown`` with each snippet marked (case-insensitive); everything else escaped."""
-    spans: list[tuple[int, int]] = []
-    lower = text.lower()
-    for s in snippets:
-        s = s.lower()
-        start = lower.find(s)
-        while s and start >= 0:
-            spans.append((start, start + len(s)))
-            start = lower.find(s, start + len(s))
-    spans.sort()
-    merged: list[list[int]] = []
-    for start, end in spans:  # overlapping evidence becomes one mark, never nested ones
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    out, pos = [], 0
-    for start, end in merged:
-        out.append(md_escape(text[pos:start]))
-        out.append(f"<mark>{md_escape(text[start:end])}</mark>")
-        pos = end
-    out.append(md_escape(text[pos:]))
-    return "".join(out)
-
-
-# Rulebook keys that govern a check beyond keys naming the check itself (substrings of the key, lower case).
-_CLAUSE_KEYS = {
-    "compensation": ("compensation", "concession"),
-    "language_mismatch": ("language",),
-    "pii_exposed": ("pii", "personal"),
-    "late_response": ("late_response", "first_response"),
-}
-
-
-def rule_clause(policy_text: str, check: str, limit: int = 6) -> str:
-    """The parts of the rulebook (as YAML) that govern ``check``; empty when none is found.
-
-    Collects every key whose name contains the check's name (or a stem such as ``concession`` for
-    compensation), and every list that names the check (``auto_fail: [pii_exposed, ...]``), so the viewer
-    works on any rulebook layout the QA module accepts.
-    """
-    try:
-        data = yaml.safe_load(policy_text) if policy_text else None
-    except yaml.YAMLError:
-        return ""
-    stems = _CLAUSE_KEYS.get(check, ()) + (check,)
-    hits: list[tuple[str, Any]] = []
-
-    def walk(node: Any, path: str) -> None:
-        if isinstance(node, dict):
-            for k, v in node.items():
-                p = f"{path}.{k}" if path else str(k)
-                if any(stem in str(k).lower() for stem in stems):
-                    hits.append((p, v))
-                else:
-                    walk(v, p)
-        elif isinstance(node, list):
-            if any(isinstance(item, str) and item == check for item in node):
-                hits.append((path, node))
-            else:
-                for i, item in enumerate(node):
-                    walk(item, f"{path}[{i}]")
-
-    walk(data, "")
-    text = "".join(yaml.safe_dump({p: v}, sort_keys=False, allow_unicode=True) for p, v in hits[:limit])
-    return text if len(text) < 4000 else text[:4000] + "\n..."
-
-
-# Columns of a scores row that explain its precedent risk and the concession behind it.
-PRECEDENT_COLUMNS = ("departure", "visibility", "claimability", "policy_status", "policy_reasons", "concessions",
-                     "customer_followers")
-
-
-def precedent_parts(row: pd.Series) -> dict[str, Any]:
-    """The parts of the precedent-risk score carried in a scores row (columns ``precedent_*``)."""
-    parts = {k: row[k] for k in row.index
-             if (k in PRECEDENT_COLUMNS or str(k).startswith("precedent_")) and k != "precedent_risk"}
-    detail = _parse_evidence(row.get("precedent_parts")) if "precedent_parts" in row.index else None
-    if isinstance(detail, dict):
-        parts.pop("precedent_parts", None)
-        parts.update(detail)
-    return parts
 
 
 def thread_of(view: QAView, thread_id: str) -> pd.DataFrame:
@@ -409,3 +358,21 @@ def thread_of(view: QAView, thread_id: str) -> pd.DataFrame:
     t["minutes_after_customer"] = ((t["created_at"] - last_customer).dt.total_seconds() / 60.0).where(
         t["role"] == "brand")
     return t
+
+
+def uncertainty(view: QAView) -> np.ndarray:
+    """Per row of ``view.queue``, how unsure the learned model is (``qa.learned.uncertainty``, 1 = on its
+    threshold); computed once per scored file. Zeros when the file was scored without a model."""
+    cached = getattr(view, "_uncertainty", None)
+    if cached is not None:
+        return cached
+    values = np.zeros(len(view.queue))
+    if view.opened.model and len(view.queue) and "text" in view.queue.columns:
+        from qa.learned import uncertainty as model_uncertainty
+
+        from .learning import load
+
+        model = load(view.opened.model)
+        values = np.asarray(model_uncertainty(model, view.queue["text"].fillna("").astype(str).tolist()))
+    view._uncertainty = values
+    return values

@@ -31,11 +31,20 @@ class AppSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
+    def is_lead(self, name: str) -> bool:
+        """Whether ``name`` (as typed in the sidebar) is one of the leads, ignoring case and spacing."""
+        norm = " ".join(name.split()).casefold()
+        return bool(norm) and any(" ".join(lead.split()).casefold() == norm for lead in self.leads)
+
     data_dir: str = Field(default="data", description="Folder of reply files offered on the Open page.")
     review_db: str = Field(default=".carebench/reviews.sqlite", description="SQLite file of human reviews.")
     max_upload_mb: int = Field(default=200, ge=1, le=4096, description="Largest file an upload may be, in MB.")
     scenarios_dir: str = Field(default="scenarios", description="Folder of scenario YAML files for the planner.")
     page_size: int = Field(default=50, ge=5, le=500, description="Rows per page of the review queue.")
+    leads: list[str] = Field(default_factory=list, description="Reviewer names that may accept or reject "
+                             "disputes and close calibration sessions.")
+    min_calibration_reviews: int = Field(default=20, ge=1, le=10_000, description="Reviews of a check before "
+                                         "the Calibration page shows its precision, recall and kappa.")
 
 
 def settings_path() -> Path:
@@ -74,9 +83,9 @@ def load_settings(path: Path | None = None, roots: list[Path] | None = None) -> 
 
 def save_settings(settings: AppSettings, path: Path | None = None) -> Path:
     """Write ``settings`` to ``path`` (creating its folder) and return the path."""
-    path = path or settings_path()
     from carebench_shared.atomic import atomic_file
 
+    path = path or settings_path()
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_file(path, "w", encoding="utf-8") as f:  # never a half-written settings file
         f.write(yaml.safe_dump(settings.model_dump(), sort_keys=False))

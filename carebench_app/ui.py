@@ -1,4 +1,4 @@
-"""Small Streamlit helpers the pages share: settings, the result cache, the review store, the opened file.
+"""Small Streamlit helpers the pages share: settings, caches, the review store, the opened file, page state.
 
 Kept apart from the pages so each page stays a short script of widgets; kept apart from the services so those
 import no Streamlit and run in benchmarks and plain tests.
@@ -6,20 +6,44 @@ import no Streamlit and run in benchmarks and plain tests.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
+
 import streamlit as st
 
+from . import state
 from .cache import StringCache
 from .qa_service import OpenedFile, QAView, is_staged, score, user_errors
 from .settings import AppSettings, SettingsError, load_settings
 from .store import ReviewStore
 
-__all__ = ["settings", "result_cache", "review_store", "current_view", "one_line", "require_qa"]
+__all__ = ["settings", "result_cache", "review_store", "current_view", "one_line", "require_qa", "run_page",
+           "UNEXPECTED", "opened_files", "open_file", "select_reply", "restore_and_mirror", "reviewer",
+           "reviewer_box", "initial"]
+
+log = logging.getLogger("carebench_app")
+# The start of the one-line message an unexpected error becomes; tests fail on any page that shows it.
+UNEXPECTED = "This page hit an unexpected error"
 
 
 def one_line(exc: BaseException) -> str:
     """The user-facing message of an expected error: its first line, never a traceback."""
     text = str(exc).strip() or type(exc).__name__
     return " ".join(text.split())
+
+
+def run_page(render: Callable[[], None]) -> None:
+    """Run a page's ``render``; an unexpected exception becomes one line on the page and a traceback in the log.
+
+    Streamlit's own control flow (``st.stop``, ``st.rerun``, ``st.switch_page``) raises ``BaseException``
+    subclasses and passes through untouched.
+    """
+    try:
+        render()
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: no traceback ever reaches the page
+        log.exception("page failed")
+        text = one_line(exc)
+        st.error(f"{UNEXPECTED}: {type(exc).__name__}: {text[:300]}. The details are in the server's log.")
 
 
 def settings() -> AppSettings:
@@ -35,6 +59,63 @@ def settings() -> AppSettings:
 def result_cache() -> StringCache:
     """The server-wide cache of scored files and simulation runs (keys are strings)."""
     return StringCache(max_entries=6)
+
+
+@st.cache_resource(show_spinner=False)
+def opened_files() -> dict[str, OpenedFile]:
+    """Files opened on this server, by token: what a URL's ``file=`` may name (never a path)."""
+    return {}
+
+
+def restore_and_mirror() -> None:
+    """Take a new session's state from the URL, then write the session's state back into the URL."""
+    state.restore_into(st.session_state, st.query_params.to_dict(), opened_files())
+    opened: OpenedFile | None = st.session_state.get("opened")
+    want = state.url_params(st.session_state, opened.token if opened else None)
+    have = st.query_params.to_dict()
+    managed = {k for k in have if k == state.FILE_PARAM or k in state.ALIASES or state.is_state_key(k)}
+    merged = {**{k: v for k, v in have.items() if k not in managed}, **want}
+    if merged != have:
+        st.query_params.from_dict(merged)
+
+
+def open_file(opened: OpenedFile) -> None:
+    """Make ``opened`` this session's file: registered for links, with the old file's queue state dropped."""
+    opened_files()[opened.token] = opened
+    st.session_state["opened"] = opened
+    for key in [k for k in st.session_state if isinstance(k, str) and k.startswith(("f_", "queue_page"))]:
+        del st.session_state[key]
+    st.session_state.pop("reply_id", None)
+    st.session_state.pop(state.FILE_GONE, None)
+
+
+def select_reply(reply_id: str | None) -> None:
+    """Make ``reply_id`` the selected reply (the queue's tick, the reply page, Previous/Next all use it)."""
+    if reply_id != st.session_state.get("reply_id"):
+        for key in [k for k in st.session_state if isinstance(k, str) and k.startswith("comment_")]:
+            del st.session_state[key]  # a comment typed for one reply never follows the reviewer to the next
+    if reply_id is None:
+        st.session_state.pop("reply_id", None)
+    else:
+        st.session_state["reply_id"] = str(reply_id)
+
+
+def reviewer() -> str:
+    """The reviewer's name in this browser session ('' until set)."""
+    return " ".join(str(st.session_state.get("reviewer") or "").split())
+
+
+def reviewer_box() -> None:
+    """The sidebar's name field: set once per browser session (and kept in the URL through a refresh)."""
+    with st.sidebar:
+        st.text_input("Your name (reviewer)", key="reviewer", max_chars=60, persist_state="session",
+                      help="Saved with every review and dispute decision; set it once per browser session.")
+
+
+def initial(key: str, default, arg: str = "value") -> dict:
+    """``{arg: default}`` for a widget whose key has no value yet, else nothing: a value restored from the URL
+    or kept from another page wins, and Streamlit never sees a default and a session value at once."""
+    return {} if key in st.session_state else {arg: default}
 
 
 def review_store() -> ReviewStore:
@@ -55,12 +136,16 @@ def current_view() -> QAView | None:
     """The scored file opened in this session, re-scored (with a progress bar) if the cache dropped it."""
     opened: OpenedFile | None = st.session_state.get("opened")
     if opened is None:
-        st.info("No reply file is open yet: pick one on the **Open** page.")
+        if st.session_state.pop(state.FILE_GONE, False):
+            st.info("The file in this link is no longer open on this server (it was restarted): open it again "
+                    "on the **Open** page.")
+        else:
+            st.info("No reply file is open yet: pick one on the **Open** page.")
         return None
     if not require_qa():
         return None
     bar = None
-    if ("qa", opened.digest, opened.policy_text) not in result_cache():
+    if opened.cache_key not in result_cache():
         bar = st.progress(0.0, text=f"Scoring {opened.name}")
 
     def progress(done: int, total: int) -> None:

@@ -1,12 +1,28 @@
-"""Overview of a scored file: score distribution, share flagged per check, aggregates, consistency findings."""
+"""Overview of a scored file: score distribution, share flagged per check and criterion, the lowest-scoring
+agents, channels and brands, and consistency findings (whose example reply ids open in the Reply page)."""
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from carebench_app import ui
+from carebench_app import charts, explain, queue_state, ui
+
+
+def _levels(aggregates: dict) -> None:
+    for name, table in aggregates.items():
+        table = table if isinstance(table, pd.DataFrame) else pd.DataFrame(table)
+        level = str(name)
+        if table.empty or level not in table.columns or "mean_score" not in table.columns:
+            continue
+        title = level.removesuffix("_id")
+        st.subheader(f"Per {title}")
+        if len(table) > 1:
+            if len(table) > charts.TOP_LEVELS:
+                st.caption(f"The {charts.TOP_LEVELS} lowest mean scores of {len(table):,} {title}s; the table lists "
+                           "them all.")
+            st.altair_chart(charts.level_scores(table, level), key=f"chart_{level}")
+        st.dataframe(table, hide_index=True, height=min(35 * (len(table) + 1) + 3, 300))
 
 
 def render() -> None:
@@ -15,36 +31,28 @@ def render() -> None:
     if view is None:
         return
     scores, q = view.scores, view.queue
+    if len(scores) == 0:
+        st.info(f"{view.opened.name} holds no brand replies: there is nothing to summarise.")
+        return
     cols = st.columns(4)
     cols[0].metric("brand replies", f"{len(scores):,}")
     cols[1].metric("threads", f"{scores['thread_id'].nunique():,}")
     cols[2].metric("mean score", f"{scores['score'].mean():.1f}")
     if "auto_fail" in scores.columns:
-        cols[3].metric("auto-fail", f"{q['auto_fail'].map(bool).mean():.1%}")
+        cols[3].metric("auto-fail", f"{q['auto_fail'].astype(bool).mean():.1%}")
 
     left, right = st.columns(2)
     with left:
         st.subheader("Score distribution")
-        counts, edges = np.histogram(scores["score"].astype(float), bins=20, range=(0, 100))
-        st.bar_chart(pd.DataFrame({"score (bin start)": edges[:-1], "replies": counts}), x="score (bin start)",
-                     y="replies", height=280)
+        st.altair_chart(charts.score_histogram(scores["score"]), key="chart_scores")
     with right:
-        st.subheader("Share of replies flagged per check")
-        share = pd.DataFrame({"share flagged": [q[f"_flag_{c}"].mean() for c in view.checks]},
-                             index=list(view.checks))
-        st.bar_chart(share, height=280, y_label="share flagged")
+        st.subheader("Share of replies flagged")
+        shares = pd.DataFrame({"check": [explain.label(c) for c in view.items],
+                               "share": [float(q[f"_flag_{c}"].mean()) for c in view.items],
+                               "replies": [int(q[f"_flag_{c}"].sum()) for c in view.items]})
+        st.altair_chart(charts.share_flagged(shares), key="chart_flagged")
 
-    aggregates = getattr(view.result, "aggregates", {}) or {}
-    for name, table in aggregates.items():
-        st.subheader(f"Per {str(name).removesuffix('_id')}")
-        table = table if isinstance(table, pd.DataFrame) else pd.DataFrame(table)
-        score_cols = [c for c in table.columns if "score" in str(c) and pd.api.types.is_numeric_dtype(table[c])]
-        if score_cols and len(table) <= 200:
-            label = table.columns[0] if table.index.name is None and not pd.api.types.is_numeric_dtype(
-                table[table.columns[0]]) else None
-            chart = table.set_index(label)[score_cols[:1]] if label else table[score_cols[:1]]
-            st.bar_chart(chart, height=220, horizontal=True)
-        st.dataframe(table, hide_index=True, height=min(35 * (len(table) + 1) + 3, 300))
+    _levels(getattr(view.result, "aggregates", {}) or {})
 
     st.subheader("Consistency findings")
     findings = getattr(view.result, "consistency", None)
@@ -52,7 +60,9 @@ def render() -> None:
         st.caption("No consistency findings: similar cases were treated alike.")
     else:
         st.dataframe(findings, hide_index=True, height=300)
+        st.caption("Each finding lists example reply ids: type one below to open it.")
+        queue_state.open_by_id(view, "overview")
 
 
 if __name__ == "__main__":
-    render()
+    ui.run_page(render)

@@ -19,9 +19,16 @@ def render() -> None:
         scenarios_dir = st.text_input("Scenarios folder", cfg.scenarios_dir)
         max_upload = st.number_input("Upload cap (MB)", min_value=1, max_value=4096, value=cfg.max_upload_mb)
         page_size = st.number_input("Review queue rows per page", min_value=5, max_value=500, value=cfg.page_size)
+        min_reviews = st.number_input("Reviews of a check before Calibration shows precision, recall and kappa",
+                                      min_value=1, max_value=10_000, value=cfg.min_calibration_reviews,
+                                      key="settings_min_reviews")
+        leads = st.text_input("Leads (names, comma-separated): they accept or reject disputes and run calibration "
+                              "sessions", ", ".join(cfg.leads), key="settings_leads")
         if st.form_submit_button("Save"):
             new = AppSettings(data_dir=data_dir, review_db=review_db, scenarios_dir=scenarios_dir,
-                              max_upload_mb=int(max_upload), page_size=int(page_size))
+                              max_upload_mb=int(max_upload), page_size=int(page_size),
+                              min_calibration_reviews=int(min_reviews),
+                              leads=[n.strip() for n in leads.split(",") if n.strip()])
             outside = outside_roots(new, settings_path())
             if outside:  # the server may only use the folders it was started with (carebench app --allow-dir)
                 st.error(outside)
@@ -31,4 +38,4 @@ def render() -> None:
 
 
 if __name__ == "__main__":
-    render()
+    ui.run_page(render)

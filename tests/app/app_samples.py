@@ -41,7 +41,7 @@ def sample_frame(n_threads: int, seed: int = 0) -> pd.DataFrame:
     latency = pd.to_timedelta(rng.integers(2, 240, n_threads), unit="min")
     cust_t = rng.integers(0, len(CUSTOMER), n_threads)
     brand_t = rng.integers(0, len(BRAND), n_threads)
-    brand_t[:3] = [2, 0, 1]  # the first threads always hold the known violations
+    brand_t[:3] = [2, 0, 1][:n_threads]  # the first threads always hold the known violations
     cust_text = [CUSTOMER[t].format(n=10000 + k) for k, t in zip(i, cust_t, strict=True)]
     brand_text = [BRAND[t].format(n=k) for k, t in zip(i, brand_t, strict=True)]
     thread = [f"t{k:06d}" for k in i]

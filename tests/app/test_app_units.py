@@ -1,9 +1,8 @@
-"""The workbench's plain-Python parts: review store, calibration metrics, cache, queue helpers, settings, CLI."""
+"""The workbench's plain-Python parts: cache, queue helpers, page state in the URL, settings, CLI, services."""
 
 from __future__ import annotations
 
-import math
-import sqlite3
+import datetime as dt
 
 import pandas as pd
 import pytest
@@ -11,57 +10,8 @@ import pytest
 from carebench.cli import app_command, main
 from carebench_app import qa_service as qs
 from carebench_app.cache import StringCache
-from carebench_app.calibration import calibration_table, cohen_kappa
 from carebench_app.settings import AppSettings, SettingsError, load_settings, save_settings
-from carebench_app.store import Review, ReviewStore
-
-
-def test_store_keeps_reviews_across_instances_and_replaces_the_same_verdict(tmp_path):
-    db = tmp_path / "sub" / "reviews.sqlite"
-    store = ReviewStore(db)
-    store.save(Review("d1", "a.csv", "r1", "deflection", True, "confirm", "right"))
-    store.save(Review("d1", "a.csv", "r1", "dm_request", False, "dispute"))
-    store.save(Review("d1", "a.csv", "r1", "deflection", True, "dispute", "changed my mind"))
-    again = ReviewStore(db)  # as after a restart
-    got = again.for_reply("d1", "r1")
-    assert set(got) == {"deflection", "dm_request"}
-    assert got["deflection"].decision == "dispute" and got["deflection"].human_verdict is False
-    assert got["dm_request"].human_verdict is True
-    assert again.reviewed_reply_ids("d1") == {"r1"} and again.reviewed_reply_ids("other") == set()
-    csv = again.export_csv().decode()
-    assert csv.splitlines()[0].startswith("file_digest,file_name,reply_id,check,auto_verdict,decision")
-    assert len(csv.splitlines()) == 3
-
-
-def test_store_refuses_unknown_decisions(tmp_path):
-    store = ReviewStore(tmp_path / "r.sqlite")
-    with pytest.raises(ValueError):
-        store.save(Review("d", "a", "r", "c", True, "maybe"))
-    with pytest.raises(sqlite3.IntegrityError):
-        with sqlite3.connect(store.path) as con:
-            con.execute("INSERT INTO reviews VALUES ('d','a','r','c',1,'maybe','','t')")
-
-
-def test_cohen_kappa_matches_the_textbook_example():
-    # 50 items: both yes 20, auto-only 5, human-only 10, both no 15 -> p_o 0.7, p_e 0.5, kappa 0.4
-    assert cohen_kappa(20, 5, 10, 15) == pytest.approx(0.4)
-    assert cohen_kappa(10, 0, 0, 10) == pytest.approx(1.0)
-    assert cohen_kappa(0, 10, 10, 0) == pytest.approx(-1.0)
-    assert math.isnan(cohen_kappa(0, 0, 0, 0))
-
-
-def test_calibration_table_counts_precision_recall():
-    rows = [("deflection", True, "confirm")] * 3 + [("deflection", True, "dispute")] + \
-           [("deflection", False, "dispute")] + [("deflection", False, "confirm")] * 2 + [("pii", True, "confirm")]
-    reviews = pd.DataFrame(rows, columns=["check", "auto_verdict", "decision"])
-    reviews["human_verdict"] = reviews["auto_verdict"] == (reviews["decision"] == "confirm")
-    t = calibration_table(reviews).set_index("check")
-    d = t.loc["deflection"]
-    assert (d.reviewed, d.confirmed, d.disputed, d.tp, d.fp, d.fn, d.tn) == (7, 5, 2, 3, 1, 1, 2)
-    assert d.precision == pytest.approx(0.75) and d.recall == pytest.approx(0.75)
-    assert d.kappa == pytest.approx(cohen_kappa(3, 1, 1, 2))
-    assert math.isnan(t.loc["pii", "recall"]) is False and t.loc["pii", "precision"] == 1.0
-    assert calibration_table(reviews.iloc[:0]).empty
+from carebench_app.state import decode, encode, restore_into, url_params
 
 
 def test_cache_computes_once_evicts_oldest_and_refuses_object_keys():
@@ -74,49 +24,9 @@ def test_cache_computes_once_evicts_oldest_and_refuses_object_keys():
         cache.get_or_compute((AppSettings(),), lambda: 1)
 
 
-def test_highlight_escapes_and_marks_overlapping_evidence():
-    text = "Call <us> at 555-0100 or call us"
-    out = qs.highlight(text, ["call", "Call <us> at", "555-0100"])
-    assert out == ("<mark>Call &lt;us&gt; at</mark> <mark>555\\-0100</mark> or <mark>call</mark> us")
-    assert qs.highlight("a & b", []) == "a &amp; b"
-
-
-def test_md_escape_keeps_customer_words_literal():
-    assert qs.md_escape("*$5* off for ana@example.com #1") == "\\*\\$5\\* off for ana<span>@</span>example\\.com \\#1"
-    assert qs.md_escape("<b>hi</b>") == "&lt;b&gt;hi&lt;/b&gt;"
-
-
-@pytest.mark.parametrize("value", [
-    '{"deflection": ["call us"], "dm_request": []}',
-    {"deflection": [{"start": 0, "end": 7, "text": "call us"}]},
-    '[{"check": "deflection", "text": "call us"}, {"check": "pii_exposed", "text": "x@y.z"}]',
-    'deflection: "call us" | pii_exposed: "x@y.z" | template_overuse: (whole reply)',
-])
-def test_evidence_snippets_read_every_shape(value):
-    assert qs.evidence_snippets(value, "deflection") == ["call us"]
-    assert qs.evidence_snippets(value, "not_our_team") == []
-
-
-def test_evidence_notes_are_not_highlighted():
-    value = 'off_policy_compensation: "50% off" | template_overuse: same text as reply r1'
-    assert qs.evidence_snippets(value, "compensation") == ["50% off"]
-    assert qs.evidence_snippets(value, "template_overuse") == []
-    assert qs.evidence_notes(value, "template_overuse") == ["same text as reply r1"]
-
-
 def test_verdict_normalises_dtypes():
     assert [qs.verdict(v) for v in (True, False, None, float("nan"), pd.NA, "true", "False", "", 1)] == \
         [True, False, None, None, None, True, False, None, True]
-
-
-def test_rule_clause_finds_the_governing_part():
-    policy = "languages: [en, es]\nconcessions:\n  - kinds: [refund]\n    max_days_since_purchase: 30\n"
-    assert "max_days_since_purchase: 30" in qs.rule_clause(policy, "compensation")
-    assert qs.rule_clause(policy, "language_mismatch").startswith("languages:")
-    book = "scorecard:\n  weights: {pii_exposed: 10, deflection: 20}\n  auto_fail: [pii_exposed]\n"
-    assert qs.rule_clause(book, "pii_exposed") == (
-        "scorecard.weights.pii_exposed: 10\nscorecard.auto_fail:\n- pii_exposed\n")
-    assert qs.rule_clause("", "deflection") == "" and qs.rule_clause(": : bad", "x") == ""
 
 
 def test_filter_and_page_queue_without_rendering_everything():
@@ -137,7 +47,51 @@ def test_filter_and_page_queue_without_rendering_everything():
     import datetime as dt
 
     days = qs.filter_queue(view, qs.Filters(date_from=dt.date(2026, 1, 2), date_to=dt.date(2026, 1, 2)))
-    assert len(days) == 24
+    assert len(days) == 24 and (days["created_at"].dt.date == dt.date(2026, 1, 2)).all()
+    f = qs.Filters(agents=("cy",), score_min=10)
+    assert list(qs.filtered_positions(view, f)) == list(qs.filter_queue(view, f).index)
+    assert qs.filter_queue(view, qs.Filters()) is view.queue  # nothing to filter: no copy of every row
+
+
+def test_queue_offers_replies_without_an_agent_signature():
+    scores = pd.DataFrame({"reply_id": ["a", "b", "c", "d"], "thread_id": ["1", "2", "3", "4"],
+                           "score": [10.0, 20.0, 30.0, 40.0], "agent_id": ["ana", None, "", "ben"],
+                           "flags": ["deflection;no_empathy", "no_empathy", "", "mystery_flag"]})
+    view = qs._prepare(qs.OpenedFile("x", "x", "d"), type("R", (), {"scores": scores})(), 0.0)
+    assert view.options["agent"] == ["ana", "ben", qs.NO_AGENT]
+    assert list(qs.filter_queue(view, qs.Filters(agents=(qs.NO_AGENT,)))["reply_id"]) == ["b", "c"]
+    # every name the flags use is reviewable and filterable, including ones this viewer has never heard of
+    assert {"no_empathy", "mystery_flag"} <= set(view.items)
+    assert list(qs.filter_queue(view, qs.Filters(checks=("no_empathy",)))["reply_id"]) == ["a", "b"]
+    assert list(qs.filter_queue(view, qs.Filters(checks=("mystery_flag",)))["reply_id"]) == ["d"]
+
+
+@pytest.mark.parametrize("value", [["ana", "ben"], (dt.date(2026, 3, 2), dt.date(2026, 3, 9)), (0.0, 55.0), 3, 0.25,
+                                   "baseline.yaml", True, [{"name": "day", "weekdays": ["mon"], "agents": 3,
+                                                            "end": None}]])
+def test_page_state_round_trips_through_the_url(value):
+    text = encode(value)
+    back = decode(text)
+    assert back == (list(value) if isinstance(value, tuple) and not isinstance(value[0], dt.date) else value)
+    assert type(back) is type(value) or isinstance(value, tuple)
+
+
+def test_url_params_name_the_file_by_token_and_skip_what_is_not_page_state():
+    session = {"f_agent": ["ana"], "queue_page": 3, "reply_id": "r7", "reviewer": "Ana", "f_brand": [],
+               "plan_upload": object(), "open_button": True, "cmp_A_set": "", "other": 1}
+    params = url_params(session, "abc-123")
+    assert params == {"file": "abc-123", "reply": "r7", "reviewer": "Ana", "f_agent": '["ana"]', "queue_page": "3"}
+    fresh: dict = {}
+    opened = qs.OpenedFile("a.csv", "/data/a.csv", "d" * 64)
+    restore_into(fresh, {**params, "f_score": "not json", "file": opened.token}, {opened.token: opened})
+    assert fresh["opened"] is opened and fresh["f_agent"] == ["ana"] and fresh["queue_page"] == 3
+    assert fresh["reply_id"] == "r7" and "f_score" not in fresh  # a broken value is dropped, the rest kept
+    again = {"_state_restored": True, "f_agent": ["ben"]}
+    restore_into(again, params, {})
+    assert again["f_agent"] == ["ben"]  # a running session keeps its own state
+    gone: dict = {}
+    restore_into(gone, {"file": "unknown-token"}, {})
+    assert "opened" not in gone and gone["_file_gone"]
 
 
 def test_settings_round_trip_and_one_line_errors(tmp_path):
@@ -209,7 +163,13 @@ def test_planner_run_reports_progress_writes_the_cli_files_and_is_cached():
     names = set(zipfile.ZipFile(io.BytesIO(done.zip_bytes)).namelist())
     assert {f"baseline/{n}" for n in ("summary.csv", "intervals.parquet", "kpis.csv", "scenario.json",
                                         "volume_vs_capacity.png", "service_level.png", "backlog.png")} <= names
-    assert list(done.kpis.columns) == ["KPI", "mean", "95% CI low", "95% CI high"]
+    assert list(done.kpis.columns) == ["KPI", "column", "kind", "mean", "95% CI low", "95% CI high"]
+    table = done.result.kpi_table().set_index("column")  # the CLI's interval, not one computed by the app
+    got = done.kpis.set_index("column")
+    assert got["95% CI low"].to_numpy() == pytest.approx(table["ci_low"].to_numpy())
+    assert got["95% CI high"].to_numpy() == pytest.approx(table["ci_high"].to_numpy())
+    assert got.loc["arrivals", "kind"] == "count" and got.loc["service_level", "kind"] == "proportion"
+    assert (got["95% CI low"] >= 0).all() and (got.loc[got["kind"] == "proportion", "95% CI high"] <= 1).all()
     again = run_scenario(sc.model_dump_json(), 2, 11, cache, seen.append)
     assert again is done  # from the cache: same object, no second run
 
