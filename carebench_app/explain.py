@@ -3,8 +3,8 @@ verdict came from, the score as the short sum that produced it, and precedent ri
 
 Definitions follow the labelling guide (``LABELING.md``) and the rulebook; they live here once, keyed by the
 name a check or scorecard criterion has in the scores table, so every card, filter and legend reads the same
-text. Nothing here scores a reply: the sum is rebuilt from the rulebook's weights and the verdicts the QA
-module wrote, and a test checks it adds up to the module's own score.
+text. Nothing here scores a reply: the sum is the QA module's own (``score_explained``, or the points per
+criterion its scorecard counted), and a test checks it adds up to the score.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DEFINITIONS", "definition", "rule_terms", "source", "Term", "score_terms", "score_sum",
+__all__ = ["DEFINITIONS", "definition", "rule_terms", "source", "Term", "score_sum",
            "precedent_level", "precedent_words", "label"]
 
 DEFINITIONS: dict[str, str] = {
@@ -65,9 +65,9 @@ def definition(name: str) -> str:
     if name in DEFINITIONS:
         return DEFINITIONS[name]
     try:
-        from qa.scorecard import CRITERIA
+        from qa.criteria import criteria
 
-        crit = CRITERIA.get(name)
+        crit = criteria().get(name)
         if crit is not None and getattr(crit, "description", ""):
             return str(crit.description)[:1].upper() + str(crit.description)[1:] + "."
     except ImportError:
@@ -75,8 +75,9 @@ def definition(name: str) -> str:
     return "No definition is recorded for this check."
 
 
-def _weights(book: Any) -> Mapping[str, float]:
-    return dict(getattr(getattr(book, "scorecard", None), "weights", {}) or {})
+def _rules(book: Any) -> Mapping[str, Any]:
+    """The rubric's criteria by name (weight, critical, grades)."""
+    return dict(getattr(getattr(book, "scorecard", None), "criteria", None) or {})
 
 
 def _concession_rules(book: Any) -> list[str]:
@@ -104,16 +105,20 @@ _TERMS: dict[str, Callable[[Any], list[str]]] = {
 
 
 def rule_terms(book: Any, name: str) -> list[str]:
-    """The rulebook's terms for ``name`` in words: its weight, whether it fails a reply outright, its settings."""
+    """The rulebook's terms for ``name`` in words: the points it costs, whether it fails a reply outright, how
+    it is graded, its settings."""
     if book is None:
         return []
-    weights = _weights(book)
-    total = sum(w for w in weights.values() if w > 0)
-    w = weights.get(name, 0.0)
-    out = [f"weight {w:g} of {total:g}: costs up to {100 * w / total:.1f} score points" if w > 0 and total
+    rule = _rules(book).get(name)
+    w = float(getattr(rule, "weight", 0.0) or 0.0)
+    out = [f"costs up to {w:g} of the 100 score points" if w > 0
            else "weight 0: shown for review, it does not change the score"]
-    if name in (getattr(book.scorecard, "auto_fail", ()) or ()):
-        out.append("auto-fail: a reply that fails it scores 0")
+    if getattr(rule, "critical", False):
+        out.append("critical: a reply that fails it fails outright and scores 0")
+    grades = getattr(rule, "grades", None)
+    if grades:
+        out.append("graded: " + ", ".join(f"from {at:g}, {100 * share:g}% of its points"
+                                          for at, share in grades.items()))
     try:
         out += _TERMS.get(name, lambda b: [])(book)
     except AttributeError:  # a rulebook layout this viewer does not know: the weight alone is shown
@@ -162,13 +167,6 @@ class Term:
 
     name: str
     points: float  # score points lost (0 when its weight is 0)
-
-
-def score_terms(failed: list[str], weights: Mapping[str, float], judged: float) -> list[Term]:
-    """The points each failed criterion cost: its weight's share of the weights that could be judged."""
-    if not judged or judged <= 0 or math.isnan(judged):
-        return [Term(n, 0.0) for n in failed]
-    return [Term(n, 100.0 * weights.get(n, 0.0) / judged) for n in failed]
 
 
 def score_sum(score: float, terms: list[Term], auto_fail: list[str]) -> str:

@@ -155,7 +155,14 @@ class QAView:
 
     @property
     def weights(self) -> dict[str, float]:
-        return dict(getattr(getattr(self.book, "scorecard", None), "weights", {}) or {})
+        """Points each criterion of the rubric costs at most."""
+        return rubric_weights(self.book)
+
+
+def rubric_weights(book: Any) -> dict[str, float]:
+    """The rulebook's criteria and the points each costs at most (its weight)."""
+    rules = getattr(getattr(book, "scorecard", None), "criteria", None) or {}
+    return {name: float(rule.weight) for name, rule in rules.items()}
 
 
 def flag_list(value: Any) -> list[str]:
@@ -166,33 +173,40 @@ def flag_list(value: Any) -> list[str]:
 
 
 def _criteria() -> dict[str, Any]:
+    from qa.criteria import criteria
+
+    return dict(criteria())
+
+
+def _points_columns(queue: pd.DataFrame, book: Any) -> None:
+    """``_pts_<criterion>``: the points each reply lost per criterion, as the QA module's scorecard counts them."""
+    from qa.scorecard import points_lost
+
     try:
-        from qa.scorecard import CRITERIA
-    except ImportError:
-        return {}
-    return dict(CRITERIA)
+        lost = points_lost(queue, book)
+    except (AttributeError, KeyError, TypeError, ValueError):  # a table without the verdicts: no parts shown
+        return
+    for name in lost.columns:
+        queue[f"_pts_{name}"] = lost[name].to_numpy()
 
 
 def _flag_columns(queue: pd.DataFrame, book: Any) -> tuple[tuple[str, ...], dict[str, str]]:
-    """Add ``_v_``/``_flag_`` columns for every reviewable name and ``_judged`` (the weights judged per reply);
+    """Add ``_v_``/``_flag_`` columns for every reviewable name and ``_pts_`` columns (points lost per criterion);
     returns the names and the column each criterion reads. Vectorised over the distinct ``flags`` values."""
     names = [c for c in reviewable_checks() if c in queue.columns]
     distinct = queue["flags"].astype(str).unique() if "flags" in queue.columns else []
     seen = list(dict.fromkeys(f for combo in distinct for f in flag_list(combo)))
     names += [n for n in seen if n not in names]
     criteria, columns = _criteria(), {}
-    weights = dict(getattr(getattr(book, "scorecard", None), "weights", {}) or {})
-    judged = np.zeros(len(queue))
     undetermined: dict[str, np.ndarray] = {}
     for name, crit in criteria.items():
         try:
             failed = crit.failed(queue, book)
         except (AttributeError, KeyError, TypeError):
             continue
-        judged += weights.get(name, 0.0) * failed.notna().to_numpy()
         columns[name] = getattr(crit, "column", name)
         undetermined[name] = failed.isna().to_numpy()
-    queue["_judged"] = judged
+    _points_columns(queue, book)
     for name in names:
         if name in queue.columns:
             queue[f"_v_{name}"] = _as_boolean(queue[name])

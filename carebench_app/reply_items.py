@@ -46,7 +46,7 @@ def items_of(view: QAView, row: pd.Series) -> list[Item]:
     """The cards of ``row`` (a row of ``view.queue``): flagged ones first, the costliest first, then the
     verdicts that are not flagged, then the undetermined ones."""
     failed = _failed(row)
-    costs = {t.name: t.points for t in explain.score_terms(failed, view.weights, _num(row.get("_judged")))}
+    costs = {t.name: t.points for t in _terms(row, failed)}
     found = ev.marks(row.get("evidence"))
     registered = _registered()
     out = []
@@ -68,12 +68,19 @@ def _num(v: Any) -> float:
     return f
 
 
+def _terms(row: pd.Series, failed: list[str]) -> list[explain.Term]:
+    """Each failed criterion's part of the score, as the QA module's scorecard counted it (``_pts_`` columns)."""
+    points = {name: _num(row.get(f"_pts_{name}")) for name in failed}
+    return [explain.Term(name, 0.0 if math.isnan(p) else p) for name, p in points.items()]
+
+
 def score_line(view: QAView, row: pd.Series) -> str:
-    """The reply's score as the short sum that produced it (the table's own sum when it carries one)."""
-    given = row.get("score_sum")
-    if isinstance(given, str) and given.strip():
-        return given.strip()
+    """The reply's score as the short sum that produced it: the QA module's own explanation when the table
+    carries one (``score_explained``), else rebuilt from the points each failed criterion cost."""
+    for column in ("score_explained", "score_sum"):
+        given = row.get(column)
+        if isinstance(given, str) and given.strip():
+            return given.strip()
     failed = _failed(row)
-    terms = explain.score_terms(failed, view.weights, _num(row.get("_judged")))
     auto = flag_list(row.get("auto_fail_reasons")) if row.get("auto_fail") in (True, 1, "true", "True") else []
-    return explain.score_sum(float(row["score"]), terms, auto)
+    return explain.score_sum(float(row["score"]), _terms(row, failed), auto)

@@ -13,13 +13,16 @@ rulebook's, so a QA lead changes the rubric without touching code.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from .criteria import Criterion, criteria
 from .rulebook import CriterionRule, Rulebook
 
-__all__ = ["score_replies", "aggregate", "AGGREGATE_BY", "SCORE_RESULT_COLUMNS", "grade_shares"]
+__all__ = ["score_replies", "points_lost", "aggregate", "AGGREGATE_BY", "SCORE_RESULT_COLUMNS", "grade_shares"]
 
 SCORE_RESULT_COLUMNS = ["score", "passed", "auto_fail", "auto_fail_reasons", "failed_criteria", "score_explained",
                         "score_without_critical"]
@@ -54,16 +57,10 @@ def _points(crit: Criterion, rule: CriterionRule, failed: np.ndarray, table: pd.
     return np.where(failed, rule.weight * grade_shares(values, rule.grades), 0.0), values
 
 
-def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
-    """``score`` (0-100), ``passed``, ``auto_fail`` (a critical failure) and its reasons, ``failed_criteria``
-    (every failed criterion, weighted or not), ``score_explained`` and ``score_without_critical``."""
-    n = len(table)
+def _failures(table: pd.DataFrame, book: Rulebook) -> Iterator[tuple[str, Criterion, Any, np.ndarray, np.ndarray, Any]]:
+    """(name, criterion, rule or None, failed per reply, points lost per reply, grading values or None) for
+    every criterion some reply fails."""
     rules = book.scorecard.criteria
-    lost = np.zeros(n)
-    critical = np.zeros(n, dtype=bool)
-    failed_names: list[list[str]] = [[] for _ in range(n)]
-    crit_names: list[list[str]] = [[] for _ in range(n)]
-    terms: list[list[str]] = [[] for _ in range(n)]
     for name, crit in criteria().items():
         rule = rules.get(name)
         if rule is None and crit.derived:  # a criterion made of other verdicts: listed only when used
@@ -71,12 +68,32 @@ def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
         bad = crit.failed(table, book).fillna(False).to_numpy(dtype=bool)
         if not bad.any():
             continue
+        pts, values = _points(crit, rule, bad, table) if rule is not None else (np.zeros(len(table)), None)
+        yield name, crit, rule, bad, pts, values
+
+
+def points_lost(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
+    """Points each reply lost per criterion of the rubric (a column per criterion some reply fails): the terms
+    of ``score_explained`` as numbers, for a viewer that shows each criterion's part of the score."""
+    return pd.DataFrame({name: pts for name, _, rule, _, pts, _ in _failures(table, book) if rule is not None},
+                        index=table.index)
+
+
+def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
+    """``score`` (0-100), ``passed``, ``auto_fail`` (a critical failure) and its reasons, ``failed_criteria``
+    (every failed criterion, weighted or not), ``score_explained`` and ``score_without_critical``."""
+    n = len(table)
+    lost = np.zeros(n)
+    critical = np.zeros(n, dtype=bool)
+    failed_names: list[list[str]] = [[] for _ in range(n)]
+    crit_names: list[list[str]] = [[] for _ in range(n)]
+    terms: list[list[str]] = [[] for _ in range(n)]
+    for name, crit, rule, bad, pts, values in _failures(table, book):
         rows = np.flatnonzero(bad)
         for i in rows:
             failed_names[i].append(name)
         if rule is None:
             continue
-        pts, values = _points(crit, rule, bad, table)
         lost += pts
         if rule.critical:
             critical |= bad

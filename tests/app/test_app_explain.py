@@ -73,12 +73,16 @@ def test_the_score_sum_adds_up_to_the_qa_modules_score(view):
     for pos in range(len(view.queue)):
         row = view.queue.iloc[pos]
         line = ri.score_line(view, row)
+        costs = [float(x) for x in re.findall(r" - (\d+(?:\.\d+)?) ", line)]
+        cards = sorted(round(i.points, 6) for i in ri.items_of(view, row) if i.points > 0)
+        assert cards == sorted(round(c, 6) for c in costs), line  # each card costs what the sum says
         if row["auto_fail"]:
-            assert line.startswith("auto-fail") and row["score"] == 0
+            assert "critical" in line and line.endswith("-> 0; fail") and row["score"] == 0
             continue
-        lost = sum(float(x) for x in re.findall(r"\u2212 (\d+\.\d)", line))
-        assert line.endswith(f"= {row['score']:g}")
-        assert 100 - lost == pytest.approx(row["score"], abs=0.05 * (line.count("\u2212") + 1))
+        assert line.endswith("pass" if row["passed"] else f"fail (pass mark {view.book.scorecard.pass_mark:g})")
+        if costs:
+            assert f"= {row['score']:g};" in line
+        assert max(0.0, 100 - sum(costs)) == pytest.approx(row["score"], abs=0.05 * (len(costs) + 1))
         checked += 1
     assert checked > 50
 
@@ -92,15 +96,17 @@ def test_every_flag_has_a_card_with_a_definition_and_source(view):
             assert explain.definition(flag) != "No definition is recorded for this check."
             assert items[flag].source
         costs = sum(i.points for i in items.values())
-        assert costs == pytest.approx(100 - row["score"], abs=0.1) or row["auto_fail"]
+        assert max(0.0, 100 - costs) == pytest.approx(row["score"], abs=0.1) or row["auto_fail"]
     assert set(view.items) >= {"deflection", "no_personalisation", "late_response"}
 
 
 def test_rulebook_terms_are_words_not_yaml(view):
+    rules = view.book.scorecard.criteria
     terms = explain.rule_terms(view.book, "deflection")
-    assert terms[0].startswith("weight 20 of 130") and "costs up to 15.4 score points" in terms[0]
-    assert explain.rule_terms(view.book, "pii_exposed")[1] == "auto-fail: a reply that fails it scores 0"
-    assert "within 60 min" in explain.rule_terms(view.book, "late_response")[1]
+    assert terms[0] == f"costs up to {rules['deflection'].weight:g} of the 100 score points"
+    assert ("critical: a reply that fails it fails outright and scores 0" in terms) == rules["deflection"].critical
+    late = explain.rule_terms(view.book, "late_response")
+    assert any(t.startswith("graded: from 0, ") for t in late) and any("within 60 min" in t for t in late)
     assert explain.rule_terms(view.book, "dm_request") == ["weight 0: shown for review, it does not change the score"]
 
 
