@@ -88,12 +88,13 @@ def carebench_process(minutes: float, tree: Path = ROOT) -> tuple[float, float, 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "bench.yaml"
         path.write_text(SCENARIO.format(days=minutes / 1440.0))
+        out_dir = Path(tmp) / "out"  # not the scenario's own folder: simulate refuses to write over its inputs
         exe = Path(sys.executable).with_name("carebench")
         code = textwrap.dedent(
             f"""
             import resource, subprocess, sys, time
             t = time.perf_counter()
-            subprocess.run([{str(exe)!r}, "simulate", {str(path)!r}, "--out", {tmp!r}], check=True,
+            subprocess.run([{str(exe)!r}, "simulate", {str(path)!r}, "--out", {str(out_dir)!r}], check=True,
                            stdout=subprocess.DEVNULL)
             u = resource.getrusage(resource.RUSAGE_CHILDREN)
             print(time.perf_counter() - t, u.ru_utime + u.ru_stime, u.ru_maxrss)
@@ -105,7 +106,7 @@ def carebench_process(minutes: float, tree: Path = ROOT) -> tuple[float, float, 
         seconds, cpu, rss_kib = out.split()
         import pandas as pd
 
-        mentions = int(pd.read_csv(Path(tmp) / "summary.csv")["arrivals"].iloc[0])
+        mentions = int(pd.read_csv(out_dir / "summary.csv")["arrivals"].iloc[0])
     return float(seconds), float(cpu), mentions, int(rss_kib) / 1024.0
 
 
