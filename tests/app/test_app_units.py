@@ -45,6 +45,25 @@ def test_cached_results_are_skipped_by_full_collections_and_freed_after_eviction
     cache.clear()
 
 
+def test_row_index_gives_each_keys_rows_as_a_groupby_does():
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    keys = pd.Series(rng.choice(["t1", "t2", "t10", None], size=500), dtype="string")
+    index, truth = qs.RowIndex(keys), keys.astype(str).groupby(keys.astype(str), sort=False).indices
+    assert len(index) == len(truth)
+    for key, rows in truth.items():
+        assert index.get(key).tolist() == rows.tolist()
+    assert index.get("t3") is None and index.get("t3", ()) == ()
+
+
+def test_verdict_columns_read_every_dtype_as_nullable_booleans():
+    column = pd.Series([True, None, "false", "yes", float("nan"), 0, "maybe", False], dtype=object)
+    got = qs._as_boolean(column)
+    assert str(got.dtype) == "boolean"
+    assert got.tolist() == [True, pd.NA, False, True, pd.NA, False, pd.NA, False]
+
+
 def test_verdict_normalises_dtypes():
     assert [qs.verdict(v) for v in (True, False, None, float("nan"), pd.NA, "true", "False", "", 1)] == \
         [True, False, None, None, None, True, False, None, True]
