@@ -7,7 +7,7 @@ recorded inside the cached call; this cache hands back the same read-only object
 own progress bar. One instance lives in ``st.cache_resource`` so it is dropped with Streamlit's caches.
 
 Cached results are also kept out of the garbage collector's full passes (:func:`keep_out_of_gc`): Streamlit runs
-one after every script run (``runner.postScriptGC``), and a scored 100,000-reply file holds about a million
+one after every script run (``runner.postScriptGC``), and a scored 100,000-reply file holds about 650,000
 tracked objects (evidence items, tuples, lists), so that pass alone cost about a second on every click.
 """
 

@@ -20,11 +20,12 @@ import pandas as pd
 
 from .cache import StringCache
 from .learning import ModelChoice
+from .row_index import RowIndex
 
 __all__ = [
     "reviewable_checks", "READABLE_SUFFIXES", "NO_AGENT", "OpenedFile", "QAView", "Filters", "bytes_digest",
     "path_digest", "stage_bytes", "is_staged", "list_data_files", "default_policy_path", "score", "filter_queue",
-    "filtered_positions", "page_of", "verdict", "thread_of", "user_errors", "flag_list", "uncertainty", "RowIndex",
+    "filtered_positions", "page_of", "verdict", "thread_of", "user_errors", "flag_list", "uncertainty",
 ]
 
 
@@ -239,27 +240,6 @@ def _load_book(opened: OpenedFile) -> Any:
         return load_policy(opened.policy_path)
     except Exception:  # noqa: BLE001 - the file was just scored with it; without it only the sums are missing
         return None
-
-
-class RowIndex:
-    """The rows of each key of a column (thread id -> its messages' rows), as ``dict.get`` answers them.
-
-    One factorize and one stable sort: a pandas groupby's per-group arrays cost about a second on 200,000
-    Arrow strings, and the rows here come out in the same (file) order.
-    """
-
-    def __init__(self, keys: pd.Series) -> None:
-        codes, uniques = pd.factorize(keys.astype(str).to_numpy(dtype=object))
-        self._order = np.argsort(codes, kind="stable")
-        self._bounds = np.searchsorted(codes[self._order], np.arange(len(uniques) + 1))
-        self._code = dict(zip(uniques.tolist(), range(len(uniques))))
-
-    def __len__(self) -> int:
-        return len(self._code)
-
-    def get(self, key: str, default: Any = None) -> Any:
-        code = self._code.get(key)
-        return default if code is None else self._order[self._bounds[code]:self._bounds[code + 1]]
 
 
 def _prepare(opened: OpenedFile, result: Any, seconds: float, book: Any = None) -> QAView:

@@ -50,7 +50,9 @@ def test_row_index_gives_each_keys_rows_as_a_groupby_does():
 
     rng = np.random.default_rng(3)
     keys = pd.Series(rng.choice(["t1", "t2", "t10", None], size=500), dtype="string")
-    index, truth = qs.RowIndex(keys), keys.astype(str).groupby(keys.astype(str), sort=False).indices
+    from carebench_app.row_index import RowIndex
+
+    index, truth = RowIndex(keys), keys.astype(str).groupby(keys.astype(str), sort=False).indices
     assert len(index) == len(truth)
     for key, rows in truth.items():
         assert index.get(key).tolist() == rows.tolist()
