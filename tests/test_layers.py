@@ -11,14 +11,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 LAYERS = {
     0: ["clock", "entities", "distributions", "random", "bounds"],
-    1: ["scenario", "ports"],
+    1: ["scenario", "scenario.base", "scenario.demand", "scenario.customers", "scenario.workforce",
+        "scenario.policy", "scenario.economics", "scenario.model", "ports"],
     2: ["arrivals", "queues", "staffing", "metrics", "tallies", "messages",
         "planning.erlang", "planning.grid", "planning.shifts"],
     3: ["volume", "intake", "customers", "policies", "routing", "planning.demand", "planning.fluid",
         "planning.roster"],
     4: ["assembly", "engine"],
     5: ["intervals", "results", "compare", "replylog", "budget",
-        "planning.measure", "planning.requirement", "planning.rostering"],
+        "planning.measure", "planning.requirement", "planning.rostering",
+        "planning"],  # the package re-exports the requirement (layer 5)
     6: ["output", "loader", "parallel", "planning.report"],
 }
 LAYER = {name: layer for layer, names in LAYERS.items() for name in names}
@@ -41,14 +43,17 @@ def imports(path: Path, package: str) -> set[str]:
 
 
 def sim_modules() -> dict[str, set[str]]:
-    """Every module of ``sim`` (sub-packages dotted: ``planning.demand``) and the ``sim`` modules it imports."""
+    """Every module of ``sim`` (sub-packages dotted: ``planning.demand``; a sub-package's ``__init__`` by the
+    package's name, ``scenario``) and the ``sim`` modules it imports. ``sim/__init__.py`` itself, the facade over
+    every layer, is left out."""
     graph = {}
     for path in sorted((ROOT / "sim").rglob("*.py")):
-        if path.stem == "__init__":
-            continue
         rel = path.relative_to(ROOT / "sim").with_suffix("")
         package = ".".join(("sim",) + rel.parts[:-1])
-        graph[".".join(rel.parts)] = {m[len("sim."):] for m in imports(path, package) if m.startswith("sim.")}
+        parts = rel.parts[:-1] if path.stem == "__init__" else rel.parts
+        if not parts:
+            continue
+        graph[".".join(parts)] = {m[len("sim."):] for m in imports(path, package) if m.startswith("sim.")}
     return graph
 
 
