@@ -84,12 +84,31 @@ def test_no_import_circles_in_sim():
             visit(mod, [mod])
 
 
-def _imported_packages(folder: str) -> dict[str, set[str]]:
+def test_scenario_parts_stay_inside_the_scenario_package():
+    """``sim.scenario`` is one public module split into parts: sections import only ``base``, and callers
+    everywhere else import the package, never a part (so the split can change without them)."""
+    graph = sim_modules()
+    sections = ["scenario.demand", "scenario.customers", "scenario.workforce", "scenario.policy",
+                "scenario.economics"]
+    wrong = [f"{mod} imports {dep}" for mod in sections for dep in graph[mod]
+             if dep.startswith("scenario") and dep != "scenario.base"]
+    for folder in ("sim", "qa", "batch", "carebench", "carebench_app", "tests", "benchmarks", "tools"):
+        for path, mods in _imported_modules(folder).items():
+            if not path.startswith("sim/scenario/"):
+                wrong += [f"{path} imports {m}" for m in mods if m.startswith("sim.scenario.")]
+    assert not wrong, wrong
+
+
+def _imported_modules(folder: str) -> dict[str, set[str]]:
     out = {}
     for path in sorted((ROOT / folder).rglob("*.py")):
         pkg = ".".join(path.relative_to(ROOT).parent.parts)
-        out[str(path.relative_to(ROOT))] = {m.split(".")[0] for m in imports(path, pkg)}
+        out[str(path.relative_to(ROOT))] = imports(path, pkg)
     return out
+
+
+def _imported_packages(folder: str) -> dict[str, set[str]]:
+    return {path: {m.split(".")[0] for m in mods} for path, mods in _imported_modules(folder).items()}
 
 
 def test_sim_and_qa_never_import_each_other():
