@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qa import outputs, readers
+from qa import outputs, readers, readers_csv
 from qa.generator import generate, write_generated
 from qa.memory import release, use_system_arrow_pool
 
@@ -13,7 +13,7 @@ def test_csv_read_in_small_chunks_equals_one_chunk(tmp_path, monkeypatch):
     gen = generate(60, seed=3)
     for p in write_generated(gen, tmp_path / "g.csv")[:2]:  # own schema and twcs
         whole = readers.read_messages(p)
-        monkeypatch.setattr(readers, "_CHUNK_ROWS", 7)
+        monkeypatch.setattr(readers_csv, "CHUNK_ROWS", 7)
         small = readers.read_messages(p)
         monkeypatch.undo()
         assert small.format == whole.format
