@@ -20,6 +20,7 @@ them. JSON Lines and Parquet files are read whole by :func:`qa.readers.read_mess
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,23 +97,23 @@ def _plan_own(path: Path, header: list[str]) -> tuple[np.ndarray, Callable, int]
     col = {h: i for i, h in enumerate(header)}
     it, im = col["thread_id"], col["message_id"]
     ia, ir = col.get("author_id"), col["role"]
-    th, mid, au, cust = [], [], [], []
+    th, mid, au, cust = array("q"), array("q"), array("q"), array("b")  # 8 bytes a key, not a Python int
     for n, (_, row) in enumerate(iter_csv(path, len(header), [])):
         t, m = _norm(row[it]), _norm(row[im])
         th.append(hash(t) if t else -1 - n)  # a blank id is a broken row: a group of its own
         mid.append(hash(m) if m else -1 - n)
         au.append(hash(row[ia].strip()) if ia is not None else 0)
         cust.append(row[ir].strip().lower() != "brand")
-    th_k, mid_k = np.asarray(th, dtype=np.int64), np.asarray(mid, dtype=np.int64)
+    th_k, mid_k = np.frombuffer(th, dtype=np.int64), np.frombuffer(mid, dtype=np.int64)
     group = pd.factorize(th_k)[0]
     a, b = _same_key_edges(group, mid_k)
     comp = _components(int(group.max()) + 1 if len(group) else 0, a, b)[group] if len(group) else group
-    return comp, _keeper(np.asarray(au, dtype=np.int64), comp, np.asarray(cust, dtype=bool)), len(th)
+    return comp, _keeper(np.frombuffer(au, dtype=np.int64), comp, np.frombuffer(cust, dtype=bool)), len(th)
 
 
 def _plan_twcs(path: Path) -> tuple[np.ndarray, Callable, int]:
     """(group per record, keeper, records) for a twcs CSV: tweets joined by their reply links."""
-    tid, links_from, links_to, au, cust = [], [], [], [], []
+    tid, links_from, links_to, au, cust = array("q"), array("q"), array("q"), array("q"), array("b")
     for n, (_, row) in enumerate(iter_csv(path, len(TWCS_COLUMNS), [])):
         t = _norm(row[0])
         tid.append(hash(t) if t else -1 - n)
@@ -123,13 +124,13 @@ def _plan_twcs(path: Path) -> tuple[np.ndarray, Callable, int]:
                 links_to.append(hash(o))
         au.append(hash(row[1].strip()))
         cust.append(row[2].strip().lower() in ("true", "1", "yes", "t", "y"))
-    keys = np.asarray(tid, dtype=np.int64)
+    keys = np.frombuffer(tid, dtype=np.int64)
     node, uniques = pd.factorize(keys)  # a duplicate tweet id is the same node as its first occurrence
-    target = pd.Index(uniques).get_indexer(np.asarray(links_to, dtype=np.int64))  # linked tweet's node, or -1
-    src = np.asarray(links_from, dtype=np.int64)
+    target = pd.Index(uniques).get_indexer(np.frombuffer(links_to, dtype=np.int64))  # linked tweet's node, or -1
+    src = np.frombuffer(links_from, dtype=np.int64)
     ok = target >= 0
     comp = _components(len(uniques), node[src[ok]], target[ok])[node] if len(node) else node
-    return comp, _keeper(np.asarray(au, dtype=np.int64), comp, np.asarray(cust, dtype=bool)), len(tid)
+    return comp, _keeper(np.frombuffer(au, dtype=np.int64), comp, np.frombuffer(cust, dtype=bool)), len(tid)
 
 
 def _csv_batches(path: Path, fmt: readers.Format, header: list[str], comp: np.ndarray,
