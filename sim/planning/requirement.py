@@ -103,6 +103,7 @@ class Iteration:
     phase: str = "free"  # explore, free or settle
     runs: int = -1  # replications simulated for it (fewer than reps when earlier ones were kept); -1: reps
     short: int = 0  # of the intervals under the goal, those significantly under (the ones settling raises)
+    raised: int = 0  # of the intervals that moved, those raised
 
     def __post_init__(self) -> None:
         if self.runs < 0:
@@ -357,9 +358,10 @@ def plan_requirement(
             new = search.step(phase, levels, est, first=number == 1)
             w = search.window
             changed = int((new[:, :w] != levels[:, :w]).sum())
+            raised = int((new[:, :w] > levels[:, :w]).sum())
             below = int((est.service_level[:, :w] < target.goal).sum())
             short = int(short_of(est, target.goal, settings.precision)[:, :w].sum())
-            iterations.append(Iteration(reps, changed, below, time.perf_counter() - t_it, phase, runs, short))
+            iterations.append(Iteration(reps, changed, below, time.perf_counter() - t_it, phase, runs, short, raised))
             left -= 1
             if phase == "explore":
                 # few replications: big moves, until they become small
