@@ -45,6 +45,8 @@ from .fluid import fluid_agents
 from .grid import WeekGrid
 from .measure import Counting, Estimate, RepCounts, Runner, estimate
 
+NOISE_SHARE = 0.025  # intervals a one-sided 95% test flags short by chance when all meet the goal exactly
+
 __all__ = ["Target", "Settings", "Iteration", "Requirement", "plan_requirement", "with_levels", "short_of"]
 
 
@@ -129,6 +131,7 @@ class Requirement:
     capped: np.ndarray  # [groups, intervals] the search hit its upper bound
     iterations: list[Iteration] = field(default_factory=list)
     status: str = "converged"
+    noise_raises: int = 0  # intervals settling would still raise when it stopped, as many as its test flags by chance
     seconds: float = 0.0
 
     @property
@@ -287,6 +290,21 @@ class _Search:
         wanted = max(math.ceil((1.96 * widest / self.settings.precision) ** 2) + 1, self.settings.final_min_reps)
         return int(min(self.settings.max_reps, 8 * reps, max(reps, wanted)))
 
+    def moves_within_noise(self, levels: np.ndarray, new: np.ndarray, est: Estimate) -> bool:
+        """Whether the moves settling still asks for are what its 95% test flags by chance: no interval that
+        would move is off the goal by more than the precision, and the intervals raised are at most 2.5% of the
+        intervals tested (the share that tests short by chance when every interval meets the goal exactly: with
+        300 estimates, each round of raises re-draws the sample paths of the others and flags about that many
+        anew, so requiring none chases noise round after round)."""
+        w, goal, precision = self.window, self.target.goal, self.settings.precision
+        moved = new[:, :w] != levels[:, :w]
+        with np.errstate(invalid="ignore"):
+            far = np.abs(est.service_level[:, :w] - goal) > precision
+        if (moved & far).any():
+            return False
+        tested = np.isfinite(est.half_width[:, :w]) & np.array(self.planned)[:, None]
+        return int((new[:, :w] > levels[:, :w]).sum()) <= math.floor(NOISE_SHARE * tested.sum())
+
     def precise_enough(self, est: Estimate) -> tuple[bool, float]:
         """Whether every busy interval's half-width is within the precision; and the widest."""
         busy = est.arrivals[:, : self.window] >= self.settings.min_volume
@@ -346,6 +364,7 @@ def plan_requirement(
         phase, left = ("free", settings.free_iterations) if settings.free_iterations > 0 else ("settle", 0)
     iterations: list[Iteration] = []
     status = "iteration limit reached before the requirement settled"
+    noise_raises = 0
     est = None
     with Runner(settings.jobs) as runner:
         done = _Replications(runner, search, seed, counting)
@@ -366,13 +385,17 @@ def plan_requirement(
             if phase == "explore":
                 # few replications: big moves, until they become small
                 if changed <= settings.explore_until * search.cells or left <= 0:
-                    reps, left = search.final_reps(est, reps), settings.free_iterations
+                    # sequential sampling: settle on the fewest replications first, grow them for the precision
+                    # once settled (the big moves need no precise estimates)
+                    coarse = max(reps, min(settings.max_reps, settings.final_min_reps))
+                    reps, left = min(search.final_reps(est, reps), coarse), settings.free_iterations
                     phase = "free" if left > 0 else "settle"
                 levels = new
                 continue
-            if changed == 0:
+            noise = changed > 0 and phase == "settle" and search.moves_within_noise(levels, new, est)
+            if changed == 0 or noise:
                 if search.precise_enough(est)[0] or reps >= settings.max_reps:
-                    status = "converged"
+                    status, noise_raises = "converged", raised if noise else 0
                     break
                 reps = max(search.final_reps(est, reps), min(settings.max_reps, reps + reps // 2))
                 continue
@@ -385,5 +408,5 @@ def plan_requirement(
         scenario=scenario, target=target, settings=settings, grid=search.grid, groups=search.groups,
         planned=search.planned, window=search.window, rates=search.rates, erlang=search.erlang, start=first,
         levels=levels, estimate=est, capped=(levels >= search.cap) & (est.service_level < target.goal),
-        iterations=iterations, status=status, seconds=time.perf_counter() - t0,
+        iterations=iterations, status=status, noise_raises=noise_raises, seconds=time.perf_counter() - t0,
     )
