@@ -23,9 +23,12 @@ service-level target, found by iterating the simulator (after Feldman, Mandelbau
    interval short by less meets the goal with the stated confidence and is left alone (the summary counts
    them): requiring every point estimate over the goal chases the noise of 300 estimates, each round of raises
    perturbing the sample paths enough to push others just under, and ratchets every interval up to the highest
-   of its noisy estimates. The search stops when no interval moves; if the precision is still short, more
-   replications (the earlier ones are kept: still common random numbers) and on. A search that reaches the
-   iteration limit says so and reports the last staffing simulated.
+   of its noisy estimates. Replications are added sequentially: free and settling iterations first run the
+   fewest (``final_min_reps``) and only a settled staffing gets the replications the precision needs (the
+   earlier ones are kept: still common random numbers), and settles again. Settled: no interval moves, or the
+   moves left are those the 95% test flags by chance (no interval that would move is off the goal by more than
+   the precision, and at most 2.5% of the intervals would be raised). A search that reaches the iteration
+   limit says so and reports the last staffing simulated.
 """
 
 from __future__ import annotations
@@ -85,6 +88,7 @@ class Settings:
     explore_iterations: int = 2  # ... or for this many iterations
     free_iterations: int = 1  # iterations with moves both ways at full replications, then settling (only up)
     damping: float = 0.5  # share of the proposed move taken by free moves after the first (at least one agent)
+    settle_damping: float = 1.0  # share of the proposed move down taken by settling (never below the fewest short)
     precision: float = 0.03  # wanted 95% half-width of each busy interval's service level
     min_volume: float = 50.0  # posts per interval and replication that make an interval "busy"
     max_reps: int = 32
@@ -245,19 +249,20 @@ class _Search:
     def settle(self, levels: np.ndarray, proposal: np.ndarray, est: Estimate) -> np.ndarray:
         """Settling: an interval significantly under the goal takes the whole raise the calibrated model asks
         (calibrated at its current agents, the model proposes more only under the goal), and is never again
-        staffed below that; one significantly over it, where the model says fewer would do, moves part of the
-        way down, but not below the fewest agents found short there. The others stay."""
+        staffed below that; one significantly over it, where the model says fewer would do, moves down
+        (``settle_damping`` of the way), but not below the fewest agents found short there. The others stay."""
         goal, precision = self.target.goal, self.settings.precision
         short = short_of(est, goal, precision) & (proposal > levels)
         self.tried = np.where(short, np.maximum(self.tried, levels + 1), self.tried)
         over = over_goal(est, goal, precision) & (proposal < levels)
-        down = np.maximum(self.damp(levels, proposal), self.tried)
+        down = np.maximum(self.damp(levels, proposal, self.settings.settle_damping), self.tried)
         return np.where(short, proposal, np.where(over, np.minimum(levels, down), levels))
 
-    def damp(self, levels: np.ndarray, proposal: np.ndarray) -> np.ndarray:
+    def damp(self, levels: np.ndarray, proposal: np.ndarray, share: float | None = None) -> np.ndarray:
         """Part of the way (at least one agent): an interval's neighbours move too."""
         step = proposal - levels
-        moved = levels + np.sign(step) * np.maximum(1, np.floor(np.abs(step) * self.settings.damping))
+        share = self.settings.damping if share is None else share
+        moved = levels + np.sign(step) * np.maximum(1, np.floor(np.abs(step) * share))
         return np.where(step == 0, levels, moved)
 
     def _evidence(self, observed: float, posts: float) -> float:
