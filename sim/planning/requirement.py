@@ -18,7 +18,8 @@ service-level target, found by iterating the simulator (after Feldman, Mandelbau
    replications for the precision asked for in every busy interval, *free* iterations (moves both ways,
    damped), then *settle*: an interval significantly under the goal takes the whole raise the calibrated model
    asks and is never again staffed below it; one significantly over the goal, where the model says fewer
-   agents would do, moves half-way down (not below the fewest agents found short there); the others stay.
+   agents would do, moves the whole way down, but not below the fewest agents found short there (a ratchet:
+   half-way moves left a long tail of downward rounds); the others stay.
    Significantly: by more than the interval's own 95% half-width or the precision, whichever is smaller. An
    interval short by less meets the goal with the stated confidence and is left alone (the summary counts
    them): requiring every point estimate over the goal chases the noise of 300 estimates, each round of raises
