@@ -73,7 +73,8 @@ def bench_requirement(care: bool, jobs: int):
     def on_iteration(n, reps, last):
         if last is not None:
             print(f"  iteration {n - 1} ({getattr(last, 'phase', '')}): {last.reps} replications "
-                  f"({getattr(last, 'runs', last.reps)} run), {last.changed} intervals moved, "
+                  f"({getattr(last, 'runs', last.reps)} run), {last.changed} intervals moved "
+                  f"({getattr(last, 'raised', '?')} up), "
                   f"{last.below} under the goal ({getattr(last, 'short', '?')} significantly), {last.seconds:.1f} s",
                   flush=True)
 

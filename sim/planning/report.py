@@ -143,6 +143,10 @@ def requirement_summary(req: Requirement, out: Path | None = None) -> str:
     lines.append(f"Search: {req.status} after {len(req.iterations)} iterations, {req.runs} simulation runs "
                  f"(replications per iteration: {reps}), {req.seconds:.0f} s; common random numbers throughout "
                  f"(seed {req.settings.seed if req.settings.seed is not None else req.scenario.seed})")
+    if req.noise_raises:
+        lines.append(f"  stopped with {req.noise_raises} intervals that settling would still raise, short by less than "
+                     f"{req.settings.precision:g} and by more than their 95% interval: no more than such a test flags "
+                     "by chance (2.5% of the intervals) when every interval meets the goal exactly")
     left = req.estimate.left_out
     if left:
         lines.append(f"Left out of the service level: {left:,.0f} posts a replication that never reached an agent's "

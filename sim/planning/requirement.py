@@ -18,14 +18,18 @@ service-level target, found by iterating the simulator (after Feldman, Mandelbau
    replications for the precision asked for in every busy interval, *free* iterations (moves both ways,
    damped), then *settle*: an interval significantly under the goal takes the whole raise the calibrated model
    asks and is never again staffed below it; one significantly over the goal, where the model says fewer
-   agents would do, moves half-way down (not below the fewest agents found short there); the others stay.
+   agents would do, moves the whole way down, but not below the fewest agents found short there (a ratchet:
+   half-way moves left a long tail of downward rounds); the others stay.
    Significantly: by more than the interval's own 95% half-width or the precision, whichever is smaller. An
    interval short by less meets the goal with the stated confidence and is left alone (the summary counts
    them): requiring every point estimate over the goal chases the noise of 300 estimates, each round of raises
    perturbing the sample paths enough to push others just under, and ratchets every interval up to the highest
-   of its noisy estimates. The search stops when no interval moves; if the precision is still short, more
-   replications (the earlier ones are kept: still common random numbers) and on. A search that reaches the
-   iteration limit says so and reports the last staffing simulated.
+   of its noisy estimates. Replications are added sequentially: free and settling iterations first run the
+   fewest (``final_min_reps``) and only a settled staffing gets the replications the precision needs (the
+   earlier ones are kept: still common random numbers), and settles again. Settled: no interval moves, or the
+   moves left are those the 95% test flags by chance (no interval that would move is off the goal by more than
+   the precision, and at most 2.5% of the intervals would be raised). A search that reaches the iteration
+   limit says so and reports the last staffing simulated.
 """
 
 from __future__ import annotations
@@ -44,6 +48,8 @@ from .erlang import smallest
 from .fluid import fluid_agents
 from .grid import WeekGrid
 from .measure import Counting, Estimate, RepCounts, Runner, estimate
+
+NOISE_SHARE = 0.025  # intervals a one-sided 95% test flags short by chance when all meet the goal exactly
 
 __all__ = ["Target", "Settings", "Iteration", "Requirement", "plan_requirement", "with_levels", "short_of"]
 
@@ -83,6 +89,7 @@ class Settings:
     explore_iterations: int = 2  # ... or for this many iterations
     free_iterations: int = 1  # iterations with moves both ways at full replications, then settling (only up)
     damping: float = 0.5  # share of the proposed move taken by free moves after the first (at least one agent)
+    settle_damping: float = 1.0  # share of the proposed move down taken by settling (never below the fewest short)
     precision: float = 0.03  # wanted 95% half-width of each busy interval's service level
     min_volume: float = 50.0  # posts per interval and replication that make an interval "busy"
     max_reps: int = 32
@@ -103,6 +110,7 @@ class Iteration:
     phase: str = "free"  # explore, free or settle
     runs: int = -1  # replications simulated for it (fewer than reps when earlier ones were kept); -1: reps
     short: int = 0  # of the intervals under the goal, those significantly under (the ones settling raises)
+    raised: int = 0  # of the intervals that moved, those raised
 
     def __post_init__(self) -> None:
         if self.runs < 0:
@@ -128,6 +136,7 @@ class Requirement:
     capped: np.ndarray  # [groups, intervals] the search hit its upper bound
     iterations: list[Iteration] = field(default_factory=list)
     status: str = "converged"
+    noise_raises: int = 0  # intervals settling would still raise when it stopped, as many as its test flags by chance
     seconds: float = 0.0
 
     @property
@@ -241,19 +250,20 @@ class _Search:
     def settle(self, levels: np.ndarray, proposal: np.ndarray, est: Estimate) -> np.ndarray:
         """Settling: an interval significantly under the goal takes the whole raise the calibrated model asks
         (calibrated at its current agents, the model proposes more only under the goal), and is never again
-        staffed below that; one significantly over it, where the model says fewer would do, moves part of the
-        way down, but not below the fewest agents found short there. The others stay."""
+        staffed below that; one significantly over it, where the model says fewer would do, moves down
+        (``settle_damping`` of the way), but not below the fewest agents found short there. The others stay."""
         goal, precision = self.target.goal, self.settings.precision
         short = short_of(est, goal, precision) & (proposal > levels)
         self.tried = np.where(short, np.maximum(self.tried, levels + 1), self.tried)
         over = over_goal(est, goal, precision) & (proposal < levels)
-        down = np.maximum(self.damp(levels, proposal), self.tried)
+        down = np.maximum(self.damp(levels, proposal, self.settings.settle_damping), self.tried)
         return np.where(short, proposal, np.where(over, np.minimum(levels, down), levels))
 
-    def damp(self, levels: np.ndarray, proposal: np.ndarray) -> np.ndarray:
+    def damp(self, levels: np.ndarray, proposal: np.ndarray, share: float | None = None) -> np.ndarray:
         """Part of the way (at least one agent): an interval's neighbours move too."""
         step = proposal - levels
-        moved = levels + np.sign(step) * np.maximum(1, np.floor(np.abs(step) * self.settings.damping))
+        share = self.settings.damping if share is None else share
+        moved = levels + np.sign(step) * np.maximum(1, np.floor(np.abs(step) * share))
         return np.where(step == 0, levels, moved)
 
     def _evidence(self, observed: float, posts: float) -> float:
@@ -285,6 +295,21 @@ class _Search:
         widest = float(np.nanmax(spread)) if spread.size else 0.0
         wanted = max(math.ceil((1.96 * widest / self.settings.precision) ** 2) + 1, self.settings.final_min_reps)
         return int(min(self.settings.max_reps, 8 * reps, max(reps, wanted)))
+
+    def moves_within_noise(self, levels: np.ndarray, new: np.ndarray, est: Estimate) -> bool:
+        """Whether the moves settling still asks for are what its 95% test flags by chance: no interval that
+        would move is off the goal by more than the precision, and the intervals raised are at most 2.5% of the
+        intervals tested (the share that tests short by chance when every interval meets the goal exactly: with
+        300 estimates, each round of raises re-draws the sample paths of the others and flags about that many
+        anew, so requiring none chases noise round after round)."""
+        w, goal, precision = self.window, self.target.goal, self.settings.precision
+        moved = new[:, :w] != levels[:, :w]
+        with np.errstate(invalid="ignore"):
+            far = np.abs(est.service_level[:, :w] - goal) > precision
+        if (moved & far).any():
+            return False
+        tested = np.isfinite(est.half_width[:, :w]) & np.array(self.planned)[:, None]
+        return int((new[:, :w] > levels[:, :w]).sum()) <= math.floor(NOISE_SHARE * tested.sum())
 
     def precise_enough(self, est: Estimate) -> tuple[bool, float]:
         """Whether every busy interval's half-width is within the precision; and the widest."""
@@ -345,6 +370,7 @@ def plan_requirement(
         phase, left = ("free", settings.free_iterations) if settings.free_iterations > 0 else ("settle", 0)
     iterations: list[Iteration] = []
     status = "iteration limit reached before the requirement settled"
+    noise_raises = 0
     est = None
     with Runner(settings.jobs) as runner:
         done = _Replications(runner, search, seed, counting)
@@ -357,20 +383,25 @@ def plan_requirement(
             new = search.step(phase, levels, est, first=number == 1)
             w = search.window
             changed = int((new[:, :w] != levels[:, :w]).sum())
+            raised = int((new[:, :w] > levels[:, :w]).sum())
             below = int((est.service_level[:, :w] < target.goal).sum())
             short = int(short_of(est, target.goal, settings.precision)[:, :w].sum())
-            iterations.append(Iteration(reps, changed, below, time.perf_counter() - t_it, phase, runs, short))
+            iterations.append(Iteration(reps, changed, below, time.perf_counter() - t_it, phase, runs, short, raised))
             left -= 1
             if phase == "explore":
                 # few replications: big moves, until they become small
                 if changed <= settings.explore_until * search.cells or left <= 0:
-                    reps, left = search.final_reps(est, reps), settings.free_iterations
+                    # sequential sampling: settle on the fewest replications first, grow them for the precision
+                    # once settled (the big moves need no precise estimates)
+                    coarse = max(reps, min(settings.max_reps, settings.final_min_reps))
+                    reps, left = min(search.final_reps(est, reps), coarse), settings.free_iterations
                     phase = "free" if left > 0 else "settle"
                 levels = new
                 continue
-            if changed == 0:
+            noise = changed > 0 and phase == "settle" and search.moves_within_noise(levels, new, est)
+            if changed == 0 or noise:
                 if search.precise_enough(est)[0] or reps >= settings.max_reps:
-                    status = "converged"
+                    status, noise_raises = "converged", raised if noise else 0
                     break
                 reps = max(search.final_reps(est, reps), min(settings.max_reps, reps + reps // 2))
                 continue
@@ -383,5 +414,5 @@ def plan_requirement(
         scenario=scenario, target=target, settings=settings, grid=search.grid, groups=search.groups,
         planned=search.planned, window=search.window, rates=search.rates, erlang=search.erlang, start=first,
         levels=levels, estimate=est, capped=(levels >= search.cap) & (est.service_level < target.goal),
-        iterations=iterations, status=status, seconds=time.perf_counter() - t0,
+        iterations=iterations, status=status, noise_raises=noise_raises, seconds=time.perf_counter() - t0,
     )

@@ -128,3 +128,42 @@ def test_posts_are_counted_by_home_team_and_skipped_ones_left_out():
     groups = groups_of(sc, 15.0)
     assert [g.name for g in groups] == ["english", "spanish"]
     assert sum(g.share for g in groups) == pytest.approx(0.7)  # spam is nobody's work
+
+
+def _estimate_at(levels_shape, sl, half):
+    from sim.planning.measure import Estimate
+
+    ones = np.ones(levels_shape)
+    return Estimate(arrivals=100 * ones, service_level=sl * ones, half_width=half * ones, spread=half * ones,
+                    occupancy=np.ones(levels_shape[1]), reps=8, left_out=0.0)
+
+
+def test_settling_stops_when_the_moves_left_are_what_its_test_flags_by_chance():
+    from sim.planning.requirement import _Search
+
+    search = _Search(stationary(None), Target(0.8, 0.5), Settings(interval=30, precision=0.03))
+    w = search.window
+    assert w == 48  # one day of half hours: 2.5% of 48 estimates is 1.2, so one raise is chance, two are not
+    levels = np.full((1, search.grid.count), 13)
+    est = _estimate_at(levels.shape, 0.8, 0.01)
+    raised = levels.copy()
+    est.service_level[0, 3] = 0.78  # short by more than its half-width, less than the precision
+    raised[0, 3] += 1
+    assert search.moves_within_noise(levels, raised, est)
+    est.service_level[0, 9] = 0.78
+    raised[0, 9] += 1
+    assert not search.moves_within_noise(levels, raised, est)
+    # a move down is left when the interval is over the goal by less than the precision, not when by more
+    lowered = levels.copy()
+    lowered[0, 20] -= 1
+    est = _estimate_at(levels.shape, 0.8, 0.01)
+    est.service_level[0, 20] = 0.82
+    assert search.moves_within_noise(levels, lowered, est)
+    est.service_level[0, 20] = 0.84
+    assert not search.moves_within_noise(levels, lowered, est)
+    # one raise of an interval short by more than the precision is never noise
+    est = _estimate_at(levels.shape, 0.8, 0.01)
+    est.service_level[0, 3] = 0.76
+    raised = levels.copy()
+    raised[0, 3] += 1
+    assert not search.moves_within_noise(levels, raised, est)
