@@ -59,9 +59,15 @@ def _key(literal: str, loose: bool = False) -> str:
     return key if loose else (_EDGE if left else "") + key + (_EDGE if right else "")
 
 
+_ASCII_EDGES = bytes(c if c < 128 and is_word(chr(c)) else 0 for c in range(256))
+
+
 def _scanned(lower: str) -> str:
     """``lower`` with every non-word character as the edge mark, and one at each end: a literal marked as a
-    whole word at an end is then found only where the text has a word boundary there."""
+    whole word at an end is then found only where the text has a word boundary there. An ASCII text is mapped
+    as bytes (one C call); others character by character through :data:`_TABLE`."""
+    if lower.isascii():
+        return _EDGE + lower.encode("ascii").translate(_ASCII_EDGES).decode("ascii") + _EDGE
     return _EDGE + lower.translate(_TABLE) + _EDGE
 
 
@@ -99,7 +105,8 @@ class Scanner:
     """
 
     __slots__ = ("groups", "gated", "_where", "_clauses", "_built", "_strict", "_loose", "_loose_keys",
-                 "_postings", "_rest", "_always", "_ranges", "_every", "_unfiltered", "_recent", "_pieces")
+                 "_postings", "_rest", "_always", "_ranges", "_every", "_unfiltered", "_recent", "_pieces",
+                 "_info", "_by_found")
 
     def __init__(self) -> None:
         self.groups = 0  # groups registered: each gets the next number as its id
@@ -109,6 +116,7 @@ class Scanner:
         self._built = False
         self._recent: dict[str, Gate] = {}
         self._pieces: dict[str, Gate] = {}
+        self._by_found: dict[frozenset[int], dict[int, list[int]]] = {}
 
     def add(self, group_id: int, index: int, clauses: Clauses) -> None:
         """Gate pattern ``index`` of group ``group_id`` by ``clauses`` (empty: it always runs). A group adds
@@ -116,8 +124,7 @@ class Scanner:
         self._where.append((group_id, index))
         self._clauses.append(tuple(clauses))
         self._built = False
-        self._recent.clear()
-        self._pieces.clear()
+        self.forget()
 
     def _build(self) -> None:
         ids: dict[str, int] = {}
@@ -147,6 +154,7 @@ class Scanner:
                     postings[ids[lit]].append(number)
             self._rest.append(tuple(frozenset(ids[lit] for lit in c) for c in clauses[1:]))
         self._postings = [tuple(p) for p in postings]
+        self._info = [(group_id, index, rest) for (group_id, index), rest in zip(self._where, self._rest)]
         self._always = frozenset(always)
         self._every = {group_id: list(range(end - first)) for group_id, (first, end) in self._ranges.items()}
         self._unfiltered = {group_id: self._every[group_id] for group_id, (first, end) in self._ranges.items()
@@ -175,17 +183,35 @@ class Scanner:
             self._loose = _automaton(self._loose_keys)
         automaton = self._loose if piece else self._strict
         if automaton is None or not lower:
-            found: set[int] = set()
+            found: frozenset[int] = frozenset()
         else:  # the literal ids of every hit, gathered in C (a reply has dozens of hits)
-            found = set(chain.from_iterable(map(_second, automaton.iter(_scanned(lower)))))
+            found = frozenset(chain.from_iterable(map(_second, automaton.iter(_scanned(lower)))))
+        out = self._by_found.get(found)
+        if out is None:
+            out = self._select(found)
+            if len(self._by_found) >= self.FOUND_MEMO:
+                self._by_found.clear()
+            self._by_found[found] = out
+        return out
+
+    def forget(self) -> None:
+        """Drop what was remembered of texts seen (a benchmark's repeat starts cold)."""
+        self._recent.clear()
+        self._pieces.clear()
+        self._by_found.clear()
+
+    FOUND_MEMO = 4096  # distinct sets of literals remembered (replies of one kind hold the same few words)
+
+    def _select(self, found: frozenset[int]) -> dict[int, list[int]]:
+        """The patterns indexed under a literal of ``found`` whose other clauses hold too, by group. A function
+        of ``found`` alone, so remembered by it: the lists are shared and read only."""
         candidates = self._always.union(chain.from_iterable(map(self._postings.__getitem__, found)))
         out: dict[int, list[int]] = {}
-        rest, where = self._rest, self._where
+        info = self._info
         for number in sorted(candidates):
-            others = rest[number]
+            group_id, index, others = info[number]
             if others and any(map(found.isdisjoint, others)):
                 continue  # a clause with none of its literals in the text
-            group_id, index = where[number]
             indices = out.get(group_id)
             if indices is None:
                 out[group_id] = [index]
