@@ -245,7 +245,7 @@ def _clear_text_caches() -> None:
         cache = getattr(module, name, None)
         if cache is not None and hasattr(cache, "cache_clear"):
             cache.cache_clear()
-    forget = getattr(phrasebook().scanner, "forget", None)  # what the scanner remembers of texts seen
+    forget = getattr(getattr(phrasebook(), "scanner", None), "forget", None)  # what the scanner remembers
     if forget is not None:
         forget()
 
