@@ -20,6 +20,7 @@ import pandas as pd
 
 from .cache import StringCache
 from .learning import ModelChoice
+from .row_index import RowIndex
 
 __all__ = [
     "reviewable_checks", "READABLE_SUFFIXES", "NO_AGENT", "OpenedFile", "QAView", "Filters", "bytes_digest",
@@ -144,7 +145,7 @@ class QAView:
     options: dict[str, list[str]] = field(default_factory=dict)
     seconds: float = 0.0
     positions: dict[str, int] = field(default_factory=dict)  # reply id -> row of ``queue``
-    threads: dict[str, Any] = field(default_factory=dict)  # thread id -> rows of ``result.messages``
+    threads: Any = field(default_factory=dict)  # thread id -> rows of ``result.messages`` (a RowIndex)
     items: tuple[str, ...] = ()
     book: Any = None  # the rulebook (qa.rulebook.Rulebook) the file was scored with
     columns: dict[str, str] = field(default_factory=dict)  # item -> the scores column it reads
@@ -194,7 +195,9 @@ def _flag_columns(queue: pd.DataFrame, book: Any) -> tuple[tuple[str, ...], dict
     """Add ``_v_``/``_flag_`` columns for every reviewable name and ``_pts_`` columns (points lost per criterion);
     returns the names and the column each criterion reads. Vectorised over the distinct ``flags`` values."""
     names = [c for c in reviewable_checks() if c in queue.columns]
-    distinct = queue["flags"].astype(str).unique() if "flags" in queue.columns else []
+    # each distinct ``flags`` text is split once; a name's flag is then a lookup by the row's code
+    codes, distinct = (pd.factorize(queue["flags"].astype(str)) if "flags" in queue.columns
+                       else (np.zeros(len(queue), dtype=np.intp), []))
     seen = list(dict.fromkeys(f for combo in distinct for f in flag_list(combo)))
     names += [n for n in seen if n not in names]
     criteria, columns = _criteria(), {}
@@ -211,12 +214,10 @@ def _flag_columns(queue: pd.DataFrame, book: Any) -> tuple[tuple[str, ...], dict
         if name in queue.columns:
             queue[f"_v_{name}"] = _as_boolean(queue[name])
         else:  # the flags say what the scorecard flagged; its criterion says what it could not judge
-            has = {combo: name in flag_list(combo) for combo in distinct}
-            flagged = queue["flags"].astype(str).map(has).astype(bool)
-            v = flagged.astype("boolean")
-            if name in undetermined:
-                v = v.mask(undetermined[name] & ~flagged.to_numpy(), pd.NA)
-            queue[f"_v_{name}"] = v
+            has = np.array([name in flag_list(combo) for combo in distinct] or [False])
+            flagged = has[codes]
+            unknown = undetermined[name] & ~flagged if name in undetermined else np.zeros(len(queue), dtype=bool)
+            queue[f"_v_{name}"] = pd.arrays.BooleanArray(flagged, unknown)
         queue[f"_flag_{name}"] = queue[f"_v_{name}"].fillna(False).astype(bool)
     return tuple(names), columns
 
@@ -225,7 +226,11 @@ def _as_boolean(column: pd.Series) -> pd.Series:
     """A verdict column as pandas' nullable boolean (missing: undetermined), vectorised for bool dtypes."""
     if pd.api.types.is_bool_dtype(column) or str(column.dtype) == "boolean":
         return column.astype("boolean")
-    return column.map(verdict).astype("boolean")
+    codes, distinct = pd.factorize(column)  # missing values get code -1; each distinct value is read once
+    read = [verdict(v) for v in distinct]
+    values = np.array([bool(v) for v in read] + [False])[codes]
+    unknown = np.array([v is None for v in read] + [True])[codes]
+    return pd.Series(pd.arrays.BooleanArray(values, unknown), index=column.index, name=column.name)
 
 
 def _load_book(opened: OpenedFile) -> Any:
@@ -255,9 +260,10 @@ def _prepare(opened: OpenedFile, result: Any, seconds: float, book: Any = None) 
             if col == "agent" and (values.isna() | (values.str.strip() == "")).any():
                 options[col].append(NO_AGENT)
     # lookups built once, so opening a reply does not scan 100,000 rows on every rerun
-    positions = {str(r): i for i, r in enumerate(queue["reply_id"])}
+    ids = queue["reply_id"].astype(str).tolist()
+    positions = dict(zip(ids, range(len(ids))))
     msgs = getattr(result, "messages", None)
-    threads = msgs.groupby(msgs["thread_id"].astype(str), sort=False).indices if msgs is not None and len(msgs) else {}
+    threads = RowIndex(msgs["thread_id"]) if msgs is not None and len(msgs) else {}
     return QAView(opened, result, queue, checks, options, seconds, positions, threads, items, book, columns)
 
 

@@ -2,7 +2,7 @@
 
 A thread's messages can be anywhere in a file (exports are often in time order), and in twcs threads are not
 even named: they are the connected pieces of the reply links. So a CSV is read twice with the readers' own
-record iterator (:func:`qa.readers._iter_csv`):
+record iterator (:func:`qa.readers_csv.iter_csv`):
 
 1. the first pass keeps two or three 64-bit keys per record (thread or tweet id, message id or reply
    links, author) and finds which records belong together: the same thread, the same message id (so a
@@ -11,7 +11,7 @@ record iterator (:func:`qa.readers._iter_csv`):
    who post in more than one thread (their posts are kept for repeats across batches, :mod:`qa.repeats`);
 2. the second pass holds each group's records until its last record has been read, and hands complete
    groups, about ``batch_messages`` records at a time, to the readers' own validation
-   (:func:`qa.readers._validate_own` or :func:`qa.readers.build_twcs_threads`), which report broken rows.
+   (:func:`qa.readers_own.validate_own` or :func:`qa.readers_twcs.build_twcs_threads`), which report broken rows.
 
 A file sorted by thread or by time holds few open threads at once; one shuffled row by row holds most of
 them. JSON Lines and Parquet files are read whole by :func:`qa.readers.read_messages` and then sliced.
@@ -20,6 +20,7 @@ them. JSON Lines and Parquet files are read whole by :func:`qa.readers.read_mess
 from __future__ import annotations
 
 import re
+from array import array
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +29,10 @@ import numpy as np
 import pandas as pd
 
 from . import readers
+from .readers_csv import csv_header, iter_csv, string_columns
+from .readers_own import validate_own
+from .readers_twcs import TWCS_COLUMNS, build_twcs_threads
+from .schema import MESSAGE_COLUMNS
 from .pipeline import BATCH_MESSAGES, thread_batches
 
 __all__ = ["BatchSource", "open_batches"]
@@ -36,7 +41,7 @@ _FLOAT_ID = re.compile(r"^(\d+)\.0*$")
 
 
 def _norm(v: str) -> str:
-    """An id as :func:`qa.readers._norm_ids` normalises it (strip, ``3.0`` -> ``3``)."""
+    """An id as :func:`qa.readers_common.norm_ids` normalises it (strip, ``3.0`` -> ``3``)."""
     v = v.strip()
     if "." not in v:
         return v
@@ -92,24 +97,24 @@ def _plan_own(path: Path, header: list[str]) -> tuple[np.ndarray, Callable, int]
     col = {h: i for i, h in enumerate(header)}
     it, im = col["thread_id"], col["message_id"]
     ia, ir = col.get("author_id"), col["role"]
-    th, mid, au, cust = [], [], [], []
-    for n, (_, row) in enumerate(readers._iter_csv(path, len(header), [])):
+    th, mid, au, cust = array("q"), array("q"), array("q"), array("b")  # 8 bytes a key, not a Python int
+    for n, (_, row) in enumerate(iter_csv(path, len(header), [])):
         t, m = _norm(row[it]), _norm(row[im])
         th.append(hash(t) if t else -1 - n)  # a blank id is a broken row: a group of its own
         mid.append(hash(m) if m else -1 - n)
         au.append(hash(row[ia].strip()) if ia is not None else 0)
         cust.append(row[ir].strip().lower() != "brand")
-    th_k, mid_k = np.asarray(th, dtype=np.int64), np.asarray(mid, dtype=np.int64)
+    th_k, mid_k = np.frombuffer(th, dtype=np.int64), np.frombuffer(mid, dtype=np.int64)
     group = pd.factorize(th_k)[0]
     a, b = _same_key_edges(group, mid_k)
     comp = _components(int(group.max()) + 1 if len(group) else 0, a, b)[group] if len(group) else group
-    return comp, _keeper(np.asarray(au, dtype=np.int64), comp, np.asarray(cust, dtype=bool)), len(th)
+    return comp, _keeper(np.frombuffer(au, dtype=np.int64), comp, np.frombuffer(cust, dtype=bool)), len(th)
 
 
 def _plan_twcs(path: Path) -> tuple[np.ndarray, Callable, int]:
     """(group per record, keeper, records) for a twcs CSV: tweets joined by their reply links."""
-    tid, links_from, links_to, au, cust = [], [], [], [], []
-    for n, (_, row) in enumerate(readers._iter_csv(path, len(readers.TWCS_COLUMNS), [])):
+    tid, links_from, links_to, au, cust = array("q"), array("q"), array("q"), array("q"), array("b")
+    for n, (_, row) in enumerate(iter_csv(path, len(TWCS_COLUMNS), [])):
         t = _norm(row[0])
         tid.append(hash(t) if t else -1 - n)
         for other in [row[6], *row[5].split(",")]:
@@ -119,13 +124,13 @@ def _plan_twcs(path: Path) -> tuple[np.ndarray, Callable, int]:
                 links_to.append(hash(o))
         au.append(hash(row[1].strip()))
         cust.append(row[2].strip().lower() in ("true", "1", "yes", "t", "y"))
-    keys = np.asarray(tid, dtype=np.int64)
+    keys = np.frombuffer(tid, dtype=np.int64)
     node, uniques = pd.factorize(keys)  # a duplicate tweet id is the same node as its first occurrence
-    target = pd.Index(uniques).get_indexer(np.asarray(links_to, dtype=np.int64))  # linked tweet's node, or -1
-    src = np.asarray(links_from, dtype=np.int64)
+    target = pd.Index(uniques).get_indexer(np.frombuffer(links_to, dtype=np.int64))  # linked tweet's node, or -1
+    src = np.frombuffer(links_from, dtype=np.int64)
     ok = target >= 0
     comp = _components(len(uniques), node[src[ok]], target[ok])[node] if len(node) else node
-    return comp, _keeper(np.asarray(au, dtype=np.int64), comp, np.asarray(cust, dtype=bool)), len(tid)
+    return comp, _keeper(np.frombuffer(au, dtype=np.int64), comp, np.frombuffer(cust, dtype=bool)), len(tid)
 
 
 def _csv_batches(path: Path, fmt: readers.Format, header: list[str], comp: np.ndarray,
@@ -141,14 +146,14 @@ def _csv_batches(path: Path, fmt: readers.Format, header: list[str], comp: np.nd
     def build(records: list[tuple[int, list[str]]]) -> readers.ReadResult:
         found = list(broken)
         broken.clear()
-        cols, lines = readers._string_columns(iter(records), n_fields)
+        cols, lines = string_columns(iter(records), n_fields)
         if fmt.name == "twcs":
-            raw = pd.DataFrame(dict(zip(readers.TWCS_COLUMNS, cols)))
-            return readers.build_twcs_threads(raw, lines, found)
-        df = pd.DataFrame({h: c for h, c in zip(header, cols) if h in readers.MESSAGE_COLUMNS})
-        return readers._validate_own(df, lines, found, fmt.name)
+            raw = pd.DataFrame(dict(zip(TWCS_COLUMNS, cols)))
+            return build_twcs_threads(raw, lines, found)
+        df = pd.DataFrame({h: c for h, c in zip(header, cols) if h in MESSAGE_COLUMNS})
+        return validate_own(df, lines, found, fmt.name)
 
-    for n, rec in enumerate(readers._iter_csv(path, n_fields, broken)):
+    for n, rec in enumerate(iter_csv(path, n_fields, broken)):
         g = int(comp[n])
         if last[g] == n:
             ready.extend(open_groups.pop(g, ()))
@@ -168,7 +173,7 @@ def open_batches(path: str | Path, batch_messages: int = BATCH_MESSAGES) -> Batc
     path = Path(path)
     fmt = readers.detect_format(path)
     if fmt.name in ("twcs", "own-csv"):
-        header = list(readers.TWCS_COLUMNS) if fmt.name == "twcs" else (readers._csv_header(path) or [])
+        header = list(TWCS_COLUMNS) if fmt.name == "twcs" else (csv_header(path) or [])
         comp, keeper, records = _plan_twcs(path) if fmt.name == "twcs" else _plan_own(path, header)
         return BatchSource(path, fmt.name, records, keeper,
                            lambda: _csv_batches(path, fmt, header, comp, batch_messages))

@@ -15,7 +15,9 @@ import ctypes.util
 import os
 from functools import lru_cache
 
-__all__ = ["use_system_arrow_pool", "release"]
+import pandas as pd
+
+__all__ = ["use_system_arrow_pool", "release", "concat_categories"]
 
 
 def use_system_arrow_pool() -> None:
@@ -51,3 +53,19 @@ def release() -> None:
     trim = _malloc_trim()
     if trim is not None:
         trim(0)
+
+
+def concat_categories(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """``pd.concat`` of frames whose category columns have different categories, keeping them categories.
+
+    A run keeps low-variety text columns of every batch (brand, channel, agent) as categories, a byte or two a
+    row instead of a string; plain ``pd.concat`` would turn them into a Python string per row.
+    """
+    if not parts:
+        return pd.DataFrame()
+    cats = [c for c in parts[0].columns if isinstance(parts[0][c].dtype, pd.CategoricalDtype)]
+    merged = {c: pd.api.types.union_categoricals([p[c] for p in parts], ignore_order=True) for c in cats}
+    out = pd.concat([p.drop(columns=cats) for p in parts], ignore_index=True)
+    for c in cats:
+        out[c] = merged[c]
+    return out[list(parts[0].columns)]

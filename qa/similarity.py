@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import zlib
+from hashlib import blake2b
 from collections.abc import Sequence
 
 import numpy as np
@@ -52,6 +53,7 @@ def shingles(text: str, n: int = 2, min_len: int = 1) -> set[str]:
 
 _VOCAB_LIMIT = 1_000_000  # word -> crc32 remembered; a bounded cache (cleared when full), so memory stays flat
 _PAIR_CHUNK = 16_384  # candidate pairs verified at a time: 2 x 128 bytes of signature each
+_ROW_CHUNK = 65_536  # signatures widened to uint64 at a time (16 MB)
 _DOC_BLOCK = 128  # documents hashed at a time: their n-gram x permutation table stays in the CPU cache
 
 
@@ -190,8 +192,10 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
     # Inside a bucket documents are chained in an order of their own (a hash of the whole signature), not
     # in input order: verification is not transitive, so the pairs checked, hence the groups, must not
     # depend on the order texts arrive in (batches of a streamed file, or one list).
+    canon = np.empty(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
-        canon = (sig.astype(np.uint64) * _BAND_MIX).sum(axis=1)
+        for i in range(0, n, _ROW_CHUNK):  # in slices: the whole signature as uint64 would cost 256 bytes a text
+            canon[i:i + _ROW_CHUNK] = (sig[i:i + _ROW_CHUNK].astype(np.uint64) * _BAND_MIX).sum(axis=1)
     edges = np.zeros(0, dtype=np.int64)  # verified pairs, as a * n + c, deduplicated band after band
     for band in range(b):
         cols = slice(band * r, band * r + r)
@@ -237,42 +241,47 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
 class TextGrouper:
     """Texts added a batch at a time and grouped once at the end, as :func:`text_groups` groups one list.
 
-    Only what the grouping needs is kept: one uint32 signature per distinct (block, text) and, per text added,
-    the index of its distinct entry. Distinct texts are remembered up to ``memo_limit`` at a time (templates
-    repeat all day); past it an identical text gets a new entry, which its identical signature puts in the
-    same group anyway, so memory stays bounded without changing any group.
+    Only what the grouping needs is kept: one uint32 signature and a block number per distinct (block, text),
+    and, per text added, the index of its distinct entry. Distinct texts are remembered by a 16-byte digest
+    (not the text), up to ``memo_limit`` at a time (templates repeat all day); past it an identical text gets a
+    new entry, which its identical signature puts in the same group anyway, so memory stays bounded without
+    changing any group.
     """
 
     def __init__(self, threshold: float, n: int = 2, min_len: int = 1, memo_limit: int = 200_000):
         self.threshold, self.n, self.min_len, self.memo_limit = threshold, n, min_len, memo_limit
-        self._memo: dict[tuple, int] = {}
+        self._memo: dict[bytes, int] = {}
         self._vocab = _Vocab()
         self._sigs: list[np.ndarray] = []
         self._has_words: list[np.ndarray] = []
-        self._blocks: list[str] = []  # per distinct entry
+        self._block_code: dict[str, int] = {}  # block name -> number
+        self._blocks: list[np.ndarray] = []  # block number per distinct entry
         self._inverse: list[np.ndarray] = []
         self._count = 0  # distinct entries so far
         self.size = 0  # texts added so far
 
     def add(self, texts: Sequence[str], blocks: Sequence | None = None) -> None:
-        keys = zip(blocks, texts) if blocks is not None else (("", t) for t in texts)
+        names = [str(b) for b in blocks] if blocks is not None else [""] * len(texts)
         inverse = np.empty(len(texts), dtype=np.int64)
-        new: list[tuple] = []
-        memo = self._memo
-        for i, k in enumerate(keys):
+        new_texts: list[str] = []
+        new_blocks: list[int] = []
+        memo, codes = self._memo, self._block_code
+        for i, (b, t) in enumerate(zip(names, texts)):
+            k = blake2b(f"{len(b)}:{b}\x00{t}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
             j = memo.get(k)
             if j is None:
                 if len(memo) >= self.memo_limit:
                     memo.clear()
-                j = memo[k] = self._count + len(new)
-                new.append(k)
+                j = memo[k] = self._count + len(new_texts)
+                new_texts.append(t)
+                new_blocks.append(codes.setdefault(b, len(codes)))
             inverse[i] = j
-        if new:
-            sig, has = text_signatures([t for _, t in new], self.n, self.min_len, self._vocab)
+        if new_texts:
+            sig, has = text_signatures(new_texts, self.n, self.min_len, self._vocab)
             self._sigs.append(sig[has])
             self._has_words.append(has)
-            self._blocks.extend(str(b) for b, _ in new)
-            self._count += len(new)
+            self._blocks.append(np.asarray(new_blocks, dtype=np.int32))
+            self._count += len(new_texts)
         self._inverse.append(inverse)
         self.size += len(texts)
 
@@ -294,7 +303,8 @@ class TextGrouper:
         idx = np.flatnonzero(has_words)
         lab = np.arange(self._count)
         if len(idx):
-            blocks = [self._blocks[j] for j in idx]
+            names = np.asarray(list(self._block_code), dtype=object)  # in number order (insertion order)
+            blocks = names[np.concatenate(self._blocks)[idx]]
             g = similarity_groups(sig, self.threshold, blocks=blocks if any(blocks) else None)
             lab[idx] = idx[g]
         del sig

@@ -24,7 +24,7 @@ from carebench_shared.atomic import OutputError, atomic_dir
 
 from .batches import open_batches
 from .consistency import FINDING_COLUMNS
-from .memory import release, use_system_arrow_pool
+from .memory import concat_categories, release, use_system_arrow_pool
 from .outputs import MessageWriter, write_csv, write_json
 from .pipeline import BATCH_MESSAGES, Audit, finish_unanswered, merge_repeats, score_columns
 from .report import RENDERERS, build_blocks
@@ -74,7 +74,7 @@ def _agg_part(scores: pd.DataFrame, flags: list[str]) -> pd.DataFrame:
     part = scores[keep].copy()
     for c in (*AGGREGATE_BY, "policy_status"):
         if c in part.columns:
-            part[c] = part[c].astype("string[pyarrow]")
+            part[c] = part[c].astype("string[pyarrow]").astype("category")
     return part
 
 
@@ -159,7 +159,7 @@ def _run(source, book, tmp: Path, report_format: str, progress: StageFn | None, 
                 progress("writing scores", done, audit.replies)
         if not spills:
             write_csv(fh, pd.DataFrame(columns=score_columns(audit.checks)))
-    agg_table = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+    agg_table = concat_categories(parts)
     del parts
     aggregates = {by: aggregate(agg_table, by, flags) for by in AGGREGATE_BY}
     del agg_table

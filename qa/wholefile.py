@@ -19,6 +19,7 @@ import pandas as pd
 
 from .consistency import FINDING_COLUMNS, OUTCOMES, consistency_findings, group_names, has_category, issue_ids
 from .evidence import Item
+from .memory import concat_categories
 from .similarity import TextGrouper
 from .templates import EchoFn, overuse
 
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["WholeFile", "Whole", "apply"]
 
 _KEEP_STRINGS = ("reply_id", "brand", "issue_category", "channel", "agent_id")
+_FEW_VALUES = ("brand", "issue_category", "channel", "agent_id")
 
 
 @dataclass
@@ -61,6 +63,8 @@ class WholeFile:
             self.issues.add(t["customer_text"].fillna("").astype(str).to_numpy()[rest].tolist(), brand[rest])
         self.templates.add(t["text"].fillna("").astype(str).tolist(), brand)
         part = pd.DataFrame({c: t[c].astype("string[pyarrow]") for c in _KEEP_STRINGS})
+        for c in _FEW_VALUES:  # a byte or two a reply instead of a string (turned back in finish)
+            part[c] = part[c].astype("category")
         part["customer_followers"] = pd.to_numeric(t["customer_followers"], errors="coerce").astype("float32")
         for c in OUTCOMES:
             if c in t.columns:
@@ -79,8 +83,10 @@ class WholeFile:
             empty = np.zeros(0)
             return pd.Series(dtype="string"), empty.astype(object), empty, empty.astype(bool), pd.DataFrame(
                 columns=FINDING_COLUMNS)
-        t = pd.concat(self._parts, ignore_index=True)
+        t = concat_categories(self._parts)
         self._parts = []
+        for c in _FEW_VALUES:
+            t[c] = t[c].astype("string[pyarrow]")
         ids = t["reply_id"].astype(str).to_numpy(dtype=object)
         issue = issue_ids(t["brand"].to_numpy(dtype=object), t["issue_category"], ids, self.issues.groups())
         lab = self.templates.groups()

@@ -25,12 +25,12 @@ import math
 from dataclasses import dataclass
 
 from .arrivals import WEEK_MINUTES
+from .bounds import DEFAULT_MAX_MENTIONS
 from .scenario import Scenario, Staffing
 
 __all__ = ["WorkEstimate", "estimate_work", "new_posts", "organic_posts", "refusal", "run_refusal", "DEFAULT_MAX_MENTIONS",
            "CEILING_SLACK", "MAX_HOURLY_ROWS"]
 
-DEFAULT_MAX_MENTIONS = 30_000_000  # about 2-7 minutes of simulation on one core (README, "Speed")
 CEILING_SLACK = 10  # the ceiling (every repeat and escalation) may exceed the limit this many times over
 MAX_HOURLY_ROWS = 2_000_000  # replications x measured hours kept in memory (about 300 MB)
 

@@ -49,7 +49,7 @@ def test_progress_bar_only_on_long_runs_on_a_terminal(monkeypatch):
     """The bar is drawn for a simulated week or more on a terminal, and kept out of logs and pipes."""
     import io
 
-    from carebench.cli import _progress_bar
+    from carebench.simulate_cli import _progress_bar
 
     class Terminal(io.StringIO):
         def isatty(self):

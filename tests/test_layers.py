@@ -11,14 +11,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 LAYERS = {
     0: ["clock", "entities", "distributions", "random", "bounds"],
-    1: ["scenario", "ports"],
+    1: ["scenario", "scenario.base", "scenario.demand", "scenario.customers", "scenario.workforce",
+        "scenario.policy", "scenario.economics", "scenario.model", "ports"],
     2: ["arrivals", "queues", "staffing", "metrics", "tallies", "messages",
         "planning.erlang", "planning.grid", "planning.shifts"],
     3: ["volume", "intake", "customers", "policies", "routing", "planning.demand", "planning.fluid",
         "planning.roster"],
     4: ["assembly", "engine"],
     5: ["intervals", "results", "compare", "replylog", "budget",
-        "planning.measure", "planning.requirement", "planning.rostering"],
+        "planning.measure", "planning.requirement", "planning.rostering",
+        "planning"],  # the package re-exports the requirement (layer 5)
     6: ["output", "loader", "parallel", "planning.report"],
 }
 LAYER = {name: layer for layer, names in LAYERS.items() for name in names}
@@ -41,14 +43,17 @@ def imports(path: Path, package: str) -> set[str]:
 
 
 def sim_modules() -> dict[str, set[str]]:
-    """Every module of ``sim`` (sub-packages dotted: ``planning.demand``) and the ``sim`` modules it imports."""
+    """Every module of ``sim`` (sub-packages dotted: ``planning.demand``; a sub-package's ``__init__`` by the
+    package's name, ``scenario``) and the ``sim`` modules it imports. ``sim/__init__.py`` itself, the facade over
+    every layer, is left out."""
     graph = {}
     for path in sorted((ROOT / "sim").rglob("*.py")):
-        if path.stem == "__init__":
-            continue
         rel = path.relative_to(ROOT / "sim").with_suffix("")
         package = ".".join(("sim",) + rel.parts[:-1])
-        graph[".".join(rel.parts)] = {m[len("sim."):] for m in imports(path, package) if m.startswith("sim.")}
+        parts = rel.parts[:-1] if path.stem == "__init__" else rel.parts
+        if not parts:
+            continue
+        graph[".".join(parts)] = {m[len("sim."):] for m in imports(path, package) if m.startswith("sim.")}
     return graph
 
 
@@ -79,12 +84,31 @@ def test_no_import_circles_in_sim():
             visit(mod, [mod])
 
 
-def _imported_packages(folder: str) -> dict[str, set[str]]:
+def test_scenario_parts_stay_inside_the_scenario_package():
+    """``sim.scenario`` is one public module split into parts: sections import only ``base``, and callers
+    everywhere else import the package, never a part (so the split can change without them)."""
+    graph = sim_modules()
+    sections = ["scenario.demand", "scenario.customers", "scenario.workforce", "scenario.policy",
+                "scenario.economics"]
+    wrong = [f"{mod} imports {dep}" for mod in sections for dep in graph[mod]
+             if dep.startswith("scenario") and dep != "scenario.base"]
+    for folder in ("sim", "qa", "batch", "carebench", "carebench_app", "tests", "benchmarks", "tools"):
+        for path, mods in _imported_modules(folder).items():
+            if not path.startswith("sim/scenario/"):
+                wrong += [f"{path} imports {m}" for m in mods if m.startswith("sim.scenario.")]
+    assert not wrong, wrong
+
+
+def _imported_modules(folder: str) -> dict[str, set[str]]:
     out = {}
     for path in sorted((ROOT / folder).rglob("*.py")):
         pkg = ".".join(path.relative_to(ROOT).parent.parts)
-        out[str(path.relative_to(ROOT))] = {m.split(".")[0] for m in imports(path, pkg)}
+        out[str(path.relative_to(ROOT))] = imports(path, pkg)
     return out
+
+
+def _imported_packages(folder: str) -> dict[str, set[str]]:
+    return {path: {m.split(".")[0] for m in mods} for path, mods in _imported_modules(folder).items()}
 
 
 def test_sim_and_qa_never_import_each_other():

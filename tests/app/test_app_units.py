@@ -24,6 +24,48 @@ def test_cache_computes_once_evicts_oldest_and_refuses_object_keys():
         cache.get_or_compute((AppSettings(),), lambda: 1)
 
 
+class _Node:
+    """A reference cycle (a node pointing at itself): only the cyclic collector can free it."""
+
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_cached_results_are_skipped_by_full_collections_and_freed_after_eviction():
+    import gc
+    import weakref
+
+    cache = StringCache(max_entries=1)
+    first = cache.get_or_compute(("a",), lambda: [_Node() for _ in range(3)])
+    assert not any(o is first for o in gc.get_objects())  # frozen: Streamlit's collection after a run skips it
+    gone = weakref.ref(first[0])
+    del first
+    cache.get_or_compute(("b",), lambda: [_Node()])  # evicts "a": its cycles are collected, not kept forever
+    assert gone() is None
+    cache.clear()
+
+
+def test_row_index_gives_each_keys_rows_as_a_groupby_does():
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    keys = pd.Series(rng.choice(["t1", "t2", "t10", None], size=500), dtype="string")
+    from carebench_app.row_index import RowIndex
+
+    index, truth = RowIndex(keys), keys.astype(str).groupby(keys.astype(str), sort=False).indices
+    assert len(index) == len(truth)
+    for key, rows in truth.items():
+        assert index.get(key).tolist() == rows.tolist()
+    assert index.get("t3") is None and index.get("t3", ()) == ()
+
+
+def test_verdict_columns_read_every_dtype_as_nullable_booleans():
+    column = pd.Series([True, None, "false", "yes", float("nan"), 0, "maybe", False], dtype=object)
+    got = qs._as_boolean(column)
+    assert str(got.dtype) == "boolean"
+    assert got.tolist() == [True, pd.NA, False, True, pd.NA, False, pd.NA, False]
+
+
 def test_verdict_normalises_dtypes():
     assert [qs.verdict(v) for v in (True, False, None, float("nan"), pd.NA, "true", "False", "", 1)] == \
         [True, False, None, None, None, True, False, None, True]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qa import outputs, readers
+from qa import outputs, readers, readers_csv
 from qa.generator import generate, write_generated
 from qa.memory import release, use_system_arrow_pool
 
@@ -13,7 +13,7 @@ def test_csv_read_in_small_chunks_equals_one_chunk(tmp_path, monkeypatch):
     gen = generate(60, seed=3)
     for p in write_generated(gen, tmp_path / "g.csv")[:2]:  # own schema and twcs
         whole = readers.read_messages(p)
-        monkeypatch.setattr(readers, "_CHUNK_ROWS", 7)
+        monkeypatch.setattr(readers_csv, "CHUNK_ROWS", 7)
         small = readers.read_messages(p)
         monkeypatch.undo()
         assert small.format == whole.format
@@ -43,3 +43,29 @@ def test_release_and_system_pool_are_harmless():
     release()
     s = pd.Series(["a", "b"], dtype="string")
     assert list(s.str.upper()) == ["A", "B"]
+
+
+def test_text_grouper_in_batches_with_a_small_memo_equals_one_list():
+    from qa.similarity import TextGrouper, text_groups
+
+    base = ["the parcel is late again and nobody answers", "my refund never arrived after two weeks",
+            "the app crashes when I log in", "thanks for the quick help today"]
+    texts = [base[i % 4] + (" really" if i % 7 == 0 else "") for i in range(60)]
+    blocks = ["acme" if i % 3 else "acme\x00" if i % 2 else "" for i in range(60)]  # a NUL must not merge blocks
+    want = text_groups(texts, 0.6, blocks=blocks)
+    grouper = TextGrouper(0.6, memo_limit=5)  # the memo is cleared several times on the way
+    for s in range(0, 60, 11):
+        grouper.add(texts[s:s + 11], blocks[s:s + 11])
+    assert grouper.groups().tolist() == want.tolist()
+    assert len(set(want.tolist())) > 4  # blocks keep equal texts of different brands apart
+
+
+def test_concat_categories_keeps_values_and_categories():
+    from qa.memory import concat_categories
+
+    a = pd.DataFrame({"brand": pd.Series(["x", "y", None], dtype="category"), "n": [1, 2, 3]})
+    b = pd.DataFrame({"brand": pd.Series(["z", "x"], dtype="category"), "n": [4, 5]})
+    out = concat_categories([a, b])
+    assert isinstance(out["brand"].dtype, pd.CategoricalDtype)
+    assert out["brand"].astype(object).where(out["brand"].notna(), None).tolist() == ["x", "y", None, "z", "x"]
+    assert out["n"].tolist() == [1, 2, 3, 4, 5] and list(out.columns) == ["brand", "n"]

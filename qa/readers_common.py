@@ -1,0 +1,110 @@
+"""What the reply-file readers share: the result type, the format protocol and column-wise value parsing.
+
+Values are parsed a whole column at a time with pandas (exports run to millions of rows); a value that does
+not parse is reported with its line number by the format's validation and its row dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import pandas as pd
+
+from .schema import MESSAGE_COLUMNS
+
+__all__ = ["ReadResult", "Format", "norm_ids", "blank_to_na", "parse_bool", "parse_time", "epoch_times",
+           "report_rows", "finish", "EPOCH_SECONDS"]
+
+FLOAT_ID = re.compile(r"^(\d+)\.0*$")
+EPOCH_SECONDS = (315_532_800, 7_258_118_400)  # 1980-01-01 to 2200-01-01 UTC: the range of a plausible epoch
+
+
+@dataclass
+class ReadResult:
+    """Messages in the own schema, sorted by thread and time, plus the rows that were skipped."""
+
+    messages: pd.DataFrame
+    broken_rows: list[tuple[int, str]] = field(default_factory=list)
+    format: str = ""
+
+
+class Format(Protocol):
+    name: str
+
+    def sniff(self, path: Path, header: list[str] | None) -> bool: ...
+
+    def read(self, path: Path) -> ReadResult: ...
+
+
+def norm_ids(s: pd.Series) -> pd.Series:
+    """Ids as strings, ``3.0`` -> ``3``, blanks -> NA."""
+    s = s.astype("string").str.strip()
+    s = s.str.replace(FLOAT_ID, r"\1", regex=True)
+    return s.mask(s == "", pd.NA)
+
+
+def blank_to_na(s: pd.Series) -> pd.Series:
+    s = s.astype("string")
+    return s.mask(s.str.strip() == "", pd.NA)
+
+
+_TRUE = {"true", "1", "yes", "t", "y"}
+_FALSE = {"false", "0", "no", "f", "n"}
+
+
+def parse_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(values, bad mask); blanks are NA and not bad."""
+    low = s.astype("string").str.strip().str.lower()
+    val = pd.Series(pd.NA, index=s.index, dtype="boolean")
+    val[low.isin(_TRUE)] = True
+    val[low.isin(_FALSE)] = False
+    bad = low.notna() & (low != "") & val.isna()
+    return val, bad
+
+
+def parse_time(s: pd.Series, fmt: str | None = None) -> pd.Series:
+    if fmt is not None:
+        out = pd.to_datetime(s, format=fmt, errors="coerce", utc=True)
+        rest = out.isna() & s.notna()
+        if rest.any():  # a few rows in another form: try the general parser on those only
+            out[rest] = pd.to_datetime(s[rest], format="mixed", errors="coerce", utc=True)
+        return out
+    return pd.to_datetime(s, format="ISO8601", errors="coerce", utc=True)
+
+
+def epoch_times(col: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """(which values are numbers, those numbers read as Unix times in UTC, NaT when implausible).
+
+    JSON and Parquet may carry times as numbers. The unit is read from the size of each number: from 1980 to
+    2200 a time in seconds is 3e8 to 7e9, in milliseconds 1000 times that, and so on, so the four ranges never
+    overlap and no number can be read in two units. A number outside all four is refused, not guessed.
+    """
+    if pd.api.types.is_numeric_dtype(col.dtype) and not pd.api.types.is_bool_dtype(col.dtype):
+        numeric = col.notna()
+        values = col.astype("float64")
+    else:
+        numeric = col.map(lambda x: isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(
+            x, (bool, np.bool_)) and x == x, na_action="ignore").fillna(False).astype(bool)
+        values = pd.to_numeric(col.where(numeric), errors="coerce").astype("float64")
+    seconds = pd.Series(np.nan, index=col.index)
+    lo, hi = EPOCH_SECONDS
+    for scale in (1.0, 1e3, 1e6, 1e9):
+        inside = values.between(lo * scale, hi * scale)
+        seconds[inside] = values[inside] / scale
+    epoch = pd.to_datetime(seconds, unit="s", utc=True, errors="coerce")
+    return numeric.to_numpy(dtype=bool), epoch
+
+
+def report_rows(broken: list[tuple[int, str]], lines: np.ndarray, mask: np.ndarray, reason: str) -> None:
+    for line in lines[mask]:
+        broken.append((int(line), reason))
+
+
+def finish(df: pd.DataFrame, broken: list[tuple[int, str]], fmt: str) -> ReadResult:
+    df = df.sort_values(["thread_id", "created_at", "message_id"], kind="stable").reset_index(drop=True)
+    broken.sort()
+    return ReadResult(messages=df[list(MESSAGE_COLUMNS)], broken_rows=broken, format=fmt)

@@ -1,0 +1,186 @@
+"""CSV records of a reply file, one at a time, with line numbers; malformed records reported, not fatal.
+
+Shared by both CSV formats (:mod:`qa.readers_own`, :mod:`qa.readers_twcs`) and by the batch reader
+(:mod:`qa.batches`). Lines are counted at ``\\n`` line ends, as editors and ``wc -l`` do; a record is named by
+the line where it starts. A record that spans many lines because of an unbalanced quote is reported and the
+lines it swallowed are read again as records of their own.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections import deque
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from carebench_shared.config import ConfigError, sniff_text
+from carebench_shared.safe_text import printable
+
+__all__ = ["open_text", "csv_header", "iter_csv", "string_columns", "MAX_RECORD_LINES", "CHUNK_ROWS"]
+
+csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+
+MAX_RECORD_LINES = 1000  # physical lines one CSV record may span (an unbalanced quote stops there)
+CHUNK_ROWS = 32_768  # records held as Python strings at a time while reading a CSV
+
+
+def open_text(path: Path):
+    """Text mode that splits lines on ``\\n`` only: a bare ``\\r`` stays inside its line (and is caught)."""
+    try:
+        return open(path, encoding="utf-8-sig", errors="replace", newline="\n")
+    except OSError as exc:
+        raise ConfigError(f"{printable(path)}: cannot read file: {exc.strerror or exc}") from None
+
+
+def csv_header(path: Path) -> list[str] | None:
+    sniff_text(path, "CSV")
+    with open_text(path) as fh:
+        try:
+            first = fh.readline(1 << 16)
+        except OSError as exc:
+            raise ConfigError(f"{printable(path)}: cannot read file: {exc.strerror or exc}") from None
+    if not first.strip():
+        return None
+    try:
+        return [c.strip() for c in next(csv.reader([first.rstrip("\r\n")]))]
+    except (csv.Error, StopIteration):
+        return None
+
+
+class _RecordTooLong(Exception):
+    """A CSV record ran over :data:`MAX_RECORD_LINES` lines: an unbalanced quote, not a text with line breaks."""
+
+
+class _Lines:
+    """The physical lines of a CSV file for :mod:`csv`, numbered, with the lines of the current record kept so
+    that after a broken record the reader can start again on the line after its first (resynchronise)."""
+
+    def __init__(self, fh) -> None:
+        self._fh = fh
+        self._number = 0
+        self._pending: deque[tuple[int, str]] = deque()
+        self.record: list[tuple[int, str]] = []
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        if self._pending:
+            number, text = self._pending.popleft()
+        else:
+            text = next(self._fh)
+            self._number += 1
+            number = self._number
+        self.record.append((number, text))
+        if len(self.record) > MAX_RECORD_LINES:
+            raise _RecordTooLong
+        return text
+
+    def resync(self) -> None:
+        """Read again, as new records, every line of the current record but its first."""
+        self._pending.extendleft(reversed(self.record[1:]))
+        self.record = []
+
+
+def _swallows_rows(record: list[tuple[int, str]], n_fields: int) -> bool:
+    """Whether a record over several lines is an unbalanced quote rather than a text with line breaks: its
+    quotes do not pair up (one opened on its first line was closed by a row after it, or never), or one of its
+    later lines is, on its own, a complete row of ``n_fields`` fields (two stray quotes around real rows)."""
+    if sum(t.count('"') for _, t in record) % 2:
+        return True
+    for _, text in record[1:]:
+        try:
+            fields = next(csv.reader([text.rstrip("\r\n")]), [])
+        except csv.Error:
+            continue
+        if len(fields) == n_fields:
+            return True
+    return False
+
+
+def iter_csv(path: Path, n_fields: int, broken: list[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
+    """``(line, fields)`` for each well-formed data record; malformed ones go to ``broken`` once each.
+
+    A broken record that spans several lines (an unbalanced quote swallows the lines after it) is reported at
+    its first line, and the lines after that are read again as records of their own, so no valid row after a
+    broken one is lost."""
+    with open_text(path) as fh:
+        lines = _Lines(fh)
+        reader = csv.reader(lines)
+        try:
+            next(reader)  # header
+        except (StopIteration, csv.Error, _RecordTooLong):
+            return
+        while True:
+            lines.record = []
+            problem = None
+            try:
+                row = next(reader)
+            except StopIteration:
+                if not lines.record:
+                    return
+                problem = "unbalanced quote: the record runs to the end of the file"
+            except csv.Error as exc:
+                problem = str(exc)
+                if "new-line character" in problem:
+                    problem = "bare carriage return inside an unquoted field"
+            except _RecordTooLong:
+                problem = f"unbalanced quote: the record runs over more than {MAX_RECORD_LINES} lines"
+            start = lines.record[0][0] if lines.record else 0
+            span = len(lines.record)
+            # a record over several lines is a quoted text with line breaks only if its quotes pair up: an odd
+            # count means a quote opened on its first line was closed by (or ran into) the rows after it
+            if problem is None and span > 1 and _swallows_rows(lines.record, n_fields):
+                problem = f"unbalanced quote: a quoted field swallows the {span - 1} line(s) after it"
+            if problem is None:
+                if not row:
+                    continue  # blank line
+                if len(row) == n_fields:
+                    yield start, row
+                    continue
+                problem = f"expected {n_fields} fields, found {len(row)}"
+            broken.append((start, problem))
+            if len(lines.record) > 1:
+                lines.resync()
+                reader = csv.reader(lines)  # a fresh parser: the old one may be inside a quoted field
+
+
+
+def string_columns(records: Iterator[tuple[int, list[str]]], n_fields: int,
+                    chunk: int | None = None) -> tuple[list[pd.Series], np.ndarray]:
+    """(one ``string`` Series per field, line numbers) of ``records``, ``chunk`` records at a time.
+
+    Each chunk's fields go into Arrow arrays straight away, so that memory holds Arrow's compact strings
+    rather than a Python object per field of every record (about 10x larger).
+    """
+    import pyarrow as pa
+
+    chunk = chunk or CHUNK_ROWS
+    typ = pa.large_string()  # what pandas' "string" dtype stores
+    buffers: list[list[str]] = [[] for _ in range(n_fields)]
+    parts: list[list[Any]] = [[] for _ in range(n_fields)]
+    lines: list[np.ndarray] = []
+    line_buf: list[int] = []
+
+    def flush() -> None:
+        for buf, part in zip(buffers, parts):
+            part.append(pa.array(buf, type=typ))
+            buf.clear()
+        lines.append(np.asarray(line_buf, dtype=np.int64))
+        line_buf.clear()
+
+    for line, row in records:
+        line_buf.append(line)
+        for buf, v in zip(buffers, row):
+            buf.append(v)
+        if len(line_buf) >= chunk:
+            flush()
+    if line_buf or not lines:
+        flush()
+    cols = [pd.Series(pa.chunked_array(part, type=typ).combine_chunks(), dtype="string") for part in parts]
+    return cols, np.concatenate(lines)

@@ -1,0 +1,171 @@
+"""The bench's own schema (:mod:`qa.schema`) as CSV, JSON Lines or Parquet: reading and column-wise validation."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from carebench_shared.config import ConfigError, sniff_text
+from carebench_shared.safe_text import printable
+
+from .readers_common import ReadResult, blank_to_na, epoch_times, finish, norm_ids, parse_bool, parse_time, report_rows
+from .readers_csv import csv_header, iter_csv, open_text, string_columns
+from .schema import MESSAGE_COLUMNS, REQUIRED_COLUMNS
+
+__all__ = ["validate_own", "OwnCsv", "OwnJsonl", "OwnParquet", "MAX_FOLLOWERS", "MAX_ORDER_VALUE"]
+
+MAX_FOLLOWERS = 1e12  # a follower count beyond this is a broken value, not an account
+MAX_ORDER_VALUE = 1e12
+
+
+def validate_own(df: pd.DataFrame, lines: np.ndarray, broken: list[tuple[int, str]], fmt: str) -> ReadResult:
+    """Column-wise validation of own-schema rows; bad rows are reported and dropped."""
+    for col in MESSAGE_COLUMNS:
+        if col not in df.columns:
+            df[col] = pd.NA
+    df = df[list(MESSAGE_COLUMNS)].copy()
+    bad = np.zeros(len(df), dtype=bool)
+
+    def flag(mask, reason):
+        nonlocal bad
+        mask = np.asarray(mask, dtype=bool) & ~bad
+        report_rows(broken, lines, mask, reason)
+        bad |= mask
+
+    for col in ("message_id", "thread_id", "parent_id"):
+        df[col] = norm_ids(df[col])
+    for col in ("message_id", "thread_id"):
+        flag(df[col].isna(), f"{col}: empty")
+    role = df["role"].astype("string").str.strip().str.lower()
+    flag(~role.isin(["customer", "brand"]).fillna(False), "role: must be 'customer' or 'brand'")
+    df["role"] = role
+    numeric, epoch = epoch_times(df["created_at"])
+    raw_time = blank_to_na(df["created_at"].astype("string").mask(numeric, pd.NA))
+    created = parse_time(raw_time)
+    if numeric.any():
+        created = created.dt.as_unit("ns").mask(numeric, epoch.dt.as_unit("ns"))
+    df["created_at"] = created
+    flag(numeric & epoch.isna(), "created_at: a number that is not a Unix time between 1980 and 2200 "
+                                 "(in seconds, milliseconds, microseconds or nanoseconds)")
+    flag(df["created_at"].isna(), "created_at: not a date and time")
+    public, bad_public = parse_bool(df["public"])
+    flag(bad_public, "public: expected true or false")
+    df["public"] = public.fillna(True).astype(bool)
+    followers = pd.to_numeric(blank_to_na(df["customer_followers"]), errors="coerce").astype("float64")
+    ok = followers.between(0, MAX_FOLLOWERS)  # also refuses inf and NaN written as numbers
+    flag(~ok & blank_to_na(df["customer_followers"]).notna(),
+         f"customer_followers: expected a whole number from 0 to {MAX_FOLLOWERS:.0e}")
+    df["customer_followers"] = followers.where(ok).round().astype("Int64")
+    value = pd.to_numeric(blank_to_na(df["order_value"]), errors="coerce").astype("float64")
+    ok = value.between(0, MAX_ORDER_VALUE)
+    flag(~ok & blank_to_na(df["order_value"]).notna(),
+         f"order_value: expected a number from 0 to {MAX_ORDER_VALUE:.0e}")
+    df["order_value"] = value.where(ok)
+    raw_pd = blank_to_na(df["purchase_date"].astype("string"))
+    pdate = pd.to_datetime(raw_pd, format="ISO8601", errors="coerce", utc=True)
+    flag(pdate.isna() & raw_pd.notna(), "purchase_date: expected a date (YYYY-MM-DD)")
+    df["purchase_date"] = pdate.dt.tz_localize(None).dt.normalize()
+    for col in ("author_id", "brand", "channel", "text", "language", "agent_id", "product", "issue_category"):
+        df[col] = df[col].astype("string")
+    df["author_id"] = df["author_id"].fillna("")
+    df["brand"] = df["brand"].fillna("")
+    df["channel"] = df["channel"].fillna("twitter").str.strip().str.lower().replace("", "twitter")
+    df["text"] = df["text"].fillna("")
+    dup = df["message_id"].duplicated(keep="first") & df["message_id"].notna()
+    flag(dup & ~bad, "message_id: duplicate (first occurrence kept)")
+    df = df[~bad]
+    return finish(df, broken, fmt)
+
+
+class OwnCsv:
+    """The own schema as CSV: a header naming at least the required columns."""
+
+    name = "own-csv"
+
+    def sniff(self, path: Path, header: list[str] | None) -> bool:
+        return header is not None and set(REQUIRED_COLUMNS) <= set(header)
+
+    def read(self, path: Path) -> ReadResult:
+        header = csv_header(path) or []
+        broken: list[tuple[int, str]] = []
+        cols, lines = string_columns(iter_csv(path, len(header), broken), len(header))
+        df = pd.DataFrame({h: c for h, c in zip(header, cols) if h in MESSAGE_COLUMNS})
+        del cols
+        return validate_own(df, lines, broken, self.name)
+
+
+class OwnJsonl:
+    """The own schema as JSON Lines: one object per line."""
+
+    name = "own-jsonl"
+
+    def sniff(self, path: Path, header: list[str] | None) -> bool:
+        return path.suffix.lower() in (".jsonl", ".ndjson", ".json")
+
+    def read(self, path: Path) -> ReadResult:
+        broken: list[tuple[int, str]] = []
+        records: list[dict[str, Any]] = []
+        lines: list[int] = []
+        sniff_text(path, "JSON Lines")
+        with open_text(path) as fh:
+            for i, raw in enumerate(fh, start=1):
+                if not raw.strip():
+                    continue
+                try:
+                    obj = json.loads(raw)
+                except RecursionError:
+                    broken.append((i, "not valid JSON: nested too deeply"))
+                    continue
+                except ValueError as exc:  # JSONDecodeError, or an integer of more than 4300 digits
+                    broken.append((i, f"not valid JSON: {printable(getattr(exc, 'msg', exc), 80)}"))
+                    continue
+                if not isinstance(obj, dict):
+                    broken.append((i, "expected a JSON object"))
+                    continue
+                records.append(obj)
+                lines.append(i)
+        df = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=list(MESSAGE_COLUMNS))
+        df = df.astype({c: "object" for c in df.columns})
+        if len(df) and "message_id" not in df.columns:
+            raise ConfigError(f"{printable(path)}: unknown format: JSON objects without 'message_id' (see "
+                              "`carebench qa schema`)")
+        return validate_own(df, np.asarray(lines, dtype=np.int64), broken, self.name)
+
+
+class OwnParquet:
+    """The own schema as Parquet, read batch by batch; 'line' numbers are 1-based row numbers."""
+
+    name = "own-parquet"
+
+    def sniff(self, path: Path, header: list[str] | None) -> bool:
+        return path.suffix.lower() in (".parquet", ".pq")
+
+    def read(self, path: Path) -> ReadResult:
+        import pyarrow.parquet as pq
+
+        try:
+            pf = pq.ParquetFile(path)
+        except Exception as exc:  # pyarrow raises several types for a damaged file
+            raise ConfigError(f"{printable(path)}: cannot read Parquet file: "
+                              f"{printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}") from None
+        names = set(pf.schema_arrow.names)
+        missing = [c for c in REQUIRED_COLUMNS if c not in names]
+        if missing:
+            raise ConfigError(f"{printable(path)}: unknown format: Parquet columns lack {', '.join(missing)}")
+        cols = [c for c in MESSAGE_COLUMNS if c in names]
+        try:
+            parts = [b.to_pandas() for b in pf.iter_batches(batch_size=200_000, columns=cols)]
+        except Exception as exc:  # a damaged page or an unsupported type  # noqa: BLE001
+            raise ConfigError(f"{printable(path)}: cannot read Parquet file: "
+                              f"{printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}") from None
+        df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+        df = df.astype({c: "object" for c in df.columns if c != "created_at"})
+        if "created_at" in df.columns and pd.api.types.is_datetime64_any_dtype(df["created_at"]):
+            df["created_at"] = df["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%f%z").astype("string")
+        elif "created_at" in df.columns and not pd.api.types.is_numeric_dtype(df["created_at"]):
+            df["created_at"] = df["created_at"].astype("string")  # numbers stay numbers: Unix times
+        return validate_own(df, np.arange(1, len(df) + 1, dtype=np.int64), [], self.name)
