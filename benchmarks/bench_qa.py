@@ -239,11 +239,15 @@ def _clear_text_caches() -> None:
     by the texts of the run before; caches that learn from use (compiled patterns) are kept, as in a server."""
     from qa import language
     from qa.checks import tone
+    from qa.checks.phrases import phrasebook
 
     for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems")):
         cache = getattr(module, name, None)
         if cache is not None and hasattr(cache, "cache_clear"):
             cache.cache_clear()
+    forget = getattr(getattr(phrasebook(), "scanner", None), "forget", None)  # what the scanner remembers
+    if forget is not None:
+        forget()
 
 
 def text_check_rates(contexts, repeat: int = 2) -> dict[str, float]:  # noqa: ANN001 - ReplyContext list

@@ -86,10 +86,14 @@ class Deflection:
 
         # A link described as a way to message the brand is a dm_request (settled), not a contact page: nothing
         # found inside such a phrase ("write to us here: <link>") is a referral.
-        to_brand = _Spans(r.spans(book.get("dm_request", "message_link"), lang))
+        to_brand: list[_Spans] = []  # found on the first hit: most replies that get this far have none
 
         def add(group: str, hits: list[tuple[int, int]]) -> None:
-            hits = [h for h in hits if not to_brand.covers(h[0])]
+            if not hits:
+                return
+            if not to_brand:
+                to_brand.append(_Spans(r.spans(book.get("dm_request", "message_link"), lang)))
+            hits = [h for h in hits if not to_brand[0].covers(h[0])]
             if hits:
                 found.extend(hits)
                 if _CHANNELS.get(group, group) not in channels:

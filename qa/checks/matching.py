@@ -11,7 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from qa.checks.prefilter import Gate, Scanner, required_clauses
+from qa.checks.clauses import required_clauses
+from qa.checks.prefilter import Gate, Scanner
 
 __all__ = ["Group", "Reading", "alternation"]
 

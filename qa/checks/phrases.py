@@ -20,7 +20,8 @@ import yaml
 
 from qa.checks.base import Evidence, ReplyContext
 from qa.checks.matching import Group, Reading, alternation
-from qa.checks.prefilter import Scanner, required_literals
+from qa.checks.clauses import required_literals
+from qa.checks.prefilter import Scanner
 
 __all__ = [
     "PHRASES_DIR",

@@ -1,236 +1,22 @@
 """Which patterns of a phrasebook can match a reply, found in one pass over it (a prefilter for speed).
 
-Python's ``re`` tries every alternative at every position, which made the checks ten times too slow. Each
-pattern is gated by *clauses*: sets of literals such that every match holds at least one literal of each
-clause (:func:`required_clauses`; ``\\b(?:we|I)\\s+can(?:not|'t)\\s+(?:see|access)`` needs ``can`` and one of
-``see``/``access``). One Aho-Corasick pass over the lower-cased reply (``pyahocorasick``, in C) finds every
-literal of the phrasebook; a pattern runs only when each of its clauses has a literal in the reply. A pattern
-cannot match a text lacking one of its clauses, so the result is the same as running every pattern.
+Each pattern is gated by its clauses (:mod:`qa.checks.clauses`: sets of literals every match holds one of).
+One Aho-Corasick pass over the lower-cased reply (``pyahocorasick``, in C) finds every literal of the
+phrasebook; a pattern runs only when each of its clauses has a literal in the reply. A pattern cannot match a
+text lacking one of its clauses, so the result is the same as running every pattern.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from collections.abc import Iterable
 from itertools import chain
 from operator import itemgetter
 
 import ahocorasick
 
-__all__ = ["required_clauses", "required_literals", "Scanner", "Gate", "gate_applies"]
+from qa.checks.clauses import Clauses, is_word
 
-try:  # the regex parser: private, so we degrade to "no prefilter" if it ever moves
-    from re import _parser as _sre_parse  # type: ignore[attr-defined]
-    from re._constants import (  # type: ignore[attr-defined]
-        ASSERT,
-        ASSERT_NOT,
-        AT,
-        AT_BEGINNING,
-        AT_BEGINNING_LINE,
-        AT_BEGINNING_STRING,
-        AT_BOUNDARY,
-        AT_END,
-        AT_END_LINE,
-        AT_END_STRING,
-        BRANCH,
-        CATEGORY,
-        CATEGORY_NOT_WORD,
-        CATEGORY_SPACE,
-        CATEGORY_WORD,
-        IN,
-        LITERAL,
-        MAX_REPEAT,
-        MIN_REPEAT,
-        NEGATE,
-        SUBPATTERN,
-    )
-except ImportError:  # pragma: no cover
-    _sre_parse = None
-
-_FLAGS = re.IGNORECASE | re.MULTILINE
-Clauses = tuple[frozenset[str], ...]
-
-
-def _small_class(av: list) -> list[str] | None:  # type: ignore[type-arg]
-    """The characters of a class like ``[áa]`` (literals only, at most 4), else None."""
-    if len(av) > 4 or any(op is not LITERAL for op, _ in av):
-        return None
-    return [chr(c) for _, c in av]
-
-
-def _literal_strings(branches: list) -> list[str] | None:  # type: ignore[type-arg]
-    """Every string a branch of pure literals can match (``'t|t`` gives ``'t`` and ``t``), else None."""
-    out: list[str] = []
-    for branch in branches:
-        strings = [""]
-        for op, av in branch:
-            if op is LITERAL:
-                strings = [x + chr(av) for x in strings]
-            elif op is IN and (chars := _small_class(av)) is not None:
-                strings = [x + c for x in strings for c in chars]
-            else:
-                return None
-        out.extend(strings)
-    return out
-
-
-def _is_word(ch: str) -> bool:
-    """What ``re`` counts as a word character (``\\w``, Unicode)."""
-    return ch.isalnum() or ch == "_"
-
-
-def _non_word_class(av: list) -> bool:  # type: ignore[type-arg]
-    """A class (``IN`` item) all of whose members are non-word characters (``[\\s,.]``)."""
-    for op, x in av:
-        if op is LITERAL and not _is_word(chr(x)):
-            continue
-        if op is CATEGORY and x in (CATEGORY_SPACE, CATEGORY_NOT_WORD):
-            continue
-        return False
-    return True
-
-
-def _bounds(item: tuple, side: int) -> bool:  # type: ignore[type-arg]
-    """Whether ``item``, just before (``side`` -1) or just after (+1) a literal run, puts a non-word character
-    or the text's edge next to it: ``\\b``, ``^``/``$``, ``\\s+``, ``(?<!\\w)``, ``(?![\\w/])``."""
-    op, av = item
-    if op is AT:
-        return av in (AT_BOUNDARY, *((AT_BEGINNING, AT_BEGINNING_LINE, AT_BEGINNING_STRING) if side < 0 else
-                                     (AT_END, AT_END_LINE, AT_END_STRING)))
-    if op is ASSERT_NOT and av[0] == side and len(av[1]) == 1:
-        sub_op, sub_av = av[1][0]
-        return sub_op is IN and (CATEGORY, CATEGORY_WORD) in sub_av and (NEGATE, None) not in sub_av
-    if op is IN:
-        return _non_word_class(av)
-    if op in (MAX_REPEAT, MIN_REPEAT) and av[0] >= 1 and len(av[2]) == 1:
-        sub_op, sub_av = av[2][0]
-        return (sub_op is IN and _non_word_class(sub_av)) or (sub_op is LITERAL and not _is_word(chr(sub_av)))
-    return False
-
-
-def _literals(runs: list[str], left: bool, right: bool) -> frozenset[str] | None:
-    """The runs as literals: lower-cased, marked ``\\b`` at an end where the pattern puts a non-word character
-    or the text's edge next to a word character. None when a run is shorter than 2 characters or changes
-    length when lower-cased (it gates nothing)."""
-    out = []
-    for run in runs:
-        low = run.lower()
-        if len(run) < 2 or len(low) != len(run) or "\\" in run:
-            return None
-        out.append(("\\b" if left and _is_word(low[0]) else "") + low + ("\\b" if right and _is_word(low[-1]) else ""))
-    return frozenset(out)
-
-
-def _clauses(items: Iterable, left: bool = False, right: bool = False) -> list[frozenset[str]]:  # type: ignore[type-arg]
-    """Clauses of the parsed pattern: every match holds a literal of each (lower case, 2+ characters).
-
-    Literal runs are extended through small classes (``ll[áa]m`` gives ``llám`` and ``llam``) and through the
-    branches the parser factors out (``can't|cant`` is ``can`` + (``'t``|``t``)), so accented and apostrophe
-    variants keep a selective literal. A branch gives one clause: the union of its alternatives' most
-    selective clauses. A positive lookaround's literals are in the text too (a search never sees past the
-    text it is given), so they count. ``left``/``right``: the items are bounded on that side (see
-    :func:`_bounds`), so a literal at that edge is a whole word there.
-    """
-    items = list(items)
-    out: list[frozenset[str]] = []
-    runs: list[str] = [""]
-    start = 0
-
-    def before(k: int) -> bool:
-        return left if k == 0 else _bounds(items[k - 1], -1)
-
-    def after(k: int) -> bool:
-        return right if k == len(items) - 1 else _bounds(items[k + 1], +1)
-
-    def flush(end: int) -> None:
-        nonlocal runs
-        clause = _literals(runs, before(start), after(end)) if runs != [""] else None
-        if clause:
-            out.append(clause)
-        runs = [""]
-
-    for k, (op, av) in enumerate(items):
-        if runs == [""]:
-            start = k
-        if op is LITERAL:
-            runs = [r + chr(av) for r in runs]
-            continue
-        if op is IN:
-            chars = _small_class(av)
-            if chars is not None and len(runs) * len(chars) <= 16:
-                runs = [r + c for r in runs for c in chars]
-                continue
-        if op is BRANCH and runs != [""]:
-            tails = _literal_strings(av[1])
-            if tails is not None and len(runs) * len(tails) <= 16:
-                runs = [r + t for r in runs for t in tails]
-                continue
-        flush(k - 1)
-        if op is SUBPATTERN:
-            out.extend(_clauses(av[-1], before(k), after(k)))
-        elif op is ASSERT:
-            out.extend(_clauses(av[1]))
-        elif op is BRANCH:
-            best = [min(c, key=_gate_cost) if (c := _clauses(b, before(k), after(k))) else None for b in av[1]]
-            if all(b is not None for b in best):
-                out.append(frozenset().union(*best))  # type: ignore[arg-type]
-        elif op in (MAX_REPEAT, MIN_REPEAT) and av[0] >= 1:
-            out.extend(_clauses(av[2]))  # repeated: an inner literal may sit between two repetitions
-    flush(len(items) - 1)
-    return out
-
-
-# Short function words are in nearly every reply: a gate on them filters nothing.
-_COMMON = frozenset(
-    "a al an and are as at be by de del di do el en es for he i if in is it la las le les lo los me my mi "
-    "no not of on or our por que se si so su te the to tu un una us we y you your".split()
-)
-
-
-def _literal_cost(literal: str) -> float:
-    """Rough share of replies holding ``literal``; 1.0 for a common one: a function word, or a piece of two
-    letters with no whole-word mark (``re``, ``on``), which most replies hold. Longer is rarer, and each
-    whole-word mark (``\\b``) makes a piece rarer."""
-    left, right = literal.startswith("\\b"), literal.endswith("\\b") and len(literal) > 2
-    core = literal[2 if left else 0 : len(literal) - (2 if right else 0)]
-    n = len(core.strip())
-    if core.strip(" '’") in _COMMON or (n <= 2 and not (left or right)):
-        return 1.0
-    return (0.5 if n <= 2 else 0.3 if n == 3 else 0.1 if n == 4 else 0.05 if n == 5 else 0.02) * 0.5 ** (left + right)
-
-
-def _gate_cost(literals: frozenset[str]) -> float:
-    """Rough chance that a reply holds one of ``literals``: lower is a more selective gate."""
-    return min(1.0, sum(_literal_cost(lit) for lit in literals))
-
-
-def _useless(clause: frozenset[str]) -> bool:
-    """A clause with a common literal holds in most replies: looking for it costs more than it saves."""
-    return any(_literal_cost(lit) >= 1.0 for lit in clause)
-
-
-def required_clauses(pattern: str) -> Clauses:
-    """The prefilter of ``pattern``: clauses ordered most selective first; duplicates, clauses implied by
-    another (a superset of it) and clauses too common to filter anything (a function word in them) left out. Empty:
-    nothing is required, the pattern always runs."""
-    if _sre_parse is None:
-        return ()
-    try:
-        found = _clauses(_sre_parse.parse(pattern, _FLAGS))
-    except Exception:  # pragma: no cover - a pattern the parser rejects was rejected at compile time already
-        return ()
-    kept: list[frozenset[str]] = []
-    for clause in sorted(set(found), key=lambda c: (len(c), _gate_cost(c), sorted(c))):
-        if not _useless(clause) and not any(k <= clause for k in kept):  # a smaller one implies it
-            kept.append(clause)
-    return tuple(sorted(kept, key=lambda c: (_gate_cost(c), sorted(c))))
-
-
-def required_literals(pattern: str) -> frozenset[str] | None:
-    """The most selective clause of ``pattern`` (None: it always runs)."""
-    clauses = required_clauses(pattern)
-    return clauses[0] if clauses else None
+__all__ = ["Scanner", "Gate", "gate_applies"]
 
 
 # Characters that ``re.IGNORECASE`` matches to a letter that ``str.lower`` does not give (the long s, the
@@ -255,7 +41,7 @@ class _EdgeTable(dict):  # type: ignore[type-arg]
     LIMIT = 20_000
 
     def __missing__(self, code: int) -> int:
-        value = code if _is_word(chr(code)) else 0
+        value = code if is_word(chr(code)) else 0
         if len(self) < self.LIMIT:
             self[code] = value
         return value
@@ -273,9 +59,15 @@ def _key(literal: str, loose: bool = False) -> str:
     return key if loose else (_EDGE if left else "") + key + (_EDGE if right else "")
 
 
+_ASCII_EDGES = bytes(c if c < 128 and is_word(chr(c)) else 0 for c in range(256))
+
+
 def _scanned(lower: str) -> str:
     """``lower`` with every non-word character as the edge mark, and one at each end: a literal marked as a
-    whole word at an end is then found only where the text has a word boundary there."""
+    whole word at an end is then found only where the text has a word boundary there. An ASCII text is mapped
+    as bytes (one C call); others character by character through :data:`_TABLE`."""
+    if lower.isascii():
+        return _EDGE + lower.encode("ascii").translate(_ASCII_EDGES).decode("ascii") + _EDGE
     return _EDGE + lower.translate(_TABLE) + _EDGE
 
 
@@ -313,7 +105,8 @@ class Scanner:
     """
 
     __slots__ = ("groups", "gated", "_where", "_clauses", "_built", "_strict", "_loose", "_loose_keys",
-                 "_postings", "_rest", "_always", "_ranges", "_every", "_unfiltered", "_recent", "_pieces")
+                 "_postings", "_rest", "_always", "_ranges", "_every", "_unfiltered", "_recent", "_pieces",
+                 "_info", "_by_found")
 
     def __init__(self) -> None:
         self.groups = 0  # groups registered: each gets the next number as its id
@@ -323,6 +116,7 @@ class Scanner:
         self._built = False
         self._recent: dict[str, Gate] = {}
         self._pieces: dict[str, Gate] = {}
+        self._by_found: dict[frozenset[int], dict[int, list[int]]] = {}
 
     def add(self, group_id: int, index: int, clauses: Clauses) -> None:
         """Gate pattern ``index`` of group ``group_id`` by ``clauses`` (empty: it always runs). A group adds
@@ -330,8 +124,7 @@ class Scanner:
         self._where.append((group_id, index))
         self._clauses.append(tuple(clauses))
         self._built = False
-        self._recent.clear()
-        self._pieces.clear()
+        self.forget()
 
     def _build(self) -> None:
         ids: dict[str, int] = {}
@@ -361,6 +154,7 @@ class Scanner:
                     postings[ids[lit]].append(number)
             self._rest.append(tuple(frozenset(ids[lit] for lit in c) for c in clauses[1:]))
         self._postings = [tuple(p) for p in postings]
+        self._info = [(group_id, index, rest) for (group_id, index), rest in zip(self._where, self._rest)]
         self._always = frozenset(always)
         self._every = {group_id: list(range(end - first)) for group_id, (first, end) in self._ranges.items()}
         self._unfiltered = {group_id: self._every[group_id] for group_id, (first, end) in self._ranges.items()
@@ -389,17 +183,35 @@ class Scanner:
             self._loose = _automaton(self._loose_keys)
         automaton = self._loose if piece else self._strict
         if automaton is None or not lower:
-            found: set[int] = set()
+            found: frozenset[int] = frozenset()
         else:  # the literal ids of every hit, gathered in C (a reply has dozens of hits)
-            found = set(chain.from_iterable(map(_second, automaton.iter(_scanned(lower)))))
+            found = frozenset(chain.from_iterable(map(_second, automaton.iter(_scanned(lower)))))
+        out = self._by_found.get(found)
+        if out is None:
+            out = self._select(found)
+            if len(self._by_found) >= self.FOUND_MEMO:
+                self._by_found.clear()
+            self._by_found[found] = out
+        return out
+
+    def forget(self) -> None:
+        """Drop what was remembered of texts seen (a benchmark's repeat starts cold)."""
+        self._recent.clear()
+        self._pieces.clear()
+        self._by_found.clear()
+
+    FOUND_MEMO = 4096  # distinct sets of literals remembered (replies of one kind hold the same few words)
+
+    def _select(self, found: frozenset[int]) -> dict[int, list[int]]:
+        """The patterns indexed under a literal of ``found`` whose other clauses hold too, by group. A function
+        of ``found`` alone, so remembered by it: the lists are shared and read only."""
         candidates = self._always.union(chain.from_iterable(map(self._postings.__getitem__, found)))
         out: dict[int, list[int]] = {}
-        rest, where = self._rest, self._where
+        info = self._info
         for number in sorted(candidates):
-            others = rest[number]
+            group_id, index, others = info[number]
             if others and any(map(found.isdisjoint, others)):
                 continue  # a clause with none of its literals in the text
-            group_id, index = where[number]
             indices = out.get(group_id)
             if indices is None:
                 out[group_id] = [index]

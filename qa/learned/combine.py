@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 
 import numpy as np
 
@@ -46,6 +45,10 @@ class BatchScores:
         unique = list(index)
         x = vectorise(unique) if unique else None
         self.proba = {name: (cm.proba(x) if x is not None else np.zeros(0)) for name, cm in model.checks.items()}
+        # The same as Python lists, for joining reply by reply: indexing a list is several times cheaper than
+        # indexing an array and converting the numpy scalar (the join ran once per check of every reply).
+        self._rows: list[int] = self.row.tolist()
+        self._values = {name: values.tolist() for name, values in self.proba.items()}
 
     def p(self, check: str, i: int) -> float | None:
         """Probability that reply ``i`` does ``check``; None when the model has no classifier for it."""
@@ -53,7 +56,10 @@ class BatchScores:
         return None if values is None else float(values[self.row[i]])
 
     def combine(self, i: int, finding: Finding) -> Finding:
-        return combine_one(self.model, finding, self.p(finding.check, i), self.texts[i])
+        values = self._values.get(finding.check)
+        if values is None or finding.verdict is None:
+            return finding
+        return combine_one(self.model, finding, values[self._rows[i]], self.texts[i])
 
 
 def _evidence(text: str, weight: np.ndarray) -> tuple[Evidence, ...]:
@@ -76,11 +82,12 @@ def combine_one(model: LearnedModel, finding: Finding, p: float | None, text: st
     cm = model.checks[finding.check]
     says = p >= cm.threshold and cm.threshold < 1.0  # 1.0: the model was switched off when trained
     detail = {**finding.detail, "model_probability": round(p, 4), "model_threshold": cm.threshold}
+    # Findings built directly: ``dataclasses.replace`` costs several times more, once per check of every reply.
     if finding.verdict:
-        return replace(finding, detail=detail, source="both" if says else "rule")
+        return Finding(finding.check, True, finding.evidence, detail, "both" if says else "rule")
     if not says:
-        return replace(finding, detail=detail)
-    return replace(finding, verdict=True, evidence=_evidence(text, cm.weight), detail=detail, source="model")
+        return Finding(finding.check, finding.verdict, finding.evidence, detail, finding.source)
+    return Finding(finding.check, True, _evidence(text, cm.weight), detail, "model")
 
 
 def combine(contexts: Sequence[ReplyContext], findings: Sequence[Mapping[str, Finding]],

@@ -27,6 +27,16 @@ def finding(text: str):  # type: ignore[no-untyped-def]
         ("@1 Te reembolsaremos el cargo en las próximas 48 horas.", "refund"),
         ("@1 Hemos bonificado la comisión por anualidad de este año.", "fee_waiver"),
         ("@1 Te enviaremos un nuevo equipo sin costo esta semana.", "replacement"),
+        # Handed over, or given as an apology, without a first-person verb.
+        ("@1 Here are 750 loyalty points for your next order.", "points"),
+        ("@1 Please accept 300 points with our apologies.", "points"),
+        ("@1 As a small apology, 1,200 reward points are yours.", "points"),
+        ("@1 Sorry about that! 400 points toward your next visit.", "points"),
+        ("@1 Here's a $10 credit for your trouble.", "credit"),
+        ("@1 Please accept this £5 gift card.", "voucher"),
+        ("@1 You can see your replacement or refund options here: https://t.co/abc", "refund"),
+        ("@1 Acepta estos 200 puntos, de verdad lo sentimos.", "points"),
+        ("@1 Como muestra de disculpa, sumamos 150 puntos a tu cuenta.", "points"),
     ],
 )
 def test_offers_are_found_with_their_kind(text: str, kind: str) -> None:
@@ -53,6 +63,11 @@ def test_amount_and_percent_are_read_from_the_offer() -> None:
         "@1 The 6 pack is half price at the moment, which is why it's cheaper.",
         "@1 Have you received the refund we mentioned?",
         "@1 Lamentamos la situación, revisaremos tu caso.",
+        # Points and options that are a programme's rules or someone else's to decide, not an offer.
+        "@1 You earn 100 points for your next order when you review this one.",
+        "@1 Members collect 2 points for every dollar spent.",
+        "@1 Please contact our billing team to review your refund options.",
+        "@1 Acumulas puntos con cada compra en tienda.",
     ],
 )
 def test_refusals_maybes_and_public_offers_are_not_compensation(text: str) -> None:

@@ -89,7 +89,7 @@ def test_scanner_runs_a_pattern_only_when_every_clause_holds() -> None:
 
 
 def test_required_clauses_are_conjunctions_of_alternatives() -> None:
-    from qa.checks.prefilter import required_clauses
+    from qa.checks.clauses import required_clauses
 
     clauses = required_clauses(r"(?:we|our team)\s+(?:can't|cannot)\s+(?:access|see)(?=\w+ here)")
     # "we" is in most replies: a clause holding it filters nothing and is left out.
@@ -103,7 +103,7 @@ def test_required_clauses_are_conjunctions_of_alternatives() -> None:
 
 def test_whole_word_literals_are_found_at_word_boundaries_only() -> None:
     """``\\bdm`` is in "dm me" and "(DM)" but not in "admin"; a piece of a text ignores the marks."""
-    from qa.checks.prefilter import required_clauses
+    from qa.checks.clauses import required_clauses
 
     assert required_clauses(r"(?<![@\w])DMs?\b") == (frozenset({"\\bdm"}),)
     assert required_clauses(r"\b(?:dm|md)\b") == (frozenset({"\\bdm\\b", "\\bmd\\b"}),)
