@@ -14,7 +14,7 @@ LAYERS = {
     1: ["scenario", "scenario.base", "scenario.demand", "scenario.customers", "scenario.workforce",
         "scenario.policy", "scenario.economics", "scenario.model", "ports"],
     2: ["arrivals", "queues", "staffing", "metrics", "tallies", "messages",
-        "planning.erlang", "planning.grid", "planning.shifts"],
+        "planning.erlang", "planning.grid", "planning.shifts", "planning.target"],
     3: ["volume", "intake", "customers", "policies", "routing", "planning.demand", "planning.fluid",
         "planning.roster"],
     4: ["assembly", "engine"],
