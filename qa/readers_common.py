@@ -104,6 +104,20 @@ def report_rows(broken: list[tuple[int, str]], lines: np.ndarray, mask: np.ndarr
         broken.append((int(line), reason))
 
 
+class BadRows:
+    """The rows of one file found broken so far: each is reported once, with the first reason found, and
+    dropped (``bad`` is the mask of them)."""
+
+    def __init__(self, count: int, broken: list[tuple[int, str]], lines: np.ndarray) -> None:
+        self.bad = np.zeros(count, dtype=bool)
+        self.broken, self.lines = broken, lines
+
+    def flag(self, mask, reason: str) -> None:
+        mask = np.asarray(mask, dtype=bool) & ~self.bad
+        report_rows(self.broken, self.lines, mask, reason)
+        self.bad |= mask
+
+
 def finish(df: pd.DataFrame, broken: list[tuple[int, str]], fmt: str) -> ReadResult:
     df = df.sort_values(["thread_id", "created_at", "message_id"], kind="stable").reset_index(drop=True)
     broken.sort()

@@ -12,7 +12,8 @@ import pandas as pd
 from carebench_shared.config import ConfigError, sniff_text
 from carebench_shared.safe_text import printable
 
-from .readers_common import ReadResult, blank_to_na, epoch_times, finish, norm_ids, parse_bool, parse_time, report_rows
+from .readers_common import (BadRows, ReadResult, blank_to_na, epoch_times, finish, norm_ids, parse_bool,
+                             parse_time)
 from .readers_csv import csv_header, iter_csv, open_text, string_columns
 from .schema import MESSAGE_COLUMNS, REQUIRED_COLUMNS
 
@@ -28,13 +29,8 @@ def validate_own(df: pd.DataFrame, lines: np.ndarray, broken: list[tuple[int, st
         if col not in df.columns:
             df[col] = pd.NA
     df = df[list(MESSAGE_COLUMNS)].copy()
-    bad = np.zeros(len(df), dtype=bool)
-
-    def flag(mask, reason):
-        nonlocal bad
-        mask = np.asarray(mask, dtype=bool) & ~bad
-        report_rows(broken, lines, mask, reason)
-        bad |= mask
+    rows = BadRows(len(df), broken, lines)
+    flag, bad = rows.flag, rows.bad
 
     for col in ("message_id", "thread_id", "parent_id"):
         df[col] = norm_ids(df[col])

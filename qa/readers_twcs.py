@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .readers_common import ReadResult, blank_to_na, finish, norm_ids, parse_bool, parse_time, report_rows
+from .readers_common import BadRows, ReadResult, blank_to_na, finish, norm_ids, parse_bool, parse_time
 from .readers_csv import iter_csv, string_columns
 
 __all__ = ["TWCS_COLUMNS", "Twcs", "build_twcs_threads"]
@@ -42,13 +42,8 @@ def build_twcs_threads(raw: pd.DataFrame, lines: np.ndarray, broken: list[tuple[
     Only links between tweets present in the file join threads: a tweet whose parent is missing (a dangling
     reference) starts its own thread, so customers replying to one absent promotional tweet are not merged.
     """
-    bad = np.zeros(len(raw), dtype=bool)
-
-    def flag(mask, reason):
-        nonlocal bad
-        mask = np.asarray(mask, dtype=bool) & ~bad
-        report_rows(broken, lines, mask, reason)
-        bad |= mask
+    rows = BadRows(len(raw), broken, lines)
+    flag, bad = rows.flag, rows.bad
 
     tid = norm_ids(raw["tweet_id"])
     flag(~tid.str.fullmatch(r"\d+").fillna(False), "tweet_id: not an integer id")
