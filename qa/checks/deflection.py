@@ -73,6 +73,8 @@ def _customer_keys(customer_text: str) -> set[str]:
 class Deflection:
     name = "deflection"
 
+    # About 60 lines: the early return for replies with no referral words comes first, then one pass over the
+    # referrals with the exceptions next to the rule they qualify (kept together so the verdict reads top down).
     def run(self, ctx: ReplyContext) -> Finding:
         book, text = phrasebook(), ctx.text
         g = {group: book.get(self.name, group) for group in _GROUPS}
