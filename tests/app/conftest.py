@@ -48,13 +48,18 @@ def make_workbench(tmp_path: Path, monkeypatch, kind: str = "own", **settings) -
     data = tmp_path / "data"
     data.mkdir(exist_ok=True)
     WRITERS[kind](data)
+    write_settings(tmp_path, monkeypatch, data, **settings)
+    return tmp_path
+
+
+def write_settings(tmp_path: Path, monkeypatch, data: Path, **settings) -> None:
+    """The app's settings file in ``tmp_path`` (data folder ``data``, a temp review DB), in use for this test."""
     values = {"data_dir": str(data), "review_db": str(tmp_path / "reviews.sqlite"),
               "scenarios_dir": str(ROOT / "scenarios"), "max_upload_mb": 5, "page_size": 10, **settings}
     path = tmp_path / "app.yaml"
     path.write_text(yaml.safe_dump(values), encoding="utf-8")
     monkeypatch.setenv("CAREBENCH_APP_SETTINGS", str(path))
     monkeypatch.chdir(ROOT)
-    return tmp_path
 
 
 @pytest.fixture

@@ -13,13 +13,12 @@ import sys
 
 import pandas as pd
 import pytest
-import yaml
 from scipy.stats import binomtest
 
 from carebench_app import learning
 from carebench_app.calibration import CHECKS_SERIES, OVER_TIME_COLUMNS, agreement_over_time
 from carebench_app.store import Review, ReviewStore
-from conftest import ROOT
+from conftest import write_settings
 from pagetest import app, goto, name_reviewer, ok
 
 TRAINED = ("deflection", "dm_request")
@@ -92,15 +91,6 @@ def test_qa_train_accepts_the_exported_labels(generated, retrained):
         assert prov["checks"][check]["labelled"] == sum(1 for _, c in truth if c == check)
 
 
-def _settings(tmp_path, monkeypatch, data, **extra):
-    values = {"data_dir": str(data), "review_db": str(tmp_path / "reviews.sqlite"),
-              "scenarios_dir": str(ROOT / "scenarios"), "max_upload_mb": 5, "page_size": 10, **extra}
-    path = tmp_path / "app.yaml"
-    path.write_text(yaml.safe_dump(values), encoding="utf-8")
-    monkeypatch.setenv("CAREBENCH_APP_SETTINGS", str(path))
-    monkeypatch.chdir(ROOT)
-
-
 @pytest.mark.slow
 def test_a_retrained_model_from_the_data_folder_orders_the_queue(tmp_path, monkeypatch, generated, retrained):
     from qa.learned import load_model, uncertainty
@@ -111,7 +101,7 @@ def test_a_retrained_model_from_the_data_folder_orders_the_queue(tmp_path, monke
     shutil.copy(own, data / "synth.csv")
     shutil.copy(retrained, data / "retrained.npz")
     (data / "broken.npz").write_bytes(b"PK\x03\x04 not a model")
-    _settings(tmp_path, monkeypatch, data)
+    write_settings(tmp_path, monkeypatch, data)
     at = goto(app(), "qa_open")
     at.radio(key="model_src").set_value("Rules + a model file (qa train)").run()
     at.selectbox(key="model_file").set_value(data / "broken.npz").run()
@@ -224,7 +214,7 @@ def _over_time_table(at) -> pd.DataFrame:
 
 def test_calibration_page_shows_the_model_over_time_and_exports_labels(tmp_path, monkeypatch):
     _frame(tmp_path)
-    _settings(tmp_path, monkeypatch, tmp_path, min_calibration_reviews=3)
+    write_settings(tmp_path, monkeypatch, tmp_path, min_calibration_reviews=3)
     at = goto(app(), "qa_calibration")
     charts = [c for c in at.get("arrow_vega_lite_chart") + at.get("vega_lite_chart")]
     assert charts, "no agreement chart"
@@ -240,6 +230,6 @@ def test_calibration_page_shows_the_model_over_time_and_exports_labels(tmp_path,
 def test_calibration_says_when_no_review_has_a_model_verdict(tmp_path, monkeypatch):
     store = ReviewStore(tmp_path / "reviews.sqlite")
     store.save(Review("d1", "a.csv", "r1", "deflection", True, "confirm", reviewer="ana"), expected_version=0)
-    _settings(tmp_path, monkeypatch, tmp_path)
+    write_settings(tmp_path, monkeypatch, tmp_path)
     at = goto(app(), "qa_calibration")
     assert any("No review has a model verdict yet" in i.value for i in at.info)
