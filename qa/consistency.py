@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .memory import shared_strings, value_codes
 from .similarity import text_groups
 from .stats import Z95, bh, bh_within, fisher_two_sided, mantel_haenszel, wilson
 from .templates import template_overuse
@@ -79,28 +80,51 @@ def has_category(category: pd.Series) -> np.ndarray:
     return (cat.notna() & (cat.str.strip() != "")).to_numpy(dtype=bool)
 
 
-def group_names(ids: np.ndarray, labels: np.ndarray) -> pd.Series:
-    """Each member's group named by its smallest id (as text): the same name whatever order replies came in."""
-    return pd.Series(np.asarray(ids, dtype=object)).astype(str).groupby(labels).transform("min")
+def group_names(ids: np.ndarray | pd.Series, labels: np.ndarray) -> np.ndarray:
+    """Each member's group named by its smallest id (as text): the same name whatever order replies came in.
+    An object array; the members of a group share one string."""
+    labels = np.asarray(labels)
+    if not len(labels):
+        return np.zeros(0, dtype=object)
+    first = pd.Series(ids).astype(str).reset_index(drop=True).groupby(labels).min()
+    return first.to_numpy(dtype=object)[np.searchsorted(first.index.to_numpy(), labels)]
 
 
 def _examples(v: pd.Series) -> str:
     return ";".join(sorted(v.astype(str))[:5])
 
 
-def issue_ids(brand: np.ndarray, category: pd.Series, reply_ids: np.ndarray, text_labels: np.ndarray) -> pd.Series:
+def issue_ids(brand: np.ndarray | pd.Series, category: pd.Series, reply_ids: np.ndarray | pd.Series,
+              text_labels: np.ndarray) -> np.ndarray:
     """``brand|cat:<category>`` where the category is known, else ``brand|sim:<reply id>``, naming its group of
-    similar customer texts; ``text_labels`` numbers the groups of those replies, in their order."""
-    brand = pd.Series(brand, dtype="object").fillna("").astype(str)
-    cat = category.astype("string").reset_index(drop=True)
-    has = has_category(cat)
-    out = pd.Series(pd.NA, index=brand.index, dtype="string")
-    out[has] = brand[has] + "|cat:" + cat[has]
+    similar customer texts; ``text_labels`` numbers the groups of those replies, in their order.
+
+    An object array in which the replies of one issue share one string: names are built per issue, not per
+    reply (a million replies fall into far fewer issues)."""
+    b_code, b_name = value_codes(pd.Series(brand).reset_index(drop=True))
+    b_name = np.append(b_name, "").astype(object)  # a missing brand (code -1) is ""
+    c_code, c_name = value_codes(category.reset_index(drop=True))
+    has = has_category(category)
+    key = np.zeros(len(b_code), dtype=np.int64)
+    key[has] = c_code[has]
     rest = ~has
     if rest.any():
-        ids = np.asarray(reply_ids, dtype=object)[rest]
-        out[rest] = (brand[rest].reset_index(drop=True) + "|sim:" + group_names(ids, text_labels)).to_numpy()
-    return out
+        key[rest] = np.asarray(text_labels, dtype=np.int64)
+    # one name per (brand, category) and per (brand, text group)
+    code, uniq = pd.factorize(pd.MultiIndex.from_arrays([has, b_code, key]))
+    u_has, u_brand, u_key = (uniq.get_level_values(i).to_numpy() for i in range(3))
+    names = np.empty(len(uniq), dtype=object)
+    brands = b_name[u_brand]
+    for j in np.flatnonzero(u_has):
+        names[j] = f"{brands[j]}|cat:{c_name[u_key[j]]}"
+    if rest.any():
+        ids = pd.Series(reply_ids).reset_index(drop=True)[rest]
+        first = ids.astype(str).groupby(np.asarray(text_labels)).min()
+        sim = np.flatnonzero(~u_has)
+        mins = first.to_numpy(dtype=object)[np.searchsorted(first.index.to_numpy(), u_key[sim])]
+        for j, m in zip(sim, mins):
+            names[j] = f"{brands[j]}|sim:{m}"
+    return names[code]
 
 
 def issue_groups(replies: pd.DataFrame, s: ConsistencySettings) -> pd.Series:
@@ -110,8 +134,14 @@ def issue_groups(replies: pd.DataFrame, s: ConsistencySettings) -> pd.Series:
     texts = replies["customer_text"].fillna("").astype(str).to_numpy()[rest] if rest.any() else []
     lab = text_groups(list(texts), s.similarity, blocks=list(brand[rest]), n=1, min_len=4)
     out = issue_ids(brand, replies["issue_category"], replies["reply_id"].astype(str).to_numpy(), lab)
-    out.index = replies.index
-    return out
+    return pd.Series(out, index=replies.index, dtype="string")
+
+
+def _brand_values(brand: pd.Series) -> np.ndarray:
+    """The brand column as ``to_numpy()`` gives it, with shared strings when it holds text."""
+    if isinstance(brand.dtype, (pd.CategoricalDtype, pd.StringDtype)):
+        return shared_strings(brand)
+    return brand.to_numpy()
 
 
 def stratified_comparisons(d: pd.DataFrame, s: ConsistencySettings) -> pd.DataFrame:
@@ -159,11 +189,13 @@ def stratified_comparisons(d: pd.DataFrame, s: ConsistencySettings) -> pd.DataFr
 
 def consistency_findings(replies: pd.DataFrame, issue: pd.Series, s: ConsistencySettings) -> pd.DataFrame:
     """Every significant, material difference in treatment within an issue; see the module docstring."""
-    base = pd.DataFrame({"issue": issue.to_numpy(), "brand": replies["brand"].to_numpy(),
-                         "reply_id": replies["reply_id"].astype(str).to_numpy()})
-    base["channel"] = replies["channel"].astype("string").to_numpy()
-    base["agent_id"] = replies["agent_id"].astype("string").to_numpy()
-    base["influence"] = influence_band(replies["customer_followers"], s.influence_bands).to_numpy()
+    # per reply: shared strings (one object per distinct value) and the ids in one Arrow buffer, not a new
+    # Python string per reply and column (the run's peak on a million replies)
+    base = pd.DataFrame({"issue": np.asarray(issue, dtype=object), "brand": _brand_values(replies["brand"]),
+                         "reply_id": replies["reply_id"].astype(str).array})
+    base["channel"] = shared_strings(replies["channel"])
+    base["agent_id"] = shared_strings(replies["agent_id"])
+    base["influence"] = shared_strings(influence_band(replies["customer_followers"], s.influence_bands))
     tables = []
     pooled: list[pd.DataFrame] = []
     for outcome in OUTCOMES:

@@ -24,9 +24,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["use_system_arrow_pool", "release", "concat_categories", "frozen_heap"]
+__all__ = ["use_system_arrow_pool", "release", "concat_categories", "frozen_heap", "shared_strings",
+           "value_codes"]
 
 
 def use_system_arrow_pool() -> None:
@@ -78,6 +80,25 @@ def concat_categories(parts: list[pd.DataFrame]) -> pd.DataFrame:
     for c in cats:
         out[c] = merged[c]
     return out[list(parts[0].columns)]
+
+
+def value_codes(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(code per row, -1 where missing; each code's text as an object array of str): a column's distinct values
+    once. A category column gives its own codes without looking at its rows."""
+    s = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        codes, uniques = s.cat.codes.to_numpy(), s.cat.categories
+    else:
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    names = pd.Series(uniques).astype("string").to_numpy(dtype=object)
+    return codes.astype(np.int64, copy=False), names
+
+
+def shared_strings(values: pd.Series | np.ndarray) -> np.ndarray:
+    """``values.astype("string").to_numpy()`` (str or pd.NA per row) with one Python string per distinct value
+    shared by its rows: 8 bytes a row instead of a new string object (about 60 bytes) each."""
+    codes, names = value_codes(values)
+    return np.append(names, pd.NA).astype(object)[codes]  # code -1 picks the appended NA
 
 
 _OLD = 1_000  # middle collections between full ones (default: 10); settle() collects fully between batches

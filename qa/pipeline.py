@@ -150,7 +150,7 @@ class Audit:
             found = pd.DataFrame(columns=[*REPEAT_COLUMNS, "pos"])
         found = found.reset_index(drop=True)
         rep = found["pos"].to_numpy(dtype=np.int64)
-        return Whole(issue.to_numpy(dtype=object), tid, spread, over, findings, rep, found)
+        return Whole(issue, tid, spread, over, findings, rep, found)
 
     def complete(self, table: pd.DataFrame, whole: Whole) -> pd.DataFrame:
         """Phase three on a batch of phase one's replies: whole-file columns, score, flags; the final columns."""

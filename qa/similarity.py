@@ -172,7 +172,8 @@ def _bands_for(threshold: float) -> tuple[int, int]:
 def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None = None) -> np.ndarray:
     """Group label per document: documents joined by verified similar pairs share a label.
 
-    ``blocks`` (optional, one key per document) keeps groups inside a block, e.g. one brand. Labels are the
+    ``blocks`` (optional, one key per document) keeps groups inside a block, e.g. one brand; an integer array
+    is taken as the blocks' numbers, other keys are numbered in their sorted order. Labels are the
     smallest document index in the group, so they are stable for a given input order. (One function: the
     band loop frees each band's arrays as it goes, which a split would hold across calls.)
     """
@@ -184,8 +185,11 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
         return np.zeros(0, dtype=np.int64)
     block_key = np.zeros(n, dtype=np.uint64)
     codes = np.zeros(n, dtype=np.int64)
-    if blocks is not None:
+    if isinstance(blocks, np.ndarray) and blocks.dtype.kind in "iu":  # already numbered (TextGrouper)
+        codes = blocks.astype(np.int64)
+    elif blocks is not None:  # numbered in sorted order (a Unicode array: 4 bytes a character, transient)
         codes = np.unique(np.asarray(blocks, dtype=object).astype(str), return_inverse=True)[1].astype(np.int64)
+    if blocks is not None:
         with np.errstate(over="ignore"):
             block_key = codes.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
     b, r = _bands_for(threshold)
@@ -303,9 +307,14 @@ class TextGrouper:
         idx = np.flatnonzero(has_words)
         lab = np.arange(self._count)
         if len(idx):
-            names = np.asarray(list(self._block_code), dtype=object)  # in number order (insertion order)
-            blocks = names[np.concatenate(self._blocks)[idx]]
-            g = similarity_groups(sig, self.threshold, blocks=blocks if any(blocks) else None)
+            codes = np.concatenate(self._blocks)[idx]
+            used = np.unique(codes)
+            names = list(self._block_code)  # in number order (insertion order)
+            used_names = [names[c] for c in used]
+            rank = np.empty(len(used), dtype=np.int64)  # the numbers similarity_groups gives names: sorted order
+            rank[sorted(range(len(used)), key=used_names.__getitem__)] = np.arange(len(used))
+            blocks = rank[np.searchsorted(used, codes)]
+            g = similarity_groups(sig, self.threshold, blocks=blocks if any(used_names) else None)
             lab[idx] = idx[g]
         del sig
         # entries are numbered in order of first occurrence, so a group's smallest entry has its first text

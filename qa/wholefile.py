@@ -63,7 +63,7 @@ class WholeFile:
             self.issues.add(t["customer_text"].fillna("").astype(str).to_numpy()[rest].tolist(), brand[rest])
         self.templates.add(t["text"].fillna("").astype(str).tolist(), brand)
         part = pd.DataFrame({c: t[c].astype("string[pyarrow]") for c in _KEEP_STRINGS})
-        for c in _FEW_VALUES:  # a byte or two a reply instead of a string (turned back in finish)
+        for c in _FEW_VALUES:  # a byte or two a reply instead of a string (shared strings in finish)
             part[c] = part[c].astype("category")
         part["customer_followers"] = pd.to_numeric(t["customer_followers"], errors="coerce").astype("float32")
         for c in OUTCOMES:
@@ -71,7 +71,7 @@ class WholeFile:
                 part[c] = t[c].astype("boolean")
         self._parts.append(part)
 
-    def finish(self, echo_of: EchoFn | None) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray,
+    def finish(self, echo_of: EchoFn | None) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray,
                                                       pd.DataFrame]:
         """(issue, template id, issues per template, overuse, consistency findings) per reply in order.
 
@@ -81,18 +81,16 @@ class WholeFile:
         s = self.settings
         if not self._parts:
             empty = np.zeros(0)
-            return pd.Series(dtype="string"), empty.astype(object), empty, empty.astype(bool), pd.DataFrame(
+            return empty.astype(object), empty.astype(object), empty, empty.astype(bool), pd.DataFrame(
                 columns=FINDING_COLUMNS)
-        t = concat_categories(self._parts)
+        t = concat_categories(self._parts)  # brand, category, channel, agent stay categories (shared strings)
         self._parts = []
-        for c in _FEW_VALUES:
-            t[c] = t[c].astype("string[pyarrow]")
-        ids = t["reply_id"].astype(str).to_numpy(dtype=object)
-        issue = issue_ids(t["brand"].to_numpy(dtype=object), t["issue_category"], ids, self.issues.groups())
+        ids = t["reply_id"].astype(str)  # one Arrow buffer, not a Python string per reply
+        issue = issue_ids(t["brand"], t["issue_category"], ids, self.issues.groups())
         lab = self.templates.groups()
-        in_group, over = overuse(lab, issue.to_numpy(dtype=object), s, echo_of)
-        template_id = np.where(in_group, group_names(ids, lab).to_numpy(dtype=object), None)
-        spread = pd.Series(issue.to_numpy(dtype=object)).groupby(lab).transform("nunique").to_numpy()
+        in_group, over = overuse(lab, issue, s, echo_of)
+        template_id = np.where(in_group, group_names(ids, lab), None)
+        spread = pd.Series(issue).groupby(lab).transform("nunique").to_numpy()
         findings = consistency_findings(t, issue, s) if len(t) else pd.DataFrame(columns=FINDING_COLUMNS)
         return issue, template_id, spread, over, findings
 
