@@ -112,14 +112,14 @@ class Audit:
     """One QA run: phase one batch by batch, then the whole-file phase, then scoring (module docstring)."""
 
     def __init__(self, book: Rulebook, checks: dict[str, Check] | None = None,
-                 keep_authors: KeepFn | set[str] | None = None, model: Any = None):
+                 keep_authors: KeepFn | set[str] | None = None, model: Any = None, spill_dir: Any = None):
         self.book = book
         self.model = model  # a qa.learned.LearnedModel combined with the rules, or None
         self.checks = registered_checks() if checks is None else checks
         self.specs = specs()
         self.detect = language_detector()[0]
         self.repeat_finder = RepeatFinder(book.threads, keep_authors)
-        self.whole_file = WholeFile(book)
+        self.whole_file = WholeFile(book, spill_dir)  # spill_dir: a folder for its temporary files
         self.replies = self.messages = self.no_reply_needed = 0
         self.errors: list[tuple[str, str, str]] = []
         self._brand_memo: dict[str, str] = {}

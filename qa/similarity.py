@@ -11,9 +11,12 @@ combined arithmetically, multiply-shift permutations with fixed seeds), so group
 from __future__ import annotations
 
 import re
+import tempfile
 import zlib
-from hashlib import blake2b
 from collections.abc import Sequence
+from hashlib import blake2b
+from pathlib import Path
+from typing import IO
 
 import numpy as np
 
@@ -54,6 +57,7 @@ def shingles(text: str, n: int = 2, min_len: int = 1) -> set[str]:
 _VOCAB_LIMIT = 1_000_000  # word -> crc32 remembered; a bounded cache (cleared when full), so memory stays flat
 _PAIR_CHUNK = 16_384  # candidate pairs verified at a time: 2 x 128 bytes of signature each
 _ROW_CHUNK = 65_536  # signatures widened to uint64 at a time (16 MB)
+_SPILL_BYTES = 32 << 20  # signatures a TextGrouper holds in memory before it moves them to a file
 _DOC_BLOCK = 128  # documents hashed at a time: their n-gram x permutation table stays in the CPU cache
 
 
@@ -249,11 +253,17 @@ class TextGrouper:
     and, per text added, the index of its distinct entry. Distinct texts are remembered by a 16-byte digest
     (not the text), up to ``memo_limit`` at a time (templates repeat all day); past it an identical text gets a
     new entry, which its identical signature puts in the same group anyway, so memory stays bounded without
-    changing any group.
+    changing any group. Past ``_SPILL_BYTES`` the signatures wait in an anonymous temporary file (in
+    ``spill_dir`` if given) until :meth:`groups` reads them back: 128 bytes a distinct text, twice in a run.
     """
 
-    def __init__(self, threshold: float, n: int = 2, min_len: int = 1, memo_limit: int = 200_000):
+    def __init__(self, threshold: float, n: int = 2, min_len: int = 1, memo_limit: int = 200_000,
+                 spill_dir: str | Path | None = None):
         self.threshold, self.n, self.min_len, self.memo_limit = threshold, n, min_len, memo_limit
+        self.spill_dir = spill_dir
+        self._spill: IO[bytes] | None = None
+        self._spilled = 0  # signature rows in the spill file
+        self._held = 0  # signature rows in self._sigs
         self._memo: dict[bytes, int] = {}
         self._vocab = _Vocab()
         self._sigs: list[np.ndarray] = []
@@ -283,11 +293,37 @@ class TextGrouper:
         if new_texts:
             sig, has = text_signatures(new_texts, self.n, self.min_len, self._vocab)
             self._sigs.append(sig[has])
+            self._held += len(self._sigs[-1])
+            if self._held * NUM_PERM * 4 > _SPILL_BYTES:
+                self._to_spill()
             self._has_words.append(has)
             self._blocks.append(np.asarray(new_blocks, dtype=np.int32))
             self._count += len(new_texts)
         self._inverse.append(inverse)
         self.size += len(texts)
+
+    def _to_spill(self) -> None:
+        if self._spill is None:
+            self._spill = tempfile.TemporaryFile(dir=self.spill_dir)
+        for part in self._sigs:
+            self._spill.write(np.ascontiguousarray(part, dtype=np.uint32).tobytes())
+        self._spilled += self._held
+        self._sigs, self._held = [], 0
+
+    def _read_spill(self, into: np.ndarray) -> None:
+        """The spilled signature rows, in order, into the first rows of ``into``; the file closed."""
+        if self._spill is None:
+            return
+        self._spill.seek(0)
+        buf = memoryview(into[:self._spilled]).cast("B")
+        got = 0
+        while got < len(buf):
+            n = self._spill.readinto(buf[got:])
+            if not n:
+                raise OSError("signature spill file ended early")
+            got += n
+        self._spill.close()
+        self._spill = None
 
     def groups(self) -> np.ndarray:
         """Label per text added, in order: the index of the first text of its group."""
@@ -297,7 +333,8 @@ class TextGrouper:
         inverse = np.concatenate(self._inverse)
         has_words = np.concatenate(self._has_words) if self._has_words else np.zeros(0, bool)
         sig = np.empty((int(has_words.sum()), NUM_PERM), dtype=np.uint32)
-        row = 0
+        self._read_spill(sig)
+        row, self._spilled, self._held = self._spilled, 0, 0
         while self._sigs:  # moved into one matrix chunk by chunk: the peak is the matrix plus one chunk
             part = self._sigs.pop(0)
             sig[row:row + len(part)] = part

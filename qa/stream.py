@@ -137,7 +137,7 @@ def _run(settle: Callable[[], None], source, book, tmp: Path, report_format: str
     collector off the long-lived heap (:func:`qa.memory.frozen_heap`)."""
     work = tmp / ".work"
     work.mkdir()
-    audit = Audit(book, keep_authors=source.keep_authors, model=model)
+    audit = Audit(book, keep_authors=source.keep_authors, model=model, spill_dir=work)
     messages = MessageWriter(tmp / "messages.parquet")
     spills, unanswered, starts = [], [], []
     settle()

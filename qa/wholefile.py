@@ -12,6 +12,7 @@ replies when they are scored (phase three).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -48,11 +49,12 @@ class Whole:
 class WholeFile:
     """Accumulates the compact per-reply data of every batch; see the module docstring."""
 
-    def __init__(self, book: Rulebook):
+    def __init__(self, book: Rulebook, spill_dir: str | Path | None = None):
         s = book.consistency
         self.settings = s
-        self.issues = TextGrouper(s.similarity, n=1, min_len=4)  # replies without a category only
-        self.templates = TextGrouper(s.template_similarity)
+        # replies without a category only; signatures past a few MB wait in files in spill_dir
+        self.issues = TextGrouper(s.similarity, n=1, min_len=4, spill_dir=spill_dir)
+        self.templates = TextGrouper(s.template_similarity, spill_dir=spill_dir)
         self._parts: list[pd.DataFrame] = []
 
     def add(self, t: pd.DataFrame) -> None:

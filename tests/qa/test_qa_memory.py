@@ -60,6 +60,32 @@ def test_text_grouper_in_batches_with_a_small_memo_equals_one_list():
     assert len(set(want.tolist())) > 4  # blocks keep equal texts of different brands apart
 
 
+def test_text_grouper_spilling_signatures_to_a_file_changes_no_group(monkeypatch, tmp_path):
+    import qa.similarity as sim
+
+    texts = [f"order {w} is late and the courier never came {w}" for w in ("one", "two", "three")] * 20
+    texts += ["the app crashes when I log in", "my refund never arrived"] * 10
+    blocks = ["acme" if i % 2 else "zen" for i in range(len(texts))]
+    want = sim.text_groups(texts, 0.6, blocks=blocks)
+    monkeypatch.setattr(sim, "_SPILL_BYTES", 0)  # every batch's signatures go to the file
+    grouper = sim.TextGrouper(0.6, spill_dir=tmp_path)
+    for s in range(0, len(texts), 7):
+        grouper.add(texts[s:s + 7], blocks[s:s + 7])
+    assert grouper._spilled > 0
+    assert grouper.groups().tolist() == want.tolist()
+
+
+def test_shared_strings_equal_astype_string_with_one_object_per_value():
+    from qa.memory import shared_strings
+
+    for s in (pd.Series(["b", None, "a", "b"], dtype="category"), pd.Series(["b", None, "a", "b"], dtype="string"),
+              pd.Series(["b", None, "a", "b"], dtype=object)):
+        out = shared_strings(s)
+        want = s.astype("string").to_numpy()
+        assert [None if v is pd.NA else v for v in out] == [None if v is pd.NA else v for v in want]
+        assert out[0] is out[3]
+
+
 def test_concat_categories_keeps_values_and_categories():
     from qa.memory import concat_categories
 
