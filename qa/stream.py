@@ -158,6 +158,7 @@ def _run(settle: Callable[[], None], source, book, tmp: Path, report_format: str
     if progress is not None:
         progress("grouping issues and templates, consistency", 0, 0)
     whole = audit.finish(_echo_reader(spills, np.asarray(starts, dtype=np.int64), book.consistency.echo_min_letters))
+    release()
     flags = [s.column for s in flag_specs().values()]
     builder = ReportBuilder(flags)
     parts, done = [], 0
