@@ -101,6 +101,8 @@ def issue_ids(brand: np.ndarray | pd.Series, category: pd.Series, reply_ids: np.
 
     An object array in which the replies of one issue share one string: names are built per issue, not per
     reply (a million replies fall into far fewer issues)."""
+    if not len(category):
+        return np.zeros(0, dtype=object)
     b_code, b_name = value_codes(pd.Series(brand).reset_index(drop=True))
     b_name = np.append(b_name, "").astype(object)  # a missing brand (code -1) is ""
     c_code, c_name = value_codes(category.reset_index(drop=True))
