@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Any
 
-from qa.checks.base import Finding, ReplyContext, register
+from qa.checks.base import Finding, ReplyContext, register, settled
 from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["Compensation", "KINDS"]
@@ -76,7 +76,7 @@ class Compensation:
         r = book.read(text)
         kinds = [(kind, rx) for kind, rx in book.groups(self.name) if kind in KINDS and r.active(rx)]
         if not kinds:  # no kind's words in the reply: nothing can be offered (most replies)
-            return Finding(self.name, False, (), {})
+            return settled(self.name, False)
         lang = reply_lang(ctx)
         negation = book.get(self.name, "negation")
         condition = book.get(self.name, "condition")
@@ -110,7 +110,9 @@ class Compensation:
                 found = _amounts(text[left:right])
                 for key, value in found.items():
                     detail.setdefault(key, value)
-        return Finding(self.name, bool(hits), evidence(text, [(s, e) for s, e, _ in hits]), detail)
+        if not hits:
+            return settled(self.name, False)
+        return Finding(self.name, True, evidence(text, [(s, e) for s, e, _ in hits]), detail)
 
 
 register(Compensation())

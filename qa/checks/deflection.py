@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from itertools import islice
 
 from qa.checks import entities
-from qa.checks.base import Finding, ReplyContext, register
+from qa.checks.base import Finding, ReplyContext, register, settled
 from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["Deflection"]
@@ -81,7 +81,7 @@ class Deflection:
         r = book.read(text)
         numbers = entities.may_contain(text)
         if not numbers and not r.can_match(*(g[k] for k in _REFERRALS)):
-            return Finding(self.name, False, (), {"channels": ()})  # no referral words, no number: most replies
+            return settled(self.name, False, channels=())  # no referral words, no number: most replies
         lang = reply_lang(ctx)
         found: list[tuple[int, int]] = []
         channels: list[str] = []
@@ -136,7 +136,9 @@ class Deflection:
         if back and any(self._refers(earlier) for earlier in ctx.earlier_brand_texts):
             add("earlier_link", back)
 
-        return Finding(self.name, bool(found), evidence(text, found), {"channels": tuple(channels)})
+        if not found:
+            return settled(self.name, False, channels=())
+        return Finding(self.name, True, evidence(text, found), {"channels": tuple(channels)})
 
     def _refers(self, earlier: str) -> bool:
         book = phrasebook()

@@ -8,7 +8,7 @@ DM or refers back to one ("as we said in DM") does not, unless it also says the 
 
 from __future__ import annotations
 
-from qa.checks.base import Finding, ReplyContext, register
+from qa.checks.base import Finding, ReplyContext, register, settled
 from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["DmRequest"]
@@ -29,7 +29,7 @@ class DmRequest:
         g = {group: book.get(self.name, group) for group in _GROUPS}
         r = book.read(text)
         if not r.can_match(g["request"], g["message_link"], g["mention"], g["ack_only"]):
-            return Finding(self.name, False, ())  # no word of a request, a link or a mention (most replies)
+            return settled(self.name, False)  # no word of a request, a link or a mention (most replies)
         lang = reply_lang(ctx)
         ack = r.spans(g["ack_only"], lang)
         found = [s for s in r.spans(g["request"], lang) if not _inside(s, ack)]
@@ -40,7 +40,9 @@ class DmRequest:
                 respond = r.spans(g["will_respond"], lang)
                 if respond:
                     found = ack + respond
-        return Finding(self.name, bool(found), evidence(text, found))
+        if not found:
+            return settled(self.name, False)
+        return Finding(self.name, True, evidence(text, found))
 
 
 register(DmRequest())

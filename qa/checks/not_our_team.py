@@ -6,7 +6,7 @@ channel", "por este medio no contamos con facultades". A deflection that does no
 
 from __future__ import annotations
 
-from qa.checks.base import Finding, ReplyContext, register
+from qa.checks.base import Finding, ReplyContext, register, settled
 from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["NotOurTeam"]
@@ -18,7 +18,9 @@ class NotOurTeam:
     def run(self, ctx: ReplyContext) -> Finding:
         book = phrasebook()
         found = book.read(ctx.text).spans(book.get(self.name), reply_lang(ctx))
-        return Finding(self.name, bool(found), evidence(ctx.text, found))
+        if not found:
+            return settled(self.name, False)
+        return Finding(self.name, True, evidence(ctx.text, found))
 
 
 register(NotOurTeam())

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from qa.checks.base import Evidence, Finding, ReplyContext, register
+from qa.checks.base import Evidence, Finding, ReplyContext, register, settled
 from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["Empathy", "Blame", "Personalisation"]
@@ -25,7 +25,9 @@ class _PhraseCheck:
     def run(self, ctx: ReplyContext) -> Finding:
         book = phrasebook()
         found = book.read(ctx.text).spans(book.get(self.name), reply_lang(ctx))
-        return Finding(self.name, bool(found), evidence(ctx.text, found))
+        if not found:
+            return settled(self.name, False)
+        return Finding(self.name, True, evidence(ctx.text, found))
 
 
 class Empathy(_PhraseCheck):
@@ -68,7 +70,7 @@ class Personalisation:
 
     def run(self, ctx: ReplyContext) -> Finding:
         if not ctx.customer_text.strip():
-            return Finding(self.name, None)
+            return settled(self.name, None)
         skip = _skip_words()
         customer = _customer_stems(ctx.customer_text)
         text = ctx.text
@@ -80,6 +82,8 @@ class Personalisation:
                 continue
             if _stem(word) in customer:
                 found.append(m.span())
+        if not found:
+            return settled(self.name, False, shared_words=())
         ev: tuple[Evidence, ...] = evidence(text, found)
         return Finding(self.name, bool(found), ev, {"shared_words": tuple(e.text for e in ev)})
 
