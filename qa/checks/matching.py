@@ -108,7 +108,8 @@ class Group:
     ``lang`` narrows a search to one language's patterns (the reply's, when it was told with confidence):
     half the work for a bilingual phrasebook. ``None``, or a language without patterns for this group,
     searches all of them. ``within``: the whole reply when ``text`` is a piece of it (the words before a
-    number): the reply's scan, already done, serves the piece (a literal in the piece is in the reply).
+    number): the piece is then gated by its own scan, remembered apart from the replies' (see
+    :class:`~qa.checks.prefilter.Scanner`).
     """
 
     __slots__ = ("name", "id", "_whole", "_patterns", "_langs", "_scanner", "_compiled", "_by_lang")
@@ -148,7 +149,7 @@ class Group:
         return runs
 
     def _runs(self, text: str, lang: str | None, within: str | None) -> list[tuple[re.Pattern[str], str]]:
-        active = self._scanner.active(text, self.id) if within is None else self._scanner.active(within, self.id, True)
+        active = self._scanner.active(text, self.id, within is not None)
         return self.runs(active, text, _lower(text), lang) if active else []
 
     def finditer(self, text: str, lang: str | None = None, within: str | None = None) -> Iterator[re.Match[str]]:

@@ -102,7 +102,8 @@ def test_required_clauses_are_conjunctions_of_alternatives() -> None:
 
 
 def test_whole_word_literals_are_found_at_word_boundaries_only() -> None:
-    """``\\bdm`` is in "dm me" and "(DM)" but not in "admin"; a piece of a text ignores the marks."""
+    """``\\bdm`` is in "dm me" and "(DM)" but not in "admin"; a piece of a reply is gated by its own edges
+    (the words before a number may start inside a word of the reply: "dm" cut from "admin")."""
     from qa.checks.clauses import required_clauses
 
     assert required_clauses(r"(?<![@\w])DMs?\b") == (frozenset({"\\bdm"}),)
@@ -112,7 +113,8 @@ def test_whole_word_literals_are_found_at_word_boundaries_only() -> None:
     scanner.add(1, 0, required_clauses(r"(?<![@\w])DMs?\b"))
     assert _active(scanner, "please (DM) us") == _active(scanner, "dm") == {1: [0]}
     assert _active(scanner, "an admin will help") == {}
-    assert _active(scanner, "an admin will help", piece=True) == {1: [0]}
+    assert _active(scanner, "an admin will help", piece=True) == {}
+    assert _active(scanner, "an admin will help"[4:], piece=True) == {1: [0]}
 
 
 def test_clean_still_drops_bare_domains_handles_and_entities() -> None:
