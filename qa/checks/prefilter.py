@@ -108,7 +108,7 @@ class Scanner:
 
     __slots__ = ("groups", "gated", "_where", "_clauses", "_built", "_strict",
                  "_postings", "_rest", "_always", "_ranges", "_every", "_unfiltered", "_recent", "_pieces",
-                 "_info", "_by_found")
+                 "_info", "_by_found", "readings")
 
     def __init__(self) -> None:
         self.groups = 0  # groups registered: each gets the next number as its id
@@ -119,6 +119,7 @@ class Scanner:
         self._recent: dict[str, Gate] = {}
         self._pieces: dict[str, Gate] = {}
         self._by_found: dict[frozenset[int], dict[int, list[int]]] = {}
+        self.readings: dict[str, object] = {}  # the phrasebook's last readings (``Phrasebook.read``)
 
     def add(self, group_id: int, index: int, clauses: Clauses) -> None:
         """Gate pattern ``index`` of group ``group_id`` by ``clauses`` (empty: it always runs). A group adds
@@ -195,6 +196,7 @@ class Scanner:
         self._recent.clear()
         self._pieces.clear()
         self._by_found.clear()
+        self.readings.clear()
 
     FOUND_MEMO = 4096  # distinct sets of literals remembered (replies of one kind hold the same few words)
 

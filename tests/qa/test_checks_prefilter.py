@@ -156,9 +156,10 @@ def test_a_reading_finds_what_the_whole_groups_find(lang: str | None) -> None:
                 assert _reference(group, text, None) == [], (path, text)
 
 
-def test_pieces_cut_mid_word_are_gated_by_the_whole_reply() -> None:
+def test_pieces_cut_mid_word_are_gated_by_their_own_scan() -> None:
     """A piece of a reply (the words before a number) may start inside a word, where a whole-word literal of
-    the piece is none of the reply's: searching it with ``within`` still finds what the ungated group finds."""
+    the piece is none of the reply's: searching it with ``within`` (gated by the piece's own scan) still finds
+    what the ungated group finds."""
     book = phrasebook()
     glued = ["zz adm us your order number", "zz recall us on 1-800-555-0101", "zz xcannot access accounts here",
              "zz leveraged a refund for you", "zz xdm me, llámanos al 55 5555 0000"]  # words cut mid-word below
