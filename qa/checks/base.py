@@ -23,9 +23,12 @@ __all__ = ["Evidence", "Finding", "ReplyContext", "Check", "CheckSpec", "CHECKS"
 Polarity = Literal["flag", "quality"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
-    """The words that triggered a verdict: ``text == reply_text[start:end]``; ``note`` adds context."""
+    """The words that triggered a verdict: ``text == reply_text[start:end]``; ``note`` adds context.
+
+    Slotted: one object per piece of evidence instead of two (the instance and its ``__dict__``), so a batch
+    of findings holds less and gives the garbage collector less to walk."""
 
     start: int
     end: int
@@ -68,7 +71,7 @@ def settled(check: str, verdict: bool | None, **detail: Any) -> Finding:
     held by a caller (a batch, the app), the garbage collector's passes over it. Its detail is a read-only
     view (equal to the dict), so no caller can change the finding another reply shares. ``detail`` values must
     be hashable (tuples, strings)."""
-    key = (check, verdict, *sorted(detail.items()))
+    key = (check, verdict, *detail.items())
     found = _SETTLED.get(key)
     if found is None:
         found = _SETTLED[key] = Finding(check, verdict, (), MappingProxyType(dict(detail)))

@@ -70,13 +70,14 @@ def _amounts(sentence: str) -> dict[str, Any]:
 
 class Compensation:
     name = "compensation"
+    nothing = settled(name, False)  # the shared finding of most replies
 
     def run(self, ctx: ReplyContext) -> Finding:
         book, text = phrasebook(), ctx.text
         r = book.read(text)
         kinds = [(kind, rx) for kind, rx in book.groups(self.name) if kind in KINDS and r.active(rx)]
         if not kinds:  # no kind's words in the reply: nothing can be offered (most replies)
-            return settled(self.name, False)
+            return self.nothing
         lang = reply_lang(ctx)
         negation = book.get(self.name, "negation")
         condition = book.get(self.name, "condition")
@@ -111,7 +112,7 @@ class Compensation:
                 for key, value in found.items():
                     detail.setdefault(key, value)
         if not hits:
-            return settled(self.name, False)
+            return self.nothing
         return Finding(self.name, True, evidence(text, [(s, e) for s, e, _ in hits]), detail)
 
 

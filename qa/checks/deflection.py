@@ -72,6 +72,7 @@ def _customer_keys(customer_text: str) -> set[str]:
 
 class Deflection:
     name = "deflection"
+    nothing = settled(name, False, channels=())  # the shared finding of most replies
 
     # About 60 lines: the early return for replies with no referral words comes first, then one pass over the
     # referrals with the exceptions next to the rule they qualify (kept together so the verdict reads top down).
@@ -81,7 +82,7 @@ class Deflection:
         r = book.read(text)
         numbers = entities.may_contain(text)
         if not numbers and not r.can_match(*(g[k] for k in _REFERRALS)):
-            return settled(self.name, False, channels=())  # no referral words, no number: most replies
+            return self.nothing  # no referral words, no number: most replies
         lang = reply_lang(ctx)
         found: list[tuple[int, int]] = []
         channels: list[str] = []
@@ -137,7 +138,7 @@ class Deflection:
             add("earlier_link", back)
 
         if not found:
-            return settled(self.name, False, channels=())
+            return self.nothing
         return Finding(self.name, True, evidence(text, found), {"channels": tuple(channels)})
 
     _by_book: tuple[object, dict[str, Group | None]] = (None, {})

@@ -23,6 +23,7 @@ def _inside(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
 
 class DmRequest:
     name = "dm_request"
+    nothing = settled(name, False)  # the shared finding of most replies
     _by_book: tuple[object, dict[str, Group | None]] = (None, {})
 
     def run(self, ctx: ReplyContext) -> Finding:
@@ -32,7 +33,7 @@ class DmRequest:
         g = self._by_book[1]
         r = book.read(text)
         if not r.can_match(g["request"], g["message_link"], g["mention"], g["ack_only"]):
-            return settled(self.name, False)  # no word of a request, a link or a mention (most replies)
+            return self.nothing  # no word of a request, a link or a mention (most replies)
         lang = reply_lang(ctx)
         ack = r.spans(g["ack_only"], lang)
         found = [s for s in r.spans(g["request"], lang) if not _inside(s, ack)]
@@ -44,7 +45,7 @@ class DmRequest:
                 if respond:
                     found = ack + respond
         if not found:
-            return settled(self.name, False)
+            return self.nothing
         return Finding(self.name, True, evidence(text, found))
 
 

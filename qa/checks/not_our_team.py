@@ -14,12 +14,13 @@ __all__ = ["NotOurTeam"]
 
 class NotOurTeam:
     name = "not_our_team"
+    nothing = settled(name, False)  # the shared finding of most replies
 
     def run(self, ctx: ReplyContext) -> Finding:
         book = phrasebook()
         found = book.read(ctx.text).spans(book.get(self.name), reply_lang(ctx))
         if not found:
-            return settled(self.name, False)
+            return self.nothing
         return Finding(self.name, True, evidence(ctx.text, found))
 
 

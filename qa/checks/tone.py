@@ -26,7 +26,7 @@ class _PhraseCheck:
         book = phrasebook()
         found = book.read(ctx.text).spans(book.get(self.name), reply_lang(ctx))
         if not found:
-            return settled(self.name, False)
+            return settled(self.name, False)  # one dictionary lookup: the check's name is the subclass's
         return Finding(self.name, True, evidence(ctx.text, found))
 
 
@@ -66,11 +66,13 @@ def _skip_words() -> frozenset[str]:
 
 class Personalisation:
     name = "personalisation"
+    nothing = settled(name, False, shared_words=())  # the shared finding of most replies
+    no_customer = settled(name, None)
     polarity = "quality"  # registry: True is good; the scorecard flags its absence
 
     def run(self, ctx: ReplyContext) -> Finding:
         if not ctx.customer_text.strip():
-            return settled(self.name, None)
+            return self.no_customer
         skip = _skip_words()
         customer = _customer_stems(ctx.customer_text)
         text = ctx.text
@@ -83,7 +85,7 @@ class Personalisation:
             if _stem(word) in customer:
                 found.append(m.span())
         if not found:
-            return settled(self.name, False, shared_words=())
+            return self.nothing
         ev: tuple[Evidence, ...] = evidence(text, found)
         return Finding(self.name, bool(found), ev, {"shared_words": tuple(e.text for e in ev)})
 
