@@ -66,8 +66,7 @@ def _alternate(runs: list[tuple[re.Pattern[str], str]]) -> Iterator[re.Match[str
             heads.append((m.start(), index, m))
     pos = 0
     while heads:
-        heads.sort(key=lambda h: (h[0], h[1]))
-        _, _, best = heads[0]
+        _, _, best = min(heads)  # by start, then pattern: (start, index) is unique, so a match is never compared
         yield best
         pos = best.end() if best.end() > best.start() else best.end() + 1
         moved = []

@@ -78,11 +78,13 @@ class Personalisation:
         text = ctx.text
         masked = _URL.sub(lambda m: " " * len(m.group(0)), text) if "http" in text or "www." in text else text
         found = []
+        has_digit = _HAS_DIGIT.search
         for m in _TOKEN.finditer(masked):
-            word = m.group(0).lower()
+            word = m[0].lower()
             if word in skip or (word.isdigit() and len(word) < 2):
                 continue
-            if _stem(word) in customer:
+            # _stem(word), inlined: this loop runs for every word of every reply
+            if (word[:_STEM] if word.isalpha() or not has_digit(word) else word) in customer:
                 found.append(m.span())
         if not found:
             return self.nothing
