@@ -220,5 +220,5 @@ class Reading:
         active = self.active(group)
         if not active:
             return []
-        return [m.span() for m in _matches(group.runs(active, self.text, self.lower, lang))  # type: ignore[union-attr]
-                if m.end() > m.start()]
+        spans = [m.span() for m in _matches(group.runs(active, self.text, self.lower, lang))]  # type: ignore[union-attr]
+        return [s for s in spans if s[1] > s[0]]
