@@ -103,7 +103,7 @@ class Requirement:
         """[groups, intervals] under the goal, but not significantly (they meet it with the stated confidence)."""
         with np.errstate(invalid="ignore"):
             under = self.estimate.service_level < self.target.goal
-        return under & ~short_of(self.estimate, self.target.goal, self.settings.precision)
+        return under & ~short_of(self.estimate, self.target.goal, self.settings.precision, self.settings.indifference)
 
     def scenario_with_requirement(self) -> Scenario:
         return with_levels(self.scenario, self.grid, self.levels, self.planned)
@@ -125,19 +125,23 @@ def with_levels(scenario: Scenario, grid: WeekGrid, levels: np.ndarray, planned:
     return Scenario.model_validate(data)
 
 
-def short_of(est: Estimate, goal: float, precision: float) -> np.ndarray:
-    """[groups, intervals] significantly under the goal: short by more than the interval's own 95% half-width
-    or the precision, whichever is smaller (an interval without a half-width: by any amount)."""
-    tolerance = np.minimum(np.nan_to_num(est.half_width, nan=0.0), precision)
+def _tolerance(est: Estimate, precision: float, zone: float) -> np.ndarray:
+    """How far off the goal an interval may be and stay where it is: its own 95% half-width or the precision,
+    whichever is smaller, but at least the indifference zone, itself no wider than the precision (an interval
+    without a half-width: the zone)."""
+    return np.maximum(np.minimum(np.nan_to_num(est.half_width, nan=0.0), precision), min(zone, precision))
+
+
+def short_of(est: Estimate, goal: float, precision: float, zone: float = 0.0) -> np.ndarray:
+    """[groups, intervals] significantly under the goal: short by more than :func:`_tolerance`."""
     with np.errstate(invalid="ignore"):
-        return est.service_level < goal - tolerance
+        return est.service_level < goal - _tolerance(est, precision, zone)
 
 
-def over_goal(est: Estimate, goal: float, precision: float) -> np.ndarray:
+def over_goal(est: Estimate, goal: float, precision: float, zone: float = 0.0) -> np.ndarray:
     """[groups, intervals] significantly over the goal (the mirror of :func:`short_of`)."""
-    tolerance = np.minimum(np.nan_to_num(est.half_width, nan=0.0), precision)
     with np.errstate(invalid="ignore"):
-        return est.service_level > goal + tolerance
+        return est.service_level > goal + _tolerance(est, precision, zone)
 
 
 class _Search:
@@ -208,10 +212,10 @@ class _Search:
         (calibrated at its current agents, the model proposes more only under the goal), and is never again
         staffed below that; one significantly over it, where the model says fewer would do, moves down
         (``settle_damping`` of the way), but not below the fewest agents found short there. The others stay."""
-        goal, precision = self.target.goal, self.settings.precision
-        short = short_of(est, goal, precision) & (proposal > levels)
+        goal, precision, zone = self.target.goal, self.settings.precision, self.settings.indifference
+        short = short_of(est, goal, precision, zone) & (proposal > levels)
         self.tried = np.where(short, np.maximum(self.tried, levels + 1), self.tried)
-        over = over_goal(est, goal, precision) & (proposal < levels)
+        over = over_goal(est, goal, precision, zone) & (proposal < levels)
         down = np.maximum(self.damp(levels, proposal, self.settings.settle_damping), self.tried)
         return np.where(short, proposal, np.where(over, np.minimum(levels, down), levels))
 
@@ -251,6 +255,13 @@ class _Search:
         widest = float(np.nanmax(spread)) if spread.size else 0.0
         wanted = max(math.ceil((1.96 * widest / self.settings.precision) ** 2) + 1, self.settings.final_min_reps)
         return int(min(self.settings.max_reps, 8 * reps, max(reps, wanted)))
+
+    def grown_reps(self, est: Estimate, reps: int) -> int:
+        """The replications after settling at ``reps``: twice as many, up to what the precision needs (at least
+        half as many again; at most ``max_reps``). Doubling rather than jumping to the precision's count keeps
+        the earlier replications and finds at half the cost the shortfalls the extra ones reveal."""
+        wanted = max(self.final_reps(est, reps), min(self.settings.max_reps, reps + reps // 2))
+        return min(wanted, max(2 * reps, reps + 1))
 
     def moves_within_noise(self, levels: np.ndarray, new: np.ndarray, est: Estimate) -> bool:
         """Whether the moves settling still asks for are what its 95% test flags by chance: no interval that
@@ -343,7 +354,7 @@ def plan_requirement(
             changed = int((new[:, :w] != levels[:, :w]).sum())
             raised = int((new[:, :w] > levels[:, :w]).sum())
             below = int((est.service_level[:, :w] < target.goal).sum())
-            short = int(short_of(est, target.goal, settings.precision)[:, :w].sum())
+            short = int(short_of(est, target.goal, settings.precision, settings.indifference)[:, :w].sum())
             iterations.append(Iteration(reps, changed, below, time.perf_counter() - t_it, phase, runs, short, raised))
             left -= 1
             if phase == "explore":
@@ -361,7 +372,7 @@ def plan_requirement(
                 if search.precise_enough(est)[0] or reps >= settings.max_reps:
                     status, noise_raises = "converged", raised if noise else 0
                     break
-                reps = max(search.final_reps(est, reps), min(settings.max_reps, reps + reps // 2))
+                reps = search.grown_reps(est, reps)
                 continue
             if phase == "free" and left <= 0:
                 phase = "settle"
