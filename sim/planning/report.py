@@ -167,10 +167,10 @@ def requirement_summary(req: Requirement, out: Path | None = None) -> str:
                  f"({min(st.indifference, st.precision):g}); settled when none moves, or the raises left are no more "
                  f"than that test flags by chance (2.5% of the intervals); then the replications double, up to what "
                  f"the precision needs (at most {st.max_reps}), and it settles again")
-    if req.noise_raises:
-        lines.append(f"  stopped with {req.noise_raises} intervals that settling would still raise, short by less than "
-                     f"{req.settings.precision:g} and by more than their 95% interval: no more than such a test flags "
-                     "by chance (2.5% of the intervals) when every interval meets the goal exactly")
+    if req.noise_raises or req.noise_lowers:
+        lines.append(f"  stopped with {req.noise_raises} intervals that settling would still raise and "
+                     f"{req.noise_lowers} it would lower: no more than its test flags by chance (2.5% of the "
+                     "intervals) when every interval meets the goal exactly")
     left = req.estimate.left_out
     if left:
         lines.append(f"Left out of the service level: {left:,.0f} posts a replication that never reached an agent's "
