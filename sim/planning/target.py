@@ -47,7 +47,7 @@ class Settings:
     precision: float = 0.03  # wanted 95% half-width of each busy interval's service level
     min_volume: float = 50.0  # posts per interval and replication that make an interval "busy"
     max_reps: int = 32
-    final_min_reps: int = 8  # replications of the settling phase at least (a stated confidence everywhere)
+    final_min_reps: int = 4  # replications of the first settling (then doubled after each settling)
     max_iterations: int = 20
     seed: int | None = None  # default: the scenario's
     jobs: int = 1  # worker processes
