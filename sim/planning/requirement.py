@@ -20,16 +20,16 @@ service-level target, found by iterating the simulator (after Feldman, Mandelbau
    asks and is never again staffed below it; one significantly over the goal, where the model says fewer
    agents would do, moves the whole way down, but not below the fewest agents found short there (a ratchet:
    half-way moves left a long tail of downward rounds); the others stay.
-   Significantly: by more than the interval's own 95% half-width or the precision, whichever is smaller. An
-   interval short by less meets the goal with the stated confidence and is left alone (the summary counts
-   them): requiring every point estimate over the goal chases the noise of 300 estimates, each round of raises
-   perturbing the sample paths enough to push others just under, and ratchets every interval up to the highest
-   of its noisy estimates. Replications are added sequentially: free and settling iterations first run the
-   fewest (``final_min_reps``) and only a settled staffing gets the replications the precision needs (the
-   earlier ones are kept: still common random numbers), and settles again. Settled: no interval moves, or the
-   moves left are those the 95% test flags by chance (no interval that would move is off the goal by more than
-   the precision, and at most 2.5% of the intervals would be raised). A search that reaches the iteration
-   limit says so and reports the last staffing simulated.
+   Significantly: by more than the interval's own 95% half-width or the precision, whichever is smaller, and
+   by more than the indifference zone (no wider than the precision): an interval short by less meets the goal
+   with the stated confidence, or is too close to it to chase, and is left alone (the summary counts both):
+   requiring every point estimate over the goal chases the noise of 300 estimates, each round of raises
+   perturbing the sample paths enough to push others just under. Replications are added sequentially: free and
+   settling iterations first run the fewest (``final_min_reps``); each settled staffing gets twice as many
+   (the earlier ones are kept: still common random numbers), up to what the precision needs, and settles
+   again. Settled: no interval moves, or the moves left are those the 95% test flags by chance (at most 2.5%
+   of the intervals move, or none that would move is off the goal by more than the precision and at most 2.5%
+   would be raised). A search that reaches the iteration limit says so and reports the last staffing simulated.
 """
 
 from __future__ import annotations
