@@ -164,7 +164,7 @@ def requirement_summary(req: Requirement, out: Path | None = None) -> str:
     st = req.settings
     lines.append(f"  stopping rule: an interval moves only when off the goal by more than its own 95% half-width (at "
                  f"most the precision, {st.precision:g}) and than the indifference zone "
-                 f"({min(st.indifference, st.precision):g}); settled when none moves, or the raises left are no more "
+                 f"({min(st.indifference, st.precision):g}); settled when none moves, or the moves left are no more "
                  f"than that test flags by chance (2.5% of the intervals); then the replications double, up to what "
                  f"the precision needs (at most {st.max_reps}), and it settles again")
     if req.noise_raises or req.noise_lowers:

@@ -374,8 +374,10 @@ def plan_requirement(
                 continue
             noise = changed > 0 and phase == "settle" and search.moves_within_noise(levels, new, est)
             if changed == 0 or noise:
-                if search.precise_enough(est)[0] or reps >= settings.max_reps:
-                    status = "converged"
+                precise = search.precise_enough(est)[0] or reps >= settings.max_reps
+                if precise or number == settings.max_iterations:  # at the limit more replications could only be reported, not acted on
+                    status = "converged" if precise else (f"settled at {reps} replications, but the iteration "
+                                                          "limit left none to grow them to the precision")
                     noise_raises, noise_lowers = (raised, changed - raised) if noise else (0, 0)
                     break
                 reps = search.grown_reps(est, reps)
@@ -389,5 +391,6 @@ def plan_requirement(
         scenario=scenario, target=target, settings=settings, grid=search.grid, groups=search.groups,
         planned=search.planned, window=search.window, rates=search.rates, erlang=search.erlang, start=first,
         levels=levels, estimate=est, capped=(levels >= search.cap) & (est.service_level < target.goal),
-        iterations=iterations, status=status, noise_raises=noise_raises, noise_lowers=noise_lowers, seconds=time.perf_counter() - t0,
+        iterations=iterations, status=status, noise_raises=noise_raises, noise_lowers=noise_lowers,
+        seconds=time.perf_counter() - t0,
     )
