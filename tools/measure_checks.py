@@ -9,13 +9,15 @@ brand. With ``--model FILE`` the verdicts are the rules combined with that learn
 
     python tools/measure_checks.py [--real DIR] [--model FILE] [--errors CHECK] [--brands] [--markdown]
     python tools/measure_checks.py --speed [--compare REF] [--generated THREADS]
-    python tools/measure_checks.py --diff REF [--generated THREADS]
+    python tools/measure_checks.py --diff REF [--model FILE] [--generated THREADS]
 
 ``--errors CHECK`` lists false positives and negatives of one check, **development brands only**: the sealed
 brands' replies are never listed. ``--compare REF`` times a git ref's ``qa`` package against this tree's, in
 child processes, alternately, best of each (pin with ``taskset -c 0``), on the real replies and on generated
 ones. ``--diff REF`` runs both trees' checks on the same replies and compares every finding (verdict,
-evidence, detail, source): a speed change must leave them all as they were.
+evidence, detail, source): a speed change must leave them all as they were. With ``--model FILE`` it compares
+the findings joined with that model too (each tree's own ``qa.learned``), probabilities and model evidence
+included.
 """
 
 from __future__ import annotations
@@ -188,14 +190,20 @@ def compare(ref: str, corpora: dict[str, list[ReplyContext]], rounds: int = 3, r
             speed_lines(best, len(contexts), corpus)
 
 
-def findings_json(contexts: list[ReplyContext]) -> list[dict[str, list]]:
+def findings_json(contexts: list[ReplyContext], model_path: Path | None = None) -> list[dict[str, list]]:
     """Every registered check's whole finding per reply, as JSON-ready lists (verdict, evidence spans and
-    words, detail, source): what ``--diff`` compares between two trees."""
+    words, detail, source): what ``--diff`` compares between two trees. With ``model_path``, the findings
+    joined with that learned model (``qa.learned.combine``, the batch at once), as ``qa score --model`` gives
+    them."""
+    per_reply = [{name: check.run(ctx) for name, check in CHECKS.items()} for ctx in contexts]
+    if model_path is not None:
+        from qa.learned import combine, load_model
+
+        per_reply = combine(contexts, per_reply, load_model(model_path))
     out = []
-    for ctx in contexts:
+    for found in per_reply:
         row = {}
-        for name, check in CHECKS.items():
-            f = check.run(ctx)
+        for name, f in found.items():
             detail = json.loads(json.dumps(dict(f.detail), sort_keys=True, default=str))
             row[name] = [f.verdict, [[e.start, e.end, e.text] for e in f.evidence], detail,
                          getattr(f, "source", "rule")]
@@ -203,8 +211,9 @@ def findings_json(contexts: list[ReplyContext]) -> list[dict[str, list]]:
     return out
 
 
-def diff(ref: str, corpora: dict[str, list[ReplyContext]]) -> int:
-    """Compare every finding of ``ref``'s checks with this tree's on each corpus; the number of differences.
+def diff(ref: str, corpora: dict[str, list[ReplyContext]], model_path: Path | None = None) -> int:
+    """Compare every finding of ``ref``'s checks with this tree's on each corpus (joined with the learned model
+    at ``model_path`` when given, by each tree's own ``qa.learned``); the number of differences.
 
     Differences are listed by reply id and check only (never the reply's words: the real corpus holds sealed
     brands)."""
@@ -213,13 +222,15 @@ def diff(ref: str, corpora: dict[str, list[ReplyContext]]) -> int:
         for corpus, contexts in corpora.items():
             path = Path(tmp) / f"{corpus}.json"
             corpora_mod.dump_contexts(contexts, path)
-            runs = [corpora_mod.run_child(Path(__file__), where, ["--contexts", str(path), "--findings-json"])
+            extra = ["--model", str(Path(model_path).resolve())] if model_path is not None else []
+            runs = [corpora_mod.run_child(Path(__file__), where, ["--contexts", str(path), "--findings-json", *extra])
                     for where in (tree, ROOT)]
             before, after = runs[0]["findings"], runs[1]["findings"]
             checks = sorted(set(before[0]) & set(after[0])) if before else []
             bad = [(ctx.reply_id, c) for ctx, b, a in zip(contexts, before, after) for c in checks if b[c] != a[c]]
             total += len(bad)
-            print(f"{corpus}: {len(contexts)} replies x {len(checks)} checks, {len(bad)} findings differ "
+            joined = f", joined with {Path(model_path).name}" if model_path is not None else ""
+            print(f"{corpus}: {len(contexts)} replies x {len(checks)} checks{joined}, {len(bad)} findings differ "
                   f"({ref} vs this tree)")
             for reply_id, check in bad[:20]:
                 print(f"  {reply_id} {check}")
@@ -245,7 +256,7 @@ def main() -> None:
     if args.contexts:  # a child process of --compare or --diff, possibly with another tree's qa
         contexts = corpora_mod.load_contexts(args.contexts)
         if args.findings_json:
-            json.dump({"findings": findings_json(contexts)}, sys.stdout)
+            json.dump({"findings": findings_json(contexts, args.model)}, sys.stdout)
         else:
             print(json.dumps({"n": len(contexts), **timings(contexts, args.speed_json)}))
         return
@@ -255,7 +266,7 @@ def main() -> None:
         if args.generated:
             corpora["generated"] = corpora_mod.generated_contexts(args.generated, seed=1)
         if args.diff:
-            sys.exit(1 if diff(args.diff, corpora) else 0)
+            sys.exit(1 if diff(args.diff, corpora, args.model) else 0)
         if args.compare:
             compare(args.compare, corpora)
         else:

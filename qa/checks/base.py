@@ -14,17 +14,21 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
 __all__ = ["Evidence", "Finding", "ReplyContext", "Check", "CheckSpec", "CHECKS", "SPECS", "register", "declare",
-           "Polarity"]
+           "Polarity", "settled"]
 
 Polarity = Literal["flag", "quality"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Evidence:
-    """The words that triggered a verdict: ``text == reply_text[start:end]``; ``note`` adds context."""
+    """The words that triggered a verdict: ``text == reply_text[start:end]``; ``note`` adds context.
+
+    Slotted: one object per piece of evidence instead of two (the instance and its ``__dict__``), so a batch
+    of findings holds less and gives the garbage collector less to walk."""
 
     start: int
     end: int
@@ -56,6 +60,22 @@ class Finding:
         # ``__init__``; equality, hashing, ``replace`` and the frozen guard are as generated).
         self.__dict__.update(check=check, verdict=verdict, evidence=evidence,
                              detail={} if detail is _NO_DETAIL else detail, source=source)
+
+
+_SETTLED: dict[tuple[Any, ...], Finding] = {}
+
+
+def settled(check: str, verdict: bool | None, **detail: Any) -> Finding:
+    """The one shared, read-only finding for a verdict without evidence whose detail is ``detail`` ("no referral,
+    no number"): most replies get it from most checks, and a finding built per reply costs its allocation and,
+    held by a caller (a batch, the app), the garbage collector's passes over it. Its detail is a read-only
+    view (equal to the dict), so no caller can change the finding another reply shares. ``detail`` values must
+    be hashable (tuples, strings)."""
+    key = (check, verdict, *detail.items())
+    found = _SETTLED.get(key)
+    if found is None:
+        found = _SETTLED[key] = Finding(check, verdict, (), MappingProxyType(dict(detail)))
+    return found
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import re
 from bisect import bisect_left, bisect_right
 from typing import Any
 
-from qa.checks.base import Finding, ReplyContext, register
+from qa.checks.base import Finding, ReplyContext, register, settled
 from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["Compensation", "KINDS"]
@@ -70,13 +70,17 @@ def _amounts(sentence: str) -> dict[str, Any]:
 
 class Compensation:
     name = "compensation"
+    nothing = settled(name, False)  # the shared finding of most replies
+    _by_book: tuple[object, list[tuple[str, Any]]] = (None, [])
 
     def run(self, ctx: ReplyContext) -> Finding:
         book, text = phrasebook(), ctx.text
+        if self._by_book[0] is not book:  # the kinds' groups, looked up once per phrasebook
+            self._by_book = (book, [(kind, rx) for kind, rx in book.groups(self.name) if kind in KINDS])
         r = book.read(text)
-        kinds = [(kind, rx) for kind, rx in book.groups(self.name) if kind in KINDS and r.active(rx)]
+        kinds = [(kind, rx) for kind, rx in self._by_book[1] if r.active(rx)]
         if not kinds:  # no kind's words in the reply: nothing can be offered (most replies)
-            return Finding(self.name, False, (), {})
+            return self.nothing
         lang = reply_lang(ctx)
         negation = book.get(self.name, "negation")
         condition = book.get(self.name, "condition")
@@ -110,7 +114,9 @@ class Compensation:
                 found = _amounts(text[left:right])
                 for key, value in found.items():
                     detail.setdefault(key, value)
-        return Finding(self.name, bool(hits), evidence(text, [(s, e) for s, e, _ in hits]), detail)
+        if not hits:
+            return self.nothing
+        return Finding(self.name, True, evidence(text, [(s, e) for s, e, _ in hits]), detail)
 
 
 register(Compensation())

@@ -17,8 +17,8 @@ from collections.abc import Callable, Iterable
 from itertools import islice
 
 from qa.checks import entities
-from qa.checks.base import Finding, ReplyContext, register
-from qa.checks.phrases import evidence, phrasebook, reply_lang
+from qa.checks.base import Finding, ReplyContext, register, settled
+from qa.checks.phrases import Group, Phrasebook, evidence, phrasebook, reply_lang
 
 __all__ = ["Deflection"]
 
@@ -72,16 +72,17 @@ def _customer_keys(customer_text: str) -> set[str]:
 
 class Deflection:
     name = "deflection"
+    nothing = settled(name, False, channels=())  # the shared finding of most replies
 
     # About 60 lines: the early return for replies with no referral words comes first, then one pass over the
     # referrals with the exceptions next to the rule they qualify (kept together so the verdict reads top down).
     def run(self, ctx: ReplyContext) -> Finding:
         book, text = phrasebook(), ctx.text
-        g = {group: book.get(self.name, group) for group in _GROUPS}
+        g = self._groups(book)
         r = book.read(text)
         numbers = entities.may_contain(text)
         if not numbers and not r.can_match(*(g[k] for k in _REFERRALS)):
-            return Finding(self.name, False, (), {"channels": ()})  # no referral words, no number: most replies
+            return self.nothing  # no referral words, no number: most replies
         lang = reply_lang(ctx)
         found: list[tuple[int, int]] = []
         channels: list[str] = []
@@ -136,7 +137,17 @@ class Deflection:
         if back and any(self._refers(earlier) for earlier in ctx.earlier_brand_texts):
             add("earlier_link", back)
 
-        return Finding(self.name, bool(found), evidence(text, found), {"channels": tuple(channels)})
+        if not found:
+            return self.nothing
+        return Finding(self.name, True, evidence(text, found), {"channels": tuple(channels)})
+
+    _by_book: tuple[object, dict[str, Group | None]] = (None, {})
+
+    def _groups(self, book: Phrasebook) -> dict[str, Group | None]:
+        """This check's groups by name, looked up once per phrasebook (not once per reply)."""
+        if self._by_book[0] is not book:
+            self._by_book = (book, {group: book.get(self.name, group) for group in _GROUPS})
+        return self._by_book[1]
 
     def _refers(self, earlier: str) -> bool:
         book = phrasebook()

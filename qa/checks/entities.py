@@ -31,9 +31,18 @@ _MAY_HAVE = re.compile(r"\d(?<![@\w]\d)|@(?<=\w@)\w+\.")
 _TWO_DIGITS = re.compile(r"\d\d")
 
 
+_LAST_ASKED: list[tuple[str, bool]] = [("", False)]  # the last text asked about, with its answer (one tuple:
+# replaced whole, so a thread never reads one text's answer for another): deflection and PII both ask
+
+
 def may_contain(text: str) -> bool:
     """Cheap test: could ``text`` hold a phone, e-mail, identifier or address at all? (Most replies cannot.)"""
-    return _MAY_HAVE.search(text) is not None
+    last = _LAST_ASKED[0]
+    if last[0] is text:
+        return last[1]
+    answer = _MAY_HAVE.search(text) is not None
+    _LAST_ASKED[0] = (text, answer)
+    return answer
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from qa.checks.base import Evidence, Finding, ReplyContext, register
+from qa.checks.base import Evidence, Finding, ReplyContext, register, settled
 from qa.language import UND, segment_languages
 
 __all__ = ["LanguageMismatch"]
@@ -26,13 +26,13 @@ class LanguageMismatch:
         customer, reply = ctx.customer_language, ctx.reply_language
         detail = {"customer_language": customer, "reply_language": reply}
         if customer == UND or reply == UND:
-            return Finding(self.name, None, (), detail)
+            return settled(self.name, None, **detail)
         if customer == reply:
-            return Finding(self.name, False, (), detail)
+            return settled(self.name, False, **detail)
         if customer in segment_languages(ctx.text) or (
             ctx.customer_text and reply in segment_languages(ctx.customer_text)
         ):
-            return Finding(self.name, False, (), detail)
+            return settled(self.name, False, **detail)
         start = _LEAD.match(ctx.text).end()  # type: ignore[union-attr]
         end = len(ctx.text.rstrip())
         ev = (Evidence(start, end, ctx.text[start:end]),) if end > start else ()

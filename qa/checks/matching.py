@@ -66,8 +66,7 @@ def _alternate(runs: list[tuple[re.Pattern[str], str]]) -> Iterator[re.Match[str
             heads.append((m.start(), index, m))
     pos = 0
     while heads:
-        heads.sort(key=lambda h: (h[0], h[1]))
-        _, _, best = heads[0]
+        _, _, best = min(heads)  # by start, then pattern: (start, index) is unique, so a match is never compared
         yield best
         pos = best.end() if best.end() > best.start() else best.end() + 1
         moved = []
@@ -108,7 +107,8 @@ class Group:
     ``lang`` narrows a search to one language's patterns (the reply's, when it was told with confidence):
     half the work for a bilingual phrasebook. ``None``, or a language without patterns for this group,
     searches all of them. ``within``: the whole reply when ``text`` is a piece of it (the words before a
-    number): the reply's scan, already done, serves the piece (a literal in the piece is in the reply).
+    number): the piece is then gated by its own scan, remembered apart from the replies' (see
+    :class:`~qa.checks.prefilter.Scanner`).
     """
 
     __slots__ = ("name", "id", "_whole", "_patterns", "_langs", "_scanner", "_compiled", "_by_lang")
@@ -148,7 +148,7 @@ class Group:
         return runs
 
     def _runs(self, text: str, lang: str | None, within: str | None) -> list[tuple[re.Pattern[str], str]]:
-        active = self._scanner.active(text, self.id) if within is None else self._scanner.active(within, self.id, True)
+        active = self._scanner.active(text, self.id, within is not None)
         return self.runs(active, text, _lower(text), lang) if active else []
 
     def finditer(self, text: str, lang: str | None = None, within: str | None = None) -> Iterator[re.Match[str]]:
@@ -220,5 +220,5 @@ class Reading:
         active = self.active(group)
         if not active:
             return []
-        return [m.span() for m in _matches(group.runs(active, self.text, self.lower, lang))  # type: ignore[union-attr]
-                if m.end() > m.start()]
+        spans = [m.span() for m in _matches(group.runs(active, self.text, self.lower, lang))]  # type: ignore[union-attr]
+        return [s for s in spans if s[1] > s[0]]

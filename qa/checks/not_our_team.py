@@ -6,7 +6,7 @@ channel", "por este medio no contamos con facultades". A deflection that does no
 
 from __future__ import annotations
 
-from qa.checks.base import Finding, ReplyContext, register
+from qa.checks.base import Finding, ReplyContext, register, settled
 from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["NotOurTeam"]
@@ -14,11 +14,14 @@ __all__ = ["NotOurTeam"]
 
 class NotOurTeam:
     name = "not_our_team"
+    nothing = settled(name, False)  # the shared finding of most replies
 
     def run(self, ctx: ReplyContext) -> Finding:
         book = phrasebook()
         found = book.read(ctx.text).spans(book.get(self.name), reply_lang(ctx))
-        return Finding(self.name, bool(found), evidence(ctx.text, found))
+        if not found:
+            return self.nothing
+        return Finding(self.name, True, evidence(ctx.text, found))
 
 
 register(NotOurTeam())

@@ -58,8 +58,15 @@ class Phrasebook:
     _groups: dict[tuple[str, ...], tuple[tuple[str, Group], ...]] = field(default_factory=dict, compare=False, repr=False)
 
     def read(self, text: str) -> Reading:
-        """``text`` lower-cased and scanned once, for searching any number of groups (see :class:`Reading`)."""
-        return Reading(self.scanner, text)
+        """``text`` lower-cased and scanned once, for searching any number of groups (see :class:`Reading`).
+        The last few readings are remembered: every check of a reply reads it, and a reading never changes."""
+        readings = self.scanner.readings  # forgotten with the scanner's memory of texts
+        reading = readings.get(text)
+        if reading is None:
+            if len(readings) >= 8:
+                del readings[next(iter(readings))]  # the oldest
+            reading = readings[text] = Reading(self.scanner, text)
+        return reading
 
     def get(self, *path: str) -> Group | None:
         """The combined pattern of one group, or None when no language defines it."""

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from qa.checks import entities
-from qa.checks.base import Finding, ReplyContext, register
+from qa.checks.base import Finding, ReplyContext, register, settled
 from qa.checks.phrases import evidence, phrasebook
 
 __all__ = ["PiiExposed", "MAX_CANDIDATES"]
@@ -46,13 +46,15 @@ def _brand_token(brand: str) -> str:
 
 class PiiExposed:
     name = "pii_exposed"
+    nothing = settled(name, False, kinds=())  # the shared finding of most replies
+    private = settled(name, False, kinds=(), because="private reply: nothing is exposed")
     context = "where"  # registry: the verdict depends on where the reply was posted
 
     def run(self, ctx: ReplyContext) -> Finding:
         if not ctx.public:
-            return Finding(self.name, False, (), {"kinds": (), "because": "private reply: nothing is exposed"})
+            return self.private
         if not entities.may_contain(ctx.text):
-            return Finding(self.name, False, (), {"kinds": ()})
+            return self.nothing
         text = entities.unmasked(ctx.text)  # same length: masking tokens and links become blanks
         phones = entities.phone_numbers(text, ctx.reply_language, limit=MAX_CANDIDATES)
         phone_at = {e.start for e in phones}
@@ -61,7 +63,7 @@ class PiiExposed:
         ids += entities.addresses(text) + entities.emails(text)
         candidates = sorted(ids + phones, key=lambda e: (e.start, -e.end))[:MAX_CANDIDATES]
         if not candidates:
-            return Finding(self.name, False, (), {"kinds": ()})
+            return self.nothing
         theirs = _Customer(ctx.customer_text)
         book = phrasebook()
         brand = _brand_token(ctx.brand)
@@ -75,6 +77,8 @@ class PiiExposed:
                 found.append((ent.start, ent.end))
                 kinds.append(ent.kind)
                 covered = ent.end
+        if not found:
+            return self.nothing
         detail = {"kinds": tuple(dict.fromkeys(kinds))}
         if found:
             detail["because"] = f"public reply{' on ' + ctx.channel if ctx.channel else ''}"

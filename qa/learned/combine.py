@@ -18,7 +18,7 @@ import numpy as np
 from qa.checks.base import Evidence, Finding, ReplyContext
 
 from .features import vectorise, word_weights
-from .model import LearnedModel
+from .model import CheckModel, LearnedModel
 
 __all__ = ["BatchScores", "combine", "combine_one", "uncertainty", "TOP_WORDS"]
 
@@ -48,7 +48,7 @@ class BatchScores:
         # The same as Python lists, for joining reply by reply: indexing a list is several times cheaper than
         # indexing an array and converting the numpy scalar (the join ran once per check of every reply).
         self._rows: list[int] = self.row.tolist()
-        self._values = {name: values.tolist() for name, values in self.proba.items()}
+        self._values = {name: (model.checks[name], values.tolist()) for name, values in self.proba.items()}
 
     def p(self, check: str, i: int) -> float | None:
         """Probability that reply ``i`` does ``check``; None when the model has no classifier for it."""
@@ -56,10 +56,11 @@ class BatchScores:
         return None if values is None else float(values[self.row[i]])
 
     def combine(self, i: int, finding: Finding) -> Finding:
-        values = self._values.get(finding.check)
-        if values is None or finding.verdict is None:
+        found = self._values.get(finding.check)
+        if found is None or finding.verdict is None:
             return finding
-        return combine_one(self.model, finding, values[self._rows[i]], self.texts[i])
+        cm, values = found
+        return _join(cm, finding, values[self._rows[i]], self.texts, i)
 
 
 def _evidence(text: str, weight: np.ndarray) -> tuple[Evidence, ...]:
@@ -79,15 +80,21 @@ def combine_one(model: LearnedModel, finding: Finding, p: float | None, text: st
     """One rule finding joined with the model's probability ``p`` for its check (None: no model for it)."""
     if p is None or finding.verdict is None:
         return finding
-    cm = model.checks[finding.check]
-    says = p >= cm.threshold and cm.threshold < 1.0  # 1.0: the model was switched off when trained
-    detail = {**finding.detail, "model_probability": round(p, 4), "model_threshold": cm.threshold}
+    return _join(model.checks[finding.check], finding, p, (text,), 0)
+
+
+def _join(cm: CheckModel, finding: Finding, p: float, texts: Sequence[str] | Mapping[int, str], i: int) -> Finding:
+    """:func:`combine_one` once the check's model is known; the reply's text (``texts[i]``) is read only for a
+    verdict of the model alone (its evidence)."""
+    threshold = cm.threshold
+    says = p >= threshold and threshold < 1.0  # 1.0: the model was switched off when trained
+    detail = {**finding.detail, "model_probability": round(p, 4), "model_threshold": threshold}
     # Findings built directly: ``dataclasses.replace`` costs several times more, once per check of every reply.
     if finding.verdict:
         return Finding(finding.check, True, finding.evidence, detail, "both" if says else "rule")
     if not says:
         return Finding(finding.check, finding.verdict, finding.evidence, detail, finding.source)
-    return Finding(finding.check, True, _evidence(text, cm.weight), detail, "model")
+    return Finding(finding.check, True, _evidence(texts[i], cm.weight), detail, "model")
 
 
 def combine(contexts: Sequence[ReplyContext], findings: Sequence[Mapping[str, Finding]],

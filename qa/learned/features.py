@@ -19,6 +19,8 @@ from functools import lru_cache
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
+from sklearn.preprocessing import normalize
+from sklearn.utils import murmurhash3_32
 
 __all__ = ["SPEC", "N_FEATURES", "normalise", "vectorise", "word_spans", "word_weights"]
 
@@ -49,9 +51,67 @@ def _vectoriser(norm: str | None = "l2", low: int = 1, high: int = 2) -> Hashing
                              dtype=np.float32)
 
 
+# ASCII bytes as the hashing reads them after :func:`normalise`: a word character (``\\w``) stays, a digit becomes
+# ``0``, anything else a space, so that ``split()`` gives the words the token pattern finds.
+_ASCII_WORDS = bytes(ord("0") if chr(c).isdigit() else c if (chr(c).isalnum() or c == ord("_")) else ord(" ")
+                     for c in range(128)) + bytes(range(128, 256))
+
+
+_OTHER_NON_WORD = re.compile(r"[^\x00-\x7f\w]+")  # a non-ASCII character that is not a word character
+_OTHER_DIGIT = re.compile(r"[^\D0-9]")  # a decimal digit outside ASCII (Arabic-Indic, Devanagari...)
+
+
+def _words(text: str) -> list[str]:
+    """The words of ``normalise(text)`` as the token pattern finds them (a test compares the two on every kind
+    of text), about three times faster: the ASCII characters are mapped in one C call (``bytes.translate``
+    on the UTF-8 bytes: a byte of a longer character is left alone), the other non-word characters blanked
+    by one regex, and the result split, instead of a regex pass for digits and one for the words."""
+    norm = text.lower().replace("&amp;", "&")
+    if "@" in norm:
+        norm = _HANDLE.sub(" atuser ", norm)
+    if "http" in norm or "www." in norm:
+        norm = _LINK_START.sub(" urlx ", norm)
+    if norm.isascii():
+        return norm.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+    if _OTHER_DIGIT.search(norm):  # rare: the slow way
+        return _WORD.findall(_DIGIT.sub("0", norm))
+    mapped = norm.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).decode("utf-8", "surrogatepass")
+    return _OTHER_NON_WORD.sub(" ", mapped).split()
+
+
+class _Buckets(dict):  # type: ignore[type-arg]
+    """Feature -> hash bucket as ``FeatureHasher`` computes it (MurmurHash3, seed 0, of the UTF-8 bytes; its
+    absolute value modulo :data:`N_FEATURES`), computed once per distinct feature of a batch. A feature is a
+    word, or a pair of words (a bigram, hashed as the two words joined by a space)."""
+
+    def __missing__(self, feature: str | tuple[str, str]) -> int:
+        text = feature if isinstance(feature, str) else f"{feature[0]} {feature[1]}"
+        bucket = self[feature] = abs(murmurhash3_32(text, seed=0)) % N_FEATURES
+        return bucket
+
+
 def vectorise(texts: list[str]) -> sp.csr_matrix:
-    """One L2-normalised row of hashed word 1-2-grams per text."""
-    return _vectoriser().transform([normalise(t) for t in texts])
+    """One L2-normalised row of hashed word 1-2-grams per text: exactly what :func:`_vectoriser`'s
+    ``HashingVectorizer.transform`` gives (a test compares them), about three times faster on a batch.
+
+    The vectoriser feeds ``FeatureHasher`` a generator of ``(feature, 1)`` per word and per bigram, joins every
+    bigram into a new string and hashes each occurrence; here each distinct word and word pair of the batch is
+    hashed once (brand replies share most of their words), and the rows are built as index lists. The matrix
+    then goes through the same steps as in scikit-learn (duplicates summed, L2 rows), so it is the same."""
+    if not texts:
+        return _vectoriser().transform([])
+    buckets = _Buckets()
+    indices: list[int] = []
+    indptr = [0]
+    for text in texts:
+        words = _words(text)
+        indices += [buckets[w] for w in words]
+        indices += [buckets[pair] for pair in zip(words, words[1:])]
+        indptr.append(len(indices))
+    x = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int32),
+                       np.asarray(indptr, dtype=np.int32)), shape=(len(texts), N_FEATURES))
+    x.sum_duplicates()
+    return normalize(x, norm="l2", copy=False)
 
 
 def word_spans(text: str) -> list[tuple[int, int]]:

@@ -102,7 +102,8 @@ def test_required_clauses_are_conjunctions_of_alternatives() -> None:
 
 
 def test_whole_word_literals_are_found_at_word_boundaries_only() -> None:
-    """``\\bdm`` is in "dm me" and "(DM)" but not in "admin"; a piece of a text ignores the marks."""
+    """``\\bdm`` is in "dm me" and "(DM)" but not in "admin"; a piece of a reply is gated by its own edges
+    (the words before a number may start inside a word of the reply: "dm" cut from "admin")."""
     from qa.checks.clauses import required_clauses
 
     assert required_clauses(r"(?<![@\w])DMs?\b") == (frozenset({"\\bdm"}),)
@@ -112,7 +113,8 @@ def test_whole_word_literals_are_found_at_word_boundaries_only() -> None:
     scanner.add(1, 0, required_clauses(r"(?<![@\w])DMs?\b"))
     assert _active(scanner, "please (DM) us") == _active(scanner, "dm") == {1: [0]}
     assert _active(scanner, "an admin will help") == {}
-    assert _active(scanner, "an admin will help", piece=True) == {1: [0]}
+    assert _active(scanner, "an admin will help", piece=True) == {}
+    assert _active(scanner, "an admin will help"[4:], piece=True) == {1: [0]}
 
 
 def test_clean_still_drops_bare_domains_handles_and_entities() -> None:
@@ -154,9 +156,10 @@ def test_a_reading_finds_what_the_whole_groups_find(lang: str | None) -> None:
                 assert _reference(group, text, None) == [], (path, text)
 
 
-def test_pieces_cut_mid_word_are_gated_by_the_whole_reply() -> None:
+def test_pieces_cut_mid_word_are_gated_by_their_own_scan() -> None:
     """A piece of a reply (the words before a number) may start inside a word, where a whole-word literal of
-    the piece is none of the reply's: searching it with ``within`` still finds what the ungated group finds."""
+    the piece is none of the reply's: searching it with ``within`` (gated by the piece's own scan) still finds
+    what the ungated group finds."""
     book = phrasebook()
     glued = ["zz adm us your order number", "zz recall us on 1-800-555-0101", "zz xcannot access accounts here",
              "zz leveraged a refund for you", "zz xdm me, llámanos al 55 5555 0000"]  # words cut mid-word below
@@ -166,3 +169,14 @@ def test_pieces_cut_mid_word_are_gated_by_the_whole_reply() -> None:
         for path, group in book.patterns.items():
             got = [m.span() for m in group.finditer(piece, None, text)]
             assert got == _reference(group, piece, None), (path, piece)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(max_size=60) | st.text(st.characters(max_codepoint=0x2FF), max_size=60))
+def test_scanned_text_maps_every_character_as_the_table_does(text: str) -> None:
+    """The scanned form of a text (UTF-8 bytes mapped, then the other non-word characters by a regex) is the
+    one the character table gives, for any text: accents, digits of other scripts, marks, emoji."""
+    from qa.checks.prefilter import _scanned, _scanned_by_table
+
+    for t in (text, text.lower(), text + "\ud800 ¡x¿ ½ ٣ İ\u0301 😀\u00a0"):
+        assert _scanned(t) == _scanned_by_table(t)

@@ -186,3 +186,25 @@ def test_reviews_become_labels_latest_decision_winning(tmp_path: Path) -> None:
     reviews.to_csv(path, index=False)
     read = read_labels(path).set_index("reply_id")
     assert read.loc["7", "deflection"] == "0" and read.loc["8", "dm_request"] == "1"
+
+
+def test_vectorise_gives_exactly_what_the_hashing_vectoriser_gives() -> None:
+    """``vectorise`` hashes each distinct word once per batch and splits words without the token regex: the
+    matrix must be the very one scikit-learn's ``HashingVectorizer`` builds (indices, values, order), on
+    replies of every kind and on random Unicode (digits of other scripts, combining marks, emoji, lone
+    surrogates, spaces that are not ASCII)."""
+    import random
+
+    from qa.learned.features import _vectoriser, normalise
+
+    texts = [t for t in generate(60, seed=5).messages["text"].tolist()]
+    texts += ["", "a", "@Jo_1 Llámanos al 800-123-4567 ¡ya! ¿qué? €5 £3 https://x.co/Á www.ß.com", "٣٤ apples ²³ ½",
+              "don’t\u00a0stop\u2028now", "x\ud800y", "İstanbul ǅ ﬁ Ⅻ A\u0301", "&amp;&amp; hi hi hi", "\x1cword\x1d"]
+    rng = random.Random(3)
+    alphabet = [chr(c) for c in range(0x2100) if not 0xD800 <= c < 0xE000] + ["\ud83d", "😀", "&amp;", "@", "http://", " "]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    fast = vectorise(texts)
+    ref = _vectoriser().transform([normalise(t) for t in texts])
+    assert fast.shape == ref.shape and fast.dtype == ref.dtype
+    for a, b in ((fast.indptr, ref.indptr), (fast.indices, ref.indices), (fast.data, ref.data)):
+        assert a.dtype == b.dtype and np.array_equal(a, b)

@@ -129,3 +129,17 @@ def test_qa_modules_import_each_other_without_circles():
 def test_qa_modules_stay_small():
     big = {p.name: n for p in QA.glob("*.py") if (n := len(p.read_text(encoding="utf-8").splitlines())) > 420}
     assert not big, big
+
+
+def test_a_shared_finding_cannot_be_changed_by_one_caller() -> None:
+    """Most replies get one shared "nothing found" finding per check (``settled``): it equals the finding built
+    afresh, and no caller can change the detail every other reply shares."""
+    from qa.checks.base import settled
+
+    shared = settled("deflection", False, channels=())
+    assert shared is settled("deflection", False, channels=())
+    assert shared == Finding("deflection", False, (), {"channels": ()})
+    with pytest.raises(TypeError):
+        shared.detail["channels"] = ("phone",)  # type: ignore[index]
+    quiet = CHECKS["deflection"].run(ReplyContext("r1", "@1 Thanks for the kind words!"))
+    assert quiet is shared and dict(quiet.detail) == {"channels": ()}
