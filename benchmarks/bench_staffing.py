@@ -27,6 +27,7 @@ The machine is shared: the load average is printed before and after; rerun when 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import itertools
 import os
 import re
@@ -57,7 +58,7 @@ def load() -> str:
     return f"load average {one:.1f} / {five:.1f} / {fifteen:.1f} on {os.cpu_count()} CPUs"
 
 
-def bench_requirement(care: bool, jobs: int):
+def bench_requirement(care: bool, jobs: int, overrides: list[str] = ()):
     from sim.loader import load_scenario
     from sim.planning.requirement import Settings, Target, plan_requirement
 
@@ -78,8 +79,13 @@ def bench_requirement(care: bool, jobs: int):
                   f"{last.below} under the goal ({getattr(last, 'short', '?')} significantly), {last.seconds:.1f} s",
                   flush=True)
 
+    fields = {f.name: f.type for f in dataclasses.fields(Settings)}
+    changes = {}
+    for item in overrides:  # the search's settings, e.g. indifference=0.01 (types as Settings declares them)
+        name, _, value = item.partition("=")
+        changes[name] = (float if fields[name] in ("float", float) else int)(value)
     t0 = time.perf_counter()
-    req = plan_requirement(sc, Target(0.8, 60.0), Settings(jobs=jobs), on_iteration=on_iteration)
+    req = plan_requirement(sc, Target(0.8, 60.0), Settings(jobs=jobs, **changes), on_iteration=on_iteration)
     return req, time.perf_counter() - t0
 
 
@@ -191,6 +197,8 @@ def main() -> None:
                                                           "(e.g. main) for a side-by-side ratio")
     ap.add_argument("--baseline-limit", type=float, default=900.0, metavar="SECONDS",
                     help="stop the baseline after this long (default 900 s; the figure is then a lower bound)")
+    ap.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
+                    help="change a setting of the search (sim.planning.target.Settings), e.g. indifference=0.01")
     ap.add_argument("--skip", nargs="*", default=[], choices=["requirement", "roster", "cross-check"])
     args = ap.parse_args()
     print(f"start: {load()}")
@@ -199,7 +207,7 @@ def main() -> None:
     if "requirement" in args.skip:
         return
     c0 = cpu()
-    req, secs = bench_requirement(args.care, args.jobs)
+    req, secs = bench_requirement(args.care, args.jobs, args.set)
     used = cpu() - c0
     w = req.window
     print(f"requirement: {secs:.1f} s wall, {used:.1f} s CPU (on {args.jobs} idle cores about {used / args.jobs:.0f} s)"

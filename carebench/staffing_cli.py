@@ -79,11 +79,14 @@ def cmd_staff(args: argparse.Namespace) -> int:
             raise _usage(f"{name}: must be at least {low}")
     if not 0 < args.precision < 1:
         raise _usage("--precision: a half-width between 0 and 1, such as 0.03")
+    if not 0 <= args.indifference < 1:
+        raise _usage("--indifference: a share between 0 and 1, such as 0.02")
     first = args.reps if args.reps is not None else 2
     most = args.reps if args.reps is not None else args.max_reps
     try:
         settings = Settings(interval=args.interval, first_reps=first, max_reps=max(first, most),
-                            final_min_reps=min(8, max(first, most)), precision=args.precision, seed=args.seed,
+                            final_min_reps=min(Settings.final_min_reps, max(first, most)), precision=args.precision,
+                            indifference=args.indifference, seed=args.seed,
                             jobs=_jobs(args.jobs))
         from sim.planning.grid import WeekGrid
 
@@ -177,6 +180,9 @@ def add_staffing_parsers(sub) -> None:
     p.add_argument("--precision", type=float, default=0.03,
                    help="wanted 95%% half-width of the service level in busy intervals (0.03); an interval "
                         "short of the goal by less than its half-width and this meets it with that confidence")
+    p.add_argument("--indifference", type=float, default=0.02,
+                   help="an interval this close to the goal is not moved, whatever its half-width (0.02; at most "
+                        "the precision)")
     p.add_argument("--max-reps", type=int, default=32, help="replications per iteration at most (32)")
     p.add_argument("--reps", type=int, help="fixed replications per iteration instead of the adaptive schedule")
     p.add_argument("--jobs", type=int, help="worker processes (default: the CPUs this process may use)")

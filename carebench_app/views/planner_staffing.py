@@ -60,7 +60,8 @@ def requirement(scenario_json: str, goal: float, minutes: float, interval: int, 
             share = min(1.0, sum(state["done"].values()) / (state["reps"] * days * 1440.0))
             progress(share, f"Iteration {state['n']}: {share:.0%} of {state['reps']} replications")
 
-        settings = Settings(interval=interval, max_reps=max_reps, final_min_reps=min(8, max_reps), jobs=1)
+        settings = Settings(interval=interval, max_reps=max_reps,
+                            final_min_reps=min(Settings.final_min_reps, max_reps), jobs=1)
         return plan_requirement(sc, Target(goal, minutes), settings, progress=on_progress, on_iteration=on_iteration)
 
     return ui.result_cache().get_or_compute(

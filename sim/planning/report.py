@@ -23,7 +23,7 @@ from sim.scenario import Scenario  # noqa: E402
 
 from .demand import agents_of_work, staff_concurrency  # noqa: E402
 from .grid import DAY_NAMES, WeekGrid, clock  # noqa: E402
-from .requirement import Requirement  # noqa: E402
+from .requirement import Requirement, short_of  # noqa: E402
 
 __all__ = ["requirement_frame", "requirement_summary", "write_requirement", "read_requirement", "plot_week",
            "scenario_yaml", "roster_yaml", "write_roster"]
@@ -99,12 +99,7 @@ def _summary_lines(req: Requirement, g: int) -> list[str]:
         f"  service level per interval (simulated): lowest {np.nanmin(sl):.3f}, median {np.nanmedian(sl):.3f}; "
         f"{met} of {measured} intervals with posts meet {req.target}",
     ]
-    noise = req.within_noise()[g, :w]
-    if noise.any():
-        worst = int(np.argmin(np.where(noise, sl, np.inf)))
-        lines.append(f"  {int(noise.sum())} more are under it by less than their own 95% interval (and than the "
-                     f"precision), so they meet it with the stated confidence (lowest {sl[worst]:.3f}, "
-                     f"{grid.label(worst)})")
+    lines += _confidence_lines(req, g)
     if np.any(np.isfinite(half)):
         lines.append(f"  95% confidence: +-{np.nanmax(half):.3f} at worst in the {int(busy.sum())} intervals with at "
                      f"least {req.settings.min_volume:g} posts a replication (median +-{np.nanmedian(half):.3f})")
@@ -118,6 +113,29 @@ def _summary_lines(req: Requirement, g: int) -> list[str]:
         lines.append(f"  {capped} intervals stay under the goal even at the search's upper bound (first: "
                      f"{grid.label(k)}): the target is out of reach there (posts waiting for listening, or too few "
                      "would ever be answered in time)")
+    return lines
+
+
+def _confidence_lines(req: Requirement, g: int) -> list[str]:
+    """The intervals under the goal, by how far: within their own 95% half-width (they meet it with the stated
+    confidence), within the indifference zone only (the search does not chase them), or further."""
+    w, grid, sl = req.window, req.grid, req.estimate.service_level[g, : req.window]
+    with np.errstate(invalid="ignore"):
+        under = sl < req.target.goal - 1e-12
+    noise = req.within_noise()[g, :w]
+    within_half = noise & ~short_of(req.estimate, req.target.goal, req.settings.precision)[g, :w]
+    zone = min(req.settings.indifference, req.settings.precision)
+    lines = []
+    for mask, text in ((within_half, "under it by less than their own 95% interval (and than the precision), so "
+                                     "they meet it with the stated confidence"),
+                       (noise & ~within_half, f"short by more than their 95% interval but by less than the "
+                                              f"indifference zone ({zone:g}): the search does not move an interval "
+                                              "that close to the goal"),
+                       (under & ~noise, "short by more than both (the search stopped before it settled, or within "
+                                        "the noise of its test: see below)")):
+        if mask.any():
+            worst = int(np.argmin(np.where(mask, sl, np.inf)))
+            lines.append(f"  {int(mask.sum())} more are {text} (lowest {sl[worst]:.3f}, {grid.label(worst)})")
     return lines
 
 
@@ -143,10 +161,16 @@ def requirement_summary(req: Requirement, out: Path | None = None) -> str:
     lines.append(f"Search: {req.status} after {len(req.iterations)} iterations, {req.runs} simulation runs "
                  f"(replications per iteration: {reps}), {req.seconds:.0f} s; common random numbers throughout "
                  f"(seed {req.settings.seed if req.settings.seed is not None else req.scenario.seed})")
-    if req.noise_raises:
-        lines.append(f"  stopped with {req.noise_raises} intervals that settling would still raise, short by less than "
-                     f"{req.settings.precision:g} and by more than their 95% interval: no more than such a test flags "
-                     "by chance (2.5% of the intervals) when every interval meets the goal exactly")
+    st = req.settings
+    lines.append(f"  stopping rule: an interval moves only when off the goal by more than its own 95% half-width (at "
+                 f"most the precision, {st.precision:g}) and than the indifference zone "
+                 f"({min(st.indifference, st.precision):g}); settled when none moves, or the moves left are no more "
+                 f"than that test flags by chance (2.5% of the intervals); then the replications double, up to what "
+                 f"the precision needs (at most {st.max_reps}), and it settles again")
+    if req.noise_raises or req.noise_lowers:
+        lines.append(f"  stopped with {req.noise_raises} intervals that settling would still raise and "
+                     f"{req.noise_lowers} it would lower: no more than its test flags by chance (2.5% of the "
+                     "intervals) when every interval meets the goal exactly")
     left = req.estimate.left_out
     if left:
         lines.append(f"Left out of the service level: {left:,.0f} posts a replication that never reached an agent's "

@@ -20,16 +20,16 @@ service-level target, found by iterating the simulator (after Feldman, Mandelbau
    asks and is never again staffed below it; one significantly over the goal, where the model says fewer
    agents would do, moves the whole way down, but not below the fewest agents found short there (a ratchet:
    half-way moves left a long tail of downward rounds); the others stay.
-   Significantly: by more than the interval's own 95% half-width or the precision, whichever is smaller. An
-   interval short by less meets the goal with the stated confidence and is left alone (the summary counts
-   them): requiring every point estimate over the goal chases the noise of 300 estimates, each round of raises
-   perturbing the sample paths enough to push others just under, and ratchets every interval up to the highest
-   of its noisy estimates. Replications are added sequentially: free and settling iterations first run the
-   fewest (``final_min_reps``) and only a settled staffing gets the replications the precision needs (the
-   earlier ones are kept: still common random numbers), and settles again. Settled: no interval moves, or the
-   moves left are those the 95% test flags by chance (no interval that would move is off the goal by more than
-   the precision, and at most 2.5% of the intervals would be raised). A search that reaches the iteration
-   limit says so and reports the last staffing simulated.
+   Significantly: by more than the interval's own 95% half-width or the precision, whichever is smaller, and
+   by more than the indifference zone (no wider than the precision): an interval short by less meets the goal
+   with the stated confidence, or is too close to it to chase, and is left alone (the summary counts both):
+   requiring every point estimate over the goal chases the noise of 300 estimates, each round of raises
+   perturbing the sample paths enough to push others just under. Replications are added sequentially: free and
+   settling iterations first run the fewest (``final_min_reps``); each settled staffing gets twice as many
+   (the earlier ones are kept: still common random numbers), up to what the precision needs, and settles
+   again. Settled: no interval moves, or the moves left are those the 95% test flags by chance (at most 2.5%
+   of the intervals move, or none that would move is off the goal by more than the precision and at most 2.5%
+   would be raised). A search that reaches the iteration limit says so and reports the last staffing simulated.
 """
 
 from __future__ import annotations
@@ -93,6 +93,7 @@ class Requirement:
     iterations: list[Iteration] = field(default_factory=list)
     status: str = "converged"
     noise_raises: int = 0  # intervals settling would still raise when it stopped, as many as its test flags by chance
+    noise_lowers: int = 0  # ... and lower
     seconds: float = 0.0
 
     @property
@@ -103,7 +104,7 @@ class Requirement:
         """[groups, intervals] under the goal, but not significantly (they meet it with the stated confidence)."""
         with np.errstate(invalid="ignore"):
             under = self.estimate.service_level < self.target.goal
-        return under & ~short_of(self.estimate, self.target.goal, self.settings.precision)
+        return under & ~short_of(self.estimate, self.target.goal, self.settings.precision, self.settings.indifference)
 
     def scenario_with_requirement(self) -> Scenario:
         return with_levels(self.scenario, self.grid, self.levels, self.planned)
@@ -125,19 +126,23 @@ def with_levels(scenario: Scenario, grid: WeekGrid, levels: np.ndarray, planned:
     return Scenario.model_validate(data)
 
 
-def short_of(est: Estimate, goal: float, precision: float) -> np.ndarray:
-    """[groups, intervals] significantly under the goal: short by more than the interval's own 95% half-width
-    or the precision, whichever is smaller (an interval without a half-width: by any amount)."""
-    tolerance = np.minimum(np.nan_to_num(est.half_width, nan=0.0), precision)
+def _tolerance(est: Estimate, precision: float, zone: float) -> np.ndarray:
+    """How far off the goal an interval may be and stay where it is: its own 95% half-width or the precision,
+    whichever is smaller, but at least the indifference zone, itself no wider than the precision (an interval
+    without a half-width: the zone)."""
+    return np.maximum(np.minimum(np.nan_to_num(est.half_width, nan=0.0), precision), min(zone, precision))
+
+
+def short_of(est: Estimate, goal: float, precision: float, zone: float = 0.0) -> np.ndarray:
+    """[groups, intervals] significantly under the goal: short by more than :func:`_tolerance`."""
     with np.errstate(invalid="ignore"):
-        return est.service_level < goal - tolerance
+        return est.service_level < goal - _tolerance(est, precision, zone)
 
 
-def over_goal(est: Estimate, goal: float, precision: float) -> np.ndarray:
+def over_goal(est: Estimate, goal: float, precision: float, zone: float = 0.0) -> np.ndarray:
     """[groups, intervals] significantly over the goal (the mirror of :func:`short_of`)."""
-    tolerance = np.minimum(np.nan_to_num(est.half_width, nan=0.0), precision)
     with np.errstate(invalid="ignore"):
-        return est.service_level > goal + tolerance
+        return est.service_level > goal + _tolerance(est, precision, zone)
 
 
 class _Search:
@@ -208,10 +213,10 @@ class _Search:
         (calibrated at its current agents, the model proposes more only under the goal), and is never again
         staffed below that; one significantly over it, where the model says fewer would do, moves down
         (``settle_damping`` of the way), but not below the fewest agents found short there. The others stay."""
-        goal, precision = self.target.goal, self.settings.precision
-        short = short_of(est, goal, precision) & (proposal > levels)
+        goal, precision, zone = self.target.goal, self.settings.precision, self.settings.indifference
+        short = short_of(est, goal, precision, zone) & (proposal > levels)
         self.tried = np.where(short, np.maximum(self.tried, levels + 1), self.tried)
-        over = over_goal(est, goal, precision) & (proposal < levels)
+        over = over_goal(est, goal, precision, zone) & (proposal < levels)
         down = np.maximum(self.damp(levels, proposal, self.settings.settle_damping), self.tried)
         return np.where(short, proposal, np.where(over, np.minimum(levels, down), levels))
 
@@ -252,20 +257,31 @@ class _Search:
         wanted = max(math.ceil((1.96 * widest / self.settings.precision) ** 2) + 1, self.settings.final_min_reps)
         return int(min(self.settings.max_reps, 8 * reps, max(reps, wanted)))
 
+    def grown_reps(self, est: Estimate, reps: int) -> int:
+        """The replications after settling at ``reps``: twice as many, up to what the precision needs (at least
+        half as many again; at most ``max_reps``). Doubling rather than jumping to the precision's count keeps
+        the earlier replications and finds at half the cost the shortfalls the extra ones reveal."""
+        wanted = max(self.final_reps(est, reps), min(self.settings.max_reps, reps + reps // 2))
+        return min(wanted, max(2 * reps, reps + 1))
+
     def moves_within_noise(self, levels: np.ndarray, new: np.ndarray, est: Estimate) -> bool:
-        """Whether the moves settling still asks for are what its 95% test flags by chance: no interval that
-        would move is off the goal by more than the precision, and the intervals raised are at most 2.5% of the
-        intervals tested (the share that tests short by chance when every interval meets the goal exactly: with
-        300 estimates, each round of raises re-draws the sample paths of the others and flags about that many
-        anew, so requiring none chases noise round after round)."""
+        """Whether the moves settling still asks for are what its 95% test flags by chance: at most 2.5% of the
+        intervals tested move (either way), or no interval that would move is off the goal by more than the
+        precision and at most 2.5% are raised. 2.5% is the share that tests short (or over) by chance when every
+        interval meets the goal exactly: with 300 estimates, each round of moves re-draws the sample paths of
+        the others and flags about that many anew, so requiring none chases noise round after round (a tail of
+        4-6 moves a round for ten rounds, measured). With fewer than 40 intervals that share is 0: no move."""
         w, goal, precision = self.window, self.target.goal, self.settings.precision
         moved = new[:, :w] != levels[:, :w]
+        tested = np.isfinite(est.half_width[:, :w]) & np.array(self.planned)[:, None]
+        allowed = math.floor(NOISE_SHARE * tested.sum())
+        if int(moved.sum()) <= allowed:
+            return True
         with np.errstate(invalid="ignore"):
             far = np.abs(est.service_level[:, :w] - goal) > precision
         if (moved & far).any():
             return False
-        tested = np.isfinite(est.half_width[:, :w]) & np.array(self.planned)[:, None]
-        return int((new[:, :w] > levels[:, :w]).sum()) <= math.floor(NOISE_SHARE * tested.sum())
+        return int((new[:, :w] > levels[:, :w]).sum()) <= allowed
 
     def precise_enough(self, est: Estimate) -> tuple[bool, float]:
         """Whether every busy interval's half-width is within the precision; and the widest."""
@@ -328,7 +344,7 @@ def plan_requirement(
         phase, left = ("free", settings.free_iterations) if settings.free_iterations > 0 else ("settle", 0)
     iterations: list[Iteration] = []
     status = "iteration limit reached before the requirement settled"
-    noise_raises = 0
+    noise_raises = noise_lowers = 0
     est = None
     with Runner(settings.jobs) as runner:
         done = _Replications(runner, search, seed, counting)
@@ -343,7 +359,7 @@ def plan_requirement(
             changed = int((new[:, :w] != levels[:, :w]).sum())
             raised = int((new[:, :w] > levels[:, :w]).sum())
             below = int((est.service_level[:, :w] < target.goal).sum())
-            short = int(short_of(est, target.goal, settings.precision)[:, :w].sum())
+            short = int(short_of(est, target.goal, settings.precision, settings.indifference)[:, :w].sum())
             iterations.append(Iteration(reps, changed, below, time.perf_counter() - t_it, phase, runs, short, raised))
             left -= 1
             if phase == "explore":
@@ -358,10 +374,13 @@ def plan_requirement(
                 continue
             noise = changed > 0 and phase == "settle" and search.moves_within_noise(levels, new, est)
             if changed == 0 or noise:
-                if search.precise_enough(est)[0] or reps >= settings.max_reps:
-                    status, noise_raises = "converged", raised if noise else 0
+                precise = search.precise_enough(est)[0] or reps >= settings.max_reps
+                if precise or number == settings.max_iterations:  # at the limit more replications could only be reported, not acted on
+                    status = "converged" if precise else (f"settled at {reps} replications, but the iteration "
+                                                          "limit left none to grow them to the precision")
+                    noise_raises, noise_lowers = (raised, changed - raised) if noise else (0, 0)
                     break
-                reps = max(search.final_reps(est, reps), min(settings.max_reps, reps + reps // 2))
+                reps = search.grown_reps(est, reps)
                 continue
             if phase == "free" and left <= 0:
                 phase = "settle"
@@ -372,5 +391,6 @@ def plan_requirement(
         scenario=scenario, target=target, settings=settings, grid=search.grid, groups=search.groups,
         planned=search.planned, window=search.window, rates=search.rates, erlang=search.erlang, start=first,
         levels=levels, estimate=est, capped=(levels >= search.cap) & (est.service_level < target.goal),
-        iterations=iterations, status=status, noise_raises=noise_raises, seconds=time.perf_counter() - t0,
+        iterations=iterations, status=status, noise_raises=noise_raises, noise_lowers=noise_lowers,
+        seconds=time.perf_counter() - t0,
     )

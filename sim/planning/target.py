@@ -43,10 +43,11 @@ class Settings:
     free_iterations: int = 1  # iterations with moves both ways at full replications, then settling (only up)
     damping: float = 0.5  # share of the proposed move taken by free moves after the first (at least one agent)
     settle_damping: float = 1.0  # share of the proposed move down taken by settling (never below the fewest short)
+    indifference: float = 0.02  # an interval this close to the goal is not moved, whatever its half-width
     precision: float = 0.03  # wanted 95% half-width of each busy interval's service level
     min_volume: float = 50.0  # posts per interval and replication that make an interval "busy"
     max_reps: int = 32
-    final_min_reps: int = 8  # replications of the settling phase at least (a stated confidence everywhere)
+    final_min_reps: int = 4  # replications of the first settling (then doubled after each settling)
     max_iterations: int = 20
     seed: int | None = None  # default: the scenario's
     jobs: int = 1  # worker processes
