@@ -33,6 +33,7 @@ Template overuse lives in :mod:`qa.templates` (re-exported here).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -80,14 +81,21 @@ def has_category(category: pd.Series) -> np.ndarray:
     return (cat.notna() & (cat.str.strip() != "")).to_numpy(dtype=bool)
 
 
+def _smallest_ids(ids: np.ndarray | pd.Series, labels: np.ndarray) -> Callable[[np.ndarray], np.ndarray]:
+    """``name_of(some_labels)``: the smallest id (as text) among the members of each of those labels' groups,
+    one shared string per group."""
+    first = pd.Series(ids).astype(str).reset_index(drop=True).groupby(np.asarray(labels)).min()
+    names, known = first.to_numpy(dtype=object), first.index.to_numpy()
+    return lambda some: names[np.searchsorted(known, some)]
+
+
 def group_names(ids: np.ndarray | pd.Series, labels: np.ndarray) -> np.ndarray:
     """Each member's group named by its smallest id (as text): the same name whatever order replies came in.
     An object array; the members of a group share one string."""
     labels = np.asarray(labels)
     if not len(labels):
         return np.zeros(0, dtype=object)
-    first = pd.Series(ids).astype(str).reset_index(drop=True).groupby(labels).min()
-    return first.to_numpy(dtype=object)[np.searchsorted(first.index.to_numpy(), labels)]
+    return _smallest_ids(ids, labels)(labels)
 
 
 def _examples(v: pd.Series) -> str:
@@ -120,11 +128,9 @@ def issue_ids(brand: np.ndarray | pd.Series, category: pd.Series, reply_ids: np.
     for j in np.flatnonzero(u_has):
         names[j] = f"{brands[j]}|cat:{c_name[u_key[j]]}"
     if rest.any():
-        ids = pd.Series(reply_ids).reset_index(drop=True)[rest]
-        first = ids.astype(str).groupby(np.asarray(text_labels)).min()
+        name_of = _smallest_ids(pd.Series(reply_ids).reset_index(drop=True)[rest], text_labels)
         sim = np.flatnonzero(~u_has)
-        mins = first.to_numpy(dtype=object)[np.searchsorted(first.index.to_numpy(), u_key[sim])]
-        for j, m in zip(sim, mins):
+        for j, m in zip(sim, name_of(u_key[sim])):
             names[j] = f"{brands[j]}|sim:{m}"
     return names[code]
 

@@ -71,14 +71,11 @@ def _amounts(sentence: str) -> dict[str, Any]:
 class Compensation:
     name = "compensation"
     nothing = settled(name, False)  # the shared finding of most replies
-    _by_book: tuple[object, list[tuple[str, Any]]] = (None, [])
 
     def run(self, ctx: ReplyContext) -> Finding:
         book, text = phrasebook(), ctx.text
-        if self._by_book[0] is not book:  # the kinds' groups, looked up once per phrasebook
-            self._by_book = (book, [(kind, rx) for kind, rx in book.groups(self.name) if kind in KINDS])
         r = book.read(text)
-        kinds = [(kind, rx) for kind, rx in self._by_book[1] if r.active(rx)]
+        kinds = [(kind, rx) for kind, rx in book.groups(self.name) if kind in KINDS and r.active(rx)]
         if not kinds:  # no kind's words in the reply: nothing can be offered (most replies)
             return self.nothing
         lang = reply_lang(ctx)

@@ -18,7 +18,7 @@ from itertools import islice
 
 from qa.checks import entities
 from qa.checks.base import Finding, ReplyContext, register, settled
-from qa.checks.phrases import Group, Phrasebook, evidence, phrasebook, reply_lang
+from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["Deflection"]
 
@@ -78,7 +78,7 @@ class Deflection:
     # referrals with the exceptions next to the rule they qualify (kept together so the verdict reads top down).
     def run(self, ctx: ReplyContext) -> Finding:
         book, text = phrasebook(), ctx.text
-        g = self._groups(book)
+        g = book.named(self.name, _GROUPS)
         r = book.read(text)
         numbers = entities.may_contain(text)
         if not numbers and not r.can_match(*(g[k] for k in _REFERRALS)):
@@ -140,14 +140,6 @@ class Deflection:
         if not found:
             return self.nothing
         return Finding(self.name, True, evidence(text, found), {"channels": tuple(channels)})
-
-    _by_book: tuple[object, dict[str, Group | None]] = (None, {})
-
-    def _groups(self, book: Phrasebook) -> dict[str, Group | None]:
-        """This check's groups by name, looked up once per phrasebook (not once per reply)."""
-        if self._by_book[0] is not book:
-            self._by_book = (book, {group: book.get(self.name, group) for group in _GROUPS})
-        return self._by_book[1]
 
     def _refers(self, earlier: str) -> bool:
         book = phrasebook()

@@ -9,7 +9,7 @@ DM or refers back to one ("as we said in DM") does not, unless it also says the 
 from __future__ import annotations
 
 from qa.checks.base import Finding, ReplyContext, register, settled
-from qa.checks.phrases import Group, evidence, phrasebook, reply_lang
+from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["DmRequest"]
 
@@ -24,13 +24,10 @@ def _inside(span: tuple[int, int], others: list[tuple[int, int]]) -> bool:
 class DmRequest:
     name = "dm_request"
     nothing = settled(name, False)  # the shared finding of most replies
-    _by_book: tuple[object, dict[str, Group | None]] = (None, {})
 
     def run(self, ctx: ReplyContext) -> Finding:
         book, text = phrasebook(), ctx.text
-        if self._by_book[0] is not book:  # this check's groups by name, looked up once per phrasebook
-            self._by_book = (book, {group: book.get(self.name, group) for group in _GROUPS})
-        g = self._by_book[1]
+        g = book.named(self.name, _GROUPS)
         r = book.read(text)
         if not r.can_match(g["request"], g["message_link"], g["mention"], g["ack_only"]):
             return self.nothing  # no word of a request, a link or a mention (most replies)

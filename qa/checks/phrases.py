@@ -56,6 +56,8 @@ class Phrasebook:
     macros: dict[str, re.Pattern[str]] = field(default_factory=dict)
     scanner: Scanner = field(default_factory=Scanner, compare=False, repr=False)
     _groups: dict[tuple[str, ...], tuple[tuple[str, Group], ...]] = field(default_factory=dict, compare=False, repr=False)
+    _named: dict[tuple[str, tuple[str, ...]], dict[str, Group | None]] = field(default_factory=dict, compare=False,
+                                                                             repr=False)
 
     def read(self, text: str) -> Reading:
         """``text`` lower-cased and scanned once, for searching any number of groups (see :class:`Reading`).
@@ -71,6 +73,14 @@ class Phrasebook:
     def get(self, *path: str) -> Group | None:
         """The combined pattern of one group, or None when no language defines it."""
         return self.patterns.get(path)
+
+    def named(self, check: str, names: tuple[str, ...]) -> dict[str, Group | None]:
+        """``{name: self.get(check, name)}`` for ``names``, built once per phrasebook: a check asks for its
+        groups on every reply."""
+        found = self._named.get((check, names))
+        if found is None:
+            found = self._named[(check, names)] = {name: self.get(check, name) for name in names}
+        return found
 
     def groups(self, *prefix: str) -> Iterator[tuple[str, Group]]:
         """``(name, pattern)`` of each sub-group under ``prefix`` (the kinds of compensation, say), in file order."""

@@ -79,10 +79,9 @@ class PiiExposed:
                 covered = ent.end
         if not found:
             return self.nothing
-        detail = {"kinds": tuple(dict.fromkeys(kinds))}
-        if found:
-            detail["because"] = f"public reply{' on ' + ctx.channel if ctx.channel else ''}"
-        return Finding(self.name, bool(found), evidence(ctx.text, found), detail)
+        detail = {"kinds": tuple(dict.fromkeys(kinds)),
+                  "because": f"public reply{' on ' + ctx.channel if ctx.channel else ''}"}
+        return Finding(self.name, True, evidence(ctx.text, found), detail)
 
     @staticmethod
     def _personal(ent: entities.Entity, text: str, theirs: "_Customer", book, brand: str) -> bool:  # noqa: ANN001

@@ -36,12 +36,19 @@ _TOKEN = r"(?u)\b\w+\b"
 _WORD = re.compile(_TOKEN)
 
 
-def normalise(text: str) -> str:
-    """Lower case; ``@handle`` -> ``@u``; digits -> ``0``; a link's scheme -> the token ``urlx``."""
+def _masked(text: str) -> str:
+    """Lower case; ``@handle`` -> the token ``atuser``; a link's scheme -> the token ``urlx``."""
     text = text.lower().replace("&amp;", "&")
-    text = _HANDLE.sub(" atuser ", text)
-    text = _LINK_START.sub(" urlx ", text)
-    return _DIGIT.sub("0", text)
+    if "@" in text:
+        text = _HANDLE.sub(" atuser ", text)
+    if "http" in text or "www." in text:
+        text = _LINK_START.sub(" urlx ", text)
+    return text
+
+
+def normalise(text: str) -> str:
+    """:func:`_masked`, and digits -> ``0``."""
+    return _DIGIT.sub("0", _masked(text))
 
 
 @lru_cache(maxsize=4)
@@ -66,11 +73,7 @@ def _words(text: str) -> list[str]:
     of text), about three times faster: the ASCII characters are mapped in one C call (``bytes.translate``
     on the UTF-8 bytes: a byte of a longer character is left alone), the other non-word characters blanked
     by one regex, and the result split, instead of a regex pass for digits and one for the words."""
-    norm = text.lower().replace("&amp;", "&")
-    if "@" in norm:
-        norm = _HANDLE.sub(" atuser ", norm)
-    if "http" in norm or "www." in norm:
-        norm = _LINK_START.sub(" urlx ", norm)
+    norm = _masked(text)
     if norm.isascii():
         return norm.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
     if _OTHER_DIGIT.search(norm):  # rare: the slow way
