@@ -30,10 +30,12 @@ def keep_out_of_gc(evicted: bool = False) -> None:
     garbage: measured 0 objects), but after an eviction everything is unfrozen and collected once, which frees
     the dropped result's cycles and any garbage frozen with it, before freezing again.
     """
+    from qa.memory import keep_frozen
+
     if evicted:
         gc.unfreeze()
         gc.collect()
-    gc.freeze()
+    keep_frozen()  # gc.freeze(), and a scoring run in another thread will not unfreeze it at its end
 
 
 class StringCache:

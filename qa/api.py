@@ -20,7 +20,7 @@ from carebench_shared.config import ConfigError
 from carebench_shared.safe_text import printable
 
 from . import results_folder as rf
-from .memory import release, use_system_arrow_pool
+from .memory import frozen_heap, release, use_system_arrow_pool
 from .outputs import MessageWriter, write_csv, write_json
 from .pipeline import SCORE_COLUMNS, ProgressFn, QAResult, score_messages
 from .readers import read_messages
@@ -45,9 +45,11 @@ def score_file(path: str | Path, policy_path: str | Path | None = None,
     learned = learned_model(model)
     book = load_policy(policy_path)
     use_system_arrow_pool()
-    read = read_messages(path)
-    release()
-    result = score_messages(read.messages, book, progress=progress, broken_rows=read.broken_rows, model=learned)
+    with frozen_heap() as settle:  # the collector's full passes skip what survives each batch
+        read = read_messages(path)
+        release()
+        result = score_messages(read.messages, book, progress=progress, broken_rows=read.broken_rows,
+                                model=learned, settle=settle)
     result.meta.update(source=str(path), format=read.format, policy_file=str(policy_path or "shipped default"),
                        model=str(model) if model is not None else None)
     return result

@@ -20,6 +20,7 @@ import ctypes
 import ctypes.util
 import gc
 import os
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -27,7 +28,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-__all__ = ["use_system_arrow_pool", "release", "concat_categories", "frozen_heap", "shared_strings",
+__all__ = ["use_system_arrow_pool", "release", "concat_categories", "frozen_heap", "keep_frozen", "shared_strings",
            "value_codes"]
 
 
@@ -103,22 +104,53 @@ def shared_strings(values: pd.Series | np.ndarray) -> np.ndarray:
 
 _OLD = 1_000  # middle collections between full ones (default: 10); settle() collects fully between batches
 
+_gc_lock = threading.Lock()
+_runs = 0  # frozen_heap contexts open now (runs in several threads of one server share the collector)
+_saved: tuple[tuple[int, ...], bool] | None = None  # (thresholds before the first run, unfreeze at the end?)
+
+
+def keep_frozen() -> None:
+    """``gc.freeze()`` for a caller that keeps objects frozen on purpose (the app's result cache): a run open
+    now then leaves everything frozen at its end instead of unfreezing what this froze."""
+    global _saved
+    with _gc_lock:
+        if _saved is not None:
+            _saved = (_saved[0], False)
+        gc.freeze()
+
 
 @contextmanager
 def frozen_heap() -> Iterator[Callable[[], None]]:
     """``settle()``, called between batches, collects the garbage so far and freezes the survivors, so that
-    later full collections walk only what the next batches create; everything is unfrozen on exit (a cycle
-    that became garbage while frozen is then collected as usual). Frozen by a caller before: left frozen."""
-    outer, thresholds = gc.get_freeze_count(), gc.get_threshold()
-    gc.set_threshold(thresholds[0], thresholds[1], max(thresholds[2], _OLD))
+    later full collections walk only what the next batches create.
+
+    The collector is the process's, so runs share one state: the first run to start saves the thresholds
+    (and whether anything was frozen before it), the last to end restores them and unfreezes, only when
+    nothing was frozen before the first run began and nobody froze on purpose meanwhile
+    (:func:`keep_frozen`). What a caller froze before is never unfrozen; what a run froze then stays frozen
+    (it is freed by reference counting as usual; only reference cycles among it wait for the caller's next
+    ``gc.unfreeze``)."""
+    global _runs, _saved
+    with _gc_lock:
+        if _runs == 0:
+            thresholds = gc.get_threshold()
+            _saved = (thresholds, gc.get_freeze_count() == 0)
+            gc.set_threshold(thresholds[0], thresholds[1], max(thresholds[2], _OLD))
+        _runs += 1
 
     def settle() -> None:
         gc.collect()
-        gc.freeze()
+        with _gc_lock:
+            gc.freeze()
 
     try:
         yield settle
     finally:
-        gc.set_threshold(*thresholds)
-        if outer == 0:
-            gc.unfreeze()
+        with _gc_lock:
+            _runs -= 1
+            if _runs == 0 and _saved is not None:
+                thresholds, unfreeze = _saved
+                _saved = None
+                gc.set_threshold(*thresholds)
+                if unfreeze:
+                    gc.unfreeze()

@@ -202,12 +202,13 @@ def merge_repeats(whole: Whole) -> pd.DataFrame:
 
 def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn | None = None,
                    broken_rows: list[tuple[int, str]] | None = None,
-                   checks: dict[str, Check] | None = None, model: Any = None) -> QAResult:
+                   checks: dict[str, Check] | None = None, model: Any = None,
+                   settle: Callable[[], None] | None = None) -> QAResult:
     """Score every brand reply in ``messages`` (own schema, sorted by thread and time), all in memory.
 
     ``model``: a :class:`qa.learned.LearnedModel` to combine with the rules (None: rules alone).
     ``checks`` defaults to every registered check; pass a dict to run a subset (benchmarks, tests).
-    ``model``: a :class:`qa.learned.LearnedModel` to combine with the rules (None: rules alone).
+    ``settle``: called between batches (:func:`qa.memory.frozen_heap`), or None.
     """
     m = messages.reset_index(drop=True)
     cust = m[m["role"] != "brand"]
@@ -215,10 +216,15 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     audit = Audit(book, checks, keep_authors=set(threads_per_author.index[threads_per_author > 1]), model=model)
     total = int((m["role"] == "brand").sum())
     tables, unanswered = [], []
+    if settle is not None:
+        settle()
     for part in thread_batches(m):
         b = audit.add(part)
         tables.append(b.table)
         unanswered.append(b.unanswered)
+        del b
+        if settle is not None:
+            settle()
         if progress is not None:
             progress(audit.replies, total)
     t = pd.concat(tables, ignore_index=True) if len(tables) > 1 else tables[0]

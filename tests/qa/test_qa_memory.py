@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gc
+
 import pandas as pd
+import pytest
 
 from qa import outputs, readers, readers_csv
 from qa.generator import generate, write_generated
@@ -95,3 +98,90 @@ def test_concat_categories_keeps_values_and_categories():
     assert isinstance(out["brand"].dtype, pd.CategoricalDtype)
     assert out["brand"].astype(object).where(out["brand"].notna(), None).tolist() == ["x", "y", None, "z", "x"]
     assert out["n"].tolist() == [1, 2, 3, 4, 5] and list(out.columns) == ["brand", "n"]
+
+
+@pytest.fixture
+def clean_gc():
+    """No object frozen and the default thresholds before and after (the collector is the process's)."""
+    gc.unfreeze()
+    thresholds = gc.get_threshold()
+    yield thresholds
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
+
+
+def _small_file(tmp_path):
+    from qa.generator import generate, write_generated
+
+    return write_generated(generate(30, seed=4), tmp_path / "g.csv")[1]  # twcs
+
+
+def test_score_file_leaves_the_collector_as_it_found_it(tmp_path, clean_gc):
+    from qa.api import score_file
+
+    score_file(_small_file(tmp_path))
+    assert gc.get_threshold() == clean_gc
+    assert gc.get_freeze_count() == 0  # nothing was frozen before: the run's freezing is undone
+
+
+def test_score_file_never_unfreezes_what_the_app_cache_froze(tmp_path, clean_gc):
+    """The app freezes its cached results (carebench_app.cache); scoring the next file inside the cache, as the
+    app does, must keep them frozen and restore the thresholds."""
+    from carebench_app.cache import StringCache
+    from qa.api import score_file
+
+    path = _small_file(tmp_path)
+    cache = StringCache(max_entries=4)
+    first = cache.get_or_compute(("a",), lambda: [{"n": i} for i in range(5_000)])  # frozen by the cache
+    frozen = gc.get_freeze_count()
+    assert frozen >= 5_000
+    tracked = {id(o) for g in range(3) for o in gc.get_objects(g)}
+    assert id(first[0]) not in tracked  # in the permanent generation
+    result = cache.get_or_compute(("b",), lambda: score_file(path))
+    assert len(result.scores) > 0
+    assert gc.get_threshold() == clean_gc
+    assert gc.get_freeze_count() >= frozen
+    tracked = {id(o) for g in range(3) for o in gc.get_objects(g)}
+    assert id(first[0]) not in tracked and id(first[-1]) not in tracked
+
+
+def test_overlapping_runs_in_threads_restore_the_collector_once(clean_gc):
+    """Two runs in two threads of one server, ending in either order: thresholds back only at the last end;
+    something frozen on purpose meanwhile (qa.memory.keep_frozen) stays frozen."""
+    import threading
+
+    from qa.memory import frozen_heap, keep_frozen
+
+    for last_first in (False, True):
+        a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+
+        def run_a():
+            with frozen_heap() as settle:
+                settle()
+                a_in.set()
+                b_in.wait()
+                if last_first:
+                    a_out.wait()
+
+        def run_b():
+            a_in.wait()
+            with frozen_heap():
+                b_in.set()
+                assert gc.get_threshold()[2] >= 1_000
+            a_out.set()
+
+        ts = [threading.Thread(target=run_a), threading.Thread(target=run_b)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        assert gc.get_threshold() == clean_gc
+        assert gc.get_freeze_count() == 0
+
+    kept = [{"k": i} for i in range(100)]
+    with frozen_heap() as settle:
+        settle()
+        keep_frozen()
+    assert gc.get_threshold() == clean_gc
+    assert gc.get_freeze_count() > 0  # the run did not unfreeze what was kept on purpose
+    assert id(kept[0]) not in {id(o) for g in range(3) for o in gc.get_objects(g)}
