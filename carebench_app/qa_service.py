@@ -276,10 +276,11 @@ def score(
     import time
 
     from qa.api import score_file
+    from qa.parallel import default_jobs  # both cores of a two-core machine (the same result as one)
 
     def compute() -> QAView:
         t0 = time.perf_counter()
-        extra = {"model": opened.model.path} if opened.model else {}
+        extra = {"model": opened.model.path, "jobs": default_jobs()} if opened.model else {"jobs": default_jobs()}
         result = score_file(opened.path, policy_path=opened.policy_path, progress=progress, **extra)
         return _prepare(opened, result, time.perf_counter() - t0, _load_book(opened))
 

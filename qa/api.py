@@ -22,6 +22,7 @@ from carebench_shared.safe_text import printable
 from . import results_folder as rf
 from .memory import frozen_heap, release, use_system_arrow_pool
 from .outputs import MessageWriter, write_csv, write_json
+from .parallel import start_workers
 from .pipeline import SCORE_COLUMNS, ProgressFn, QAResult, score_messages
 from .readers import read_messages
 from .rulebook import Rulebook, load_rulebook
@@ -38,18 +39,24 @@ def load_policy(path: str | Path | None = None) -> Rulebook:
 
 
 def score_file(path: str | Path, policy_path: str | Path | None = None,
-               progress: ProgressFn | None = None, model: str | Path | None = None) -> QAResult:
+               progress: ProgressFn | None = None, model: str | Path | None = None, jobs: int = 1) -> QAResult:
     """Read ``path`` (CSV, JSONL, Parquet; own schema or twcs), score it, and return everything in memory.
 
-    ``model``: a learned model file to combine with the rules, ``"default"`` for the shipped one, or None."""
+    ``model``: a learned model file to combine with the rules, ``"default"`` for the shipped one, or None.
+    ``jobs``: processes scoring phase one (:mod:`qa.parallel`); the result is the same for any number."""
     learned = learned_model(model)
     book = load_policy(policy_path)
     use_system_arrow_pool()
-    with frozen_heap() as settle:  # the collector's full passes skip what survives each batch
-        read = read_messages(path)
-        release()
-        result = score_messages(read.messages, book, progress=progress, broken_rows=read.broken_rows,
-                                model=learned, settle=settle)
+    workers = start_workers(jobs, path, book, learned)  # they start while the file is read
+    try:
+        with frozen_heap() as settle:  # the collector's full passes skip what survives each batch
+            read = read_messages(path)
+            release()
+            result = score_messages(read.messages, book, progress=progress, broken_rows=read.broken_rows,
+                                    model=learned, settle=settle, jobs=workers or 1)
+    finally:
+        if workers is not None:
+            workers.close()
     result.meta.update(source=str(path), format=read.format, policy_file=str(policy_path or "shipped default"),
                        model=str(model) if model is not None else None)
     return result

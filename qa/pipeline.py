@@ -129,10 +129,15 @@ class Audit:
         """Phase one on a batch of whole threads; the reply table gets ``pos``, its rows' place in the run."""
         b = score_batch(messages, self.book, self.checks, self.specs, self.detect, self.repeat_finder,
                         self.messages, self._brand_memo, self.model)
+        return self.absorb(b, len(messages))
+
+    def absorb(self, b: Batch, n_messages: int) -> Batch:
+        """Keep what the whole file needs of a batch scored here or in a worker (:mod:`qa.parallel`), in
+        batch order; ``n_messages``: the batch's message count."""
         b.table["pos"] = np.arange(self.replies, self.replies + len(b.table), dtype=np.int64)
         self.whole_file.add(b.table)
         self.replies += len(b.table)
-        self.messages += len(messages)
+        self.messages += n_messages
         self.no_reply_needed += b.no_reply_needed
         self.errors += b.errors
         if len(b.repeats):
@@ -203,13 +208,17 @@ def merge_repeats(whole: Whole) -> pd.DataFrame:
 def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn | None = None,
                    broken_rows: list[tuple[int, str]] | None = None,
                    checks: dict[str, Check] | None = None, model: Any = None,
-                   settle: Callable[[], None] | None = None) -> QAResult:
+                   settle: Callable[[], None] | None = None, jobs: Any = 1) -> QAResult:
     """Score every brand reply in ``messages`` (own schema, sorted by thread and time), all in memory.
 
     ``model``: a :class:`qa.learned.LearnedModel` to combine with the rules (None: rules alone).
     ``checks`` defaults to every registered check; pass a dict to run a subset (benchmarks, tests).
-    ``settle``: called between batches (:func:`qa.memory.frozen_heap`), or None.
+    ``settle``: called between batches (:func:`qa.memory.frozen_heap`), or None. ``jobs``: processes for
+    phase one, or :class:`qa.parallel.Workers` already started (the same result; small inputs given a number
+    stay in this process).
     """
+    from .parallel import batch_messages, phase_one, use_jobs
+
     m = messages.reset_index(drop=True)
     cust = m[m["role"] != "brand"]
     threads_per_author = cust.groupby("author_id")["thread_id"].nunique()
@@ -218,8 +227,10 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     tables, unanswered = [], []
     if settle is not None:
         settle()
-    for part in thread_batches(m):
-        b = audit.add(part)
+    if isinstance(jobs, int):
+        jobs = use_jobs(jobs, len(m))
+    size = batch_messages(len(m), jobs if isinstance(jobs, int) else jobs.jobs, BATCH_MESSAGES)
+    for _, b in phase_one(audit, thread_batches(m, size), jobs):
         tables.append(b.table)
         unanswered.append(b.unanswered)
         del b

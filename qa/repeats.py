@@ -105,6 +105,18 @@ class RepeatFinder:
             self._sigs.append(sig[elsewhere])
         return found
 
+    def take(self) -> tuple[list[pd.DataFrame], list[np.ndarray]]:
+        """The posts (and signatures) kept so far for pairs across batches, handed over and forgotten (a
+        worker process's finder, :mod:`qa.parallel`)."""
+        kept, sigs = self._kept, self._sigs
+        self._kept, self._sigs = [], []
+        return kept, sigs
+
+    def absorb(self, kept: list[pd.DataFrame], sigs: list[np.ndarray]) -> None:
+        """Posts kept by another finder on a later batch (what its :meth:`take` gave), in batch order."""
+        self._kept += kept
+        self._sigs += sigs
+
     def finish(self) -> pd.DataFrame:
         """Repeats whose earlier post is in another batch (pairs found by :meth:`add` again included)."""
         if not self._kept:

@@ -26,6 +26,7 @@ from .batches import open_batches
 from .consistency import FINDING_COLUMNS
 from .memory import concat_categories, frozen_heap, release, use_system_arrow_pool
 from .outputs import MessageWriter, write_csv, write_json
+from .parallel import estimate_messages, phase_one, start_workers
 from .pipeline import BATCH_MESSAGES, Audit, finish_unanswered, merge_repeats, score_columns
 from .report import RENDERERS, build_blocks
 from .report_data import ReportBuilder
@@ -110,28 +111,36 @@ def learned_model(model: str | Path | None):
 
 def score_to_folder(path: str | Path, out: str | Path, policy_path: str | Path | None = None,
                     report_format: str = "html", progress: StageFn | None = None,
-                    batch_messages: int = BATCH_MESSAGES, model: str | Path | None = None) -> RunSummary:
+                    batch_messages: int = BATCH_MESSAGES, model: str | Path | None = None,
+                    jobs: int = 1) -> RunSummary:
     """Score ``path`` into the folder ``out`` with bounded memory; see the module docstring.
 
-    ``model``: a learned model file to combine with the rules, ``"default"`` for the shipped one, or None."""
+    ``model``: a learned model file to combine with the rules, ``"default"`` for the shipped one, or None.
+    ``jobs``: processes scoring phase one (:mod:`qa.parallel`); the folder is the same for any number."""
     from carebench_shared.config import ConfigError
 
     learned = learned_model(model)
     book = load_rulebook(policy_path)
     use_system_arrow_pool()
-    source = open_batches(path, batch_messages)
+    # workers start during the first pass over the file; batches keep their size (a twcs batch is sorted
+    # by thread inside: another size, another row order), so a file of one or two batches stays here
+    workers = start_workers(jobs, path, book, learned) if estimate_messages(path) > 2 * batch_messages else None
     try:
+        source = open_batches(path, batch_messages)
         with atomic_dir(out) as tmp, frozen_heap() as settle:
             summary = _run(settle, source, book, tmp, report_format, progress, str(policy_path or "shipped default"),
-                           learned, None if model is None else str(model))
+                           learned, None if model is None else str(model), workers)
     except OutputError as exc:
         raise ConfigError(str(exc)) from None
+    finally:
+        if workers is not None:
+            workers.close()
     summary.written = sorted(Path(out) / p.name for p in summary.written)
     return summary
 
 
 def _run(settle: Callable[[], None], source, book, tmp: Path, report_format: str, progress: StageFn | None, policy_file: str,
-         model: Any = None, model_name: str | None = None) -> RunSummary:
+         model: Any = None, model_name: str | None = None, workers: Any = None) -> RunSummary:
     """The three phases in order, in the private folder ``tmp`` (one function so the order of the phases and
     what each keeps alive between them reads top to bottom). ``settle()`` between batches keeps the garbage
     collector off the long-lived heap (:func:`qa.memory.frozen_heap`)."""
@@ -141,9 +150,8 @@ def _run(settle: Callable[[], None], source, book, tmp: Path, report_format: str
     messages = MessageWriter(tmp / "messages.parquet")
     spills, unanswered, starts = [], [], []
     settle()
-    for i, batch in enumerate(source.batches()):
-        starts.append(audit.replies)
-        b = audit.add(batch)
+    for i, (batch, b) in enumerate(phase_one(audit, source.batches(), workers)):
+        starts.append(audit.replies - len(b.table))
         messages.write(batch)
         spills.append(work / f"replies-{i}.pkl")
         b.table.to_pickle(spills[-1])
