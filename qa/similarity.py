@@ -326,12 +326,16 @@ class TextGrouper:
         self._spill = None
 
     def groups(self) -> np.ndarray:
-        """Label per text added, in order: the index of the first text of its group."""
+        """Label per text added, in order: the index of the first text of its group. Once: the grouper hands
+        over and forgets what it kept (its memo and word cache first, before the grouping's own peak)."""
         m = self.size
+        self._memo, self._vocab, self.size = {}, _Vocab(), 0
         if m == 0:
             return np.zeros(0, dtype=np.int64)
         inverse = np.concatenate(self._inverse)
+        self._inverse = []
         has_words = np.concatenate(self._has_words) if self._has_words else np.zeros(0, bool)
+        self._has_words = []
         sig = np.empty((int(has_words.sum()), NUM_PERM), dtype=np.uint32)
         self._read_spill(sig)
         row, self._spilled, self._held = self._spilled, 0, 0
@@ -345,6 +349,7 @@ class TextGrouper:
         lab = np.arange(self._count)
         if len(idx):
             codes = np.concatenate(self._blocks)[idx]
+            self._blocks = []
             used = np.unique(codes)
             names = list(self._block_code)  # in number order (insertion order)
             used_names = [names[c] for c in used]
@@ -354,6 +359,7 @@ class TextGrouper:
             g = similarity_groups(sig, self.threshold, blocks=blocks if any(used_names) else None)
             lab[idx] = idx[g]
         del sig
+        self._blocks, self._count = [], 0
         # entries are numbered in order of first occurrence, so a group's smallest entry has its first text
         out = first_row[lab[inverse]]
         alone = ~has_words[inverse]  # texts without words never look alike (as in minhash_signatures)
