@@ -28,7 +28,8 @@ and prints the ratio (on a shared machine the ratio is the figure to trust, not 
 
 The whole command, on a file of any size (the issue's target: >= 5,000 replies/s on one core, peak memory
 under 1 GB for a million replies): ``carebench qa score FILE --out TMP`` run as a user runs it, one fresh process
-per file, its CPU seconds, wall seconds and peak RSS read from ``os.wait4`` (that process alone).
+per file, its CPU seconds, wall seconds and peak RSS read from ``os.wait4`` (that process alone). ``--jobs N``
+passes ``--jobs N`` to this tree's command and also samples the peak of all its processes together (PSS).
 ``--baseline PYTHON`` runs the same command with another tree's interpreter (e.g. ``/work/main/.venv/bin/python``)
 before this tree's on each file, side by side in one run:
 
@@ -44,6 +45,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import tempfile
 import time
@@ -98,41 +100,95 @@ print(json.dumps({"replies": run.counts["replies"], "wall": wall, "cpu": cpu, "r
 """
 
 
-def command_run(python: str, path: str) -> dict:
-    """``PYTHON -m carebench qa score path`` in a fresh process: replies, CPU and wall seconds, peak RSS (MB)."""
-    import re
+class _Tree:
+    """Samples a process and its descendants (``--jobs``' fork server and workers) every half second: the
+    largest sum of their proportional set sizes (shared pages counted once) and each descendant's last CPU."""
+
+    def __init__(self, pid: int) -> None:
+        import threading
+
+        self.pid, self.peak_mb, self.cpu, self.done = pid, 0.0, {}, threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _children(self) -> list[int]:
+        kids: dict[int, list[int]] = {}
+        for d in os.listdir("/proc"):
+            if d.isdigit():
+                try:
+                    ppid = int(Path(f"/proc/{d}/stat").read_text().rsplit(")", 1)[1].split()[1])
+                except (OSError, IndexError, ValueError):
+                    continue
+                kids.setdefault(ppid, []).append(int(d))
+        out, todo = [], [self.pid]
+        while todo:
+            p = todo.pop()
+            out.append(p)
+            todo += kids.get(p, [])
+        return out
+
+    def _run(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
+        while not self.done.wait(0.5):
+            total = 0.0
+            for p in self._children():
+                try:
+                    smaps = Path(f"/proc/{p}/smaps_rollup").read_text()
+                    total += int(re.search(r"^Pss:\s+(\d+)", smaps, re.M).group(1)) / 1024
+                    if p != self.pid:
+                        f = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+                        self.cpu[p] = (int(f[11]) + int(f[12])) / tick
+                except (OSError, AttributeError, IndexError):
+                    continue
+            self.peak_mb = max(self.peak_mb, total)
+
+    def stop(self) -> None:
+        self.done.set()
+        self.thread.join()
+
+
+def command_run(python: str, path: str, jobs: int = 1) -> dict:
+    """``PYTHON -m carebench qa score path`` in a fresh process: replies, CPU and wall seconds, peak RSS (MB) of
+    the process (``os.wait4``) and, with ``jobs`` > 1, the sampled peak of all its processes together."""
     import subprocess
 
     with tempfile.TemporaryDirectory() as d:
         env = dict(os.environ, OMP_NUM_THREADS="1")
+        extra = ["--jobs", str(jobs)] if jobs > 1 else []
         with open(Path(d) / "stdout", "w+") as out:
             t0 = time.perf_counter()
-            proc = subprocess.Popen([python, "-m", "carebench", "qa", "score", path, "--out", str(Path(d) / "out")],
-                                    stdout=out, stderr=subprocess.DEVNULL, env=env)
+            proc = subprocess.Popen([python, "-m", "carebench", "qa", "score", path, "--out", str(Path(d) / "out"),
+                                     *extra], stdout=out, stderr=subprocess.DEVNULL, env=env)
+            tree = _Tree(proc.pid) if jobs > 1 else None
             _, status, ru = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - t0
+            if tree is not None:
+                tree.stop()
             out.seek(0)
             text = out.read()
     if status != 0:
         raise SystemExit(f"{python} qa score {path}: exit status {status}")
     m = re.match(r"(\d+) brand replies scored", text)
-    return {"replies": int(m.group(1)) if m else 0, "cpu": ru.ru_utime + ru.ru_stime, "wall": wall,
-            "rss_mb": ru.ru_maxrss / 1024}
+    cpu = ru.ru_utime + ru.ru_stime  # the workers' (last sampled) CPU added: the fork server is not reaped here
+    return {"replies": int(m.group(1)) if m else 0, "cpu": cpu + (sum(tree.cpu.values()) if tree else 0.0),
+            "wall": wall, "rss_mb": ru.ru_maxrss / 1024, "all_mb": tree.peak_mb if tree else None}
 
 
-def whole_command(paths: list[str], baseline: str | None) -> None:
-    """The whole ``qa score`` on each file, as a user runs it; with ``baseline``, that tree first, side by side."""
+def whole_command(paths: list[str], baseline: str | None, jobs: int = 1) -> None:
+    """The whole ``qa score`` on each file, as a user runs it; with ``baseline``, that tree first, side by side
+    (``jobs``: this tree's ``--jobs``; the baseline runs with one process)."""
     import sys
 
-    trees = ([("baseline", baseline)] if baseline else []) + [("this tree", sys.executable)]
+    trees = ([("baseline", baseline, 1)] if baseline else []) + [(f"this tree, --jobs {jobs}", sys.executable, jobs)]
     print("| tree | file | replies | CPU seconds | wall seconds | replies/s (CPU) | replies/s (wall) | "
-          "peak RSS (MB) |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+          "peak RSS (MB) | all processes (PSS, MB) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for p in paths:
-        for name, python in trees:
-            r = command_run(python, p)
+        for name, python, j in trees:
+            r = command_run(python, p, j)
+            both = f"{r['all_mb']:,.0f}" if r["all_mb"] is not None else "-"
             print(f"| {name} | {Path(p).name} | {r['replies']:,} | {r['cpu']:.1f} | {r['wall']:.1f} | "
-                  f"{r['replies'] / r['cpu']:,.0f} | {r['replies'] / r['wall']:,.0f} | {r['rss_mb']:,.0f} |",
+                  f"{r['replies'] / r['cpu']:,.0f} | {r['replies'] / r['wall']:,.0f} | {r['rss_mb']:,.0f} | {both} |",
                   flush=True)
 
 
@@ -165,6 +221,7 @@ def main() -> None:
     ap.add_argument("--whole", nargs="+", metavar="FILE", help="time the whole qa score on these files instead")
     ap.add_argument("--baseline", metavar="PYTHON", help="with --whole: another tree's interpreter, run first")
     ap.add_argument("--shares", action="store_true", help="with --whole: in-process, with text-check shares")
+    ap.add_argument("--jobs", type=int, default=1, help="with --whole: this tree's qa score --jobs (default 1)")
     args = ap.parse_args()
     os.environ.setdefault("OMP_NUM_THREADS", "1")
     if args.contexts:
@@ -177,7 +234,7 @@ def main() -> None:
         text_checks_only(args)
         return
     if args.whole:
-        shares(args.whole) if args.shares else whole_command(args.whole, args.baseline)
+        shares(args.whole) if args.shares else whole_command(args.whole, args.baseline, args.jobs)
         return
 
     from qa.api import load_policy, score_file

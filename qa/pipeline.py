@@ -146,6 +146,7 @@ class Audit:
 
     def finish(self, echo_of: Callable[[np.ndarray], np.ndarray] | None) -> Whole:
         """Phase two; ``echo_of(positions)``: whether those replies reuse their customer's words."""
+        self._brand_memo.clear()  # phase one's language memo: no more replies to detect
         issue, tid, spread, over, findings = self.whole_file.finish(echo_of)
         frames = [f for f in [*self._repeats, self.repeat_finder.finish()] if len(f)]
         if frames:  # each repeat once: the earliest earlier post wins
