@@ -204,12 +204,15 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
     with np.errstate(over="ignore"):
         for i in range(0, n, _ROW_CHUNK):  # in slices: the whole signature as uint64 would cost 256 bytes a text
             canon[i:i + _ROW_CHUNK] = (sig[i:i + _ROW_CHUNK].astype(np.uint64) * _BAND_MIX).sum(axis=1)
-    edges = np.zeros(0, dtype=np.int64)  # verified pairs, as a * n + c, deduplicated band after band
+    # groups so far (each document's group named by its smallest member): a candidate pair already joined
+    # needs no check, and the components of all verified pairs are the same whichever pairs of one group
+    # were verified; memory stays a few arrays of n, not a growing list of pairs
+    root = np.arange(n, dtype=np.int32)
     for band in range(b):
         cols = slice(band * r, band * r + r)
         with np.errstate(over="ignore"):
             key = (sig[:, cols].astype(np.uint64) * _BAND_MIX[cols]).sum(axis=1) ^ block_key
-        order = np.lexsort((canon, key))
+        order = np.lexsort((canon, key)).astype(np.int32)
         k = key[order]
         del key
         same = k[1:] == k[:-1]
@@ -219,31 +222,35 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
         # chain each document to the previous one in its bucket and to the bucket's first one
         starts = np.r_[0, np.flatnonzero(~same) + 1]
         first = np.repeat(order[starts], np.diff(np.r_[starts, n]))
-        prev_i, cur_i = order[:-1][same], order[1:][same]
-        a = np.concatenate([prev_i, first[1:][same]])
+        cur_i = order[1:][same]
+        a = np.concatenate([order[:-1][same], first[1:][same]])
+        del first, order, same, starts
         c = np.concatenate([cur_i, cur_i])
-        del first, prev_i, cur_i, order, same
-        keep = a != c
-        pair = np.unique(a[keep] * n + c[keep])
+        del cur_i
+        keep = root[a] != root[c]
+        pair = np.unique(a[keep].astype(np.int64) * n + c[keep])
         del a, c, keep
-        pair = pair[~np.isin(pair, edges, assume_unique=True)] if len(edges) else pair
-        a, c = pair // n, pair % n
-        ok = np.zeros(len(pair), dtype=bool)
-        for i in range(0, len(pair), _PAIR_CHUNK):  # verify in slices: a slice of pairs costs 2 x 128 bytes each
+        if not len(pair):
+            continue
+        a, c = (pair // n).astype(np.int32), (pair % n).astype(np.int32)
+        del pair
+        ok = np.zeros(len(a), dtype=bool)
+        for i in range(0, len(a), _PAIR_CHUNK):  # verify in slices: a slice of pairs costs 2 x 128 bytes each
             sl = slice(i, i + _PAIR_CHUNK)
             est = (sig[a[sl]] == sig[c[sl]]).mean(axis=1)
             ok[sl] = (est >= threshold) & (codes[a[sl]] == codes[c[sl]])
-        if ok.any():
-            edges = np.union1d(edges, pair[ok])
-    if not len(edges):
-        return np.arange(n, dtype=np.int64)
-    a, c = edges // n, edges % n
-    graph = coo_matrix((np.ones(len(edges), dtype=np.int8), (a, c)), shape=(n, n))
-    _, comp = connected_components(graph, directed=False)
-    # label = smallest member index
-    first_of = np.full(comp.max() + 1, n, dtype=np.int64)
-    np.minimum.at(first_of, comp, np.arange(n))
-    return first_of[comp]
+        if ok.any():  # join: the verified pairs, and each document to its group so far
+            src = np.concatenate([a[ok], np.arange(n, dtype=np.int32)])
+            dst = np.concatenate([c[ok], root])
+            graph = coo_matrix((np.ones(len(src), dtype=np.int8), (src, dst)), shape=(n, n))
+            del src, dst
+            comp = connected_components(graph, directed=False)[1]
+            del graph
+            _, smallest, inverse = np.unique(comp, return_index=True, return_inverse=True)  # first = smallest
+            root = smallest[inverse].astype(np.int32)
+            del comp, smallest, inverse
+        del a, c, ok
+    return root.astype(np.int64)
 
 
 class TextGrouper:

@@ -35,6 +35,21 @@ def echoes(text: str, customer_text: str, min_letters: int) -> bool:
                                         & shingles(customer_text, n=1, min_len=min_letters))
 
 
+def distinct_per_group(labels: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Per row, how many distinct non-missing ``values`` its group (``labels``) holds: ``groupby(labels)
+    .transform("nunique")`` in integer arrays (that on a million string issue ids cost about 0.6 KB a row)."""
+    labels = np.asarray(labels)
+    if not len(labels):
+        return np.zeros(0, dtype=np.int64)
+    codes = pd.factorize(pd.Series(values, dtype=object))[0]  # -1: missing, not counted
+    g, lab_of_row = np.unique(labels, return_inverse=True)
+    known = codes >= 0
+    pairs = np.unique(lab_of_row[known].astype(np.int64) * (int(codes.max()) + 1) + codes[known])
+    per_group = np.bincount(pairs // (int(codes.max()) + 1), minlength=len(g)) if len(pairs) else \
+        np.zeros(len(g), dtype=np.int64)
+    return per_group[lab_of_row].astype(np.int64)
+
+
 def overuse(labels: np.ndarray, issue: np.ndarray, s: ConsistencySettings,
             echo_of: EchoFn | None) -> tuple[np.ndarray, np.ndarray]:
     """(in a group of at least two near-identical replies, template overuse) per reply.
@@ -43,9 +58,10 @@ def overuse(labels: np.ndarray, issue: np.ndarray, s: ConsistencySettings,
     ``echo_of(rows)``: whether each of those replies echoes its customer's words, asked only for the
     candidates (usually a small share); None when the customers' words are not known (the old rule).
     """
-    lab = pd.Series(labels)
-    size = lab.map(lab.value_counts()).to_numpy()
-    issues = pd.Series(issue).groupby(labels).transform("nunique").to_numpy()
+    labels = np.asarray(labels)
+    size = np.unique(labels, return_inverse=True, return_counts=True)
+    size = size[2][size[1]]
+    issues = distinct_per_group(labels, issue)
     in_group = size >= 2
     out = (in_group & (issues >= s.template_min_issues)).copy()
     if echo_of is not None and out.any():

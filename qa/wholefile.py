@@ -22,7 +22,7 @@ from .consistency import FINDING_COLUMNS, OUTCOMES, consistency_findings, group_
 from .evidence import Item
 from .memory import concat_categories
 from .similarity import TextGrouper
-from .templates import EchoFn, overuse
+from .templates import EchoFn, distinct_per_group, overuse
 
 if TYPE_CHECKING:
     from .rulebook import Rulebook
@@ -92,7 +92,7 @@ class WholeFile:
         lab = self.templates.groups()
         in_group, over = overuse(lab, issue, s, echo_of)
         template_id = np.where(in_group, group_names(ids, lab), None)
-        spread = pd.Series(issue).groupby(lab).transform("nunique").to_numpy()
+        spread = distinct_per_group(lab, issue)
         findings = consistency_findings(t, issue, s) if len(t) else pd.DataFrame(columns=FINDING_COLUMNS)
         return issue, template_id, spread, over, findings
 
