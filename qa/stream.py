@@ -150,7 +150,9 @@ def _run(settle: Callable[[], None], source, book, tmp: Path, report_format: str
     messages = MessageWriter(tmp / "messages.parquet")
     spills, unanswered, starts = [], [], []
     settle()
-    for i, (batch, b) in enumerate(phase_one(audit, source.batches(), workers)):
+    i = -1
+    for batch, b in phase_one(audit, source.batches(), workers):  # not enumerate(): its reused result tuple
+        i += 1  # would keep the last batch's replies alive while the next batch is read and scored
         starts.append(audit.replies - len(b.table))
         messages.write(batch)
         spills.append(work / f"replies-{i}.pkl")
