@@ -134,6 +134,11 @@ class Workers:
         except BaseException as exc:  # raised where the pool is first used
             self._error = exc
 
+    def started(self) -> bool:
+        """Whether the workers could be started (waits for them)."""
+        self._starting.join()
+        return self._error is None and self._pool is not None
+
     @property
     def pool(self) -> ProcessPoolExecutor:
         self._starting.join()
@@ -205,6 +210,8 @@ def phase_one(audit: Audit, batches: Iterable[pd.DataFrame], workers: Workers | 
     else:
         owned = None
     try:
+        if workers is not None and not workers.started():
+            workers = None  # no worker processes on this system (no semaphores, a sandbox): one process
         if workers is None or any(known.get(n) is not c for n, c in audit.checks.items()):
             for messages in batches:
                 yield messages, audit.add(messages)

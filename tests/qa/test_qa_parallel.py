@@ -72,3 +72,21 @@ def test_bad_jobs_is_one_line_and_exit_2(files, bad):
                         "--jobs", bad], capture_output=True, text=True, timeout=60)
     assert r.returncode == 2
     assert "--jobs" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_workers_that_cannot_start_leave_the_run_to_this_process(monkeypatch):
+    """No worker processes on this system (no semaphores, a sandbox): the run is scored here, the same."""
+    from qa.pipeline import score_messages
+    from qa.rulebook import load_rulebook
+
+    def no_context():
+        raise OSError("no semaphores here")
+
+    msgs = generate(60, seed=2).messages
+    book = load_rulebook(None)
+    want = score_messages(msgs, book)
+    monkeypatch.setattr(par, "_context", no_context)
+    monkeypatch.setattr(par, "MIN_MESSAGES", 0)
+    monkeypatch.setattr(par, "MIN_BATCH", 50)
+    got = score_messages(msgs, book, jobs=2)
+    pd.testing.assert_frame_equal(got.scores, want.scores)
