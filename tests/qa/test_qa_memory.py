@@ -185,3 +185,57 @@ def test_overlapping_runs_in_threads_restore_the_collector_once(clean_gc):
     assert gc.get_threshold() == clean_gc
     assert gc.get_freeze_count() > 0  # the run did not unfreeze what was kept on purpose
     assert id(kept[0]) not in {id(o) for g in range(3) for o in gc.get_objects(g)}
+
+
+def test_distinct_per_group_equals_groupby_nunique():
+    import numpy as np
+
+    from qa.templates import distinct_per_group
+
+    rng = np.random.default_rng(1)
+    for _ in range(200):
+        n = int(rng.integers(0, 300))
+        labels = rng.integers(0, 20, n) * 7
+        values = np.array([None if rng.random() < 0.1 else f"i{rng.integers(0, 6)}" for _ in range(n)], dtype=object)
+        want = pd.Series(values, dtype=object).groupby(labels).transform("nunique").to_numpy() if n else []
+        assert distinct_per_group(labels, values).tolist() == list(want)
+
+
+def test_similarity_groups_are_the_components_of_all_verified_candidate_pairs():
+    """The band loop skips pairs already joined: a group must still lie inside one component of every verified
+    pair sharing a bucket (computed here the slow way), and be named by its smallest member."""
+    import numpy as np
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    import qa.similarity as sim
+
+    rng = np.random.default_rng(7)
+    grouped = 0
+    for _ in range(20):
+        n = int(rng.integers(2, 400))
+        base = rng.integers(0, 2**32, (int(rng.integers(1, 12)), sim.NUM_PERM), dtype=np.uint64).astype(np.uint32)
+        sig = base[rng.integers(0, len(base), n)].copy()
+        noise = rng.random(sig.shape) < rng.random() * 0.5
+        sig[noise] = rng.integers(0, 2**32, int(noise.sum()), dtype=np.uint64).astype(np.uint32)
+        blocks = rng.integers(0, 3, n)
+        threshold = float(rng.choice([0.5, 0.7, 0.8]))
+        b, r = sim._bands_for(threshold)
+        a_all, c_all = [], []
+        for band in range(b):  # every pair sharing a bucket in some band (a superset of the chained pairs)
+            keys = [tuple(row) for row in sig[:, band * r:band * r + r]]
+            for i in range(n):
+                for j in range(i + 1, n):
+                    if keys[i] == keys[j] and blocks[i] == blocks[j] and \
+                            (sig[i] == sig[j]).mean() >= threshold:
+                        a_all.append(i)
+                        c_all.append(j)
+        graph = coo_matrix((np.ones(len(a_all)), (a_all, c_all)), shape=(n, n))
+        comp = connected_components(graph, directed=False)[1]
+        got = sim.similarity_groups(sig, threshold, blocks)
+        for label in np.unique(got):
+            members = np.flatnonzero(got == label)
+            assert len(np.unique(comp[members])) == 1  # never joins what no verified pair joins
+            assert members[0] == label  # named by its smallest member
+        grouped += len(np.unique(got)) < n
+    assert grouped >= 10  # most trials leave real groups to find
