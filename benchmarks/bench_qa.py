@@ -102,12 +102,13 @@ print(json.dumps({"replies": run.counts["replies"], "wall": wall, "cpu": cpu, "r
 
 class _Tree:
     """Samples a process and its descendants (``--jobs``' fork server and workers) every half second: the
-    largest sum of their proportional set sizes (shared pages counted once) and each descendant's last CPU."""
+    largest sums of their resident and proportional set sizes (PSS: pages shared between them, or with any
+    other process, counted once) and each descendant's last CPU."""
 
     def __init__(self, pid: int) -> None:
         import threading
 
-        self.pid, self.peak_mb, self.cpu, self.done = pid, 0.0, {}, threading.Event()
+        self.pid, self.peak_mb, self.peak_rss_mb, self.cpu, self.done = pid, 0.0, 0.0, {}, threading.Event()
         self.thread = threading.Thread(target=self._run, daemon=True)
         self.thread.start()
 
@@ -130,17 +131,18 @@ class _Tree:
     def _run(self) -> None:
         tick = os.sysconf("SC_CLK_TCK")
         while not self.done.wait(0.5):
-            total = 0.0
+            total = rss = 0.0
             for p in self._children():
                 try:
                     smaps = Path(f"/proc/{p}/smaps_rollup").read_text()
                     total += int(re.search(r"^Pss:\s+(\d+)", smaps, re.M).group(1)) / 1024
+                    rss += int(re.search(r"^Rss:\s+(\d+)", smaps, re.M).group(1)) / 1024
                     if p != self.pid:
                         f = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
                         self.cpu[p] = (int(f[11]) + int(f[12])) / tick
                 except (OSError, AttributeError, IndexError):
                     continue
-            self.peak_mb = max(self.peak_mb, total)
+            self.peak_mb, self.peak_rss_mb = max(self.peak_mb, total), max(self.peak_rss_mb, rss)
 
     def stop(self) -> None:
         self.done.set()
@@ -171,7 +173,8 @@ def command_run(python: str, path: str, jobs: int = 1) -> dict:
     m = re.match(r"(\d+) brand replies scored", text)
     cpu = ru.ru_utime + ru.ru_stime  # the workers' (last sampled) CPU added: the fork server is not reaped here
     return {"replies": int(m.group(1)) if m else 0, "cpu": cpu + (sum(tree.cpu.values()) if tree else 0.0),
-            "wall": wall, "rss_mb": ru.ru_maxrss / 1024, "all_mb": tree.peak_mb if tree else None}
+            "wall": wall, "rss_mb": ru.ru_maxrss / 1024, "all_mb": tree.peak_mb if tree else None,
+            "all_rss_mb": tree.peak_rss_mb if tree else None}
 
 
 def whole_command(paths: list[str], baseline: str | None, jobs: int = 1) -> None:
@@ -181,12 +184,12 @@ def whole_command(paths: list[str], baseline: str | None, jobs: int = 1) -> None
 
     trees = ([("baseline", baseline, 1)] if baseline else []) + [(f"this tree, --jobs {jobs}", sys.executable, jobs)]
     print("| tree | file | replies | CPU seconds | wall seconds | replies/s (CPU) | replies/s (wall) | "
-          "peak RSS (MB) | all processes (PSS, MB) |")
+          "peak RSS (MB) | all processes: RSS / PSS (MB) |")
     print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for p in paths:
         for name, python, j in trees:
             r = command_run(python, p, j)
-            both = f"{r['all_mb']:,.0f}" if r["all_mb"] is not None else "-"
+            both = f"{r['all_rss_mb']:,.0f} / {r['all_mb']:,.0f}" if r["all_mb"] is not None else "-"
             print(f"| {name} | {Path(p).name} | {r['replies']:,} | {r['cpu']:.1f} | {r['wall']:.1f} | "
                   f"{r['replies'] / r['cpu']:,.0f} | {r['replies'] / r['wall']:,.0f} | {r['rss_mb']:,.0f} | {both} |",
                   flush=True)
