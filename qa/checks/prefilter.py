@@ -169,15 +169,17 @@ class Scanner:
                             if all(n in self._always for n in range(first, end))}
         self._built = True
 
-    def scan(self, text: str, piece: bool = False) -> Gate:
+    def scan(self, text: str, piece: bool = False, lower: str | None = None) -> Gate:
         """What ``text``'s scan found (``piece``: a piece of a reply, remembered apart), remembered for the
-        last few texts: a reply's checks search it group after group."""
+        last few texts: a reply's checks search it group after group. ``lower``: ``text.lower()`` when the
+        caller has it already."""
         memo = self._pieces if piece else self._recent
         gate = memo.get(text)
         if gate is None:
             if not self._built:
                 self._build()
-            lower = text.lower()
+            if lower is None:
+                lower = text.lower()
             gate = Gate(self._scan(lower) if self.gated and gate_applies(text, lower) else None)
             if len(memo) >= 32:
                 del memo[next(iter(memo))]  # the oldest
