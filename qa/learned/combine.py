@@ -66,7 +66,7 @@ class BatchScores:
             return finding
         cm, values = found
         p = values[self._rows[i]]
-        if finding.verdict or type(finding.detail) is not MappingProxyType or (p >= cm.threshold and cm.threshold < 1.0):
+        if finding.verdict or type(finding.detail) is not MappingProxyType or _says(cm, p):
             return _join(cm, finding, p, self.texts, i)
         return self._join_shared(cm, finding, p)
 
@@ -81,7 +81,8 @@ class BatchScores:
             entry = self._shared[id(finding)] = (finding, {})
         joined = entry[1].get(rounded)
         if joined is None:
-            detail = MappingProxyType({**finding.detail, "model_probability": rounded, "model_threshold": cm.threshold})
+            detail = MappingProxyType({**finding.detail, "model_probability": rounded,
+                                       "model_threshold": cm.threshold})
             joined = entry[1][rounded] = Finding(finding.check, finding.verdict, finding.evidence, detail,
                                                  finding.source)
         return joined
@@ -107,11 +108,16 @@ def combine_one(model: LearnedModel, finding: Finding, p: float | None, text: st
     return _join(model.checks[finding.check], finding, p, (text,), 0)
 
 
+def _says(cm: CheckModel, p: float) -> bool:
+    """Whether the model flags a reply of probability ``p`` (a threshold of 1.0: switched off when trained)."""
+    return p >= cm.threshold and cm.threshold < 1.0
+
+
 def _join(cm: CheckModel, finding: Finding, p: float, texts: Sequence[str] | Mapping[int, str], i: int) -> Finding:
     """:func:`combine_one` once the check's model is known; the reply's text (``texts[i]``) is read only for a
     verdict of the model alone (its evidence)."""
     threshold = cm.threshold
-    says = p >= threshold and threshold < 1.0  # 1.0: the model was switched off when trained
+    says = _says(cm, p)
     detail = {**finding.detail, "model_probability": round(p, 4), "model_threshold": threshold}
     # Findings built directly: ``dataclasses.replace`` costs several times more, once per check of every reply.
     if finding.verdict:
