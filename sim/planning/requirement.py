@@ -373,6 +373,12 @@ def plan_requirement(
                 levels = new
                 continue
             noise = changed > 0 and phase == "settle" and search.moves_within_noise(levels, new, est)
+            if (phase == "settle" and 0 < changed <= settings.stage_until * search.cells and not noise
+                    and reps < settings.max_reps and not search.precise_enough(est)[0]
+                    and number < settings.max_iterations):
+                # a stage before the final replications: take its few moves and grow, settle at the last one
+                reps, levels = search.grown_reps(est, reps), new
+                continue
             if changed == 0 or noise:
                 precise = search.precise_enough(est)[0] or reps >= settings.max_reps
                 if precise or number == settings.max_iterations:  # at the limit more replications could only be reported, not acted on
