@@ -29,7 +29,7 @@ from sim.scenario import Scenario
 
 from .demand import TeamRule
 
-__all__ = ["Counting", "RepCounts", "Estimate", "count_replication", "Runner", "estimate"]
+__all__ = ["Counting", "RepCounts", "Estimate", "count_replication", "Runner", "Replications", "estimate"]
 
 
 @dataclass(frozen=True)
@@ -206,6 +206,30 @@ class Runner:
                 return
             if progress:
                 progress(rep, minutes)
+
+
+class Replications:
+    """Counts per replication of each staffing (agents per team and interval, ``scenario_with(levels)`` the
+    scenario that runs it) simulated: a replication of a staffing already simulated (the same
+    seed, so the same random numbers) is taken from here instead of run again."""
+
+    def __init__(self, runner: Runner, scenario_with: Callable[[np.ndarray], Scenario], seed: int,
+                 counting: Counting) -> None:
+        self.runner, self.scenario_with, self.seed, self.counting = runner, scenario_with, seed, counting
+        self._done: dict[tuple[bytes, int], RepCounts] = {}
+
+    def missing(self, levels: np.ndarray, reps: int) -> list[int]:
+        key = levels.tobytes()
+        return [r for r in range(reps) if (key, r) not in self._done]
+
+    def counts(self, levels: np.ndarray, reps: int, progress) -> list[RepCounts]:
+        key = levels.tobytes()
+        todo = self.missing(levels, reps)
+        if todo:
+            sc = self.scenario_with(levels)
+            for r, c in zip(todo, self.runner.run(sc, todo, self.seed, self.counting, progress)):
+                self._done[key, r] = c
+        return [self._done[key, r] for r in range(reps)]
 
 
 @dataclass
