@@ -1,6 +1,7 @@
 """Speed of the staffing planner on a week at 25,000 mentions a day, and the Erlang C cross-check with pyworkforce.
 
     .venv/bin/python benchmarks/bench_staffing.py [--jobs 2] [--baseline main] [--care] [--export-roster roster.npz]
+    .venv/bin/python benchmarks/bench_staffing.py --replication-cost TREE [--rounds 3]   # one replication's CPU
 
 1. Requirement: ``carebench staff`` on ``scenarios/baseline.yaml`` scaled to 25,000 mentions a day (one measured
    week of 336 half-hour intervals, one warm-up day, mean patience 240 min), target 80% within 60 minutes,
@@ -87,6 +88,45 @@ def bench_requirement(care: bool, jobs: int, overrides: list[str] = ()):
     t0 = time.perf_counter()
     req = plan_requirement(sc, Target(0.8, 60.0), Settings(jobs=jobs, **changes), on_iteration=on_iteration)
     return req, time.perf_counter() - t0
+
+
+# One replication's cost: the week's first staffing (Erlang A raised by the fluid model), replications 0..N-1
+# counted as the planner counts them, in a fresh process of the tree given; prints its CPU seconds a replication.
+ONE_REPLICATION = """
+import sys, time
+sys.path.insert(0, sys.argv[1])
+from pathlib import Path
+from sim.loader import load_scenario
+from sim.planning.demand import TeamRule
+from sim.planning.measure import Counting, count_replication
+from sim.planning.requirement import Settings, Target, _Search
+sc = load_scenario(Path(sys.argv[1]) / "scenarios/baseline.yaml", ["horizon_days=7", "warmup_days=1",
+                   f"volume.mentions_per_hour={float(sys.argv[3]):.2f}", "customers.patience_minutes.mean=240"])
+search = _Search(sc, Target(0.8, 60.0), Settings())
+staffed = search.scenario_with(search.fill(search.start()))
+counting = Counting(30, search.grid.count, 60.0, TeamRule.of(sc))
+t0 = time.process_time()
+for rep in range(int(sys.argv[2])):
+    count_replication(staffed, rep, sc.seed, counting)
+print((time.process_time() - t0) / int(sys.argv[2]))
+"""
+
+
+def replication_cost(other: str, rounds: int, reps: int) -> None:
+    """CPU seconds of one replication in this tree and in the tree ``other`` (e.g. ``git archive main``),
+    alternating ``rounds`` times in fresh processes; medians and their ratio."""
+    import statistics
+
+    got: dict[str, list[float]] = {"this tree": [], other: []}
+    for _ in range(rounds):
+        for name, tree in (("this tree", str(ROOT)), (other, other)):
+            out = subprocess.run([sys.executable, "-c", ONE_REPLICATION, tree, str(reps), str(VOLUME)],
+                                 check=True, capture_output=True, text=True).stdout
+            got[name].append(float(out.split()[-1]))
+    mine, theirs = statistics.median(got["this tree"]), statistics.median(got[other])
+    print(f"one replication (8 days, about 200,000 posts), CPU s, medians of {rounds} alternating rounds of "
+          f"{reps}: this tree {mine:.2f} {got['this tree']}, {other} {theirs:.2f} {got[other]}: "
+          f"{mine / theirs:.2f} of it; {load()}")
 
 
 def bench_baseline(ref: str, care: bool, jobs: int, limit: float) -> tuple[float | None, str]:
@@ -199,9 +239,15 @@ def main() -> None:
                     help="stop the baseline after this long (default 900 s; the figure is then a lower bound)")
     ap.add_argument("--set", nargs="*", default=[], metavar="NAME=VALUE",
                     help="change a setting of the search (sim.planning.target.Settings), e.g. indifference=0.01")
+    ap.add_argument("--replication-cost", metavar="TREE", help="only time one replication of the week's first "
+                    "staffing here and in the source tree TREE (git archive REF | tar -x -C TREE), alternating")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of --replication-cost (default 3)")
     ap.add_argument("--skip", nargs="*", default=[], choices=["requirement", "roster", "cross-check"])
     args = ap.parse_args()
     print(f"start: {load()}")
+    if args.replication_cost:
+        replication_cost(args.replication_cost, args.rounds, 2)
+        return
     if "cross-check" not in args.skip:
         cross_check()
     if "requirement" in args.skip:

@@ -17,8 +17,9 @@ from typing import Protocol
 
 import numpy as np
 
+from .clock import timers
 from .distributions import Exponential, block_stream
-from .entities import ABANDONED, ESCALATION, EXTRA, PENDING, REPEAT, SKIPPED, UNSEEN, WAITING
+from .entities import ABANDONED, ANSWERED, ESCALATION, EXTRA, PENDING, REPEAT, SKIPPED, UNSEEN, WAITING
 from .ports import Books, CustomerPort, Enter, Scheduler
 from .random import Streams, uniforms
 from .scenario import Customers, Policy
@@ -91,18 +92,31 @@ def make_impatience(spec: str | dict[str, float], rng: np.random.Generator | Non
     return Mix(spec, rng)
 
 
+def _still_waiting(m) -> bool:
+    """Whether ``m``'s patience timer still matters to :class:`Withdrawing` (answered and abandoned are final)."""
+    return m.state == WAITING
+
+
+def _unresolved(m) -> bool:
+    """Whether ``m``'s patience timer still matters to :class:`CaseCustomers`: it does nothing for a post
+    answered or already abandoned (states a post never leaves)."""
+    st = m.state
+    return st != ANSWERED and st != ABANDONED
+
+
 class Withdrawing:
     """The queueing core's customers: a mention still waiting when its patience ends leaves the queue."""
 
     def __init__(self, clock: Scheduler, books: Books, queue) -> None:
-        self._schedule = clock.schedule
+        # most waiting mentions are answered before their patience ends: their timers are dropped unseen
+        self._timers = timers(clock, self._impatient, _still_waiting)
         self._abandon = books.abandon
         self._queue = queue
 
     def on_wait(self, m) -> None:
         """``m`` starts waiting now: its customer gives up at the end of its patience."""
         if m.patience != math.inf:
-            self._schedule(m.patience, self._impatient, m)
+            self._timers.schedule(m.patience, m)
 
     def _impatient(self, m) -> None:
         if m.state != WAITING:
@@ -130,6 +144,7 @@ class CaseCustomers:
         self._deflect_u = uniforms(streams.rng("deflect"))
         self._gap_u = uniforms(streams.rng("repeat"))
         self._clock = clock
+        self._timers = timers(clock, self._impatient, _unresolved)  # answered posts' timers are dropped unseen
         self._abandon = books.abandon
         self._t_stop = books.t_stop
         self._count = count
@@ -139,7 +154,7 @@ class CaseCustomers:
         """``m``'s customer waits from its post; they give up at the end of its patience."""
         if m.patience != math.inf:
             now = self._clock.now
-            self._clock.schedule(max(0.0, m.posted + m.patience - now), self._impatient, m)
+            self._timers.schedule(max(0.0, m.posted + m.patience - now), m)
 
     def _impatient(self, m) -> None:
         st = m.state

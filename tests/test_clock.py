@@ -7,7 +7,7 @@ import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.clock import Clock
+from sim.clock import Clock, Timers
 
 
 def test_order_is_time_then_urgent_then_scheduling_order():
@@ -130,3 +130,53 @@ def test_order_is_the_sorted_order_of_time_priority_sequence(events):
     clock.run()
     expected = sorted(range(len(events)), key=lambda i: (events[i][0], 0 if events[i][1] else 1, i))
     assert seen == expected
+
+
+# Timers held in buckets (sim.clock.Timers) against the same timers scheduled directly: a random program where
+# events schedule events, schedule timers (delays across bucket edges, exact ties common) and make earlier timers
+# moot. The live timers must fire at the same times and in the same order either way.
+timer_delays = st.sampled_from([0.0, 1.0, 9.999, 10.0, 10.0, 15.0, 20.0, 0.30000000000000004, 37.5])
+timer_steps = st.tuples(st.lists(timer_delays, max_size=2), st.lists(timer_delays, max_size=2),
+                        st.lists(st.integers(0, 30), max_size=2))
+timer_programs = st.lists(timer_steps, min_size=1, max_size=50)
+
+
+def _replay_timers(program, bucketed: bool):
+    clock = Clock(-3.0)
+    order = []
+    it = iter(program)
+    dead: set[str] = set()
+    made: list[str] = []
+
+    def act(label):
+        events, timer_delays_, kills = next(it, ([], [], []))
+        for j, d in enumerate(events):
+            clock.schedule(d, fire, f"{label}.e{j}")
+        for j, d in enumerate(timer_delays_):
+            made.append(f"{label}.t{j}")
+            timers.schedule(d, made[-1])
+        for k in kills:
+            if made:
+                dead.add(made[k % len(made)])
+
+    def fire(label):
+        order.append((clock.now, label))
+        act(label)
+
+    def on_timer(label):
+        if label not in dead:  # what a moot timer does when it fires: nothing
+            fire(label)
+
+    if bucketed:
+        timers = Timers(clock, on_timer, lambda label: label not in dead)
+    else:
+        timers = type("Direct", (), {"schedule": lambda self, d, v: clock.schedule(d, on_timer, v)})()
+    act("root")
+    clock.run()
+    return order
+
+
+@settings(max_examples=200, deadline=None)
+@given(program=timer_programs)
+def test_bucketed_timers_fire_as_if_scheduled_directly(program):
+    assert _replay_timers(program, True) == _replay_timers(program, False)

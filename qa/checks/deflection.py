@@ -13,7 +13,7 @@ numbers the brand calls *from*; routine self-service places (ATM, app).
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from itertools import islice
 
 from qa.checks import entities
@@ -61,7 +61,9 @@ class _Spans:
         return bool(i) and pos < self.spans[i - 1][1]
 
 
-def _first(hits: Iterable[tuple[int, int]], keep: Callable[[tuple[int, int]], bool]) -> list[tuple[int, int]]:
+def _first(hits: list[tuple[int, int]], keep: Callable[[tuple[int, int]], bool]) -> list[tuple[int, int]]:
+    if not hits:
+        return []  # most groups find nothing: no generator to build
     return list(islice((h for h in hits if keep(h)), MAX_PER_GROUP))
 
 

@@ -194,7 +194,7 @@ class Reading:
         self.text = text
         self.lower = _lower(text)
         self._scanner = scanner
-        self._gate: Gate = scanner.scan(text)
+        self._gate: Gate = scanner.scan(text, lower=self.lower)
 
     def active(self, group: Group | None) -> list[int]:
         """Indices of ``group``'s patterns that can match this text (none for an undefined group)."""

@@ -118,7 +118,7 @@ class Scanner:
 
     __slots__ = ("groups", "gated", "_where", "_clauses", "_built", "_strict",
                  "_postings", "_rest", "_always", "_ranges", "_every", "_unfiltered", "_recent", "_pieces",
-                 "_info", "_by_found", "readings")
+                 "_info", "readings")
 
     def __init__(self) -> None:
         self.groups = 0  # groups registered: each gets the next number as its id
@@ -128,7 +128,6 @@ class Scanner:
         self._built = False
         self._recent: dict[str, Gate] = {}
         self._pieces: dict[str, Gate] = {}
-        self._by_found: dict[frozenset[int], dict[int, list[int]]] = {}
         self.readings: dict[str, object] = {}  # the phrasebook's last readings (``Phrasebook.read``)
 
     def add(self, group_id: int, index: int, clauses: Clauses) -> None:
@@ -170,15 +169,17 @@ class Scanner:
                             if all(n in self._always for n in range(first, end))}
         self._built = True
 
-    def scan(self, text: str, piece: bool = False) -> Gate:
+    def scan(self, text: str, piece: bool = False, lower: str | None = None) -> Gate:
         """What ``text``'s scan found (``piece``: a piece of a reply, remembered apart), remembered for the
-        last few texts: a reply's checks search it group after group."""
+        last few texts: a reply's checks search it group after group. ``lower``: ``text.lower()`` when the
+        caller has it already."""
         memo = self._pieces if piece else self._recent
         gate = memo.get(text)
         if gate is None:
             if not self._built:
                 self._build()
-            lower = text.lower()
+            if lower is None:
+                lower = text.lower()
             gate = Gate(self._scan(lower) if self.gated and gate_applies(text, lower) else None)
             if len(memo) >= 32:
                 del memo[next(iter(memo))]  # the oldest
@@ -193,26 +194,18 @@ class Scanner:
             found: frozenset[int] = frozenset()
         else:  # the literal ids of every hit, gathered in C (a reply has dozens of hits)
             found = frozenset(chain.from_iterable(map(_second, automaton.iter(_scanned(lower)))))
-        out = self._by_found.get(found)
-        if out is None:
-            out = self._select(found)
-            if len(self._by_found) >= self.FOUND_MEMO:
-                self._by_found.clear()
-            self._by_found[found] = out
-        return out
+        return self._select(found)
 
     def forget(self) -> None:
         """Drop what was remembered of texts seen (a benchmark's repeat starts cold)."""
         self._recent.clear()
         self._pieces.clear()
-        self._by_found.clear()
         self.readings.clear()
 
-    FOUND_MEMO = 4096  # distinct sets of literals remembered (replies of one kind hold the same few words)
-
     def _select(self, found: frozenset[int]) -> dict[int, list[int]]:
-        """The patterns indexed under a literal of ``found`` whose other clauses hold too, by group. A function
-        of ``found`` alone, so remembered by it: the lists are shared and read only."""
+        """The patterns indexed under a literal of ``found`` whose other clauses hold too, by group. Not
+        remembered by ``found``: on distinct replies the memory (a dict and its lists per set, thousands of sets)
+        cost more in garbage-collector passes than its hits saved."""
         candidates = self._always.union(chain.from_iterable(map(self._postings.__getitem__, found)))
         out: dict[int, list[int]] = {}
         info = self._info

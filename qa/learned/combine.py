@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
 import numpy as np
 
@@ -49,6 +50,10 @@ class BatchScores:
         # indexing an array and converting the numpy scalar (the join ran once per check of every reply).
         self._rows: list[int] = self.row.tolist()
         self._values = {name: (model.checks[name], values.tolist()) for name, values in self.proba.items()}
+        # Joined findings shared by the replies whose rule finding is a shared one (``settled``: "nothing found")
+        # and whose rounded probability is the same, when the model does not flag them: by the rule finding's id
+        # (kept alive beside it, so the id is never another's), then the rounded probability.
+        self._shared: dict[int, tuple[Finding, dict[float, Finding]]] = {}
 
     def p(self, check: str, i: int) -> float | None:
         """Probability that reply ``i`` does ``check``; None when the model has no classifier for it."""
@@ -60,7 +65,27 @@ class BatchScores:
         if found is None or finding.verdict is None:
             return finding
         cm, values = found
-        return _join(cm, finding, values[self._rows[i]], self.texts, i)
+        p = values[self._rows[i]]
+        if finding.verdict or type(finding.detail) is not MappingProxyType or _says(cm, p):
+            return _join(cm, finding, p, self.texts, i)
+        return self._join_shared(cm, finding, p)
+
+    def _join_shared(self, cm: CheckModel, finding: Finding, p: float) -> Finding:
+        """:func:`_join` of a shared, read-only rule finding the model does not overturn: the same for every
+        reply with the same rounded probability, so built once per batch and shared (read-only too). Most
+        replies get one per check: a new finding each cost its allocation and the collector's passes over
+        them while a caller holds the batch."""
+        rounded = round(p, 4)
+        entry = self._shared.get(id(finding))
+        if entry is None or entry[0] is not finding:
+            entry = self._shared[id(finding)] = (finding, {})
+        joined = entry[1].get(rounded)
+        if joined is None:
+            detail = MappingProxyType({**finding.detail, "model_probability": rounded,
+                                       "model_threshold": cm.threshold})
+            joined = entry[1][rounded] = Finding(finding.check, finding.verdict, finding.evidence, detail,
+                                                 finding.source)
+        return joined
 
 
 def _evidence(text: str, weight: np.ndarray) -> tuple[Evidence, ...]:
@@ -83,11 +108,16 @@ def combine_one(model: LearnedModel, finding: Finding, p: float | None, text: st
     return _join(model.checks[finding.check], finding, p, (text,), 0)
 
 
+def _says(cm: CheckModel, p: float) -> bool:
+    """Whether the model flags a reply of probability ``p`` (a threshold of 1.0: switched off when trained)."""
+    return p >= cm.threshold and cm.threshold < 1.0
+
+
 def _join(cm: CheckModel, finding: Finding, p: float, texts: Sequence[str] | Mapping[int, str], i: int) -> Finding:
     """:func:`combine_one` once the check's model is known; the reply's text (``texts[i]``) is read only for a
     verdict of the model alone (its evidence)."""
     threshold = cm.threshold
-    says = p >= threshold and threshold < 1.0  # 1.0: the model was switched off when trained
+    says = _says(cm, p)
     detail = {**finding.detail, "model_probability": round(p, 4), "model_threshold": threshold}
     # Findings built directly: ``dataclasses.replace`` costs several times more, once per check of every reply.
     if finding.verdict:

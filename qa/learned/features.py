@@ -82,38 +82,55 @@ def _words(text: str) -> list[str]:
     return _OTHER_NON_WORD.sub(" ", mapped).split()
 
 
-class _Buckets(dict):  # type: ignore[type-arg]
-    """Feature -> hash bucket as ``FeatureHasher`` computes it (MurmurHash3, seed 0, of the UTF-8 bytes; its
-    absolute value modulo :data:`N_FEATURES`), computed once per distinct feature of a batch. A feature is a
-    word, or a pair of words (a bigram, hashed as the two words joined by a space)."""
+class _Ids(dict):  # type: ignore[type-arg]
+    """Word -> its number in a batch, given on first sight (``list(ids)`` is then the words by number). Keyed
+    and valued by strings and ints only: a dict the garbage collector does not track."""
 
-    def __missing__(self, feature: str | tuple[str, str]) -> int:
-        text = feature if isinstance(feature, str) else f"{feature[0]} {feature[1]}"
-        bucket = self[feature] = abs(murmurhash3_32(text, seed=0)) % N_FEATURES
-        return bucket
+    def __missing__(self, word: str) -> int:
+        number = self[word] = len(self)
+        return number
+
+
+def _bucket(feature: str) -> int:
+    """The hash bucket of ``feature`` as ``FeatureHasher`` computes it: MurmurHash3, seed 0, of the UTF-8 bytes,
+    its absolute value modulo :data:`N_FEATURES`."""
+    return abs(murmurhash3_32(feature, seed=0)) % N_FEATURES
 
 
 def vectorise(texts: list[str]) -> sp.csr_matrix:
     """One L2-normalised row of hashed word 1-2-grams per text: exactly what :func:`_vectoriser`'s
-    ``HashingVectorizer.transform`` gives (a test compares them), about three times faster on a batch.
+    ``HashingVectorizer.transform`` gives (a test compares them), several times faster on a batch.
 
     The vectoriser feeds ``FeatureHasher`` a generator of ``(feature, 1)`` per word and per bigram, joins every
-    bigram into a new string and hashes each occurrence; here each distinct word and word pair of the batch is
-    hashed once (brand replies share most of their words), and the rows are built as index lists. The matrix
-    then goes through the same steps as in scikit-learn (duplicates summed, L2 rows), so it is the same."""
+    bigram into a new string and hashes each occurrence. Here the words of the whole batch are numbered (one
+    dictionary lookup a word), each distinct word and each distinct pair of word numbers is hashed once (brand
+    replies share most of their words), and the rows are built by numpy from the numbers: no Python object per
+    word pair, so nothing for the garbage collector to walk. The matrix then goes through the same steps as in
+    scikit-learn (duplicates summed, L2 rows), so it is the same."""
     if not texts:
         return _vectoriser().transform([])
-    buckets = _Buckets()
-    indices: list[int] = []
-    indptr = [0]
+    ids = _Ids()
+    numbers: list[int] = []
+    lengths: list[int] = []
     for text in texts:
         words = _words(text)
-        indices += [buckets[w] for w in words]
-        indices += [buckets[pair] for pair in zip(words, words[1:])]
-        indptr.append(len(indices))
-    x = sp.csr_matrix((np.ones(len(indices), dtype=np.float32), np.asarray(indices, dtype=np.int32),
-                       np.asarray(indptr, dtype=np.int32)), shape=(len(texts), N_FEATURES))
+        numbers += map(ids.__getitem__, words)
+        lengths.append(len(words))
+    vocabulary = list(ids)
+    word = np.asarray(numbers, dtype=np.int64)
+    row = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+    word_bucket = np.fromiter(map(_bucket, vocabulary), dtype=np.int64, count=len(vocabulary))
+    within = row[:-1] == row[1:]  # a word and the next one of the same text: a bigram
+    size = max(len(vocabulary), 1)
+    pairs, pair_of = np.unique(word[:-1][within] * size + word[1:][within], return_inverse=True)
+    pair_bucket = np.fromiter((_bucket(f"{vocabulary[p // size]} {vocabulary[p % size]}") for p in pairs.tolist()),
+                              dtype=np.int64, count=len(pairs))
+    rows = np.concatenate([row, row[:-1][within]])
+    cols = np.concatenate([word_bucket[word], pair_bucket[pair_of]]).astype(np.int32)
+    x = sp.csr_matrix((np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(texts), N_FEATURES))
     x.sum_duplicates()
+    x.indices = x.indices.astype(np.int32, copy=False)
+    x.indptr = x.indptr.astype(np.int32, copy=False)
     return normalize(x, norm="l2", copy=False)
 
 

@@ -166,7 +166,9 @@ def requirement_summary(req: Requirement, out: Path | None = None) -> str:
                  f"most the precision, {st.precision:g}) and than the indifference zone "
                  f"({min(st.indifference, st.precision):g}); settled when none moves, or the moves left are no more "
                  f"than that test flags by chance (2.5% of the intervals); then the replications double, up to what "
-                 f"the precision needs (at most {st.max_reps}), and it settles again")
+                 f"the precision needs (at most {st.max_reps}), and it settles again"
+                 + (f" (a stage before the last grows once at most {st.stage_until:.0%} of the intervals move)"
+                    if st.stage_until > 0 else ""))
     if req.noise_raises or req.noise_lowers:
         lines.append(f"  stopped with {req.noise_raises} intervals that settling would still raise and "
                      f"{req.noise_lowers} it would lower: no more than its test flags by chance (2.5% of the "

@@ -27,7 +27,8 @@ service-level target, found by iterating the simulator (after Feldman, Mandelbau
    perturbing the sample paths enough to push others just under. Replications are added sequentially: free and
    settling iterations first run the fewest (``final_min_reps``); each settled staffing gets twice as many
    (the earlier ones are kept: still common random numbers), up to what the precision needs, and settles
-   again. Settled: no interval moves, or the moves left are those the 95% test flags by chance (at most 2.5%
+   again; a stage before the last grows already once at most ``stage_until`` of the intervals move (its last
+   small moves are noise or found again by the next stage's replications, which the last stage tests). Settled: no interval moves, or the moves left are those the 95% test flags by chance (at most 2.5%
    of the intervals move, or none that would move is off the goal by more than the precision and at most 2.5%
    would be raised). A search that reaches the iteration limit says so and reports the last staffing simulated.
 """
@@ -47,7 +48,7 @@ from .demand import Group, TeamRule, forecast_rates, groups_of, staff_concurrenc
 from .erlang import smallest
 from .fluid import fluid_agents
 from .grid import WeekGrid
-from .measure import Counting, Estimate, RepCounts, Runner, estimate
+from .measure import Counting, Estimate, Replications, Runner, estimate
 from .target import Settings, Target
 
 NOISE_SHARE = 0.025  # intervals a one-sided 95% test flags short by chance when all meet the goal exactly
@@ -291,28 +292,6 @@ class _Search:
         return widest <= self.settings.precision, widest
 
 
-class _Replications:
-    """Counts per replication of each staffing simulated: a replication of a staffing already simulated (the same
-    seed, so the same random numbers) is taken from here instead of run again."""
-
-    def __init__(self, runner: Runner, search: _Search, seed: int, counting: Counting) -> None:
-        self.runner, self.search, self.seed, self.counting = runner, search, seed, counting
-        self._done: dict[tuple[bytes, int], RepCounts] = {}
-
-    def missing(self, levels: np.ndarray, reps: int) -> list[int]:
-        key = levels.tobytes()
-        return [r for r in range(reps) if (key, r) not in self._done]
-
-    def counts(self, levels: np.ndarray, reps: int, progress) -> list[RepCounts]:
-        key = levels.tobytes()
-        todo = self.missing(levels, reps)
-        if todo:
-            sc = self.search.scenario_with(levels)
-            for r, c in zip(todo, self.runner.run(sc, todo, self.seed, self.counting, progress)):
-                self._done[key, r] = c
-        return [self._done[key, r] for r in range(reps)]
-
-
 # One loop on purpose: its phases share the staffing, replications and counters of the search, and pieces
 # would only pass them back and forth (about 70 lines).
 def plan_requirement(
@@ -347,7 +326,7 @@ def plan_requirement(
     noise_raises = noise_lowers = 0
     est = None
     with Runner(settings.jobs) as runner:
-        done = _Replications(runner, search, seed, counting)
+        done = Replications(runner, search.scenario_with, seed, counting)
         for number in range(1, settings.max_iterations + 1):
             if on_iteration:
                 on_iteration(number, len(done.missing(levels, reps)), iterations[-1] if iterations else None)
@@ -373,6 +352,13 @@ def plan_requirement(
                 levels = new
                 continue
             noise = changed > 0 and phase == "settle" and search.moves_within_noise(levels, new, est)
+            if (phase == "settle" and 0 < changed <= settings.stage_until * search.cells and not noise
+                    and reps < settings.max_reps and not search.precise_enough(est)[0]
+                    and number < settings.max_iterations):
+                # a stage before the final replications: its last few moves are left to the next stage, whose
+                # replications keep these (common random numbers, half of them already run) and tell better
+                reps = search.grown_reps(est, reps)
+                continue
             if changed == 0 or noise:
                 precise = search.precise_enough(est)[0] or reps >= settings.max_reps
                 if precise or number == settings.max_iterations:  # at the limit more replications could only be reported, not acted on

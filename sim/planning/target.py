@@ -48,6 +48,7 @@ class Settings:
     min_volume: float = 50.0  # posts per interval and replication that make an interval "busy"
     max_reps: int = 32
     final_min_reps: int = 4  # replications of the first settling (then doubled after each settling)
+    stage_until: float = 0.1  # a settling stage before the last grows once at most this share of intervals moves
     max_iterations: int = 30  # the default week settles at 21 (4, 8, 16 and 32 replications each settle)
     seed: int | None = None  # default: the scenario's
     jobs: int = 1  # worker processes

@@ -208,3 +208,26 @@ def test_vectorise_gives_exactly_what_the_hashing_vectoriser_gives() -> None:
     assert fast.shape == ref.shape and fast.dtype == ref.dtype
     for a, b in ((fast.indptr, ref.indptr), (fast.indices, ref.indices), (fast.data, ref.data)):
         assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_shared_rule_findings_join_to_the_finding_combine_one_builds() -> None:
+    """``BatchScores.combine`` shares one joined finding among replies whose rule finding is a shared "nothing
+    found" and whose rounded probability is the same: each must equal the finding built for the reply alone,
+    read-only, and a reply the model flags must still get its own finding with its own words."""
+    from qa.checks.base import settled
+
+    model = _model({"kiosk": 30.0, "maybe": 0.8}, threshold=0.5, bias=-2.0)
+    texts = ["@1 the kiosk downstairs", "nothing here", "nothing here either", "maybe", "maybe maybe", "", "kiosk"]
+    scores = BatchScores(model, texts)
+    nothing = settled("deflection", False, channels=())
+    joined = [scores.combine(i, nothing) for i in range(len(texts))]
+    for i, text in enumerate(texts):
+        alone = combine_one(model, nothing, scores.p("deflection", i), text)
+        assert joined[i] == alone and dict(joined[i].detail) == dict(alone.detail)
+        assert joined[i].source == alone.source and joined[i].evidence == alone.evidence
+    assert joined[0].verdict is True and joined[0] is not joined[6] and joined[6].evidence[0].text == "kiosk"
+    assert joined[1] is joined[2]  # same words, same probability: one shared finding
+    with pytest.raises(TypeError):
+        joined[1].detail["model_probability"] = 1.0  # type: ignore[index]
+    own = Finding("deflection", False)  # a finding of its own (a dict detail) is joined into a new one
+    assert scores.combine(1, own) is not scores.combine(2, own)

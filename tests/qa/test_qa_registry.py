@@ -143,3 +143,24 @@ def test_a_shared_finding_cannot_be_changed_by_one_caller() -> None:
         shared.detail["channels"] = ("phone",)  # type: ignore[index]
     quiet = CHECKS["deflection"].run(ReplyContext("r1", "@1 Thanks for the kind words!"))
     assert quiet is shared and dict(quiet.detail) == {"channels": ()}
+
+
+def test_a_finding_is_one_slotted_frozen_value() -> None:
+    """``Finding`` is slotted (no ``__dict__``: one object a finding for the collector to walk) and still a frozen
+    value: equal by its fields, hashable when its parts are, copied by ``replace``, pickled and read back, and
+    each finding built without a detail gets its own empty dict."""
+    import dataclasses
+    import pickle
+
+    ev1 = (Evidence(0, 4, "call"),)
+    a = Finding("deflection", True, ev1, {"channels": ("phone",)})
+    assert not hasattr(a, "__dict__")
+    assert a == Finding("deflection", True, (Evidence(0, 4, "call"),), {"channels": ("phone",)})
+    assert a != Finding("deflection", True, ev1, {"channels": ("phone",)}, "both")
+    assert (a.check, a.verdict, a.evidence, a.source) == ("deflection", True, ev1, "rule")
+    assert dataclasses.replace(a, source="model").source == "model"
+    assert pickle.loads(pickle.dumps(a)) == a
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.verdict = False  # type: ignore[misc]
+    b, c = Finding("blame", False), Finding("blame", False)
+    assert b.detail == {} and b.detail is not c.detail and b.evidence == ()
