@@ -90,7 +90,8 @@ _worker: dict[str, Any] = {}
 
 
 def _start(book: Any, check_names: list[str], model: Any) -> None:
-    from .pipeline import language_detector, registered_checks
+    from .detection import language_detector
+    from .verdicts import text_checks as registered_checks
     from .verdicts import specs
 
     checks = registered_checks()
@@ -116,7 +117,7 @@ class Workers:
     is read; each holds the rulebook, the checks and the learned model."""
 
     def __init__(self, jobs: int, book: Any, model: Any = None, check_names: list[str] | None = None):
-        from .pipeline import registered_checks
+        from .verdicts import text_checks as registered_checks
 
         self.jobs = jobs
         names = list(registered_checks()) if check_names is None else check_names
@@ -201,7 +202,7 @@ def phase_one(audit: Audit, batches: Iterable[pd.DataFrame], workers: Workers | 
     a number of processes to start here; None or 1: this process).
 
     Checks that are not the registry's own cannot be sent to a worker: they are scored here."""
-    from .pipeline import registered_checks
+    from .verdicts import text_checks as registered_checks
 
     known = registered_checks()
     if isinstance(workers, int):
@@ -227,11 +228,12 @@ def warm() -> None:
     compiled patterns, language models and lazily built tables are in memory before workers fork from it."""
     try:
         from .generator import generate
-        from .pipeline import language_detector, registered_checks
+        from .detection import language_detector
         from .repeats import RepeatFinder
         from .replies import score_batch
         from .rulebook import load_rulebook
         from .verdicts import specs
+        from .verdicts import text_checks as registered_checks
 
         book = load_rulebook(None)
         msgs = generate(24, seed=1).messages

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .checks.base import Check
 from .consistency import FINDING_COLUMNS
+from .detection import language_detector
 from .memory import release
 from .replies import Batch, score_batch
 from .repeats import REPEAT_COLUMNS, KeepFn, RepeatFinder
@@ -75,37 +76,6 @@ class QAResult:
 def registered_checks() -> dict[str, Check]:
     """The checks registered in :mod:`qa.checks` (its modules imported so that they register)."""
     return text_checks()
-
-
-def language_detector() -> tuple[Callable[[str], str], Callable[[list[str]], str]]:
-    """(reply detector, thread detector) from ``qa.language`` if present, always returning a code or "und"."""
-    try:
-        from . import language  # type: ignore[attr-defined]
-
-        detect = language.detect
-    except (ImportError, AttributeError):
-        return (lambda text: "und"), (lambda posts: "und")
-    thread_fn = getattr(language, "thread_language", None)
-
-    def safe(text: str) -> str:
-        try:
-            out = detect(text)
-        except Exception:  # a detector failing on odd text must not stop an audit
-            return "und"
-        if isinstance(out, tuple):
-            out = out[0]
-        out = getattr(out, "language", getattr(out, "lang", out))
-        return str(out) if out else "und"
-
-    def thread(posts: list[str]) -> str:
-        if thread_fn is None:
-            return safe("\n".join(posts))
-        try:
-            return str(thread_fn(posts) or "und")
-        except Exception:  # as above
-            return "und"
-
-    return safe, thread
 
 
 class Audit:
