@@ -22,6 +22,7 @@ import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,13 +32,18 @@ if TYPE_CHECKING:
     from .pipeline import Audit
     from .replies import Batch
 
-__all__ = ["phase_one", "Workers", "start_workers", "use_jobs", "default_jobs", "batch_messages", "MIN_MESSAGES"]
+__all__ = ["WorkerLost", "phase_one", "Workers", "start_workers", "use_jobs", "default_jobs", "batch_messages", "MIN_MESSAGES"]
 
 MIN_MESSAGES = 60_000  # below this a pool's start-up costs more than a second core saves (README, App Speed)
 BYTES_PER_MESSAGE = 200  # a twcs file's; own schema about 280 (a conservative estimate from a file's size)
 MIN_BATCH = 5_000  # messages: below this a batch's fixed costs (tables, the model's batch) start to show
 BATCHES_PER_JOB = 4
 _PRELOAD = ["qa.parallel_warm"]
+
+
+class WorkerLost(OSError):
+    """A worker process ended in the middle of a run (killed, most often by the system for memory): the run
+    stops with one line (the command's error for the system saying no), and nothing is written."""
 
 
 def default_jobs() -> int:
@@ -185,6 +191,9 @@ def _parallel(audit: Audit, batches: Iterable[pd.DataFrame], workers: Workers
                 yield _take(audit, *waiting.popleft())
         while waiting:
             yield _take(audit, *waiting.popleft())
+    except BrokenProcessPool:
+        raise WorkerLost("a worker process stopped in the middle of scoring (killed, or out of memory?); "
+                         "nothing was written: run again, or with --jobs 1") from None
     finally:
         for _, f in waiting:
             f.cancel()

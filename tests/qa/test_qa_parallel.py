@@ -90,3 +90,25 @@ def test_workers_that_cannot_start_leave_the_run_to_this_process(monkeypatch):
     monkeypatch.setattr(par, "MIN_BATCH", 50)
     got = score_messages(msgs, book, jobs=2)
     pd.testing.assert_frame_equal(got.scores, want.scores)
+
+
+def test_a_worker_killed_mid_run_stops_it_with_one_line(tmp_path):
+    """A worker the system kills (out of memory) breaks the pool: the run stops with one line naming what
+    happened and what to do, not a BrokenProcessPool traceback."""
+    import os
+    import signal
+
+    from qa.rulebook import load_rulebook
+
+    workers = par.Workers(2, load_rulebook(None))
+    try:
+        assert workers.started()
+        os.kill(next(iter(workers.pool._processes)), signal.SIGKILL)  # what the kernel's OOM killer does
+        batches = [generate(30, seed=s).messages for s in (3, 4, 5)]
+        from qa.pipeline import Audit
+
+        with pytest.raises(par.WorkerLost, match="--jobs 1"):
+            list(par.phase_one(Audit(load_rulebook(None)), batches, workers))
+    finally:
+        workers.close()
+    assert issubclass(par.WorkerLost, OSError)  # what carebench.cli.main prints as one line, exit 2
