@@ -20,7 +20,7 @@ from heapq import heappop, heappush
 from itertools import count
 from typing import Any
 
-__all__ = ["Clock", "Timers", "timers", "URGENT", "NORMAL"]
+__all__ = ["Clock", "Timers", "timers", "side_scheduler", "URGENT", "NORMAL"]
 
 URGENT = 0  # before every NORMAL event at the same instant (hourly snapshots)
 NORMAL = 1
@@ -41,11 +41,12 @@ class Clock:
     with. Nothing here knows what the events mean.
     """
 
-    __slots__ = ("now", "_heap", "_seq", "_run")
+    __slots__ = ("now", "_heap", "_side", "_seq", "_run")
 
     def __init__(self, start: float = 0.0) -> None:
         self.now = start
         self._heap: list[tuple] = []
+        self._side: tuple | None = None  # one event held off the heap (see schedule_side)
         self._seq = count()
         self._run = 0  # which call of run() a time limit belongs to (a stale one is ignored)
 
@@ -57,6 +58,16 @@ class Clock:
         """Like :meth:`schedule`, but before every NORMAL event at that instant."""
         heappush(self._heap, (self.now + delay, URGENT, next(self._seq), callback, value))
 
+    def schedule_side(self, delay: float, callback: Callable[[Any], None], value: Any = None) -> None:
+        """Exactly :meth:`schedule` (same time, same place in the order), but held in a side slot beside the heap
+        when the slot is free: a stream that always has its next event pending (the organic arrivals: a third
+        of all events) then costs one key comparison per event instead of a heap push and pop."""
+        event = (self.now + delay, NORMAL, next(self._seq), callback, value)
+        if self._side is None:
+            self._side = event
+        else:
+            heappush(self._heap, event)
+
     def stop(self) -> None:
         """End :meth:`run` after the events due now that were scheduled before this call (simpy's order when
         a run waits for an event that succeeds now)."""
@@ -65,7 +76,7 @@ class Clock:
     @property
     def pending(self) -> int:
         """Events scheduled and not yet processed."""
-        return len(self._heap)
+        return len(self._heap) + (self._side is not None)
 
     def run(self, until: float | None = None) -> None:
         """Process events in order until :meth:`stop`, until none is left, or (if given) until time ``until``:
@@ -77,8 +88,17 @@ class Clock:
                 raise ValueError(f"until ({until}) must be later than now ({self.now})")
             heappush(heap, (self.now + (until - self.now), URGENT, next(self._seq), self._limit, self._run))
         try:
-            while heap:
-                t, _, _, callback, value = heappop(heap)
+            while True:  # the next event is the smaller key of the heap's top and the side slot's event
+                side = self._side
+                if side is None:
+                    if not heap:
+                        return
+                    t, _, _, callback, value = heappop(heap)
+                elif heap and heap[0] < side:  # keys are unique (the sequence), so callbacks are never compared
+                    t, _, _, callback, value = heappop(heap)
+                else:
+                    self._side = None
+                    t, _, _, callback, value = side
                 self.now = t
                 callback(value)
         except _Stop:
@@ -147,6 +167,11 @@ class _Direct:
 
     def schedule(self, delay: float, value: Any) -> None:
         self._schedule(delay, self._callback, value)
+
+
+def side_scheduler(clock) -> Callable[[float, Callable[[Any], None], Any], None]:
+    """``clock``'s :meth:`Clock.schedule_side` (its ``schedule`` if it is not a :class:`Clock`)."""
+    return clock.schedule_side if isinstance(clock, Clock) else clock.schedule
 
 
 def timers(clock, callback: Callable[[Any], None], live: Callable[[Any], bool]) -> Timers | _Direct:

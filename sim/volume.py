@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 
 from .arrivals import PoissonArrivals
+from .clock import side_scheduler
 from .distributions import block_stream
 from .entities import FIRST
 from .ports import Enter, Scheduler
@@ -41,6 +42,7 @@ class OrganicVolume:
         self._times = times
         self._t_stop = t_stop
         self._sink = sink
+        self._schedule = side_scheduler(clock)  # the next arrival is always pending: off the heap
 
     def start(self) -> None:
         self._schedule_next()
@@ -49,7 +51,7 @@ class OrganicVolume:
         t_next = next(self._times, None)
         if t_next is None or t_next > self._t_stop:
             return
-        self._clock.schedule(t_next - self._clock.now, self._arrive)
+        self._schedule(t_next - self._clock.now, self._arrive)
 
     def _arrive(self, _value) -> None:
         self._sink(self._clock.now)

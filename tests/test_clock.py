@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from itertools import count
+
 import pytest
 import simpy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.clock import Clock, Timers
+from sim.clock import Clock, Timers, side_scheduler
 
 
 def test_order_is_time_then_urgent_then_scheduling_order():
@@ -82,18 +84,23 @@ delays = st.sampled_from([0.0, 0.5, 1.0, 1.0, 2.0, 0.1, 0.2, 0.30000000000000004
 programs = st.lists(st.lists(delays, max_size=3), min_size=1, max_size=60)
 
 
-def _replay_ours(program):
+def _replay_ours(program, side=frozenset()):
+    """``side``: the indices (in scheduling order) of the events scheduled with ``schedule_side``."""
     clock = Clock(0.0)
     order = []
     it = iter(program)
+    made = count()
+
+    def schedule(d, label):
+        (clock.schedule_side if next(made) in side else clock.schedule)(d, fire, label)
 
     def fire(label):
         order.append((clock.now, label))
         for j, d in enumerate(next(it, [])):
-            clock.schedule(d, fire, f"{label}.{j}")
+            schedule(d, f"{label}.{j}")
 
     for j, d in enumerate(next(it)):
-        clock.schedule(d, fire, str(j))
+        schedule(d, str(j))
     clock.run()
     return order
 
@@ -118,6 +125,37 @@ def _replay_simpy(program):
 @given(program=programs)
 def test_same_order_as_simpy(program):
     assert _replay_ours(program) == _replay_simpy(program)
+
+
+@settings(max_examples=200, deadline=None)
+@given(program=programs, side=st.sets(st.integers(0, 120)))
+def test_events_in_the_side_slot_keep_simpys_order(program, side):
+    """Any events may go to the side slot (when it is taken they go on the heap): the order stays simpy's."""
+    assert _replay_ours(program, side) == _replay_simpy(program)
+
+
+def test_side_slot_counts_as_pending_and_survives_a_time_limit():
+    clock = Clock(0.0)
+    seen = []
+    clock.schedule_side(1.0, seen.append, "side")
+    clock.schedule_side(1.0, seen.append, "second side: on the heap")
+    clock.schedule_urgent(1.0, seen.append, "urgent")
+    clock.schedule(5.0, seen.append, "later")
+    assert clock.pending == 4
+    clock.run(until=1.0 + 1e-9)
+    assert seen == ["urgent", "side", "second side: on the heap"] and clock.pending == 1
+    clock.schedule_side(2.0, seen.append, "side again")
+    clock.run(until=4.0)
+    assert seen[3:] == ["side again"] and clock.now == 4.0
+    clock.run()
+    assert seen[4:] == ["later"] and clock.pending == 0
+
+
+def test_side_scheduler_falls_back_to_schedule_on_other_clocks():
+    env = simpy.Environment()
+    assert side_scheduler(env) == env.schedule
+    clock = Clock(0.0)
+    assert side_scheduler(clock) == clock.schedule_side
 
 
 @settings(max_examples=100, deadline=None)
