@@ -52,4 +52,4 @@ def picker(shares: Sequence[float], streams: Streams, name: str) -> Callable[[],
         return repeat(0).__next__
     total = sum(shares)
     cum = list(accumulate(s / total for s in shares[:-1]))
-    return (bisect_right(cum, u) for u in uniforms(streams.rng(name))).__next__
+    return map(bisect_right, repeat(cum), uniforms(streams.rng(name))).__next__  # no generator frame per draw
