@@ -45,6 +45,9 @@ class Outcome(NamedTuple):
     handle_minutes: float
 
 
+_tuple_new = tuple.__new__
+
+
 @dataclass
 class ReplicationResult:
     """The results of one replication: window totals and hourly buckets (and the care model's measures)."""
@@ -139,8 +142,9 @@ class Engine:
     def _resolved(self, m, wait: float, answered: bool) -> None:
         """A measured mention has ended; the run ends when the last one of the window has."""
         self._open_measured -= 1
-        if self.on_outcome is not None:
-            self.on_outcome(Outcome(m.id, self.channel_names[m.channel], m.arrival, wait, answered, m.handle))
+        if self.on_outcome is not None:  # Outcome(...) without the Python frame of a named tuple's __new__
+            self.on_outcome(_tuple_new(Outcome, (m.id, self.channel_names[m.channel], m.arrival, wait, answered,
+                                                 m.handle)))
         if self._past_window and self._open_measured == 0:
             self._end()
 

@@ -54,8 +54,12 @@ class OrganicVolume:
         self._schedule(t_next - self._clock.now, self._arrive)
 
     def _arrive(self, _value) -> None:
-        self._sink(self._clock.now)
-        self._schedule_next()
+        clock = self._clock
+        self._sink(clock.now)
+        t_next = next(self._times, None)  # _schedule_next inline: a third of all events come here
+        if t_next is None or t_next > self._t_stop:
+            return
+        self._schedule(t_next - clock.now, self._arrive)
 
 
 class SelfExcitationStep:
