@@ -123,11 +123,13 @@ class Timers:
     from then on (a mention answered: a state it never leaves).
     """
 
-    __slots__ = ("_clock", "_callback", "_live", "_width", "_buckets")
+    __slots__ = ("_clock", "_heap", "_seq", "_callback", "_live", "_width", "_buckets")
 
     def __init__(self, clock: Clock, callback: Callable[[Any], None], live: Callable[[Any], bool],
                  width: float = 10.0) -> None:
         self._clock = clock
+        self._heap = clock._heap  # the clock's own heap and counter (never replaced): one look-up less each
+        self._seq = clock._seq
         self._callback = callback
         self._live = live
         self._width = width
@@ -135,27 +137,27 @@ class Timers:
 
     def schedule(self, delay: float, value: Any) -> None:
         """Call ``callback(value)`` at ``now + delay`` if ``live(value)`` still holds shortly before then."""
-        clock = self._clock
-        now = clock.now
+        now = self._clock.now
         t = now + delay
-        seq = next(clock._seq)
-        start = (t // self._width) * self._width
+        seq = next(self._seq)
+        width = self._width
+        start = (t // width) * width
         if start > t:  # rounding
-            start -= self._width
+            start -= width
         if start <= now:  # its bucket is open (or was never needed): straight onto the heap
-            heappush(clock._heap, (t, NORMAL, seq, self._callback, value))
+            heappush(self._heap, (t, NORMAL, seq, self._callback, value))
             return
         bucket = self._buckets.get(start)
         if bucket is None:
             bucket = self._buckets[start] = []
-            heappush(clock._heap, (start, URGENT, next(clock._seq), self._open, start))
-        bucket.append((t, seq, value))
+            heappush(self._heap, (start, URGENT, next(self._seq), self._open, start))
+        bucket.append((t, NORMAL, seq, self._callback, value))  # the heap's event, ready to push
 
     def _open(self, start: float) -> None:
-        heap, live, callback = self._clock._heap, self._live, self._callback
-        for t, seq, value in self._buckets.pop(start):
-            if live(value):
-                heappush(heap, (t, NORMAL, seq, callback, value))
+        heap, live = self._heap, self._live
+        for event in self._buckets.pop(start):
+            if live(event[4]):
+                heappush(heap, event)
 
 
 class _Direct:
