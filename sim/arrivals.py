@@ -6,6 +6,7 @@ arrival times are drawn exactly by inverting the integrated rate (no thinning, n
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -53,12 +54,18 @@ class PoissonArrivals:
         if max(rates) <= 0:
             return
         t = start
+        reuse_until = seg_end = rate = -math.inf  # the hour segment last looked up serves while t < reuse_until
         for e in unit:
             # walk hour segments, spending the unit-rate exponential e against the integrated rate
             while True:
-                hour = int((t % WEEK_MINUTES) // 60) % 168  # % again: float rounding can give 10080.0
-                seg_end = (t // 60 + 1) * 60
-                rate = rates[hour]
+                if t >= reuse_until:  # t never decreases: it has left the segment (or is in the warm-up)
+                    hour = int((t % WEEK_MINUTES) // 60) % 168  # % again: float rounding can give 10080.0
+                    seg_end = (t // 60 + 1) * 60
+                    rate = rates[hour]
+                    # For t >= 0 every step above is exact, so any later t before seg_end gives this hour and
+                    # end: most arrivals of an hour skip them. Not before 0 (the warm-up), where t % WEEK rounds
+                    # and t just below an hour's end can give the next hour: there it is looked up each time.
+                    reuse_until = seg_end if t >= 0 else -math.inf
                 room = rate * (seg_end - t)
                 if e <= room:
                     t += e / rate

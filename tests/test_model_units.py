@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from itertools import islice
 
 import numpy as np
 import pandas as pd
@@ -150,6 +151,46 @@ def test_poisson_counts_per_hour_of_week_match_the_profile():
     expected = rates * 60 * weeks
     chi2 = float(((counts - expected) ** 2 / expected).sum())
     assert chi2 < stats.chi2.ppf(0.999, df=168)
+
+
+def _times_looked_up_each_step(rates, units, start):
+    """The inversion of PoissonArrivals.times with the hour looked up at every step (no reused segment)."""
+    rates = [float(r) for r in rates]
+    t = start
+    for e in units:
+        while True:
+            hour = int((t % 10080) // 60) % 168
+            seg_end = (t // 60 + 1) * 60
+            room = rates[hour] * (seg_end - t)
+            if e <= room:
+                t += e / rates[hour]
+                break
+            e -= room
+            t = seg_end
+        yield t
+
+
+@pytest.mark.parametrize("start", [-1440.0, -0.5, 10079.25])
+def test_poisson_times_are_the_same_floats_as_looking_the_hour_up_each_time(start):
+    """The segment reused between arrivals changes no time, not even in the last bit (warm-up, zero-rate hours,
+    a week's end)."""
+    rates = weekly_rates(90.0, [0.0] * 2 + [1.0] * 20 + [3.0] * 2, [1, 1, 1, 1, 1, 0.5, 0.5])
+    ours = PoissonArrivals(rates, Streams(5, 0).rng("arrivals")).times(start)
+    units = Streams(5, 0).rng("arrivals").exponential(1.0, 4096 * 12).tolist()
+    assert list(islice(ours, len(units))) == list(_times_looked_up_each_step(rates, units, start))
+
+
+def test_poisson_times_in_the_warm_up_look_the_hour_up_at_a_rounding_edge():
+    """Just below -60, t % 10080 rounds up to the next hour's start: the hour found there (not the segment's)
+    sets the rate, as looking it up each time does."""
+    rates = np.full(168, 1.0)
+    rates[167] = 50.0
+    just_below = math.nextafter(-60.0, -math.inf)
+    units = [just_below + 120.0, 1.0, 1.0]
+    fake = type("Units", (), {"exponential": lambda self, scale, n: np.array(units + [1.0] * (n - len(units)))})()
+    ours = list(islice(PoissonArrivals(rates, fake).times(-120.0), 3))
+    assert ours[0] == just_below and int((just_below % 10080) // 60) == 167  # the segment [-120, -60) is 166
+    assert ours == list(_times_looked_up_each_step(rates, units, -120.0))
 
 
 @pytest.mark.slow
