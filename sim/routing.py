@@ -41,6 +41,7 @@ class SinglePool:
         self.plan = plan
         self.queue = queue
         self._on_wait = on_wait
+        self._on_complete = self._complete  # bound once, not once per mention
         level = plan.level_at(clock.now)
         levels.capacity = level.slots
         levels.agents = level.agents
@@ -68,7 +69,7 @@ class SinglePool:
         lv.advance(t)
         lv.busy += 1
         self._first_response(m, t)
-        self._schedule(m.handle, self._complete, m)
+        self._schedule(m.handle, self._on_complete, m)
 
     def _complete(self, _m) -> None:
         t = self._clock.now
