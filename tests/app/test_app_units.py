@@ -228,3 +228,26 @@ def test_scoring_reports_progress_and_is_cached_on_digest_and_rulebook(tmp_path)
     other = qs.OpenedFile(path.name, str(path), opened.digest, "other", None, "name: other\n")
     assert ("qa", opened.digest, other.policy_text) not in cache
     assert path.read_bytes() == write_sample(tmp_path / "t.csv", n_threads=30).read_bytes()  # input untouched
+
+
+def test_the_scored_result_is_out_of_the_collectors_sight_before_the_app_prepares_it(tmp_path, monkeypatch):
+    """Preparing a scored file allocates enough to set off a full collection; with the result still in the
+    collector's generations that pass walks all of it (0.3 s at 50,000 replies), so it is frozen first."""
+    import gc
+
+    from app_samples import write_sample
+
+    path = write_sample(tmp_path / "s.csv", n_threads=20)
+    seen = {}
+    real = qs._prepare
+
+    def spy(opened, result, *args):
+        seen["visible"] = any(o is result.scores for o in gc.get_objects())  # frozen objects are not listed
+        return real(opened, result, *args)
+
+    monkeypatch.setattr(qs, "_prepare", spy)
+    try:
+        qs.score(qs.OpenedFile(path.name, str(path), qs.path_digest(path)), StringCache())
+    finally:
+        gc.unfreeze()
+    assert seen == {"visible": False}
