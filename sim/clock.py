@@ -1,4 +1,5 @@
-"""The simulation clock: one heap of events, processed in (time, priority, sequence) order.
+"""The simulation clock: one heap of events (and a side slot for one more), processed in (time, priority,
+sequence) order.
 
 An event is a callback and a value, scheduled ``delay`` minutes after :attr:`Clock.now`. Order is simpy's:
 earlier time first; at the same time :data:`URGENT` before :data:`NORMAL`; then the order in which events were
