@@ -129,11 +129,12 @@ def cmd_roster(args: argparse.Namespace) -> int:
     shifts = load_model(ShiftsFile, args.shifts)
     if args.reps is not None and args.reps < 2:
         raise _usage("--reps: must be at least 2")
-    if not args.time_limit > 0:
+    if args.time_limit is not None and not args.time_limit > 0:
         raise _usage("--time-limit: must be positive")
+    limit = {} if args.time_limit is None else {"time_limit": args.time_limit}
     out = Path(args.out) if args.out else Path("runs") / f"{scenario.name}-roster"
     try:
-        plan = plan_rosters(scenario, need, shifts, target, time_limit=args.time_limit, gap=args.gap)
+        plan = plan_rosters(scenario, need, shifts, target, gap=args.gap, **limit)
     except RosterError as exc:
         raise _usage(f"{args.shifts}: {exc}") from None
     except ValueError as exc:
@@ -196,7 +197,7 @@ def add_staffing_parsers(sub) -> None:
     p.add_argument("--out", help="output folder (default: runs/<scenario name>-roster)")
     p.add_argument("--set", action="append", default=[], metavar="KEY=VALUE", help="override a scenario field")
     p.add_argument("--target", metavar="GOAL@MINUTES", help="default: the target in requirement.csv")
-    p.add_argument("--time-limit", type=float, default=30.0, help="solver seconds per team at most (30)")
+    p.add_argument("--time-limit", type=float, help="solver seconds per team at most (20)")
     p.add_argument("--gap", type=float, default=0.001,
                    help="stop when the roster's paid hours are proven within this share of the optimum (0.001)")
     p.add_argument("--reps", type=int, help="replications of the roster's simulation (8)")

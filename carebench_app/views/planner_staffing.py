@@ -105,7 +105,7 @@ def _solve(req, text: str) -> tuple[str, object]:
     try:
         shifts = _shifts_from(text)
         with st.spinner("Solving the integer program (HiGHS)"):
-            return "plan", plan_rosters(req.scenario, requirement_frame(req), shifts, req.target, time_limit=30.0)
+            return "plan", plan_rosters(req.scenario, requirement_frame(req), shifts, req.target)
     except RosterError as exc:
         return "error", ui.one_line(f"shifts.yaml: {exc}")
     except (ConfigError, ValueError) as exc:
