@@ -168,9 +168,12 @@ def estimate_messages(path: str | os.PathLike) -> int:
         return 0
 
 
-def start_workers(jobs: int, path: str | os.PathLike, book: Any, model: Any = None) -> Workers | None:
-    """Workers for scoring the file at ``path`` when it is large enough to repay them (:data:`MIN_MESSAGES`, estimated from its size)."""
-    jobs = use_jobs(jobs, estimate_messages(path))
+def start_workers(jobs: int, path: str | os.PathLike, book: Any, model: Any = None,
+                  at_least: int = 0) -> Workers | None:
+    """Workers for scoring the file at ``path`` when it is large enough to repay them (:data:`MIN_MESSAGES`, and
+    at least ``at_least`` messages; estimated from its size)."""
+    messages = estimate_messages(path)
+    jobs = use_jobs(jobs, messages) if messages >= at_least else 1
     return Workers(jobs, book, model) if jobs > 1 else None
 
 

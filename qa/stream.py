@@ -26,7 +26,7 @@ from .batches import open_batches
 from .consistency import FINDING_COLUMNS
 from .memory import concat_categories, frozen_heap, release, use_system_arrow_pool
 from .outputs import MessageWriter, write_csv, write_json
-from .parallel import estimate_messages, phase_one, start_workers
+from .parallel import phase_one, start_workers
 from .pipeline import BATCH_MESSAGES, Audit, finish_unanswered, merge_repeats, score_columns
 from .report import RENDERERS, build_blocks
 from .report_data import ReportBuilder
@@ -124,7 +124,7 @@ def score_to_folder(path: str | Path, out: str | Path, policy_path: str | Path |
     use_system_arrow_pool()
     # workers start during the first pass over the file; batches keep their size (a twcs batch is sorted
     # by thread inside: another size, another row order), so a file of one or two batches stays here
-    workers = start_workers(jobs, path, book, learned) if estimate_messages(path) > 2 * batch_messages else None
+    workers = start_workers(jobs, path, book, learned, at_least=2 * batch_messages + 1)
     try:
         source = open_batches(path, batch_messages)
         with atomic_dir(out) as tmp, frozen_heap() as settle:
