@@ -127,15 +127,10 @@ _SCRIPT_LANG = {"hangul": "ko", "thai": "th", "greek": "el", "hebrew": "he", "ge
 
 @lru_cache(maxsize=1)
 def _identifier():  # type: ignore[no-untyped-def]
-    """Load py3langid's packaged model once (about 0.3 s), restricted to ``LANGUAGES``."""
-    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+    """py3langid's packaged model, restricted to ``LANGUAGES``, loaded once (cached on disk: qa.language_model)."""
+    from .language_model import load_identifier
 
-    ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-    ident.set_languages(list(LANGUAGES))
-    # set_languages keeps the full model (28 MB for 97 languages) to allow restoring it; we never do
-    if hasattr(ident, "_full_model"):
-        ident._full_model = (ident.nb_ptc, ident.nb_pc, ident.nb_classes)
-    return ident
+    return load_identifier(LANGUAGES)
 
 
 def detect_scored(text: str) -> tuple[str, float]:

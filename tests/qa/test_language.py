@@ -76,3 +76,39 @@ def test_segment_languages_sees_a_translation_added_to_a_reply() -> None:
 def test_a_few_words_are_not_guessed_with_false_confidence(text: str) -> None:
     # The fast detector is sure of itself on four words; below 40 characters we ask the calibrated model.
     assert detect(text) in ("es", UND)
+
+
+def test_model_cache_holds_the_same_model_and_survives_a_broken_file(tmp_path, monkeypatch) -> None:
+    """The cached restricted model answers exactly as the packaged one; a broken cache file is replaced."""
+    from py3langid.langid import LanguageIdentifier
+
+    from qa.language import LANGUAGES
+    from qa.language_model import load_identifier
+
+    monkeypatch.setenv("CAREBENCH_CACHE", str(tmp_path))
+    packaged = load_identifier(LANGUAGES)  # unpacks py3langid's model and writes the cache
+    (cached_file,) = tmp_path.glob("langid-*.npz")
+    real_loader = LanguageIdentifier.from_model_file
+    monkeypatch.setattr(LanguageIdentifier, "from_model_file", classmethod(
+        lambda cls, *a, **k: pytest.fail("unpacked the packaged model although the cache was there")))
+    cached = load_identifier(LANGUAGES)
+    texts = ["Lamentamos mucho la situación, ¿nos compartes tu número de pedido?", "ok ok ok", "Merci beaucoup",
+             "Wir melden uns morgen bei Ihnen", "Thanks, the parcel came today", "Obrigado pela paciência", ""]
+    assert [cached.classify(t) for t in texts] == [packaged.classify(t) for t in texts]
+    assert cached.nb_classes == packaged.nb_classes and (cached.nb_ptc == packaged.nb_ptc).all()
+
+    cached_file.write_bytes(cached_file.read_bytes()[:1000])  # cut short, as by a full disk
+    monkeypatch.setattr(LanguageIdentifier, "from_model_file", real_loader)
+    again = load_identifier(LANGUAGES)
+    assert [again.classify(t) for t in texts] == [packaged.classify(t) for t in texts]
+    assert cached_file.stat().st_size > 1_000_000  # written whole again
+
+
+def test_model_loads_when_the_cache_folder_cannot_be_written(tmp_path, monkeypatch) -> None:
+    from qa.language import LANGUAGES
+    from qa.language_model import load_identifier
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("CAREBENCH_CACHE", str(blocker / "cache"))
+    assert load_identifier(LANGUAGES).classify("Thank you for waiting, the courier comes tomorrow")[0] == "en"
