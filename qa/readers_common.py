@@ -43,7 +43,10 @@ class Format(Protocol):
 def norm_ids(s: pd.Series) -> pd.Series:
     """Ids as strings, ``3.0`` -> ``3``, blanks -> NA."""
     s = s.astype("string").str.strip()
-    s = s.str.replace(FLOAT_ID, r"\1", regex=True)
+    dotted = s.str.contains(".", regex=False).fillna(False).to_numpy(dtype=bool)
+    if dotted.any():  # the pattern needs a dot: the rest (most ids) is not handed to re one by one
+        s = s.copy()
+        s[dotted] = s[dotted].str.replace(FLOAT_ID, r"\1", regex=True)
     return s.mask(s == "", pd.NA)
 
 

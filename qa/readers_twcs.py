@@ -18,6 +18,16 @@ TWCS_COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "respo
 _TWCS_TIME = "%a %b %d %H:%M:%S %z %Y"
 _AGENT_SIGNATURE = re.compile(r"(?:\^|(?<=\s)[-–~*/])\s?([A-Z]{2,4}|[A-Z][a-z]{2,11})\s*$")
 _MENTION = re.compile(r"@([A-Za-z_][A-Za-z0-9_]{1,30})")
+_SIGNATURE_REACH = 20  # a signature's mark, space and name span at most 14 characters, plus one looked behind
+
+
+def _signature(text: str) -> str | None:
+    """The agent's initials or name signing a brand tweet ("... ^JD"), else None.
+
+    Searched in the last characters only (trailing spaces aside): the pattern is anchored at the end, and
+    re would otherwise try it at every position of the tweet."""
+    m = _AGENT_SIGNATURE.search(text.rstrip()[-_SIGNATURE_REACH:])
+    return m.group(1) if m else None
 
 
 class Twcs:
@@ -71,7 +81,11 @@ def build_twcs_threads(raw: pd.DataFrame, lines: np.ndarray, broken: list[tuple[
     ok = par_pos >= 0
     src.append(np.flatnonzero(ok))
     dst.append(par_pos[ok])
-    resp = responses.str.replace(r"\.0+(?=,|$)", "", regex=True).str.split(",").explode().str.strip()
+    dotted = responses.str.contains(".", regex=False).to_numpy(dtype=bool)
+    if dotted.any():  # "3.0" -> "3" where there is a dot: re is not run on every row
+        responses = responses.copy()
+        responses[dotted] = responses[dotted].str.replace(r"\.0+(?=,|$)", "", regex=True)
+    resp = responses.str.split(",").explode().str.strip()
     resp = resp[resp.fillna("") != ""]
     r_pos = index.get_indexer(resp)
     ok = r_pos >= 0
@@ -105,12 +119,16 @@ def build_twcs_threads(raw: pd.DataFrame, lines: np.ndarray, broken: list[tuple[
                   .drop_duplicates("c"))
         brand_of = pd.Series(counts["a"].to_numpy(), index=counts["c"].to_numpy())
         brand = pd.Series(brand_of.reindex(comp).to_numpy(), dtype="string")
-    if brand.isna().any():
-        handle = text.str.extract(_MENTION, expand=False)
+    missing = brand.isna().to_numpy(dtype=bool)
+    if missing.any():  # only the threads without a brand account need their first @handle
+        handle = pd.Series(pd.NA, index=text.index, dtype="string")
+        handle[missing] = text[missing].str.extract(_MENTION, expand=False)
         handle = handle.where(~handle.fillna("0").str.fullmatch(r"\d+"))
         first_handle = pd.Series(handle.to_numpy()).groupby(comp).transform("first")
         brand = brand.fillna(first_handle)
-    agent = text.str.extract(_AGENT_SIGNATURE, expand=False)
+    agent = pd.Series(pd.NA, index=text.index, dtype="string")
+    if b_mask.any():
+        agent[b_mask] = [_signature(t) for t in text.to_numpy(dtype=object)[b_mask]]
     agent = (author + "/" + agent).where(is_brand & agent.notna())
 
     df = pd.DataFrame({
