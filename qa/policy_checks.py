@@ -126,22 +126,49 @@ def judge_concessions(concessions: list[Concession], facts: dict[str, Any], at: 
     return PolicyVerdict(status, round(departure, 6), tuple(reasons))
 
 
-def _phrase_pattern(phrases: tuple[str, ...]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)), re.IGNORECASE)
+class _Phrases:
+    """Phrases found case-insensitively, as one IGNORECASE pattern would find them (longest first).
+
+    Replies in ASCII (most) are searched lower-cased with a case-sensitive pattern: ``re`` then skips to the
+    letters that start a phrase instead of trying every phrase at every position, and on ASCII text the
+    matches are the same (lower-casing keeps positions; IGNORECASE equates only case pairs there). A phrase
+    with a letter IGNORECASE would equate with an ASCII one (the Kelvin sign, the long s) keeps the slow path.
+    """
+
+    def __init__(self, phrases: tuple[str, ...]):
+        ordered = sorted(phrases, key=len, reverse=True)
+        self.any_case = re.compile("|".join(re.escape(p) for p in ordered), re.IGNORECASE)
+        self.ascii: re.Pattern[str] | None = None
+        self.ascii_safe = not any(_folds_to_ascii(ch) for p in ordered for ch in p if not ch.isascii())
+        if self.ascii_safe:
+            lowered = [p.lower() for p in ordered if p.isascii()]  # the others cannot match ASCII text
+            self.ascii = re.compile("|".join(re.escape(p) for p in lowered)) if lowered else None
+
+    def search(self, text: str) -> tuple[int, int] | None:
+        if self.ascii_safe and text.isascii():
+            m = self.ascii.search(text.lower()) if self.ascii is not None else None
+        else:
+            m = self.any_case.search(text)
+        return m.span() if m else None
 
 
-_PATTERNS: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, re.Pattern[str]]] = {}
+def _folds_to_ascii(ch: str) -> bool:
+    rx = re.compile(re.escape(ch), re.IGNORECASE)
+    return any(rx.fullmatch(chr(c)) for c in range(128))
+
+
+_PATTERNS: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, _Phrases | None]] = {}
 
 
 def never_acceptable(text: str, language: str, book: Rulebook) -> Finding:
     """The first never-acceptable phrase of the reply's language in it (any language's when it is unknown)."""
     key = tuple(book.never_acceptable.items())
     pats = _PATTERNS.get(key)
-    if pats is None:  # one regex per language, compiled once per rulebook
-        pats = _PATTERNS[key] = {lang: _phrase_pattern(p) for lang, p in key if p}
-        pats["*"] = _phrase_pattern(tuple(p for _, ps in key for p in ps)) if any(ps for _, ps in key) else None
+    if pats is None:  # one matcher per language, compiled once per rulebook
+        pats = _PATTERNS[key] = {lang: _Phrases(p) for lang, p in key if p}
+        pats["*"] = _Phrases(tuple(p for _, ps in key for p in ps)) if any(ps for _, ps in key) else None
     rx = pats.get(language) if language in book.never_acceptable else pats.get("*")
-    m = rx.search(text) if rx is not None else None
-    if m is None:
+    span = rx.search(text) if rx is not None else None
+    if span is None:
         return Finding("never_acceptable", False)
-    return Finding("never_acceptable", True, (Evidence(m.start(), m.end(), m.group(0)),))
+    return Finding("never_acceptable", True, (Evidence(span[0], span[1], text[span[0]:span[1]]),))

@@ -124,3 +124,25 @@ def test_never_acceptable_phrases_by_language():
     assert f.verdict is True and f.evidence[0].text == "CALM DOWN"
     assert never_acceptable("Sinceramente, no es nuestro problema.", "und", BOOK).verdict is True
     assert never_acceptable("Happy to help!", "en", BOOK).verdict is False
+
+
+def test_never_acceptable_finds_what_a_case_blind_search_finds() -> None:
+    """Independent truth: one IGNORECASE pattern over the phrases, as the check is specified."""
+    import re
+
+    from qa.api import load_policy
+    from qa.policy_checks import _Phrases, never_acceptable
+
+    book = load_policy()
+    phrases = [p for ps in book.never_acceptable.values() for p in ps]
+    truth = re.compile("|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True)), re.IGNORECASE)
+    texts = ["Please CALM Down, we are on it", "Cálmese, señor", "CÁLMESE ya", "Deal With It.", "all fine here",
+             "Not Our Problem - sorry ^JD", "es Su Culpa", "calm downstairs", "¡Cálmate!", ""]
+    for text in texts:
+        m = truth.search(text)
+        found = never_acceptable(text, "und", book)
+        assert bool(found.verdict) == bool(m), text
+        if m:
+            assert (found.evidence[0].start, found.evidence[0].end, found.evidence[0].text) == (*m.span(), m.group())
+    # a phrase with the Kelvin sign matches ASCII "k" case-blind: such phrases keep the case-blind pattern
+    assert _Phrases(("\u212aeep calm",)).search("KEEP CALM") == (0, 9)
