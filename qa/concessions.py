@@ -108,25 +108,30 @@ class ConcessionExtractor:
         self.money = re.compile(f"{a['currency_before']}|{a['currency_after']}", flags)
         self.percent = re.compile(a["percent"], flags)
         self.points = re.compile(a["points"], flags)
-        # one quick screen over all languages: most replies concede nothing. A substring gate first (the
-        # literals every pattern needs): the regex union tries each alternative at every position.
+        # one quick test over all languages, as most replies concede nothing: a substring gate (the literals
+        # every pattern needs, searched in the lower-cased text), then the same per language and kind, so
+        # that a kind's IGNORECASE pattern is tried only where one of its literals is; the regex union
+        # (``screen``: each alternative tried at every position) only when no gate could be built
         self.screen = re.compile("|".join(p.pattern for pats in self.kinds.values() for _, p in pats), flags)
         self.gate = _gate([p for by_kind in terms["kinds"].values() for pats in by_kind.values() for p in pats])
+        self.kind_gates = {lang: [_gate(list(pats)) for pats in by_kind.values()]
+                           for lang, by_kind in terms["kinds"].items()}
 
     def extract(self, text: str, language: str = "und") -> list[Concession]:
         """The concessions offered in ``text`` (all known languages are tried when ``language`` is unknown)."""
         if not text:
             return []
-        if self.gate is not None and not self.gate.search(text.lower()):
+        low = text.lower()
+        if self.gate is not None and not self.gate.search(low):
             return []
-        if not self.screen.search(text):
+        if self.gate is None and not self.screen.search(text):
             return []
         langs = [language] if language in self.kinds else list(self.kinds)
         found: dict[str, Concession] = {}
         for lang in langs:
             neg = self.negation.get(lang)
-            for kind, pat in self.kinds[lang]:
-                if kind in found:
+            for (kind, pat), gate in zip(self.kinds[lang], self.kind_gates[lang]):
+                if kind in found or (gate is not None and not gate.search(low)):
                     continue
                 for m in pat.finditer(text):
                     before = re.split(r"[.!?¡¿\n]", text[max(0, m.start() - 40): m.start()])[-1]

@@ -146,3 +146,21 @@ def test_never_acceptable_finds_what_a_case_blind_search_finds() -> None:
             assert (found.evidence[0].start, found.evidence[0].end, found.evidence[0].text) == (*m.span(), m.group())
     # a phrase with the Kelvin sign matches ASCII "k" case-blind: such phrases keep the case-blind pattern
     assert _Phrases(("\u212aeep calm",)).search("KEEP CALM") == (0, 9)
+
+
+def test_concession_gates_only_skip_work() -> None:
+    """Independent truth: the same extractor with its literal gates off (every kind's pattern tried)."""
+    import yaml
+
+    from qa.concessions import TERMS_FILE, ConcessionExtractor
+
+    terms = yaml.safe_load(TERMS_FILE.read_text(encoding="utf-8"))
+    gated, ungated = ConcessionExtractor(terms), ConcessionExtractor(terms)
+    ungated.gate = None
+    ungated.kind_gates = {lang: [None] * len(gates) for lang, gates in ungated.kind_gates.items()}
+    texts = ["We've issued a full REFUND of $25.50 and added 500 points", "Te ofrecemos un 20% de descuento",
+             "No refund is possible, sorry", "Here is a coupon for 15% off your next order",
+             "We will send a replacement and a $10 credit", "Thanks for waiting!", "Le hacemos la devolución del importe"]
+    for lang in ("en", "es", "und"):
+        assert [gated.extract(t, lang) for t in texts] == [ungated.extract(t, lang) for t in texts]
+    assert any(gated.extract(t, "und") for t in texts)
