@@ -25,7 +25,11 @@ _SPACED = re.compile(r"[A-Za-zÀ-ÿ]")  # languages written with spaces get word
 
 
 def _alternation(items: list[str]) -> str:
-    return "|".join(re.escape(i) for i in sorted(set(items), key=len, reverse=True))
+    """The items as one pattern matching the longest that fits, as a trie: one branch per character is tried
+    instead of every item at every position."""
+    from .concessions import literal_trie
+
+    return literal_trie(sorted(set(items)))
 
 
 def _pattern(items: list[str]) -> re.Pattern[str] | None:

@@ -18,7 +18,7 @@ import yaml
 
 from .checks.base import Evidence, Finding
 
-__all__ = ["Concession", "ConcessionExtractor", "extract_concessions", "from_finding"]
+__all__ = ["Concession", "ConcessionExtractor", "extract_concessions", "from_finding", "literal_trie"]
 
 TERMS_FILE = Path(__file__).parent / "policies" / "concession_terms.yaml"
 KIND_ALIASES = {"credit": "store_credit"}  # the compensation check's names -> the rulebook's
@@ -46,9 +46,10 @@ def _num(s: str) -> float:
     return float(s.replace(",", "."))
 
 
-def _trie(literals: list[str]) -> str:
+def literal_trie(literals: list[str]) -> str:
     """One regex for many literals, nested by common prefix: ``re`` then tests about one branch per
-    character instead of every literal at every position."""
+    character instead of every literal at every position. Where several fit, it matches the longest (and
+    backtracks to shorter ones when what follows the pattern fails), as an alternation sorted longest first."""
     trie: dict = {}  # type: ignore[type-arg]
     for lit in literals:
         node = trie
@@ -90,7 +91,7 @@ def _gate(patterns: list[str]) -> re.Pattern[str] | None:
         # lets more replies through the gate, never fewer
         found |= {_loose(lit) for lit in lits}
     # a literal containing a shorter one adds nothing to the test
-    return re.compile(_trie(sorted(w for w in found if not any(o != w and o in w for o in found))))
+    return re.compile(literal_trie(sorted(w for w in found if not any(o != w and o in w for o in found))))
 
 
 class ConcessionExtractor:
