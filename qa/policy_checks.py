@@ -129,32 +129,37 @@ def judge_concessions(concessions: list[Concession], facts: dict[str, Any], at: 
 class _Phrases:
     """Phrases found case-insensitively, as one IGNORECASE pattern would find them (longest first).
 
-    Replies in ASCII (most) are searched lower-cased with a case-sensitive pattern: ``re`` then skips to the
-    letters that start a phrase instead of trying every phrase at every position, and on ASCII text the
-    matches are the same (lower-casing keeps positions; IGNORECASE equates only case pairs there). A phrase
-    with a letter IGNORECASE would equate with an ASCII one (the Kelvin sign, the long s) keeps the slow path.
+    Replies in Latin-1 (English, Spanish: nearly all) are searched lower-cased with a case-sensitive pattern:
+    ``re`` then skips to the letters that start a phrase instead of trying every phrase at every position.
+    The matches are the same: among Latin-1 characters IGNORECASE equates exactly the pairs that lower-case
+    alike, and lower-casing keeps them single Latin-1 characters (positions unchanged). A phrase with a
+    character beyond Latin-1 that IGNORECASE equates with one inside it (the Kelvin sign, the long s, the
+    Greek mu) keeps the slow path; other phrases beyond Latin-1 cannot match such text at all.
     """
 
     def __init__(self, phrases: tuple[str, ...]):
         ordered = sorted(phrases, key=len, reverse=True)
         self.any_case = re.compile("|".join(re.escape(p) for p in ordered), re.IGNORECASE)
-        self.ascii: re.Pattern[str] | None = None
-        self.ascii_safe = not any(_folds_to_ascii(ch) for p in ordered for ch in p if not ch.isascii())
-        if self.ascii_safe:
-            lowered = [p.lower() for p in ordered if p.isascii()]  # the others cannot match ASCII text
-            self.ascii = re.compile("|".join(re.escape(p) for p in lowered)) if lowered else None
+        self.latin: re.Pattern[str] | None = None
+        self.latin_safe = not any(_folds_into_latin1(ch) for p in ordered for ch in p if ch > _LATIN1_LAST)
+        if self.latin_safe:
+            lowered = [p.lower() for p in ordered if not p or max(p) <= _LATIN1_LAST]
+            self.latin = re.compile("|".join(re.escape(p) for p in lowered)) if lowered else None
 
     def search(self, text: str) -> tuple[int, int] | None:
-        if self.ascii_safe and text.isascii():
-            m = self.ascii.search(text.lower()) if self.ascii is not None else None
+        if self.latin_safe and (not text or max(text) <= _LATIN1_LAST):
+            m = self.latin.search(text.lower()) if self.latin is not None else None
         else:
             m = self.any_case.search(text)
         return m.span() if m else None
 
 
-def _folds_to_ascii(ch: str) -> bool:
+_LATIN1_LAST = "\xff"
+
+
+def _folds_into_latin1(ch: str) -> bool:
     rx = re.compile(re.escape(ch), re.IGNORECASE)
-    return any(rx.fullmatch(chr(c)) for c in range(128))
+    return any(rx.fullmatch(chr(c)) for c in range(256))
 
 
 _PATTERNS: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, _Phrases | None]] = {}

@@ -144,8 +144,10 @@ def test_never_acceptable_finds_what_a_case_blind_search_finds() -> None:
         assert bool(found.verdict) == bool(m), text
         if m:
             assert (found.evidence[0].start, found.evidence[0].end, found.evidence[0].text) == (*m.span(), m.group())
-    # a phrase with the Kelvin sign matches ASCII "k" case-blind: such phrases keep the case-blind pattern
+    # a phrase with the Kelvin sign matches ASCII "k" case-blind, the Greek mu the micro sign: such phrases
+    # keep the case-blind pattern
     assert _Phrases(("\u212aeep calm",)).search("KEEP CALM") == (0, 9)
+    assert _Phrases(("10 \u03bcg",)).search("10 \u00b5G") == (0, 5)
 
 
 def test_concession_gates_only_skip_work() -> None:
