@@ -21,6 +21,28 @@ _MENTION = re.compile(r"@([A-Za-z_][A-Za-z0-9_]{1,30})")
 _SIGNATURE_REACH = 20  # a signature's mark, space and name span at most 14 characters, plus one looked behind
 
 
+# twcs times as Twitter wrote them ("Tue Oct 31 22:10:47 +0000 2017"): rearranged into ISO 8601, which pandas
+# parses in C, instead of strptime with %z. Any other spelling sends the whole column the general way.
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+_STRICT_TIME = (r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun) (?:" + "|".join(_MONTHS) +
+                r") [0-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-5][0-9] [+-][0-9]{4} (?:19[7-9][0-9]|20[0-9][0-9])")
+_MONTH_NUMBER = {m: f"{i:02d}" for i, m in enumerate(_MONTHS, 1)}
+
+
+def _twcs_times(s: pd.Series) -> pd.Series:
+    """``parse_time(s, _TWCS_TIME)``, the same values, faster on a column written the way Twitter writes times."""
+    strict = s.str.fullmatch(_STRICT_TIME).fillna(False).to_numpy(dtype=bool)
+    valid = s.notna().to_numpy(dtype=bool)
+    if not valid.any() or not (strict == valid).all():
+        return parse_time(s, _TWCS_TIME)
+    iso = (s.str.slice(26, 30) + "-" + s.str.slice(4, 7).map(_MONTH_NUMBER).astype("string") + "-"
+           + s.str.slice(8, 10) + "T" + s.str.slice(11, 19) + s.str.slice(20, 25))
+    out = pd.to_datetime(iso, format="ISO8601", errors="coerce", utc=True)
+    if (out.notna().to_numpy(dtype=bool) != valid).any():  # Feb 30 and the like: strptime decides
+        return parse_time(s, _TWCS_TIME)
+    return out.astype("datetime64[us, UTC]")
+
+
 def _signature(text: str) -> str | None:
     """The agent's initials or name signing a brand tweet ("... ^JD"), else None.
 
@@ -61,7 +83,7 @@ def build_twcs_threads(raw: pd.DataFrame, lines: np.ndarray, broken: list[tuple[
     flag(~tid.str.fullmatch(r"\d+").fillna(False), "tweet_id: not an integer id")
     inbound, bad_inbound = parse_bool(raw["inbound"])
     flag(bad_inbound | inbound.isna(), "inbound: expected True or False")
-    created = parse_time(blank_to_na(raw["created_at"]), _TWCS_TIME)
+    created = _twcs_times(blank_to_na(raw["created_at"]))
     flag(created.isna(), "created_at: not a date and time")
     parent = norm_ids(raw["in_response_to_tweet_id"])
     flag(parent.notna() & ~parent.str.fullmatch(r"\d+").fillna(False), "in_response_to_tweet_id: not an id")

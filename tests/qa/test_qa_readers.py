@@ -155,3 +155,20 @@ def test_missing_and_damaged_files(tmp_path):
     bad.write_bytes(b"not parquet at all")
     with pytest.raises(ConfigError, match="cannot read Parquet"):
         read_messages(bad)
+
+
+def test_twcs_times_fast_path_reads_as_strptime() -> None:
+    """Independent truth: pandas' strptime with the twcs format, on the column as a whole."""
+    import pandas as pd
+
+    from qa.readers_common import blank_to_na, parse_time
+    from qa.readers_twcs import _TWCS_TIME, _twcs_times
+
+    usual = ["Tue Oct 31 22:10:47 +0000 2017", "Mon Oct 31 22:10:47 +0530 2017", "Sun Jan 01 00:00:00 -1200 2017",
+             "Thu Feb 29 12:00:00 +0000 2024", "Fri Dec 31 23:59:59 +1400 1999"]
+    odd = ["Tue Feb 29 10:00:00 +0000 2017", "Tue Oct 31 23:59:60 +0000 2017", "tue oct 31 22:10:47 +0000 2017",
+           "Tue Oct 31 22:10:47 +0000 1969", "2017-10-31 22:10:47", "Tue Oct 31 22:10:47 +9999 2017"]
+    for values in (usual, usual + [None, " "], usual + odd, odd, [None, ""]):
+        s = blank_to_na(pd.Series(values, dtype="string"))
+        expected, got = parse_time(s, _TWCS_TIME), _twcs_times(s)
+        assert got.dtype == expected.dtype and got.equals(expected), values
