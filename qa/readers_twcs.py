@@ -43,6 +43,26 @@ def _twcs_times(s: pd.Series) -> pd.Series:
     return out.astype("datetime64[us, UTC]")
 
 
+def _reply_links(responses: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """(row, linked tweet id) for each id of the comma-separated ``response_tweet_id`` column (blanks: none).
+
+    A plain loop over the strings: pandas' split and explode build a list and a row per value first."""
+    dotted = responses.str.contains(".", regex=False).to_numpy(dtype=bool)
+    if dotted.any():  # "3.0" -> "3" where there is a dot: re is not run on every row
+        responses = responses.copy()
+        responses[dotted] = responses[dotted].str.replace(r"\.0+(?=,|$)", "", regex=True)
+    rows: list[int] = []
+    ids: list[str] = []
+    for row, value in enumerate(responses.to_numpy(dtype=object)):
+        if value:
+            for part in value.split(","):
+                part = part.strip()
+                if part:
+                    rows.append(row)
+                    ids.append(part)
+    return np.asarray(rows, dtype=np.int64), ids
+
+
 def _signature(text: str) -> str | None:
     """The agent's initials or name signing a brand tweet ("... ^JD"), else None.
 
@@ -103,15 +123,10 @@ def build_twcs_threads(raw: pd.DataFrame, lines: np.ndarray, broken: list[tuple[
     ok = par_pos >= 0
     src.append(np.flatnonzero(ok))
     dst.append(par_pos[ok])
-    dotted = responses.str.contains(".", regex=False).to_numpy(dtype=bool)
-    if dotted.any():  # "3.0" -> "3" where there is a dot: re is not run on every row
-        responses = responses.copy()
-        responses[dotted] = responses[dotted].str.replace(r"\.0+(?=,|$)", "", regex=True)
-    resp = responses.str.split(",").explode().str.strip()
-    resp = resp[resp.fillna("") != ""]
-    r_pos = index.get_indexer(resp)
+    resp_rows, resp_ids = _reply_links(responses)
+    r_pos = index.get_indexer(resp_ids)
     ok = r_pos >= 0
-    src.append(resp.index.to_numpy()[ok])
+    src.append(resp_rows[ok])
     dst.append(r_pos[ok])
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
