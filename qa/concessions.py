@@ -170,7 +170,13 @@ def _extractor(path: str) -> ConcessionExtractor:
 
 def extract_concessions(text: str, language: str = "und") -> list[Concession]:
     """Concessions in ``text`` using the shipped terms file."""
-    return _extractor(str(TERMS_FILE)).extract(text, language)
+    return list(_extract_shipped(text, language))
+
+
+@lru_cache(maxsize=8192)
+def _extract_shipped(text: str, language: str) -> tuple[Concession, ...]:
+    """Remembered by text: brands paste the same templates all day (concessions are immutable, so shared)."""
+    return tuple(_extractor(str(TERMS_FILE)).extract(text, language))
 
 
 def from_finding(finding: Finding | None, text: str, language: str = "und") -> list[Concession]:

@@ -246,7 +246,15 @@ def score_batch(messages: pd.DataFrame, book: Rulebook, checks: dict[str, Check]
     role = m["role"].to_numpy()
     is_brand = role == "brand"
     rule = closing_rule()
-    needs = np.fromiter((b or rule.needs_reply(t) for b, t in zip(is_brand, m["text"].fillna("").astype(str))),
+    answers: dict[str, bool] = {}  # by text: the same "thanks!" is posted in many threads
+
+    def needs_reply(text: str) -> bool:
+        found = answers.get(text)
+        if found is None:
+            found = answers[text] = rule.needs_reply(text)
+        return found
+
+    needs = np.fromiter((b or needs_reply(t) for b, t in zip(is_brand, m["text"].fillna("").astype(str))),
                         bool, len(m))
     timing = thread_timing(m, needs)
     errors: list[tuple[str, str, str]] = []
