@@ -24,6 +24,8 @@ def language_detector() -> tuple[Callable[[str], str], Callable[[list[str]], str
             out = detect(text)
         except Exception:  # a detector failing on odd text must not stop an audit
             return "und"
+        if type(out) is str:  # qa.language's answer: no attribute lookups (each missing one raises inside)
+            return out or "und"
         if isinstance(out, tuple):
             out = out[0]
         out = getattr(out, "language", getattr(out, "lang", out))

@@ -211,7 +211,7 @@ def _classify(words: str) -> tuple[str, float]:
 
 def detect(text: str) -> str:
     """ISO 639-1 code of ``text``'s language, or ``"und"`` when it is too short or too mixed to tell."""
-    return detect_scored(text)[0]
+    return _detect_cached(text or "")[0]
 
 
 _SEGMENT = re.compile(r"(?<=[.!?¿¡])\s+|\n+")
