@@ -83,6 +83,9 @@ _DROP = re.compile(
     r"\u0900-\u0dff\u0e00-\u0eff\u1000-\u109f]|\d)+"
 )
 _ASCII_DROP = str.maketrans({c: " " for c in map(chr, range(128)) if _DROP.fullmatch(c)})
+# Latin-1 text (Spanish, French...): the same per character on its bytes, with bytes.translate
+_LATIN1_DROP = bytes(32 if _DROP.fullmatch(chr(c)) else c for c in range(256))
+_LATIN1_LAST = "\xff"
 
 
 def clean(text: str) -> str:
@@ -104,7 +107,12 @@ def clean(text: str) -> str:
             tail = stripped
         text = head + tail
     text = _LEAD_PART.sub("", text)
-    text = text.translate(_ASCII_DROP) if text.isascii() else _DROP.sub(" ", text)
+    if text.isascii():
+        text = text.translate(_ASCII_DROP)
+    elif max(text) <= _LATIN1_LAST:  # a dropped run becomes spaces instead of one: the same after the split
+        text = text.encode("latin-1").translate(_LATIN1_DROP).decode("latin-1")
+    else:
+        text = _DROP.sub(" ", text)
     return " ".join(text.split())  # splits where re's \s matches: as a \s+ pattern would, only faster
 
 
@@ -121,12 +129,15 @@ _SCRIPTS = {
 _FIRST_SCRIPT = "\u0370"  # no script of _SCRIPTS starts before Greek
 _NOT_LETTER = re.compile(r"[\W\d_]+")
 _ASCII_NOT_LETTER = bytes(c for c in range(256) if not chr(c).isascii() or not chr(c).isalpha())
+_LATIN1_NOT_LETTER = bytes(c for c in range(256) if _NOT_LETTER.fullmatch(chr(c)))
 
 
 def _script_counts(text: str) -> tuple[int, dict[str, int]]:
     """Number of letters, and letters per script that decides a language by itself (Latin text: none)."""
     if text.isascii():  # bytes.translate deletes the non-letters at C speed
         return len(text.encode("ascii").translate(None, _ASCII_NOT_LETTER)), {}
+    if max(text) <= _LATIN1_LAST:  # Latin-1 holds no script of _SCRIPTS
+        return len(text.encode("latin-1").translate(None, _LATIN1_NOT_LETTER)), {}
     letters = len(_NOT_LETTER.sub("", text))
     if max(text) < _FIRST_SCRIPT:
         return letters, {}
