@@ -20,6 +20,7 @@ __all__ = ["ReadResult", "Format", "norm_ids", "blank_to_na", "parse_bool", "par
            "report_rows", "finish", "EPOCH_SECONDS"]
 
 FLOAT_ID = re.compile(r"^(\d+)\.0*$")
+_ASCII_FLOAT_ID = r"^([0-9]+)\.0*$"  # FLOAT_ID on ASCII text, written for RE2 (ids are stripped: no final "\n")
 EPOCH_SECONDS = (315_532_800, 7_258_118_400)  # 1980-01-01 to 2200-01-01 UTC: the range of a plausible epoch
 
 
@@ -46,7 +47,10 @@ def norm_ids(s: pd.Series) -> pd.Series:
     dotted = s.str.contains(".", regex=False).fillna(False).to_numpy(dtype=bool)
     if dotted.any():  # the pattern needs a dot: the rest (most ids) is not handed to re one by one
         s = s.copy()
-        s[dotted] = s[dotted].str.replace(FLOAT_ID, r"\1", regex=True)
+        part = s[dotted]
+        # on ASCII ids [0-9] is what \d matches, and as a plain pattern Arrow's RE2 replaces in C, not per id
+        ascii_ids = bool(part.str.isascii().all())
+        s[dotted] = part.str.replace(_ASCII_FLOAT_ID if ascii_ids else FLOAT_ID, r"\1", regex=True)
     return s.mask(s == "", pd.NA)
 
 
