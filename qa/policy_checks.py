@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from .checks.base import CheckSpec, Evidence, Finding, declare
 from .concessions import Concession
+from .language import latin1_bytes
 
 if TYPE_CHECKING:
     from .rulebook import ConcessionRule, Rulebook
@@ -143,11 +144,11 @@ class _Phrases:
         self.latin: re.Pattern[str] | None = None
         self.latin_safe = not any(_folds_into_latin1(ch) for p in ordered for ch in p if ch > _LATIN1_LAST)
         if self.latin_safe:
-            lowered = [p.lower() for p in ordered if not p or max(p) <= _LATIN1_LAST]
+            lowered = [p.lower() for p in ordered if latin1_bytes(p) is not None]
             self.latin = re.compile("|".join(re.escape(p) for p in lowered)) if lowered else None
 
     def search(self, text: str) -> tuple[int, int] | None:
-        if self.latin_safe and (not text or max(text) <= _LATIN1_LAST):
+        if self.latin_safe and latin1_bytes(text) is not None:
             m = self.latin.search(text.lower()) if self.latin is not None else None
         else:
             m = self.any_case.search(text)
