@@ -72,19 +72,21 @@ def thread_timing(messages: pd.DataFrame, needs_reply: np.ndarray | None = None)
     pending: list[int] = []
     unanswered: list[int] = []
     prev = None
+    # the loop reads Python lists: indexing a numpy array makes a numpy scalar per read
+    threads_l, brand_l, needs_l, minutes_l = threads.tolist(), brand.tolist(), needs.tolist(), minutes.tolist()
     for i in range(n):
-        t = threads[i]
+        t = threads_l[i]
         if t != prev:
             unanswered.extend(pending)
             pending = []
             prev = t
-        if brand[i]:
+        if brand_l[i]:
             if pending:
-                latency[i] = minutes[i] - minutes[pending[0]]
+                latency[i] = minutes_l[i] - minutes_l[pending[0]]
                 repeats[i] = len(pending) - 1
                 first_p[i], last_p[i] = pending[0], pending[-1]
                 pending = []
-        elif needs[i]:
+        elif needs_l[i]:
             if pending:
                 repeat_flag[i] = True
             pending.append(i)
