@@ -117,6 +117,24 @@ def test_whole_word_literals_are_found_at_word_boundaries_only() -> None:
     assert _active(scanner, "an admin will help"[4:], piece=True) == {1: [0]}
 
 
+def test_whole_word_marks_look_past_lookarounds_and_optional_words() -> None:
+    """A literal is whole-word on a side when a non-word character is there however the pattern matches: after
+    lookbehinds (which consume nothing), after an optional word that ends in a space; not when an optional part
+    may leave a word character next to it. Two characters of a script without spaces are a word that gates."""
+    from qa.checks.clauses import required_clauses
+
+    assert required_clauses(r"(?<![@\w])(?<!\d\s)(?-i:PMs?)\b") == (frozenset({"\\bpm"}),)
+    assert required_clauses(r"\bvia\s+(?:the\s+|a\s+)?DMs?") == (frozenset({"\\bvia\\b"}), frozenset({"\\bdm"}))
+    assert required_clauses(r"\bvia\s+(?:the|a)?DMs?") == (frozenset({"\\bvia\\b"}), frozenset({"dm"}))  # "theDM"
+    assert set(required_clauses(r"(?:返品|交換)(?:を|の)手続")) == {frozenset({"返品", "交換"}), frozenset({"を手続", "の手続"})}
+    assert required_clauses(r"(?:DM|ＤＭ)(?:で|へ)") == (frozenset({"dm", "ｄｍ"}),)  # "dm": few words hold it
+    assert required_clauses(r"(?:re|on)(?:で|へ)") == ()  # two Latin letters: in most replies
+    scanner = _Scanner()
+    scanner.add(1, 0, required_clauses(r"\bvia\s+(?:the\s+)?DMs?"))
+    assert _active(scanner, "via the DM") == _active(scanner, "via DM") == {1: [0]}
+    assert _active(scanner, "via theDM") == {}
+
+
 def test_clean_still_drops_bare_domains_handles_and_entities() -> None:
     from qa.language import clean
 
