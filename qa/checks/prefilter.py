@@ -118,7 +118,7 @@ class Scanner:
 
     __slots__ = ("groups", "gated", "_where", "_clauses", "_built", "_strict",
                  "_postings", "_rest", "_always", "_ranges", "_every", "_unfiltered", "_recent", "_pieces",
-                 "_info", "readings")
+                 "_info", "readings", "_double_edge")
 
     def __init__(self) -> None:
         self.groups = 0  # groups registered: each gets the next number as its id
@@ -148,6 +148,7 @@ class Scanner:
         for lit, i in ids.items():
             strict.setdefault(_key(lit), []).append(i)
         self._strict = _automaton(strict)
+        self._double_edge = any(_EDGE * 2 in key for key in strict)  # see :meth:`share`
         postings: list[list[int]] = [[] for _ in ids]
         self._rest: list[tuple[frozenset[int], ...]] = []
         always = []
@@ -185,6 +186,28 @@ class Scanner:
                 del memo[next(iter(memo))]  # the oldest
             memo[text] = gate
         return gate
+
+    def share(self, blanked: str, text: str, spans: list[tuple[int, int]]) -> None:
+        """Let ``blanked`` (``text`` with ``spans`` replaced by as many spaces: links and masks blanked) use
+        ``text``'s scan, when that gates it too: then no literal of ``blanked`` is missing from ``text``. It is
+        so when each span is cut from its neighbours by a non-word character (a space, an ``@``...) on both
+        sides and no literal holds two non-word characters in a row: a literal that touches a blanked span then
+        meets a non-word character there in ``text`` too. More patterns may run on ``blanked`` than its own scan
+        would allow (never fewer), so the matches are the same; the scan of a reply's unmasked copy is saved."""
+        if not self._built:
+            self._build()
+        gate = self._recent.get(text)
+        if gate is None or self._double_edge or blanked in self._recent:
+            return  # ``text`` not scanned (nothing to save: it would be scanned for this alone), or no need
+        n = len(text)
+        for start, end in spans:
+            if is_word(text[start]) and (end - start < 2 or (start and is_word(text[start - 1]))):
+                return
+            if is_word(text[end - 1]) and end < n and is_word(text[end]):
+                return
+        if len(self._recent) >= 32:
+            del self._recent[next(iter(self._recent))]  # the oldest
+        self._recent[blanked] = gate
 
     def _scan(self, lower: str) -> dict[int, list[int]]:
         """Active pattern indices by group: the patterns indexed under a literal found, whose other clauses

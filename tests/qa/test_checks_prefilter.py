@@ -135,6 +135,27 @@ def test_whole_word_marks_look_past_lookarounds_and_optional_words() -> None:
     assert _active(scanner, "via theDM") == {}
 
 
+def test_an_unmasked_copy_shares_the_reply_scan_only_when_that_gates_it() -> None:
+    """Blanking a link or mask cut off by non-word characters adds no literal: the copy may use the reply's scan.
+    Blanking one glued to a word ("__email__dm") makes a word edge the reply lacks: the copy is scanned itself."""
+    from qa.checks import entities
+    from qa.checks.clauses import required_clauses
+
+    scanner = _Scanner()
+    scanner.add(1, 0, required_clauses(r"(?<![@\w])DMs?\b"))
+    scanner.add(2, 0, required_clauses(r"\border\b"))
+    for text, shared in [("@brand order via https://x.co/dm?q=1 ok", True), ("see __email__dm now", False),
+                         ("@a dm", True), ("order:__email__ x", True), ("x __email__order", False)]:
+        blanked = entities._MASK.sub(lambda m: " " * len(m.group(0)), text)
+        assert scanner.scan(text) is not None
+        scanner.share(blanked, text, [m.span() for m in entities._MASK.finditer(text)])
+        assert (scanner._recent.get(blanked) is scanner._recent[text]) == shared, text
+        fresh = _Scanner()
+        fresh._where, fresh._clauses = scanner._where, scanner._clauses
+        own, used = _active(fresh, blanked), _active(scanner, blanked)
+        assert all(set(v) <= set(used.get(g, [])) for g, v in own.items()), text  # never fewer than its own scan
+
+
 def test_clean_still_drops_bare_domains_handles_and_entities() -> None:
     from qa.language import clean
 
