@@ -118,7 +118,7 @@ class Scanner:
 
     __slots__ = ("groups", "gated", "_where", "_clauses", "_built", "_strict",
                  "_postings", "_rest", "_always", "_ranges", "_every", "_unfiltered", "_recent", "_pieces",
-                 "_info", "readings", "_double_edge")
+                 "_info", "readings", "_double_edge", "_always_by_group")
 
     def __init__(self) -> None:
         self.groups = 0  # groups registered: each gets the next number as its id
@@ -165,6 +165,10 @@ class Scanner:
         self._postings = [tuple(p) for p in postings]
         self._info = [(group_id, index, rest) for (group_id, index), rest in zip(self._where, self._rest)]
         self._always = frozenset(always)
+        by_group: dict[int, list[int]] = {}
+        for number in always:
+            by_group.setdefault(self._where[number][0], []).append(self._where[number][1])
+        self._always_by_group = tuple(by_group.items())  # what :meth:`_select` adds, not loops over, per text
         self._every = {group_id: list(range(end - first)) for group_id, (first, end) in self._ranges.items()}
         self._unfiltered = {group_id: self._every[group_id] for group_id, (first, end) in self._ranges.items()
                             if all(n in self._always for n in range(first, end))}
@@ -229,10 +233,9 @@ class Scanner:
         """The patterns indexed under a literal of ``found`` whose other clauses hold too, by group. Not
         remembered by ``found``: on distinct replies the memory (a dict and its lists per set, thousands of sets)
         cost more in garbage-collector passes than its hits saved."""
-        candidates = self._always.union(chain.from_iterable(map(self._postings.__getitem__, found)))
         out: dict[int, list[int]] = {}
         info = self._info
-        for number in sorted(candidates):
+        for number in sorted(set(chain.from_iterable(map(self._postings.__getitem__, found)))):
             group_id, index, others = info[number]
             if others and any(map(found.isdisjoint, others)):
                 continue  # a clause with none of its literals in the text
@@ -241,6 +244,9 @@ class Scanner:
                 out[group_id] = [index]
             else:
                 indices.append(index)
+        for group_id, always in self._always_by_group:  # no clause: they run on every text, merged in order
+            indices = out.get(group_id)
+            out[group_id] = list(always) if indices is None else sorted(indices + always)
         return out
 
     def patterns(self, gate: Gate, group_id: int) -> list[int]:
