@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from qa.checks.clauses import required_clauses
 from qa.checks.prefilter import Gate, Scanner
 
-__all__ = ["Group", "Reading", "alternation"]
+__all__ = ["Group", "Reading", "alternation", "alternatives"]
 
 _FLAGS = re.IGNORECASE | re.MULTILINE
 
@@ -26,6 +26,43 @@ def _fold_pattern(pattern: str) -> str:
         out.append(ch if escaped else ch.lower())
         escaped = not escaped and ch == "\\"
     return "".join(out)
+
+
+_UNSPLITTABLE = re.compile(r"\\[1-9]|\(\?P=|^\(\?[aiLmsux]+\)")  # a back-reference, a global flag
+
+
+def alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of ``pattern`` (``a|b(c|d)`` gives ``a`` and ``b(c|d)``), or ``[pattern]``.
+
+    A group is the alternation of its patterns, so a pattern ``a|b`` in it is the patterns ``a`` and ``b``, one
+    after the other: the same matches, in the same order. Apart, each is gated by its own words and searched
+    alone: "sorry" no longer runs "I can only imagine|we hear you|that must be" because "must" is in the reply.
+    A pattern with a back-reference or a global inline flag is left whole."""
+    if "|" not in pattern or _UNSPLITTABLE.search(pattern):
+        return [pattern]
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            i += 1 + (pattern[i + 1 : i + 2] == "^")
+            i += pattern[i : i + 1] == "]"  # a "]" first in a class is a member
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts if all(parts) else [pattern]
 
 
 def alternation(patterns: list[str]) -> str:
@@ -117,6 +154,7 @@ class Group:
         """``scanner``: shared by the groups of one phrasebook, so that a reply is scanned once for all."""
         self.name = name
         self._scanner = scanner = scanner or Scanner()
+        by_lang = {lang: [part for p in ps for part in alternatives(p)] for lang, ps in by_lang.items()}
         self._patterns = [p for ps in by_lang.values() for p in ps]
         self._langs = [lang for lang, ps in by_lang.items() for _ in ps]
         self._by_lang = {lang: frozenset(i for i, lg in enumerate(self._langs) if lg == lang) for lang in by_lang}

@@ -156,6 +156,25 @@ def test_an_unmasked_copy_shares_the_reply_scan_only_when_that_gates_it() -> Non
         assert all(set(v) <= set(used.get(g, [])) for g, v in own.items()), text  # never fewer than its own scan
 
 
+def test_a_pattern_of_alternatives_is_searched_as_its_alternatives() -> None:
+    """``a|b`` in a group is the patterns ``a`` and ``b``: each gated and searched alone, the same matches."""
+    import re
+
+    from qa.checks.matching import alternatives
+
+    assert alternatives(r"\bsorry\b|\bwe hear you\b(?:\s|$)") == [r"\bsorry\b", r"\bwe hear you\b(?:\s|$)"]
+    assert alternatives(r"[|(]x|y\|z|(a|b)") == [r"[|(]x", r"y\|z", r"(a|b)"]
+    assert alternatives(r"[]|)]|q") == [r"[]|)]", "q"]
+    for whole in (r"(a)|\1", r"(?i)a|b", r"a||b", r"x(?:a|b)"):  # a back-reference, a global flag, an empty one
+        assert alternatives(whole) == [whole]
+    pattern = r"\bthat must be\b|\bsorry\b|\b(?:so|very) sorry\b|\bsorry(?: about)?"
+    group = Group("t", {"en": [pattern]})
+    assert len(group._patterns) == 4
+    for text in REPLIES + ["So sorry about that must be sorry", "that must be so sorry, very sorry about it"]:
+        expected = [m.span() for m in re.finditer(pattern, text, re.IGNORECASE | re.MULTILINE)]
+        assert _all_spans(group, text, None) == expected, text
+
+
 def test_clean_still_drops_bare_domains_handles_and_entities() -> None:
     from qa.language import clean
 
