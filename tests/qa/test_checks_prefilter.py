@@ -175,6 +175,26 @@ def test_a_pattern_of_alternatives_is_searched_as_its_alternatives() -> None:
         assert _all_spans(group, text, None) == expected, text
 
 
+def test_patterns_searched_as_one_alternation_match_as_one_by_one() -> None:
+    """Several patterns of a group that can match are run as one compiled alternation: the same matches, in
+    the same order, as searching them one by one and merging (``_alternate``), for every group."""
+    from qa.checks.matching import _alternate, _Compiled, _first
+
+    texts = REPLIES + [" ".join(REPLIES), "DM us. Call us. Email us. Visit a store. Sorry! " * 3]
+    joined = 0
+    for group in phrasebook().patterns.values():
+        every = list(range(len(group._patterns)))
+        for text in texts:
+            lower = text.lower()
+            runs = group.runs(every, text, lower, None)
+            one_by_one = [_Compiled(p).on(text, lower) for p in group._patterns]
+            joined += len(runs) < len(one_by_one)
+            assert [m.span() for m in _alternate(runs)] == [m.span() for m in _alternate(one_by_one)], group.name
+            first, reference = _first(runs), _first(one_by_one)
+            assert (first and first.span()) == (reference and reference.span()), group.name
+    assert joined > 100  # most groups were searched joined
+
+
 def test_clean_still_drops_bare_domains_handles_and_entities() -> None:
     from qa.language import clean
 
