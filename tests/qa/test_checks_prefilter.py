@@ -250,7 +250,8 @@ def test_pieces_cut_mid_word_are_gated_by_their_own_scan() -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.text(max_size=60) | st.text(st.characters(max_codepoint=0x2FF), max_size=60))
+@given(st.text(max_size=60) | st.text(st.characters(max_codepoint=0x2FF), max_size=60)
+       | st.text(st.characters(max_codepoint=0xFF), max_size=60))
 def test_scanned_text_maps_every_character_as_the_table_does(text: str) -> None:
     """The scanned form of a text (UTF-8 bytes mapped, then the other non-word characters by a regex) is the
     one the character table gives, for any text: accents, digits of other scripts, marks, emoji."""
