@@ -86,12 +86,12 @@ def _scanned_by_table(lower: str) -> str:
     return _EDGE + lower.translate(_TABLE) + _EDGE
 
 
-def _automaton(keys: dict[str, list[int]]) -> "ahocorasick.Automaton | None":
+def _automaton(keys: dict[str, int]) -> "ahocorasick.Automaton | None":
     if not keys:
         return None
     automaton = ahocorasick.Automaton()
-    for key, ids in keys.items():
-        automaton.add_word(key, tuple(ids))
+    for key, number in keys.items():
+        automaton.add_word(key, number)
     automaton.make_automaton()
     return automaton
 
@@ -144,17 +144,17 @@ class Scanner:
         self.forget()
 
     def _build(self) -> None:
+        # One number per key the automaton looks for: literals with the same key are found together.
+        strict: dict[str, int] = {}
         ids: dict[str, int] = {}
         for clauses in self._clauses:
             for clause in clauses:
                 for lit in clause:
-                    ids.setdefault(lit, len(ids))
-        strict: dict[str, list[int]] = {}
-        for lit, i in ids.items():
-            strict.setdefault(_key(lit), []).append(i)
+                    if lit not in ids:
+                        ids[lit] = strict.setdefault(_key(lit), len(strict))
         self._strict = _automaton(strict)
         self._double_edge = any(_EDGE * 2 in key for key in strict)  # see :meth:`share`
-        postings: list[list[int]] = [[] for _ in ids]
+        postings: list[list[int]] = [[] for _ in strict]
         self._rest: list[tuple[frozenset[int], ...]] = []
         always = []
         self._ranges: dict[int, tuple[int, int]] = {}
@@ -164,8 +164,8 @@ class Scanner:
             if not clauses:
                 always.append(number)
             else:
-                for lit in clauses[0]:
-                    postings[ids[lit]].append(number)
+                for key_id in sorted({ids[lit] for lit in clauses[0]}):
+                    postings[key_id].append(number)
             self._rest.append(tuple(frozenset(ids[lit] for lit in c) for c in clauses[1:]))
         self._postings = [tuple(p) for p in postings]
         self._info = [(group_id, index, rest) for (group_id, index), rest in zip(self._where, self._rest)]
@@ -224,8 +224,8 @@ class Scanner:
         automaton = self._strict
         if automaton is None or not lower:
             found: frozenset[int] = frozenset()
-        else:  # the literal ids of every hit, gathered in C (a reply has dozens of hits)
-            found = frozenset(chain.from_iterable(map(_second, automaton.iter(_scanned(lower)))))
+        else:  # the key numbers of every hit, gathered in C (a reply has dozens of hits)
+            found = frozenset(map(_second, automaton.iter(_scanned(lower))))
         return self._select(found)
 
     def forget(self) -> None:
