@@ -168,7 +168,9 @@ class Scanner:
                     postings[key_id].append(number)
             self._rest.append(tuple(frozenset(ids[lit] for lit in c) for c in clauses[1:]))
         self._postings = [tuple(p) for p in postings]
-        self._info = [(group_id, index, rest) for (group_id, index), rest in zip(self._where, self._rest)]
+        # (group id, index, the second clause or None, the clauses after it): most gated patterns have two.
+        self._info = [(group_id, index, rest[0] if rest else None, rest[1:])
+                      for (group_id, index), rest in zip(self._where, self._rest)]
         self._always = frozenset(always)
         by_group: dict[int, list[int]] = {}
         for number in always:
@@ -240,15 +242,18 @@ class Scanner:
         cost more in garbage-collector passes than its hits saved."""
         out: dict[int, list[int]] = {}
         info = self._info
+        disjoint = found.isdisjoint
+        last = -1
+        indices: list[int] = []
         for number in sorted(set(chain.from_iterable(map(self._postings.__getitem__, found)))):
-            group_id, index, others = info[number]
-            if others and any(map(found.isdisjoint, others)):
+            group_id, index, other, others = info[number]
+            if (other is not None and disjoint(other)) or (others and any(map(disjoint, others))):
                 continue  # a clause with none of its literals in the text
-            indices = out.get(group_id)
-            if indices is None:
-                out[group_id] = [index]
-            else:
+            if group_id == last:  # a group's numbers are consecutive: its candidates come together
                 indices.append(index)
+            else:
+                indices = out[group_id] = [index]
+                last = group_id
         for group_id, always in self._always_by_group:  # no clause: they run on every text, merged in order
             indices = out.get(group_id)
             out[group_id] = list(always) if indices is None else sorted(indices + always)
