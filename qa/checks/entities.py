@@ -22,7 +22,9 @@ __all__ = ["Entity", "phones", "phone_numbers", "emails", "identifiers", "addres
 _NON_DIGIT = re.compile(r"\D")
 _ID_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{4,30}")
 _DIGIT_RUN = re.compile(r"(?<![\w/.#@])(?<![A-Za-z]-)\d[\d \-]{4,22}\d(?![\w/])")
-_MASK = re.compile(r"__\w+?__|https?://\S+|www\.\S+|(?<![\w.+\-])@\w+")
+# Every alternative starts with a character ("_", "h", "w", "@"), so that ``re`` skips to them; the @handle's
+# lookbehind, ``(?<![\w.+\-])@``, is written after its "@" to that end.
+_MASK = re.compile(r"__\w+?__|https?://\S+|www\.\S+|@(?<![\w.+\-]@)\w+")
 # A digit that is not part of an @handle, or an e-mail-like "x@y.z": without either a text has no entity.
 # Written to start with the digit or the "@" (``(?<![@\w])\d`` as ``\d(?<![@\w]\d)``), so that ``re`` skips
 # to the candidates instead of trying the lookbehind at every position.

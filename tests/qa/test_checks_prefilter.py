@@ -195,6 +195,22 @@ def test_patterns_searched_as_one_alternation_match_as_one_by_one() -> None:
     assert joined > 100  # most groups were searched joined
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["@", "a", "_", "__", ".", "+", "-", "/", ":", " ", "h", "w", "1", "é", "http://",
+                                 "https://", "www.", "__email__", "@Brand", "x@y.co", "\n"]), max_size=20).map("".join))
+def test_unmasking_blanks_what_the_lookbehind_first_mask_would(text: str) -> None:
+    """The mask is written with the @handle's lookbehind after its "@" (so that ``re`` skips to candidates):
+    it must blank exactly what the plain form blanks, and ``unmasked`` keeps every offset."""
+    import re
+
+    from qa.checks import entities
+
+    plain = re.compile(r"__\w+?__|https?://\S+|www\.\S+|(?<![\w.+\-])@\w+")
+    expected = plain.sub(lambda m: " " * len(m.group(0)), text)
+    assert entities.unmasked(text) == expected
+    assert entities.unmasked(text + "") == expected  # asked again (remembered by identity)
+
+
 def test_clean_still_drops_bare_domains_handles_and_entities() -> None:
     from qa.language import clean
 
