@@ -98,8 +98,26 @@ def group_names(ids: np.ndarray | pd.Series, labels: np.ndarray) -> np.ndarray:
     return _smallest_ids(ids, labels)(labels)
 
 
-def _examples(v: pd.Series) -> str:
-    return ";".join(sorted(v.astype(str))[:5])
+def _examples(d: pd.DataFrame, keys: list[str], first: int = 5) -> dict[tuple, str]:
+    """Per group of ``keys`` among the rows with ``y == 1``: its ``first`` smallest reply ids (as text) joined
+    by ";" (what ``groupby(keys)["reply_id"].agg(lambda v: ";".join(sorted(v)[:5]))`` gives, without a Python
+    call and a sort per group)."""
+    sub = d[d["y"] == 1]
+    if sub.empty:
+        return {}
+    ids = np.asarray(sub["reply_id"].astype(str), dtype=object)
+    codes = [pd.factorize(np.asarray(sub[k], dtype=object))[0] for k in keys]  # -1: missing, no group
+    rank = pd.factorize(ids, sort=True)[0]  # the ids' order as sorted() has it (Python string comparison)
+    order = np.lexsort((rank, *reversed(codes)))
+    c = np.stack(codes)[:, order]
+    start = np.r_[True, (c[:, 1:] != c[:, :-1]).any(axis=0)]
+    nth = np.arange(len(order)) - np.flatnonzero(start)[np.cumsum(start) - 1]
+    keep = order[(nth < first) & (c >= 0).all(axis=0)]
+    out: dict[tuple, list[str]] = {}
+    cols = [np.asarray(sub[k], dtype=object)[keep].tolist() for k in keys]
+    for key, rid in zip(zip(*cols), ids[keep].tolist()):
+        out.setdefault(key, []).append(rid)
+    return {k: ";".join(v) for k, v in out.items()}
 
 
 def issue_ids(brand: np.ndarray | pd.Series, category: pd.Series, reply_ids: np.ndarray | pd.Series,
@@ -182,7 +200,7 @@ def stratified_comparisons(d: pd.DataFrame, s: ConsistencySettings) -> pd.DataFr
     n_lv = d.groupby("brand")["level"].nunique()
     two = t["brand"].map(n_lv).to_numpy() == 2
     t = t[~two | (t["rd"] > 0) | ((t["rd"] == 0) & ~t.duplicated("brand"))]
-    ex = d[d["y"] == 1].groupby(["brand", "level"])["reply_id"].agg(_examples)
+    ex = _examples(d, ["brand", "level"])
     n1, k1, n2, k2 = (t[c].to_numpy(float) for c in ("n_level", "k_level", "n_rest", "k_rest"))
     return pd.DataFrame({
         "issue": t["brand"].astype(str) + "|*", "brand": t["brand"], "level": t["level"],
@@ -238,7 +256,7 @@ def consistency_findings(replies: pd.DataFrame, issue: pd.Series, s: Consistency
             cell = cell[~two | (cell["rate_level"] > cell["rate_rest"]) |
                         ((cell["rate_level"] == cell["rate_rest"]) & ~cell.duplicated("issue"))]
             cell = cell.assign(dimension=dim, outcome=outcome)
-            ex = d[d["y"] == 1].groupby(["issue", "level"])["reply_id"].agg(_examples)
+            ex = _examples(d, ["issue", "level"])
             cell["example_reply_ids"] = [ex.get((i, lv), "") for i, lv in zip(cell["issue"], cell["level"])]
             tables.append(cell)
     if not tables and not pooled:

@@ -89,7 +89,7 @@ def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
     crit_names: list[list[str]] = [[] for _ in range(n)]
     terms: list[list[str]] = [[] for _ in range(n)]
     for name, crit, rule, bad, pts, values in _failures(table, book):
-        rows = np.flatnonzero(bad)
+        rows = np.flatnonzero(bad).tolist()  # Python ints and floats below: numpy scalars cost ~10x per row
         for i in rows:
             failed_names[i].append(name)
         if rule is None:
@@ -97,12 +97,13 @@ def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
         lost += pts
         if rule.critical:
             critical |= bad
-        for i in rows:
-            if rule.critical:
+            for i in rows:
                 crit_names[i].append(name)
-            if pts[i] > 0:
-                terms[i].append(f"{pts[i]:g} {_label(name)}" + (_detail(crit, values[i]) if values is not None
-                                                                  else ""))
+        label, lost_here = _label(name), pts.tolist()
+        vals = values.tolist() if values is not None else None
+        for i in rows:
+            if lost_here[i] > 0:
+                terms[i].append(f"{lost_here[i]:g} {label}" + (_detail(crit, vals[i]) if vals is not None else ""))
     raw = np.round(np.clip(100.0 - lost, 0.0, 100.0), 1)
     score = np.where(critical, 0.0, raw)
     passed = ~critical & (score >= book.scorecard.pass_mark)
@@ -113,7 +114,7 @@ def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
         "auto_fail_reasons": [";".join(a) for a in crit_names],
         "failed_criteria": [";".join(a) for a in failed_names],
         "score_explained": [_explain(t, x, r, c, p, book.scorecard.pass_mark)
-                            for t, x, r, c, p in zip(terms, lost, raw, crit_names, passed)],
+                            for t, x, r, c, p in zip(terms, lost.tolist(), raw.tolist(), crit_names, passed.tolist())],
         "score_without_critical": raw,
     }, index=table.index)
 

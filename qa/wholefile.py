@@ -118,10 +118,11 @@ def apply(t: pd.DataFrame, whole: Whole) -> pd.DataFrame:
         hit = (first >= 0) & (hi > lo)
         if hit.any():
             t["customer_repeated"] = t["customer_repeated"].to_numpy(dtype=bool) | hit
-            r = whole.repeats
+            r = whole.repeats  # columns as object arrays once: a pandas lookup per hit costs ~50 us
+            of_id, kind, of_channel = (r[c].to_numpy(dtype=object) for c in ("of_message_id", "kind", "of_channel"))
             for j in np.flatnonzero(hit):
                 k = order[lo[j]]  # the first repeating post this reply answered
                 ev[j] = ev[j] + (Item("customer_repeated", note=f"the customer's post repeats their post "
-                                      f"{r['of_message_id'].iat[k]} ({r['kind'].iat[k]}, {r['of_channel'].iat[k]})"),)
+                                      f"{of_id[k]} ({kind[k]}, {of_channel[k]})"),)
     t["evidence"] = ev
     return t
