@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from .checks.base import CheckSpec, declare
-from .similarity import shingles, text_groups, words
+from .similarity import has_word_in, shingles, text_groups
 
 if TYPE_CHECKING:
     from .rulebook import ConsistencySettings
@@ -47,7 +47,7 @@ def echo_flags(texts: Iterable[str], customer_texts: Iterable[str | None], min_l
         own = memo.get(text)
         if own is None:
             own = memo[text] = shingles(text, n=1, min_len=min_letters)
-        out.append(bool(own) and not own.isdisjoint(words(cust, min_letters)))
+        out.append(bool(own) and has_word_in(cust, own, min_letters))
     return np.array(out, dtype=bool)
 
 
