@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .consistency_cells import Layout, examples, issue_cells, pooled_table, sorted_codes
 from .memory import shared_strings, value_codes
 from .similarity import text_groups
 from .stats import Z95, bh, bh_within, fisher_two_sided, mantel_haenszel, wilson
@@ -96,31 +97,6 @@ def group_names(ids: np.ndarray | pd.Series, labels: np.ndarray) -> np.ndarray:
     if not len(labels):
         return np.zeros(0, dtype=object)
     return _smallest_ids(ids, labels)(labels)
-
-
-def _sorted_codes(values) -> tuple[np.ndarray, np.ndarray]:
-    """(code per row, -1 where missing; the distinct values, sorted): ordering codes orders the values as
-    ``groupby(sort=True)`` does (Python's string order is Arrow's byte order: code points)."""
-    codes, uniques = pd.factorize(values if isinstance(values, pd.Series) else np.asarray(values, dtype=object),
-                                  sort=True)
-    return np.asarray(codes, dtype=np.int64), np.asarray(uniques, dtype=object)
-
-
-def _examples(keys: list[np.ndarray], rank: np.ndarray, ids: pd.Series, first: int = 5) -> dict[tuple, str]:
-    """Per group of ``keys`` (code arrays, rows already chosen): the ``first`` smallest ``ids`` (``rank``: their
-    sorted order) joined by ";", as ``groupby(keys)["reply_id"].agg(lambda v: ";".join(sorted(v)[:5]))`` gives
-    without a Python call and a sort per group."""
-    if not len(rank):
-        return {}
-    order = np.lexsort((rank, *reversed(keys)))
-    c = np.stack(keys)[:, order]
-    start = np.r_[True, (c[:, 1:] != c[:, :-1]).any(axis=0)]
-    nth = np.arange(len(order)) - np.flatnonzero(start)[np.cumsum(start) - 1]
-    keep = order[nth < first]
-    out: dict[tuple, list[str]] = {}
-    for key, rid in zip(zip(*(k[keep].tolist() for k in keys)), ids.take(keep).tolist()):
-        out.setdefault(key, []).append(rid)
-    return {k: ";".join(v) for k, v in out.items()}
 
 
 def issue_ids(brand: np.ndarray | pd.Series, category: pd.Series, reply_ids: np.ndarray | pd.Series,
@@ -181,79 +157,28 @@ def stratified_comparisons(d: pd.DataFrame, s: ConsistencySettings) -> pd.DataFr
     statistics (no q-value yet).
     """
     ids = d["reply_id"].astype(str).reset_index(drop=True)
-    (b, bn), (i, _), (lv, ln) = (_sorted_codes(d[c]) for c in ("brand", "issue", "level"))
-    return _stratified(b, i, lv, d["y"].to_numpy(), bn, ln, _sorted_codes(ids)[0], ids, s)
-
-
-def _group_sums(keys: np.ndarray, *weights: np.ndarray) -> tuple[np.ndarray, ...]:
-    """(sorted distinct keys, rows per key, then each of ``weights`` summed per key as int64)."""
-    uniq, inv = np.unique(keys, return_inverse=True)
-    return (uniq, np.bincount(inv, minlength=len(uniq)).astype(np.int64),
-            *(np.bincount(inv, weights=w, minlength=len(uniq)).astype(np.int64) for w in weights))
-
-
-def _stratified(b: np.ndarray, i: np.ndarray, lv: np.ndarray, y: np.ndarray, brand_names: np.ndarray,
-                level_names: np.ndarray, rank: np.ndarray, ids: pd.Series, s: ConsistencySettings) -> pd.DataFrame:
-    """:func:`stratified_comparisons` on sorted codes (-1: missing) of brand, issue and level per row."""
-    ni, nl = int(i.max()) + 1 if len(i) else 1, max(len(level_names), 1)
-    full = (b >= 0) & (i >= 0) & (lv >= 0)
-    key, n1, a = _group_sums((b[full] * ni + i[full]) * nl + lv[full], y[full])  # cells, sorted (brand, issue, level)
-    cb, ci, cl = key // (ni * nl), key // nl % ni, key % nl
-    stratum = (b >= 0) & (i >= 0)  # a stratum's totals count its rows of unknown level too
-    strata, N, m1 = _group_sums(b[stratum] * ni + i[stratum], y[stratum])
-    at = np.searchsorted(strata, cb * ni + ci)
-    n0, c = N[at] - n1, m1[at] - a
-    ok = n0 > 0  # a stratum where the level is alone says nothing about it
-    if not ok.any():
-        return pd.DataFrame()
-    a, n1, c, n0, cb, cl = a[ok], n1[ok], c[ok], n0[ok], cb[ok], cl[ok]
-    # groups named "brand\0level" in that text's order (what the pooled test groups by); a few distinct pairs
-    pairs, pinv = np.unique(cb * nl + cl, return_inverse=True)
-    names = [f"{brand_names[p // nl]}\x00{level_names[p % nl]}" for p in pairs.tolist()]
-    g = pd.factorize(np.asarray(names, dtype=object), sort=True)[0][pinv]
-    mh = mantel_haenszel(a, n1, c, n0, g)
-    cells = pd.DataFrame({"g": g, "bc": cb, "lc": cl, "n1": n1, "a": a, "n0": n0, "c": c})
-    t = cells.groupby("g", sort=True).agg(
-        bc=("bc", "first"), lc=("lc", "first"), n_level=("n1", "sum"), k_level=("a", "sum"),
-        n_rest=("n0", "sum"), k_rest=("c", "sum"), levels=("lc", "size")).join(mh)
-    # one informative issue: the per-issue comparison already is this test
-    t = t[(t["strata"] >= 2) & (t["n_level"] >= s.min_level_size) & (t["n_rest"] >= s.min_level_size)
-          & (t["n_level"] + t["n_rest"] >= s.min_group_size)]
-    t = t[(t["k_level"] + t["k_rest"] > 0) & (t["k_level"] + t["k_rest"] < t["n_level"] + t["n_rest"])]
-    if t.empty:
-        return pd.DataFrame()
-    # with two levels in a brand, A-vs-rest and B-vs-rest are one test: keep the level treated better
-    known = (b >= 0) & (lv >= 0)
-    n_lv = np.bincount(np.unique(b[known] * nl + lv[known]) // nl, minlength=len(brand_names))
-    two = n_lv[t["bc"].to_numpy()] == 2
-    t = t[~two | (t["rd"] > 0) | ((t["rd"] == 0) & ~t.duplicated("bc"))]
-    hit = known & (y == 1)
-    ex = _examples([b[hit], lv[hit]], rank[hit], ids.iloc[np.flatnonzero(hit)].reset_index(drop=True))
-    brand = pd.Series(brand_names[t["bc"].to_numpy()])
-    n1, k1, n2, k2 = (t[c].to_numpy(float) for c in ("n_level", "k_level", "n_rest", "k_rest"))
-    return pd.DataFrame({
-        "issue": brand.astype(str) + "|*", "brand": brand, "level": pd.Series(level_names[t["lc"].to_numpy()]),
-        "n_level": t["n_level"].to_numpy(), "k_level": t["k_level"].to_numpy(), "n_rest": t["n_rest"].to_numpy(),
-        "k_rest": t["k_rest"].to_numpy(), "rate_level": k1 / n1, "rate_rest": k2 / n2,
-        "difference": t["rd"].to_numpy(), "ci_low": t["rd_low"].to_numpy(), "ci_high": t["rd_high"].to_numpy(),
-        "cohens_h": 2 * np.arcsin(np.sqrt(k1 / n1)) - 2 * np.arcsin(np.sqrt(k2 / n2)),
-        "p_value": t["p_value"].to_numpy(), "method": "cmh", "strata": t["strata"].to_numpy(),
-        "odds_ratio": t["or_mh"].to_numpy(), "or_ci_low": t["or_low"].to_numpy(), "or_ci_high": t["or_high"].to_numpy(),
-        "example_reply_ids": [ex.get(k, "") for k in zip(t["bc"].tolist(), t["lc"].tolist())],
-    })
+    (b, bn), (i, _), (lv, ln) = (sorted_codes(d[c]) for c in ("brand", "issue", "level"))
+    return pooled_table(Layout(b, i, lv, bn, ln, sorted_codes(ids)[0], ids), d["y"].to_numpy(), s)
 
 
 def consistency_findings(replies: pd.DataFrame, issue: pd.Series, s: ConsistencySettings) -> pd.DataFrame:
     """Every significant, material difference in treatment within an issue; see the module docstring."""
     # per reply: sorted codes of each column (their strings once) and the ids in one Arrow buffer, not a
     # Python string per reply and column (the run's peak on a million replies), nor a string groupby per test
-    issue_c, issue_n = _sorted_codes(issue)
-    brand_c, brand_n = _sorted_codes(_brand_values(replies["brand"]))
+    issue_c, issue_n = sorted_codes(issue)
+    brand_c, brand_n = sorted_codes(_brand_values(replies["brand"]))
     ids = replies["reply_id"].astype(str).reset_index(drop=True)
-    rank = _sorted_codes(ids)[0]
-    levels = {dim: _sorted_codes(shared_strings(v)) for dim, v in (
+    rank = sorted_codes(ids)[0]
+    levels = {dim: sorted_codes(shared_strings(v)) for dim, v in (
         ("channel", replies["channel"]), ("agent_id", replies["agent_id"]),
         ("influence", influence_band(replies["customer_followers"], s.influence_bands)))}
+    layouts: dict[str, tuple[np.ndarray, Layout]] = {}  # per dimension, for outcomes known on all its rows
+
+    def layout(dim: str, rows: np.ndarray) -> Layout:
+        lv, ln = levels[dim]
+        return Layout(brand_c[rows], issue_c[rows], lv[rows], brand_n, ln, rank[rows],
+                      ids.take(rows).reset_index(drop=True))
+
     tables = []
     pooled: list[pd.DataFrame] = []
     for outcome in OUTCOMES:
@@ -262,16 +187,20 @@ def consistency_findings(replies: pd.DataFrame, issue: pd.Series, s: Consistency
         y = replies[outcome].astype("boolean")
         known, y = y.notna().to_numpy(), y.fillna(False).to_numpy(dtype=np.int64)
         for dim in DIMENSIONS:
-            lv, ln = levels[dim]
-            rows = np.flatnonzero((lv >= 0) & known & (issue_c >= 0))
+            if dim not in layouts:
+                rows = np.flatnonzero((levels[dim][0] >= 0) & (issue_c >= 0))
+                layouts[dim] = rows, layout(dim, rows)
+            rows, lay = layouts[dim]
+            if not known[rows].all():  # this outcome is unknown for some of them: their own cells
+                rows = rows[known[rows]]
+                lay = layout(dim, rows)
             if not len(rows):
                 continue
-            b, i, lvr, yr, rk = brand_c[rows], issue_c[rows], lv[rows], y[rows], rank[rows]
-            some_ids = ids.take(rows).reset_index(drop=True)
-            pc = _stratified(b, i, lvr, yr, brand_n, ln, rk, some_ids, s)
+            yr = y[rows]
+            pc = pooled_table(lay, yr, s)
             if len(pc):
                 pooled.append(pc.assign(dimension=dim, outcome=outcome))
-            cell = _issue_cells(b, i, lvr, yr, brand_n, ln, issue_n)
+            cell = issue_cells(lay, yr, issue_n)
             tot = cell.groupby("ic").agg(N=("n_level", "sum"), K=("k_level", "sum"), levels=("level", "size"))
             cell = cell.join(tot, on="ic")
             cell = cell[(cell["N"] >= s.min_group_size) & (cell["levels"] >= 2)]
@@ -288,8 +217,8 @@ def consistency_findings(replies: pd.DataFrame, issue: pd.Series, s: Consistency
             cell = cell[~two | (cell["rate_level"] > cell["rate_rest"]) |
                         ((cell["rate_level"] == cell["rate_rest"]) & ~cell.duplicated("ic"))]
             cell = cell.assign(dimension=dim, outcome=outcome)
-            hit = yr == 1
-            ex = _examples([i[hit], lvr[hit]], rk[hit], some_ids[hit].reset_index(drop=True))
+            hit = np.flatnonzero(yr == 1)
+            ex = examples([lay.i[hit], lay.lv[hit]], lay.rank[hit], lay.ids.take(hit).reset_index(drop=True))
             cell["example_reply_ids"] = [ex.get(k, "") for k in zip(cell["ic"].tolist(), cell["lc"].tolist())]
             tables.append(cell.drop(columns=["ic", "lc"]))
     if not tables and not pooled:
@@ -297,22 +226,6 @@ def consistency_findings(replies: pd.DataFrame, issue: pd.Series, s: Consistency
     parts = [_per_issue_statistics(pd.concat(tables, ignore_index=True))] if tables else []
     t = pd.concat([*parts, *pooled], ignore_index=True)
     return _label_findings(t, s)
-
-
-def _issue_cells(b: np.ndarray, i: np.ndarray, lv: np.ndarray, y: np.ndarray, brand_names: np.ndarray,
-                 level_names: np.ndarray, issue_names: np.ndarray) -> pd.DataFrame:
-    """Per (issue, level), sorted: replies, events and the first known brand of its rows (what
-    ``groupby(["issue", "level"]).agg(n_level=("y", "size"), k_level=("y", "sum"), brand=("brand", "first"))``
-    gives), from sorted codes; ``ic``, ``lc``: the issue's and the level's codes."""
-    nl = max(len(level_names), 1)
-    key, n_level, k_level = _group_sums(i * nl + lv, y)
-    first = np.full(len(key), -1, dtype=np.int64)
-    has = b >= 0  # "first" skips rows of unknown brand
-    cells, at = np.unique(np.searchsorted(key, i[has] * nl + lv[has]), return_index=True)
-    first[cells] = b[has][at]
-    ic, lc = key // nl, key % nl
-    return pd.DataFrame({"issue": issue_names[ic], "level": level_names[lc], "n_level": n_level, "k_level": k_level,
-                         "brand": np.append(brand_names, np.nan).astype(object)[first], "ic": ic, "lc": lc})
 
 
 def _label_findings(t: pd.DataFrame, s: ConsistencySettings) -> pd.DataFrame:
