@@ -106,9 +106,10 @@ def apply(t: pd.DataFrame, whole: Whole) -> pd.DataFrame:
     over = whole.overuse[pos]
     t["template_overuse"] = over
     ev = t["evidence"].to_numpy().copy()
-    for j in np.flatnonzero(over):
-        ev[j] = ev[j] + (Item("template_overuse", note=f"same text as reply {tid[j]}, sent to "
-                                                      f"{int(whole.template_issues[pos[j]])} different issues"),)
+    rows = np.flatnonzero(over)
+    for j, name, issues in zip(rows.tolist(), tid[rows].tolist(), whole.template_issues[pos[rows]].tolist()):
+        ev[j] = ev[j] + (Item("template_overuse", note=f"same text as reply {name}, sent to "
+                                                      f"{int(issues)} different issues"),)
     if len(whole.repeat_pos):  # a reply answering a post that repeats an earlier one by content
         first, last = t["first_pending"].to_numpy(), t["last_pending"].to_numpy()
         order = np.argsort(whole.repeat_pos, kind="stable")
@@ -120,8 +121,8 @@ def apply(t: pd.DataFrame, whole: Whole) -> pd.DataFrame:
             t["customer_repeated"] = t["customer_repeated"].to_numpy(dtype=bool) | hit
             r = whole.repeats  # columns as object arrays once: a pandas lookup per hit costs ~50 us
             of_id, kind, of_channel = (r[c].to_numpy(dtype=object) for c in ("of_message_id", "kind", "of_channel"))
-            for j in np.flatnonzero(hit):
-                k = order[lo[j]]  # the first repeating post this reply answered
+            answered = order[lo[hit]]  # per hit, the first repeating post the reply answered
+            for j, k in zip(np.flatnonzero(hit).tolist(), answered.tolist()):
                 ev[j] = ev[j] + (Item("customer_repeated", note=f"the customer's post repeats their post "
                                       f"{of_id[k]} ({kind[k]}, {of_channel[k]})"),)
     t["evidence"] = ev
