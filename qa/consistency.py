@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .consistency_cells import Layout, examples, issue_cells, pooled_table, sorted_codes
+from .consistency_cells import Layout, examples, issue_cells, name_cells, pooled_table, sorted_codes
 from .memory import shared_strings, value_codes
 from .similarity import text_groups
 from .stats import Z95, bh, bh_within, fisher_two_sided, mantel_haenszel, wilson
@@ -200,8 +200,8 @@ def consistency_findings(replies: pd.DataFrame, issue: pd.Series, s: Consistency
             pc = pooled_table(lay, yr, s)
             if len(pc):
                 pooled.append(pc.assign(dimension=dim, outcome=outcome))
-            cell = issue_cells(lay, yr, issue_n)
-            tot = cell.groupby("ic").agg(N=("n_level", "sum"), K=("k_level", "sum"), levels=("level", "size"))
+            cell = issue_cells(lay, yr)
+            tot = cell.groupby("ic").agg(N=("n_level", "sum"), K=("k_level", "sum"), levels=("lc", "size"))
             cell = cell.join(tot, on="ic")
             cell = cell[(cell["N"] >= s.min_group_size) & (cell["levels"] >= 2)]
             cell["n_rest"] = cell["N"] - cell["n_level"]
@@ -216,11 +216,11 @@ def consistency_findings(replies: pd.DataFrame, issue: pd.Series, s: Consistency
             two = cell["levels"] == 2
             cell = cell[~two | (cell["rate_level"] > cell["rate_rest"]) |
                         ((cell["rate_level"] == cell["rate_rest"]) & ~cell.duplicated("ic"))]
-            cell = cell.assign(dimension=dim, outcome=outcome)
+            cell = name_cells(cell, lay, issue_n).assign(dimension=dim, outcome=outcome)
             hit = np.flatnonzero(yr == 1)
             ex = examples([lay.i[hit], lay.lv[hit]], lay.rank[hit], lay.ids.take(hit).reset_index(drop=True))
             cell["example_reply_ids"] = [ex.get(k, "") for k in zip(cell["ic"].tolist(), cell["lc"].tolist())]
-            tables.append(cell.drop(columns=["ic", "lc"]))
+            tables.append(cell.drop(columns=["ic", "lc", "bc"]))
     if not tables and not pooled:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     parts = [_per_issue_statistics(pd.concat(tables, ignore_index=True))] if tables else []

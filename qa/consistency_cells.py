@@ -21,7 +21,7 @@ from .stats import mantel_haenszel
 if TYPE_CHECKING:
     from .rulebook import ConsistencySettings
 
-__all__ = ["sorted_codes", "Layout", "pooled_table", "issue_cells"]
+__all__ = ["sorted_codes", "Layout", "pooled_table", "issue_cells", "name_cells", "examples"]
 
 
 def sorted_codes(values) -> tuple[np.ndarray, np.ndarray]:
@@ -138,12 +138,17 @@ def pooled_table(lay: Layout, y: np.ndarray, s: ConsistencySettings) -> pd.DataF
     })
 
 
-def issue_cells(lay: Layout, y: np.ndarray, issue_names: np.ndarray) -> pd.DataFrame:
-    """Per (issue, level), sorted: replies, events and the first known brand of its rows (what
-    ``groupby(["issue", "level"]).agg(n_level=("y", "size"), k_level=("y", "sum"), brand=("brand", "first"))``
-    gives; every row has an issue and a level); ``ic``, ``lc``: the issue's and the level's codes."""
+def issue_cells(lay: Layout, y: np.ndarray) -> pd.DataFrame:
+    """Per (issue, level), sorted: replies and events (what ``groupby(["issue", "level"]).agg(n_level=("y",
+    "size"), k_level=("y", "sum"))`` gives; every row has an issue and a level) with the codes of the issue
+    (``ic``), the level (``lc``) and the first known brand of its rows (``bc``, -1: none), which
+    :func:`name_cells` turns into text once the cells are filtered."""
     key, of, n_level, first = lay.issue_layout()
-    ic, lc = key // lay.nl, key % lay.nl
-    return pd.DataFrame({"issue": issue_names[ic], "level": lay.level_names[lc], "n_level": n_level,
-                         "k_level": _sums(of, len(key), y),
-                         "brand": np.append(lay.brand_names, np.nan).astype(object)[first], "ic": ic, "lc": lc})
+    return pd.DataFrame({"ic": key // lay.nl, "lc": key % lay.nl, "n_level": n_level,
+                         "k_level": _sums(of, len(key), y), "bc": first})
+
+
+def name_cells(cell: pd.DataFrame, lay: Layout, issue_names: np.ndarray) -> pd.DataFrame:
+    """``issue``, ``level`` and ``brand`` (groupby's "first": missing when no row knows it) as text."""
+    return cell.assign(issue=issue_names[cell["ic"].to_numpy()], level=lay.level_names[cell["lc"].to_numpy()],
+                       brand=np.append(lay.brand_names, np.nan).astype(object)[cell["bc"].to_numpy()])

@@ -107,9 +107,13 @@ def apply(t: pd.DataFrame, whole: Whole) -> pd.DataFrame:
     t["template_overuse"] = over
     ev = t["evidence"].to_numpy().copy()
     rows = np.flatnonzero(over)
+    made: dict[tuple, Item] = {}  # one (frozen) item per template and issue count, shared by its replies
     for j, name, issues in zip(rows.tolist(), tid[rows].tolist(), whole.template_issues[pos[rows]].tolist()):
-        ev[j] = ev[j] + (Item("template_overuse", note=f"same text as reply {name}, sent to "
-                                                      f"{int(issues)} different issues"),)
+        item = made.get((name, issues))
+        if item is None:
+            item = made[name, issues] = Item("template_overuse", note=f"same text as reply {name}, sent to "
+                                                                     f"{int(issues)} different issues")
+        ev[j] = ev[j] + (item,)
     if len(whole.repeat_pos):  # a reply answering a post that repeats an earlier one by content
         first, last = t["first_pending"].to_numpy(), t["last_pending"].to_numpy()
         order = np.argsort(whole.repeat_pos, kind="stable")
