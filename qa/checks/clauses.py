@@ -103,6 +103,47 @@ def _bounds(item: tuple, side: int) -> bool:  # type: ignore[type-arg]
     return False
 
 
+def _zero_width(item: tuple) -> bool:  # type: ignore[type-arg]
+    """A lookaround or an anchor: it consumes nothing, so the character next to it is its neighbour's."""
+    return item[0] in (ASSERT, ASSERT_NOT, AT)
+
+
+def _edge_bounded(items: list, side: int) -> bool:  # type: ignore[type-arg]
+    """Whether the sequence ``items``, when it matches, ends (``side`` -1: the character next after it is then
+    preceded by) or starts (+1) with a non-word character: its last (first) item bounds, or is a group or a
+    branch all of whose alternatives do, or a repeat (at least once) of such a thing."""
+    if not items:
+        return False
+    op, av = item = items[-1] if side < 0 else items[0]
+    if _bounds(item, side) and not _zero_width(item):
+        return True
+    if op is SUBPATTERN:
+        return _edge_bounded(list(av[-1]), side)
+    if op is BRANCH:
+        return all(_edge_bounded(list(alt), side) for alt in av[1])
+    if op in (MAX_REPEAT, MIN_REPEAT) and av[0] >= 1:
+        return _edge_bounded(list(av[2]), side)
+    return False
+
+
+def _bounded(items: list, k: int, side: int, edge: bool) -> bool:  # type: ignore[type-arg]
+    """Whether a non-word character or the text's edge is next to item ``k`` on ``side`` (-1 before, +1 after),
+    looking past what consumes nothing (lookarounds, anchors) and past optional parts that end (start) with a
+    non-word character: ``\\s+(?:the\\s+)?DM`` has one before ``DM`` either way. ``edge``: the items are
+    bounded at that end of the sequence."""
+    j = k + side
+    while 0 <= j < len(items):
+        item = items[j]
+        op, av = item
+        if _bounds(item, side) or _edge_bounded([item], side):
+            return True
+        if _zero_width(item) or (op in (MAX_REPEAT, MIN_REPEAT) and av[0] == 0 and _edge_bounded(list(av[2]), side)):
+            j += side  # consumes nothing, or something that ends (starts) with a non-word character
+            continue
+        return False
+    return edge
+
+
 def _literals(runs: list[str], left: bool, right: bool) -> frozenset[str] | None:
     """The runs as literals: lower-cased, marked ``\\b`` at an end where the pattern puts a non-word character
     or the text's edge next to a word character. None when a run is shorter than 2 characters or changes
@@ -132,10 +173,10 @@ def _clauses(items: Iterable, left: bool = False, right: bool = False) -> list[f
     start = 0
 
     def before(k: int) -> bool:
-        return left if k == 0 else _bounds(items[k - 1], -1)
+        return _bounded(items, k, -1, left)
 
     def after(k: int) -> bool:
-        return right if k == len(items) - 1 else _bounds(items[k + 1], +1)
+        return _bounded(items, k, +1, right)
 
     def flush(end: int) -> None:
         nonlocal runs
@@ -182,6 +223,16 @@ _COMMON = frozenset(
 )
 
 
+# Two letters that few words hold, though the phrase data looks for them inside words ("DMで": a direct message).
+_RARE_PAIRS = frozenset({"dm"})
+
+
+def _common_pair(core: str) -> bool:
+    """Whether a piece of one or two characters is in most replies: Latin letters are (``re``, ``on``), except a
+    rare pair; two characters of a script written without spaces (``送信``) are a word, not a piece of one."""
+    return all(ch < "\u0250" for ch in core) and core not in _RARE_PAIRS
+
+
 def _literal_cost(literal: str) -> float:
     """Rough share of replies holding ``literal``; 1.0 for a common one: a function word, or a piece of two
     letters with no whole-word mark (``re``, ``on``), which most replies hold. Longer is rarer, and each
@@ -189,7 +240,7 @@ def _literal_cost(literal: str) -> float:
     left, right = literal.startswith("\\b"), literal.endswith("\\b") and len(literal) > 2
     core = literal[2 if left else 0 : len(literal) - (2 if right else 0)]
     n = len(core.strip())
-    if core.strip(" '’") in _COMMON or (n <= 2 and not (left or right)):
+    if core.strip(" '’") in _COMMON or (n <= 2 and not (left or right) and _common_pair(core)):
         return 1.0
     return (0.5 if n <= 2 else 0.3 if n == 3 else 0.1 if n == 4 else 0.05 if n == 5 else 0.02) * 0.5 ** (left + right)
 

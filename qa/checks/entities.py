@@ -22,7 +22,9 @@ __all__ = ["Entity", "phones", "phone_numbers", "emails", "identifiers", "addres
 _NON_DIGIT = re.compile(r"\D")
 _ID_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{4,30}")
 _DIGIT_RUN = re.compile(r"(?<![\w/.#@])(?<![A-Za-z]-)\d[\d \-]{4,22}\d(?![\w/])")
-_MASK = re.compile(r"__\w+?__|https?://\S+|www\.\S+|(?<![\w.+\-])@\w+")
+# Every alternative starts with a character ("_", "h", "w", "@"), so that ``re`` skips to them; the @handle's
+# lookbehind, ``(?<![\w.+\-])@``, is written after its "@" to that end.
+_MASK = re.compile(r"__\w+?__|https?://\S+|www\.\S+|@(?<![\w.+\-]@)\w+")
 # A digit that is not part of an @handle, or an e-mail-like "x@y.z": without either a text has no entity.
 # Written to start with the digit or the "@" (``(?<![@\w])\d`` as ``\d(?<![@\w]\d)``), so that ``re`` skips
 # to the candidates instead of trying the lookbehind at every position.
@@ -182,7 +184,28 @@ def preceded_by(rx: "Group | re.Pattern[str] | None", text: str, start: int, win
     return rx.search(before) is not None
 
 
+_LAST_UNMASKED: list[tuple[str, str]] = [("", "")]  # the last text unmasked, with its result: deflection and PII ask
+
+
 def unmasked(text: str) -> str:
     """Blank out what is not personal data but looks like it: twcs masking tokens (``__email__``), URLs
-    (their ids and query strings) and @handles (twcs writes them as numbers); an e-mail's ``@`` is kept. Offsets are kept: each is replaced by as many spaces."""
-    return _MASK.sub(lambda m: " " * len(m.group(0)), text)
+    (their ids and query strings) and @handles (twcs writes them as numbers); an e-mail's ``@`` is kept. Offsets are kept: each is replaced by as many spaces.
+
+    The result's phrase searches share ``text``'s scan when that gates them (:meth:`Scanner.share`): a reply
+    is then scanned once, not again for its unmasked copy."""
+    last = _LAST_UNMASKED[0]
+    if last[0] is text:
+        return last[1]
+    spans = [m.span() for m in _MASK.finditer(text)]
+    if not spans:
+        out = text
+    else:
+        parts, at = [], 0
+        for start, end in spans:
+            parts += (text[at:start], " " * (end - start))
+            at = end
+        parts.append(text[at:])
+        out = "".join(parts)
+        phrasebook().scanner.share(out, text, spans)
+    _LAST_UNMASKED[0] = (text, out)
+    return out

@@ -62,6 +62,7 @@ def _key(literal: str) -> str:
 _ASCII_EDGES = bytes(c if c < 128 and is_word(chr(c)) else 0 for c in range(256))
 # The same for UTF-8 bytes: an ASCII byte is mapped, a byte of a longer character left as it is.
 _UTF8_EDGES = _ASCII_EDGES[:128] + bytes(range(128, 256))
+_LATIN1_EDGES = bytes(c if is_word(chr(c)) else 0 for c in range(256))
 _OTHER_NON_WORD = re.compile(r"[^\x00-\x7f\w]")  # a non-ASCII character that is not a word character
 
 
@@ -72,6 +73,10 @@ def _scanned(lower: str) -> str:
     characters by one regex: three times faster than character by character (:func:`_scanned_by_table`)."""
     if lower.isascii():
         return _EDGE + lower.encode("ascii").translate(_ASCII_EDGES).decode("ascii") + _EDGE
+    try:  # Latin-1 (Spanish, Portuguese, French...): one table for every character
+        return _EDGE + lower.encode("latin-1").translate(_LATIN1_EDGES).decode("latin-1") + _EDGE
+    except UnicodeEncodeError:
+        pass
     mapped = lower.encode("utf-8", "surrogatepass").translate(_UTF8_EDGES).decode("utf-8", "surrogatepass")
     return _EDGE + _OTHER_NON_WORD.sub(_EDGE, mapped) + _EDGE
 
@@ -81,12 +86,12 @@ def _scanned_by_table(lower: str) -> str:
     return _EDGE + lower.translate(_TABLE) + _EDGE
 
 
-def _automaton(keys: dict[str, list[int]]) -> "ahocorasick.Automaton | None":
+def _automaton(keys: dict[str, int]) -> "ahocorasick.Automaton | None":
     if not keys:
         return None
     automaton = ahocorasick.Automaton()
-    for key, ids in keys.items():
-        automaton.add_word(key, tuple(ids))
+    for key, number in keys.items():
+        automaton.add_word(key, number)
     automaton.make_automaton()
     return automaton
 
@@ -118,7 +123,7 @@ class Scanner:
 
     __slots__ = ("groups", "gated", "_where", "_clauses", "_built", "_strict",
                  "_postings", "_rest", "_always", "_ranges", "_every", "_unfiltered", "_recent", "_pieces",
-                 "_info", "readings")
+                 "_info", "readings", "_double_edge", "_always_by_group")
 
     def __init__(self) -> None:
         self.groups = 0  # groups registered: each gets the next number as its id
@@ -139,16 +144,17 @@ class Scanner:
         self.forget()
 
     def _build(self) -> None:
+        # One number per key the automaton looks for: literals with the same key are found together.
+        strict: dict[str, int] = {}
         ids: dict[str, int] = {}
         for clauses in self._clauses:
             for clause in clauses:
                 for lit in clause:
-                    ids.setdefault(lit, len(ids))
-        strict: dict[str, list[int]] = {}
-        for lit, i in ids.items():
-            strict.setdefault(_key(lit), []).append(i)
+                    if lit not in ids:
+                        ids[lit] = strict.setdefault(_key(lit), len(strict))
         self._strict = _automaton(strict)
-        postings: list[list[int]] = [[] for _ in ids]
+        self._double_edge = any(_EDGE * 2 in key for key in strict)  # see :meth:`share`
+        postings: list[list[int]] = [[] for _ in strict]
         self._rest: list[tuple[frozenset[int], ...]] = []
         always = []
         self._ranges: dict[int, tuple[int, int]] = {}
@@ -158,12 +164,18 @@ class Scanner:
             if not clauses:
                 always.append(number)
             else:
-                for lit in clauses[0]:
-                    postings[ids[lit]].append(number)
+                for key_id in sorted({ids[lit] for lit in clauses[0]}):
+                    postings[key_id].append(number)
             self._rest.append(tuple(frozenset(ids[lit] for lit in c) for c in clauses[1:]))
         self._postings = [tuple(p) for p in postings]
-        self._info = [(group_id, index, rest) for (group_id, index), rest in zip(self._where, self._rest)]
+        # (group id, index, the second clause or None, the clauses after it): most gated patterns have two.
+        self._info = [(group_id, index, rest[0] if rest else None, rest[1:])
+                      for (group_id, index), rest in zip(self._where, self._rest)]
         self._always = frozenset(always)
+        by_group: dict[int, list[int]] = {}
+        for number in always:
+            by_group.setdefault(self._where[number][0], []).append(self._where[number][1])
+        self._always_by_group = tuple(by_group.items())  # what :meth:`_select` adds, not loops over, per text
         self._every = {group_id: list(range(end - first)) for group_id, (first, end) in self._ranges.items()}
         self._unfiltered = {group_id: self._every[group_id] for group_id, (first, end) in self._ranges.items()
                             if all(n in self._always for n in range(first, end))}
@@ -186,14 +198,36 @@ class Scanner:
             memo[text] = gate
         return gate
 
+    def share(self, blanked: str, text: str, spans: list[tuple[int, int]]) -> None:
+        """Let ``blanked`` (``text`` with ``spans`` replaced by as many spaces: links and masks blanked) use
+        ``text``'s scan, when that gates it too: then no literal of ``blanked`` is missing from ``text``. It is
+        so when each span is cut from its neighbours by a non-word character (a space, an ``@``...) on both
+        sides and no literal holds two non-word characters in a row: a literal that touches a blanked span then
+        meets a non-word character there in ``text`` too. More patterns may run on ``blanked`` than its own scan
+        would allow (never fewer), so the matches are the same; the scan of a reply's unmasked copy is saved."""
+        if not self._built:
+            self._build()
+        gate = self._recent.get(text)
+        if gate is None or self._double_edge or blanked in self._recent:
+            return  # ``text`` not scanned (nothing to save: it would be scanned for this alone), or no need
+        n = len(text)
+        for start, end in spans:
+            if is_word(text[start]) and (end - start < 2 or (start and is_word(text[start - 1]))):
+                return
+            if is_word(text[end - 1]) and end < n and is_word(text[end]):
+                return
+        if len(self._recent) >= 32:
+            del self._recent[next(iter(self._recent))]  # the oldest
+        self._recent[blanked] = gate
+
     def _scan(self, lower: str) -> dict[int, list[int]]:
         """Active pattern indices by group: the patterns indexed under a literal found, whose other clauses
         hold too (the always-run ones included)."""
         automaton = self._strict
         if automaton is None or not lower:
             found: frozenset[int] = frozenset()
-        else:  # the literal ids of every hit, gathered in C (a reply has dozens of hits)
-            found = frozenset(chain.from_iterable(map(_second, automaton.iter(_scanned(lower)))))
+        else:  # the key numbers of every hit, gathered in C (a reply has dozens of hits)
+            found = frozenset(map(_second, automaton.iter(_scanned(lower))))
         return self._select(found)
 
     def forget(self) -> None:
@@ -206,18 +240,23 @@ class Scanner:
         """The patterns indexed under a literal of ``found`` whose other clauses hold too, by group. Not
         remembered by ``found``: on distinct replies the memory (a dict and its lists per set, thousands of sets)
         cost more in garbage-collector passes than its hits saved."""
-        candidates = self._always.union(chain.from_iterable(map(self._postings.__getitem__, found)))
         out: dict[int, list[int]] = {}
         info = self._info
-        for number in sorted(candidates):
-            group_id, index, others = info[number]
-            if others and any(map(found.isdisjoint, others)):
+        disjoint = found.isdisjoint
+        last = -1
+        indices: list[int] = []
+        for number in sorted(set(chain.from_iterable(map(self._postings.__getitem__, found)))):
+            group_id, index, other, others = info[number]
+            if (other is not None and disjoint(other)) or (others and any(map(disjoint, others))):
                 continue  # a clause with none of its literals in the text
-            indices = out.get(group_id)
-            if indices is None:
-                out[group_id] = [index]
-            else:
+            if group_id == last:  # a group's numbers are consecutive: its candidates come together
                 indices.append(index)
+            else:
+                indices = out[group_id] = [index]
+                last = group_id
+        for group_id, always in self._always_by_group:  # no clause: they run on every text, merged in order
+            indices = out.get(group_id)
+            out[group_id] = list(always) if indices is None else sorted(indices + always)
         return out
 
     def patterns(self, gate: Gate, group_id: int) -> list[int]:

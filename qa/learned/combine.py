@@ -55,6 +55,37 @@ class BatchScores:
         # (kept alive beside it, so the id is never another's), then the rounded probability.
         self._shared: dict[int, tuple[Finding, dict[float, Finding]]] = {}
 
+    def combine_all(self, findings: Sequence[Mapping[str, Finding]]) -> list[dict[str, Finding]]:
+        """:meth:`combine` of every finding of every reply (``findings[i]``: reply ``i``'s, by check name), a
+        check at a time: the checks without a model are copied in C, and a model check's loop reads the
+        probability, rounded for the whole batch at once, from lists (half the cost of a call per finding)."""
+        out = [dict(per_reply) for per_reply in findings]
+        rows = self._rows
+        for name, (cm, values) in self._values.items():
+            rounded = _rounded(values)
+            flags = cm.threshold < 1.0
+            threshold = cm.threshold
+            shared = self._shared
+            for i, joined in enumerate(out):
+                finding = joined.get(name)
+                if finding is None or finding.verdict is None:
+                    continue
+                if finding.check is not name and finding.check != name:
+                    joined[name] = self.combine(i, finding)
+                    continue
+                row = rows[i]
+                p = values[row]
+                if finding.verdict or type(finding.detail) is not MappingProxyType or (flags and p >= threshold):
+                    joined[name] = _join(cm, finding, p, self.texts, i)
+                    continue
+                entry = shared.get(id(finding))  # _join_shared, inlined with the rounding done for the batch
+                if entry is None or entry[0] is not finding:
+                    entry = shared[id(finding)] = (finding, {})
+                r = rounded[row]
+                found = entry[1].get(r)
+                joined[name] = found if found is not None else self._join_shared(cm, finding, p)
+        return out
+
     def p(self, check: str, i: int) -> float | None:
         """Probability that reply ``i`` does ``check``; None when the model has no classifier for it."""
         values = self.proba.get(check)
@@ -86,6 +117,19 @@ class BatchScores:
             joined = entry[1][rounded] = Finding(finding.check, finding.verdict, finding.evidence, detail,
                                                  finding.source)
         return joined
+
+
+def _rounded(values: list[float]) -> list[float]:
+    """``[round(p, 4) for p in values]``, computed by numpy: the nearest integer to ``p * 1e4`` divided by ``1e4``
+    is Python's correctly rounded answer unless ``p * 1e4`` lies within rounding error of a half (then asked
+    of ``round`` itself); a test compares the two on millions of values."""
+    if not values:
+        return []
+    scaled = np.asarray(values, dtype=np.float64) * 1e4
+    out = (np.rint(scaled) / 1e4).tolist()
+    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():
+        out[i] = round(values[i], 4)
+    return out
 
 
 def _evidence(text: str, weight: np.ndarray) -> tuple[Evidence, ...]:
@@ -130,8 +174,7 @@ def _join(cm: CheckModel, finding: Finding, p: float, texts: Sequence[str] | Map
 def combine(contexts: Sequence[ReplyContext], findings: Sequence[Mapping[str, Finding]],
             model: LearnedModel) -> list[dict[str, Finding]]:
     """Rule findings per reply (by check) joined with the model, the whole batch scored at once."""
-    scores = BatchScores(model, [c.text for c in contexts])
-    return [{name: scores.combine(i, f) for name, f in per_reply.items()} for i, per_reply in enumerate(findings)]
+    return BatchScores(model, [c.text for c in contexts]).combine_all(findings)
 
 
 def uncertainty(model: LearnedModel, texts: Sequence[str]) -> np.ndarray:

@@ -64,6 +64,8 @@ _ASCII_WORDS = bytes(ord("0") if chr(c).isdigit() else c if (chr(c).isalnum() or
                      for c in range(128)) + bytes(range(128, 256))
 
 
+# The same for every Latin-1 character: its only decimal digits are ASCII ones.
+_LATIN1_WORDS = _ASCII_WORDS[:128] + bytes(c if chr(c).isalnum() else ord(" ") for c in range(128, 256))
 _OTHER_NON_WORD = re.compile(r"[^\x00-\x7f\w]+")  # a non-ASCII character that is not a word character
 _OTHER_DIGIT = re.compile(r"[^\D0-9]")  # a decimal digit outside ASCII (Arabic-Indic, Devanagari...)
 
@@ -76,6 +78,10 @@ def _words(text: str) -> list[str]:
     norm = _masked(text)
     if norm.isascii():
         return norm.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
+    try:  # Latin-1 (Spanish, Portuguese, French...: half the replies): one table for every character, in C
+        return norm.encode("latin-1").translate(_LATIN1_WORDS).decode("latin-1").split()
+    except UnicodeEncodeError:
+        pass
     if _OTHER_DIGIT.search(norm):  # rare: the slow way
         return _WORD.findall(_DIGIT.sub("0", norm))
     mapped = norm.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).decode("utf-8", "surrogatepass")

@@ -117,6 +117,100 @@ def test_whole_word_literals_are_found_at_word_boundaries_only() -> None:
     assert _active(scanner, "an admin will help"[4:], piece=True) == {1: [0]}
 
 
+def test_whole_word_marks_look_past_lookarounds_and_optional_words() -> None:
+    """A literal is whole-word on a side when a non-word character is there however the pattern matches: after
+    lookbehinds (which consume nothing), after an optional word that ends in a space; not when an optional part
+    may leave a word character next to it. Two characters of a script without spaces are a word that gates."""
+    from qa.checks.clauses import required_clauses
+
+    assert required_clauses(r"(?<![@\w])(?<!\d\s)(?-i:PMs?)\b") == (frozenset({"\\bpm"}),)
+    assert required_clauses(r"\bvia\s+(?:the\s+|a\s+)?DMs?") == (frozenset({"\\bvia\\b"}), frozenset({"\\bdm"}))
+    assert required_clauses(r"\bvia\s+(?:the|a)?DMs?") == (frozenset({"\\bvia\\b"}), frozenset({"dm"}))  # "theDM"
+    assert set(required_clauses(r"(?:返品|交換)(?:を|の)手続")) == {frozenset({"返品", "交換"}), frozenset({"を手続", "の手続"})}
+    assert required_clauses(r"(?:DM|ＤＭ)(?:で|へ)") == (frozenset({"dm", "ｄｍ"}),)  # "dm": few words hold it
+    assert required_clauses(r"(?:re|on)(?:で|へ)") == ()  # two Latin letters: in most replies
+    scanner = _Scanner()
+    scanner.add(1, 0, required_clauses(r"\bvia\s+(?:the\s+)?DMs?"))
+    assert _active(scanner, "via the DM") == _active(scanner, "via DM") == {1: [0]}
+    assert _active(scanner, "via theDM") == {}
+
+
+def test_an_unmasked_copy_shares_the_reply_scan_only_when_that_gates_it() -> None:
+    """Blanking a link or mask cut off by non-word characters adds no literal: the copy may use the reply's scan.
+    Blanking one glued to a word ("__email__dm") makes a word edge the reply lacks: the copy is scanned itself."""
+    from qa.checks import entities
+    from qa.checks.clauses import required_clauses
+
+    scanner = _Scanner()
+    scanner.add(1, 0, required_clauses(r"(?<![@\w])DMs?\b"))
+    scanner.add(2, 0, required_clauses(r"\border\b"))
+    for text, shared in [("@brand order via https://x.co/dm?q=1 ok", True), ("see __email__dm now", False),
+                         ("@a dm", True), ("order:__email__ x", True), ("x __email__order", False)]:
+        blanked = entities._MASK.sub(lambda m: " " * len(m.group(0)), text)
+        assert scanner.scan(text) is not None
+        scanner.share(blanked, text, [m.span() for m in entities._MASK.finditer(text)])
+        assert (scanner._recent.get(blanked) is scanner._recent[text]) == shared, text
+        fresh = _Scanner()
+        fresh._where, fresh._clauses = scanner._where, scanner._clauses
+        own, used = _active(fresh, blanked), _active(scanner, blanked)
+        assert all(set(v) <= set(used.get(g, [])) for g, v in own.items()), text  # never fewer than its own scan
+
+
+def test_a_pattern_of_alternatives_is_searched_as_its_alternatives() -> None:
+    """``a|b`` in a group is the patterns ``a`` and ``b``: each gated and searched alone, the same matches."""
+    import re
+
+    from qa.checks.matching import alternatives
+
+    assert alternatives(r"\bsorry\b|\bwe hear you\b(?:\s|$)") == [r"\bsorry\b", r"\bwe hear you\b(?:\s|$)"]
+    assert alternatives(r"[|(]x|y\|z|(a|b)") == [r"[|(]x", r"y\|z", r"(a|b)"]
+    assert alternatives(r"[]|)]|q") == [r"[]|)]", "q"]
+    for whole in (r"(a)|\1", r"(?i)a|b", r"a||b", r"x(?:a|b)"):  # a back-reference, a global flag, an empty one
+        assert alternatives(whole) == [whole]
+    pattern = r"\bthat must be\b|\bsorry\b|\b(?:so|very) sorry\b|\bsorry(?: about)?"
+    group = Group("t", {"en": [pattern]})
+    assert len(group._patterns) == 4
+    for text in REPLIES + ["So sorry about that must be sorry", "that must be so sorry, very sorry about it"]:
+        expected = [m.span() for m in re.finditer(pattern, text, re.IGNORECASE | re.MULTILINE)]
+        assert _all_spans(group, text, None) == expected, text
+
+
+def test_patterns_searched_as_one_alternation_match_as_one_by_one() -> None:
+    """Several patterns of a group that can match are run as one compiled alternation: the same matches, in
+    the same order, as searching them one by one and merging (``_alternate``), for every group."""
+    from qa.checks.matching import _alternate, _Compiled, _first
+
+    texts = REPLIES + [" ".join(REPLIES), "DM us. Call us. Email us. Visit a store. Sorry! " * 3]
+    joined = 0
+    for group in phrasebook().patterns.values():
+        every = list(range(len(group._patterns)))
+        for text in texts:
+            lower = text.lower()
+            runs = group.runs(every, text, lower, None)
+            one_by_one = [_Compiled(p).on(text, lower) for p in group._patterns]
+            joined += len(runs) < len(one_by_one)
+            assert [m.span() for m in _alternate(runs)] == [m.span() for m in _alternate(one_by_one)], group.name
+            first, reference = _first(runs), _first(one_by_one)
+            assert (first and first.span()) == (reference and reference.span()), group.name
+    assert joined > 100  # most groups were searched joined
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["@", "a", "_", "__", ".", "+", "-", "/", ":", " ", "h", "w", "1", "é", "http://",
+                                 "https://", "www.", "__email__", "@Brand", "x@y.co", "\n"]), max_size=20).map("".join))
+def test_unmasking_blanks_what_the_lookbehind_first_mask_would(text: str) -> None:
+    """The mask is written with the @handle's lookbehind after its "@" (so that ``re`` skips to candidates):
+    it must blank exactly what the plain form blanks, and ``unmasked`` keeps every offset."""
+    import re
+
+    from qa.checks import entities
+
+    plain = re.compile(r"__\w+?__|https?://\S+|www\.\S+|(?<![\w.+\-])@\w+")
+    expected = plain.sub(lambda m: " " * len(m.group(0)), text)
+    assert entities.unmasked(text) == expected
+    assert entities.unmasked(text + "") == expected  # asked again (remembered by identity)
+
+
 def test_clean_still_drops_bare_domains_handles_and_entities() -> None:
     from qa.language import clean
 
@@ -172,7 +266,8 @@ def test_pieces_cut_mid_word_are_gated_by_their_own_scan() -> None:
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.text(max_size=60) | st.text(st.characters(max_codepoint=0x2FF), max_size=60))
+@given(st.text(max_size=60) | st.text(st.characters(max_codepoint=0x2FF), max_size=60)
+       | st.text(st.characters(max_codepoint=0xFF), max_size=60))
 def test_scanned_text_maps_every_character_as_the_table_does(text: str) -> None:
     """The scanned form of a text (UTF-8 bytes mapped, then the other non-word characters by a regex) is the
     one the character table gives, for any text: accents, digits of other scripts, marks, emoji."""

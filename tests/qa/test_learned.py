@@ -203,11 +203,28 @@ def test_vectorise_gives_exactly_what_the_hashing_vectoriser_gives() -> None:
     rng = random.Random(3)
     alphabet = [chr(c) for c in range(0x2100) if not 0xD800 <= c < 0xE000] + ["\ud83d", "😀", "&amp;", "@", "http://", " "]
     texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    latin1 = [chr(c) for c in range(256)] + ["&amp;", "@", "http://", " ", "é", "ñ"]  # Latin-1 has its own path
+    texts += ["".join(rng.choice(latin1) for _ in range(rng.randint(0, 40))) for _ in range(1000)]
     fast = vectorise(texts)
     ref = _vectoriser().transform([normalise(t) for t in texts])
     assert fast.shape == ref.shape and fast.dtype == ref.dtype
     for a, b in ((fast.indptr, ref.indptr), (fast.indices, ref.indices), (fast.data, ref.data)):
         assert a.dtype == b.dtype and np.array_equal(a, b)
+
+
+def test_probabilities_rounded_for_a_batch_are_what_round_gives() -> None:
+    """``combine_all`` rounds a batch's probabilities with numpy: each must be Python's ``round(p, 4)``, on
+    random values, on values at and one step either side of every half (where a product's error could flip
+    the rounding), and on probabilities from a logistic of wide scores."""
+    from qa.learned.combine import _rounded
+
+    rng = np.random.default_rng(11)
+    halves = (np.arange(0, 20001) + 0.5) / 1e4
+    values = np.concatenate([rng.random(200_000), rng.random(50_000) ** 8, halves, np.nextafter(halves, 2),
+                             np.nextafter(halves, -1), np.arange(0, 10001) / 1e4, [0.0, 1.0, 1 / 32, 3 / 32],
+                             1 / (1 + np.exp(-rng.normal(0, 6, 100_000))), [5e-324, 1e-300]]).tolist()
+    assert _rounded(values) == [round(v, 4) for v in values]
+    assert _rounded([]) == []
 
 
 def test_shared_rule_findings_join_to_the_finding_combine_one_builds() -> None:
