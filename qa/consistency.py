@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from .consistency_cells import Layout, examples, issue_cells, name_cells, pooled_table, sorted_codes
 from .memory import shared_strings, value_codes
 from .similarity import text_groups
 from .stats import Z95, bh, bh_within, fisher_two_sided, mantel_haenszel, wilson
@@ -98,10 +99,6 @@ def group_names(ids: np.ndarray | pd.Series, labels: np.ndarray) -> np.ndarray:
     return _smallest_ids(ids, labels)(labels)
 
 
-def _examples(v: pd.Series) -> str:
-    return ";".join(sorted(v.astype(str))[:5])
-
-
 def issue_ids(brand: np.ndarray | pd.Series, category: pd.Series, reply_ids: np.ndarray | pd.Series,
               text_labels: np.ndarray) -> np.ndarray:
     """``brand|cat:<category>`` where the category is known, else ``brand|sim:<reply id>``, naming its group of
@@ -159,71 +156,53 @@ def stratified_comparisons(d: pd.DataFrame, s: ConsistencySettings) -> pd.DataFr
     (brand, level) with enough replies on both sides, in the columns of :data:`FINDING_COLUMNS` that are
     statistics (no q-value yet).
     """
-    cell = d.groupby(["brand", "issue", "level"], sort=True).agg(n1=("y", "size"), a=("y", "sum")).reset_index()
-    tot = d.groupby(["brand", "issue"]).agg(N=("y", "size"), m1=("y", "sum"))
-    cell = cell.join(tot, on=["brand", "issue"])
-    cell["n0"], cell["c"] = cell["N"] - cell["n1"], cell["m1"] - cell["a"]
-    cell = cell[cell["n0"] > 0]  # a stratum where the level is alone says nothing about it
-    if cell.empty:
-        return pd.DataFrame()
-    key = cell["brand"].astype(str) + "\x00" + cell["level"].astype(str)
-    mh = mantel_haenszel(cell["a"], cell["n1"], cell["c"], cell["n0"], key.to_numpy())
-    sums = cell.assign(key=key).groupby("key", sort=True).agg(
-        brand=("brand", "first"), level=("level", "first"), n_level=("n1", "sum"), k_level=("a", "sum"),
-        n_rest=("n0", "sum"), k_rest=("c", "sum"), levels=("level", "size"))
-    t = sums.join(mh)
-    # one informative issue: the per-issue comparison already is this test
-    t = t[(t["strata"] >= 2) & (t["n_level"] >= s.min_level_size) & (t["n_rest"] >= s.min_level_size)
-          & (t["n_level"] + t["n_rest"] >= s.min_group_size)]
-    t = t[(t["k_level"] + t["k_rest"] > 0) & (t["k_level"] + t["k_rest"] < t["n_level"] + t["n_rest"])]
-    if t.empty:
-        return pd.DataFrame()
-    # with two levels in a brand, A-vs-rest and B-vs-rest are one test: keep the level treated better
-    n_lv = d.groupby("brand")["level"].nunique()
-    two = t["brand"].map(n_lv).to_numpy() == 2
-    t = t[~two | (t["rd"] > 0) | ((t["rd"] == 0) & ~t.duplicated("brand"))]
-    ex = d[d["y"] == 1].groupby(["brand", "level"])["reply_id"].agg(_examples)
-    n1, k1, n2, k2 = (t[c].to_numpy(float) for c in ("n_level", "k_level", "n_rest", "k_rest"))
-    return pd.DataFrame({
-        "issue": t["brand"].astype(str) + "|*", "brand": t["brand"], "level": t["level"],
-        "n_level": t["n_level"], "k_level": t["k_level"], "n_rest": t["n_rest"], "k_rest": t["k_rest"],
-        "rate_level": k1 / n1, "rate_rest": k2 / n2, "difference": t["rd"], "ci_low": t["rd_low"],
-        "ci_high": t["rd_high"], "cohens_h": 2 * np.arcsin(np.sqrt(k1 / n1)) - 2 * np.arcsin(np.sqrt(k2 / n2)),
-        "p_value": t["p_value"], "method": "cmh", "strata": t["strata"], "odds_ratio": t["or_mh"],
-        "or_ci_low": t["or_low"], "or_ci_high": t["or_high"],
-        "example_reply_ids": [ex.get((b, lv), "") for b, lv in zip(t["brand"], t["level"])],
-    }).reset_index(drop=True)
+    ids = d["reply_id"].astype(str).reset_index(drop=True)
+    (b, bn), (i, _), (lv, ln) = (sorted_codes(d[c]) for c in ("brand", "issue", "level"))
+    return pooled_table(Layout(b, i, lv, bn, ln, sorted_codes(ids)[0], ids), d["y"].to_numpy(), s)
 
 
 def consistency_findings(replies: pd.DataFrame, issue: pd.Series, s: ConsistencySettings) -> pd.DataFrame:
     """Every significant, material difference in treatment within an issue; see the module docstring."""
-    # per reply: shared strings (one object per distinct value) and the ids in one Arrow buffer, not a new
-    # Python string per reply and column (the run's peak on a million replies)
-    base = pd.DataFrame({"issue": np.asarray(issue, dtype=object), "brand": _brand_values(replies["brand"]),
-                         "reply_id": replies["reply_id"].astype(str).array})
-    base["channel"] = shared_strings(replies["channel"])
-    base["agent_id"] = shared_strings(replies["agent_id"])
-    base["influence"] = shared_strings(influence_band(replies["customer_followers"], s.influence_bands))
+    # per reply: sorted codes of each column (their strings once) and the ids in one Arrow buffer, not a
+    # Python string per reply and column (the run's peak on a million replies), nor a string groupby per test
+    issue_c, issue_n = sorted_codes(issue)
+    brand_c, brand_n = sorted_codes(_brand_values(replies["brand"]))
+    ids = replies["reply_id"].astype(str).reset_index(drop=True)
+    rank = sorted_codes(ids)[0]
+    levels = {dim: sorted_codes(shared_strings(v)) for dim, v in (
+        ("channel", replies["channel"]), ("agent_id", replies["agent_id"]),
+        ("influence", influence_band(replies["customer_followers"], s.influence_bands)))}
+    layouts: dict[str, tuple[np.ndarray, Layout]] = {}  # per dimension, for outcomes known on all its rows
+
+    def layout(dim: str, rows: np.ndarray) -> Layout:
+        lv, ln = levels[dim]
+        return Layout(brand_c[rows], issue_c[rows], lv[rows], brand_n, ln, rank[rows],
+                      ids.take(rows).reset_index(drop=True))
+
     tables = []
     pooled: list[pd.DataFrame] = []
     for outcome in OUTCOMES:
         if outcome not in replies.columns:
             continue
-        y = replies[outcome].astype("boolean").to_numpy()
+        y = replies[outcome].astype("boolean")
+        known, y = y.notna().to_numpy(), y.fillna(False).to_numpy(dtype=np.int64)
         for dim in DIMENSIONS:
-            d = base[["issue", "brand", "reply_id", dim]].rename(columns={dim: "level"})
-            d["y"] = y
-            d = d[d["level"].notna() & d["y"].notna() & d["issue"].notna()]
-            if d.empty:
+            if dim not in layouts:
+                rows = np.flatnonzero((levels[dim][0] >= 0) & (issue_c >= 0))
+                layouts[dim] = rows, layout(dim, rows)
+            rows, lay = layouts[dim]
+            if not known[rows].all():  # this outcome is unknown for some of them: their own cells
+                rows = rows[known[rows]]
+                lay = layout(dim, rows)
+            if not len(rows):
                 continue
-            d["y"] = d["y"].astype(int)
-            pc = stratified_comparisons(d, s)
+            yr = y[rows]
+            pc = pooled_table(lay, yr, s)
             if len(pc):
                 pooled.append(pc.assign(dimension=dim, outcome=outcome))
-            cell = d.groupby(["issue", "level"], sort=True).agg(n_level=("y", "size"), k_level=("y", "sum"),
-                                                                 brand=("brand", "first")).reset_index()
-            tot = cell.groupby("issue").agg(N=("n_level", "sum"), K=("k_level", "sum"), levels=("level", "size"))
-            cell = cell.join(tot, on="issue")
+            cell = issue_cells(lay, yr)
+            tot = cell.groupby("ic").agg(N=("n_level", "sum"), K=("k_level", "sum"), levels=("lc", "size"))
+            cell = cell.join(tot, on="ic")
             cell = cell[(cell["N"] >= s.min_group_size) & (cell["levels"] >= 2)]
             cell["n_rest"] = cell["N"] - cell["n_level"]
             cell["k_rest"] = cell["K"] - cell["k_level"]
@@ -236,11 +215,12 @@ def consistency_findings(replies: pd.DataFrame, issue: pd.Series, s: Consistency
             cell["rate_rest"] = cell["k_rest"] / cell["n_rest"]
             two = cell["levels"] == 2
             cell = cell[~two | (cell["rate_level"] > cell["rate_rest"]) |
-                        ((cell["rate_level"] == cell["rate_rest"]) & ~cell.duplicated("issue"))]
-            cell = cell.assign(dimension=dim, outcome=outcome)
-            ex = d[d["y"] == 1].groupby(["issue", "level"])["reply_id"].agg(_examples)
-            cell["example_reply_ids"] = [ex.get((i, lv), "") for i, lv in zip(cell["issue"], cell["level"])]
-            tables.append(cell)
+                        ((cell["rate_level"] == cell["rate_rest"]) & ~cell.duplicated("ic"))]
+            cell = name_cells(cell, lay, issue_n).assign(dimension=dim, outcome=outcome)
+            hit = np.flatnonzero(yr == 1)
+            ex = examples([lay.i[hit], lay.lv[hit]], lay.rank[hit], lay.ids.take(hit).reset_index(drop=True))
+            cell["example_reply_ids"] = [ex.get(k, "") for k in zip(cell["ic"].tolist(), cell["lc"].tolist())]
+            tables.append(cell.drop(columns=["ic", "lc", "bc"]))
     if not tables and not pooled:
         return pd.DataFrame(columns=FINDING_COLUMNS)
     parts = [_per_issue_statistics(pd.concat(tables, ignore_index=True))] if tables else []

@@ -28,7 +28,7 @@ from .memory import release
 from .replies import Batch, score_batch
 from .repeats import REPEAT_COLUMNS, KeepFn, RepeatFinder
 from .scorecard import AGGREGATE_BY, aggregate, score_replies
-from .templates import echoes
+from .templates import echo_flags
 from .thread_checks import UNANSWERED_COLUMNS
 from .verdicts import specs, text_checks
 from .wholefile import Whole, WholeFile, apply
@@ -214,8 +214,7 @@ def score_messages(messages: pd.DataFrame, book: Rulebook, progress: ProgressFn 
     release()
     s = book.consistency
     texts, cust_texts = t["text"].to_numpy(), t["customer_text"].fillna("").to_numpy()
-    whole = audit.finish(lambda rows: np.fromiter(
-        (echoes(texts[i], cust_texts[i], s.echo_min_letters) for i in rows), bool, len(rows)))
+    whole = audit.finish(lambda rows: echo_flags(texts[rows], cust_texts[rows], s.echo_min_letters))
     scores = audit.complete(t, whole)
     del t
     release()

@@ -47,11 +47,15 @@ def _matches(key: np.ndarray, order_time: np.ndarray, sig: np.ndarray, threshold
     best = np.full(len(order), -1, dtype=np.int64)
     sim = np.zeros(len(order))
     for lag in range(1, min(MAX_LAG, len(order) - 1) + 1):
-        same = k[lag:] == k[:-lag]
-        if not same.any():
+        same = np.flatnonzero(k[lag:] == k[:-lag])
+        if not len(same):
             break
-        i = np.flatnonzero(same) + lag
-        est = (s[i] == s[i - lag]).mean(axis=1)
+        i = same + lag
+        if 4 * len(same) > len(order) - lag:  # a quarter or more pair up: compare whole shifted matrices
+            agree = np.count_nonzero(s[lag:] == s[:-lag], axis=1)[same]
+        else:
+            agree = np.count_nonzero(s[i] == s[same], axis=1)
+        est = agree / s.shape[1]  # the share of equal minima (exactly the mean of the comparisons)
         hit = est >= threshold
         best[i[hit]] = i[hit] - lag  # larger lags come later: the earliest match wins
         sim[i[hit]] = est[hit]

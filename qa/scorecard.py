@@ -89,7 +89,7 @@ def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
     crit_names: list[list[str]] = [[] for _ in range(n)]
     terms: list[list[str]] = [[] for _ in range(n)]
     for name, crit, rule, bad, pts, values in _failures(table, book):
-        rows = np.flatnonzero(bad)
+        rows = np.flatnonzero(bad).tolist()  # Python ints and floats below: numpy scalars cost ~10x per row
         for i in rows:
             failed_names[i].append(name)
         if rule is None:
@@ -97,12 +97,22 @@ def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
         lost += pts
         if rule.critical:
             critical |= bad
-        for i in rows:
-            if rule.critical:
+            for i in rows:
                 crit_names[i].append(name)
-            if pts[i] > 0:
-                terms[i].append(f"{pts[i]:g} {_label(name)}" + (_detail(crit, values[i]) if values is not None
-                                                                  else ""))
+        label, lost_here = _label(name), pts.tolist()
+        if values is None:  # an ungraded criterion loses one weight: one string, shared
+            shown: dict[float, str] = {}
+            for i in rows:
+                if lost_here[i] > 0:
+                    text = shown.get(lost_here[i])
+                    if text is None:
+                        text = shown[lost_here[i]] = f"{lost_here[i]:g} {label}"
+                    terms[i].append(text)
+            continue
+        vals = values.tolist()
+        for i in rows:
+            if lost_here[i] > 0:
+                terms[i].append(f"{lost_here[i]:g} {label}" + _detail(crit, vals[i]))
     raw = np.round(np.clip(100.0 - lost, 0.0, 100.0), 1)
     score = np.where(critical, 0.0, raw)
     passed = ~critical & (score >= book.scorecard.pass_mark)
@@ -112,10 +122,25 @@ def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
         "auto_fail": critical,
         "auto_fail_reasons": [";".join(a) for a in crit_names],
         "failed_criteria": [";".join(a) for a in failed_names],
-        "score_explained": [_explain(t, x, r, c, p, book.scorecard.pass_mark)
-                            for t, x, r, c, p in zip(terms, lost, raw, crit_names, passed)],
+        "score_explained": _explanations(terms, lost, raw, crit_names, passed, book.scorecard.pass_mark),
         "score_without_critical": raw,
     }, index=table.index)
+
+
+def _explanations(terms: list[list[str]], lost: np.ndarray, raw: np.ndarray, critical: list[list[str]],
+                  passed: np.ndarray, mark: float) -> list[str]:
+    """:func:`_explain` per reply, each distinct explanation built once (most replies share theirs)."""
+    memo: dict[tuple, str] = {}
+    out = []
+    for t, x, r, c, p in zip(terms, lost.tolist(), raw.tolist(), critical, passed.tolist()):
+        key = (tuple(t), x, r, tuple(c), p)
+        text = memo.get(key)
+        if text is None:
+            if len(memo) >= 100_000:  # bounded: graded criteria make many distinct sums
+                memo.clear()
+            text = memo[key] = _explain(t, x, r, c, p, mark)
+        out.append(text)
+    return out
 
 
 def _explain(terms: list[str], lost: float, raw: float, critical: list[str], passed: bool, mark: float) -> str:

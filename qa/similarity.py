@@ -20,7 +20,7 @@ from typing import IO
 
 import numpy as np
 
-__all__ = ["words", "shingles", "minhash_signatures", "text_signatures", "similarity_groups", "text_groups",
+__all__ = ["words", "has_word_in", "shingles", "minhash_signatures", "text_signatures", "similarity_groups", "text_groups",
            "TextGrouper", "NUM_PERM"]
 
 NUM_PERM = 32
@@ -42,6 +42,21 @@ def words(text: str, min_len: int = 1) -> list[str]:
         low = _SKIP.sub(" ", low)
     out = _LETTERS.findall(low)
     return [w for w in out if len(w) >= min_len] if min_len > 1 else out
+
+
+_LONG_WORDS: dict[int, re.Pattern[str]] = {}
+
+
+def has_word_in(text: str, vocabulary: set[str] | frozenset[str], min_len: int = 1) -> bool:
+    """Whether a word of ``text`` (as :func:`words` gives them) is in ``vocabulary``: a run of at least
+    ``min_len`` letters is exactly a word :func:`words` keeps (no list of the shorter ones, no set made)."""
+    low = text.lower()
+    if "@" in low or "#" in low or "http" in low or "www." in low:
+        low = _SKIP.sub(" ", low)
+    pattern = _LONG_WORDS.get(min_len)
+    if pattern is None:
+        pattern = _LONG_WORDS[min_len] = re.compile(rf"[^\W\d_]{{{max(min_len, 1)},}}", re.UNICODE)
+    return not vocabulary.isdisjoint(pattern.findall(low))
 
 
 def shingles(text: str, n: int = 2, min_len: int = 1) -> set[str]:

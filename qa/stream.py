@@ -32,7 +32,7 @@ from .report import RENDERERS, build_blocks
 from .report_data import ReportBuilder
 from .rulebook import load_rulebook
 from .scorecard import AGGREGATE_BY, aggregate
-from .templates import echoes
+from .templates import echo_flags
 from .verdicts import flag_specs
 
 __all__ = ["score_to_folder", "RunSummary", "learned_model"]
@@ -61,7 +61,7 @@ def _echo_reader(spills: list[Path], starts: np.ndarray, min_letters: int) -> Ca
             t = pd.read_pickle(spills[b])[["pos", "text", "customer_text"]].set_index("pos")
             sel = np.flatnonzero(which == b)
             sub = t.loc[rows[sel]]
-            out[sel] = [echoes(x, c or "", min_letters) for x, c in zip(sub["text"], sub["customer_text"])]
+            out[sel] = echo_flags(sub["text"].tolist(), sub["customer_text"].tolist(), min_letters)
         return out
     return echo_of
 

@@ -9,19 +9,19 @@ pasted onto anything ("your feedback has been shared with the team") ignores wha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from .checks.base import CheckSpec, declare
-from .similarity import shingles, text_groups
+from .similarity import has_word_in, shingles, text_groups
 
 if TYPE_CHECKING:
     from .rulebook import ConsistencySettings
 
-__all__ = ["overuse", "echoes", "template_overuse"]
+__all__ = ["overuse", "echoes", "echo_flags", "template_overuse"]
 
 declare(CheckSpec("template_overuse", "template_overuse", kind="file", evidence=False,
                   description="near-identical text sent to different problems"))
@@ -33,6 +33,22 @@ def echoes(text: str, customer_text: str, min_letters: int) -> bool:
     """Whether a reply reuses a word (of at least ``min_letters`` letters) of its customer's posts."""
     return bool(customer_text) and bool(shingles(text, n=1, min_len=min_letters)
                                         & shingles(customer_text, n=1, min_len=min_letters))
+
+
+def echo_flags(texts: Iterable[str], customer_texts: Iterable[str | None], min_letters: int) -> np.ndarray:
+    """:func:`echoes` of each (reply, customer text) pair; the word set of a reply text is made once per
+    distinct text (the candidates are templates: few texts, many replies)."""
+    memo: dict[str, set[str]] = {}
+    out = []
+    for text, cust in zip(texts, customer_texts):
+        if not cust:
+            out.append(False)
+            continue
+        own = memo.get(text)
+        if own is None:
+            own = memo[text] = shingles(text, n=1, min_len=min_letters)
+        out.append(bool(own) and has_word_in(cust, own, min_letters))
+    return np.array(out, dtype=bool)
 
 
 def distinct_per_group(labels: np.ndarray, values: np.ndarray) -> np.ndarray:
@@ -82,7 +98,7 @@ def template_overuse(replies: pd.DataFrame, issue: pd.Series, s: ConsistencySett
         cust = replies["customer_text"].fillna("").astype(str).to_numpy()
 
         def echo_of(rows: np.ndarray) -> np.ndarray:
-            return np.fromiter((echoes(texts[i], cust[i], s.echo_min_letters) for i in rows), bool, len(rows))
+            return echo_flags([texts[i] for i in rows], cust[rows], s.echo_min_letters)
 
     in_group, over = overuse(lab, issue.to_numpy(), s, echo_of)
     ids = replies["reply_id"].astype(str).to_numpy()
