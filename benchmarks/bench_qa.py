@@ -160,8 +160,11 @@ def command_run(python: str, path: str, jobs: int = 1) -> dict:
         extra = ["--jobs", str(jobs)] if jobs > 1 else []
         with open(Path(d) / "stdout", "w+") as out:
             t0 = time.perf_counter()
-            proc = subprocess.Popen([python, "-m", "carebench", "qa", "score", path, "--out", str(Path(d) / "out"),
-                                     *extra], stdout=out, stderr=subprocess.DEVNULL, env=env)
+            # cwd: ``-m`` puts the working folder first on sys.path, so run from a tree the baseline would import
+            # that tree's ``qa``, not its own
+            proc = subprocess.Popen([python, "-m", "carebench", "qa", "score", str(Path(path).resolve()), "--out",
+                                     str(Path(d) / "out"), *extra], stdout=out, stderr=subprocess.DEVNULL, env=env,
+                                    cwd=d)
             tree = _Tree(proc.pid) if jobs > 1 else None
             _, status, ru = os.wait4(proc.pid, 0)
             wall = time.perf_counter() - t0
