@@ -160,8 +160,7 @@ def command_run(python: str, path: str, jobs: int = 1) -> dict:
         extra = ["--jobs", str(jobs)] if jobs > 1 else []
         with open(Path(d) / "stdout", "w+") as out:
             t0 = time.perf_counter()
-            # cwd: ``-m`` puts the working folder first on sys.path, so run from a tree the baseline would import
-            # that tree's ``qa``, not its own
+            # cwd=d: ``-m`` puts the working folder first on sys.path (a baseline run from a tree imported its qa)
             proc = subprocess.Popen([python, "-m", "carebench", "qa", "score", str(Path(path).resolve()), "--out",
                                      str(Path(d) / "out"), *extra], stdout=out, stderr=subprocess.DEVNULL, env=env,
                                     cwd=d)

@@ -20,8 +20,8 @@ from typing import IO
 
 import numpy as np
 
-__all__ = ["words", "has_word_in", "shingles", "minhash_signatures", "text_signatures", "similarity_groups", "text_groups",
-           "TextGrouper", "NUM_PERM"]
+__all__ = ["words", "has_word_in", "shingles", "minhash_signatures", "text_signatures", "similarity_groups",
+           "text_groups", "TextGrouper", "NUM_PERM"]
 
 NUM_PERM = 32
 _rng = np.random.default_rng(20240501)  # fixed: signatures must not change between runs
@@ -35,28 +35,26 @@ _SKIP = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")  # URLs, @handles, #tags: d
 _LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # a word: a run of letters
 
 
+_LONG_WORDS: dict[int, re.Pattern[str]] = {}  # min_len -> a run of at least that many letters
+
+
+def _plain(text: str) -> str:
+    """``text`` lower-cased, its URLs, @handles and #tags blanked (they differ per customer)."""
+    low = text.lower()
+    return _SKIP.sub(" ", low) if "@" in low or "#" in low or "http" in low or "www." in low else low
+
+
 def words(text: str, min_len: int = 1) -> list[str]:
     """The words of a text, lower-cased, without URLs, @handles and numbers (they differ per customer)."""
-    low = text.lower()
-    if "@" in low or "#" in low or "http" in low or "www." in low:
-        low = _SKIP.sub(" ", low)
-    out = _LETTERS.findall(low)
+    out = _LETTERS.findall(_plain(text))
     return [w for w in out if len(w) >= min_len] if min_len > 1 else out
 
 
-_LONG_WORDS: dict[int, re.Pattern[str]] = {}
-
-
 def has_word_in(text: str, vocabulary: set[str] | frozenset[str], min_len: int = 1) -> bool:
-    """Whether a word of ``text`` (as :func:`words` gives them) is in ``vocabulary``: a run of at least
-    ``min_len`` letters is exactly a word :func:`words` keeps (no list of the shorter ones, no set made)."""
-    low = text.lower()
-    if "@" in low or "#" in low or "http" in low or "www." in low:
-        low = _SKIP.sub(" ", low)
-    pattern = _LONG_WORDS.get(min_len)
-    if pattern is None:
-        pattern = _LONG_WORDS[min_len] = re.compile(rf"[^\W\d_]{{{max(min_len, 1)},}}", re.UNICODE)
-    return not vocabulary.isdisjoint(pattern.findall(low))
+    """Whether a word of ``text`` that :func:`words` keeps is in ``vocabulary`` (no word list, no set made)."""
+    pattern = _LONG_WORDS.get(min_len) or _LONG_WORDS.setdefault(
+        min_len, re.compile(rf"[^\W\d_]{{{max(min_len, 1)},}}", re.UNICODE))
+    return not vocabulary.isdisjoint(pattern.findall(_plain(text)))
 
 
 def shingles(text: str, n: int = 2, min_len: int = 1) -> set[str]:
