@@ -62,7 +62,7 @@ def test_prefilter_on_mixed_texts(parts: list[str], noise: str) -> None:
 
 def _active(scanner: _Scanner, text: str, piece: bool = False) -> dict[int, list[int]]:
     """Active pattern indices of every group (1 to 2) holding one."""
-    found = {g: scanner.active(text, g, piece) for g in {g for g, _ in scanner._where}}
+    found = {g: list(scanner.active(text, g, piece)) for g in {g for g, _ in scanner._where}}
     return {g: v for g, v in found.items() if v}
 
 
