@@ -304,7 +304,8 @@ def _clear_text_caches() -> None:
     from qa.checks import tone
     from qa.checks.phrases import phrasebook
 
-    for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems")):
+    for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems"),
+                         (tone, "_STEMS"), (tone, "_reply_stems")):
         cache = getattr(module, name, None)
         if cache is not None and hasattr(cache, "cache_clear"):
             cache.cache_clear()

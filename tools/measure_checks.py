@@ -134,7 +134,8 @@ def _clear_caches() -> None:
     from qa import language
     from qa.checks import tone
 
-    for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems")):
+    for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems"),
+                         (tone, "_STEMS"), (tone, "_reply_stems")):
         cache = getattr(module, name, None)
         if cache is not None:
             cache.cache_clear()
