@@ -276,7 +276,12 @@ class Reading:
         return found if found is not None else self._scanner.learn(group.id, share)
 
     def can_match(self, *groups: Group | None) -> bool:
-        """Whether a pattern of any of ``groups`` can match this text."""
+        """Whether a pattern of any of ``groups`` can match this text: at once no when the scan holds no first
+        clause of any of their patterns (most replies, for most checks), else asked group by group."""
+        if self._sat is not None:
+            union = self._scanner.union(groups)
+            if union is not None and not self._sat & union:
+                return False
         return any(self.active(g) for g in groups)
 
     def finditer(self, group: Group | None, lang: str | None = None) -> Iterator[re.Match[str]]:

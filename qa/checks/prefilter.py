@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import Any
 from functools import reduce
 from operator import itemgetter, or_
 
@@ -124,7 +125,7 @@ class Scanner:
     """
 
     __slots__ = ("groups", "gated", "_where", "_clauses", "_built", "_strict", "_every", "_unfiltered",
-                 "_recent", "_pieces", "readings", "_double_edge", "bits")
+                 "_recent", "_pieces", "readings", "_double_edge", "bits", "_firsts", "_unions")
 
     # A group's remembered shares of ``sat``: past it, forgotten and learnt again. The busiest group meets a new
     # share every few replies (its patterns' words combine freely): about 4,000 in 27,000 replies.
@@ -156,9 +157,11 @@ class Scanner:
         # the bits of every clause holding one of its literals.
         key_bits: dict[str, int] = {}
         needs: list[int] = []  # per pattern: the bits of its clauses
+        firsts: list[int] = []  # per pattern: the bit of its first clause (0: it has none)
         bit = 0
         for clauses in self._clauses:
             need = 0
+            firsts.append(1 << bit if clauses else 0)
             for clause in clauses:
                 for key in {_key(lit) for lit in clause}:
                     key_bits[key] = key_bits.get(key, 0) | 1 << bit
@@ -171,6 +174,9 @@ class Scanner:
         for number, (group_id, _) in enumerate(self._where):
             ranges[group_id] = (ranges.get(group_id, (number, number))[0], number + 1)
         self.bits = {}
+        self._firsts = {group_id: None if not all(firsts[first:end]) else reduce(or_, firsts[first:end])
+                        for group_id, (first, end) in ranges.items()}
+        self._unions = {}
         for group_id, (first, end) in ranges.items():
             lo = min((n & -n).bit_length() - 1 for n in needs[first:end] if n) if any(needs[first:end]) else 0
             own = tuple(n >> lo for n in needs[first:end])
@@ -228,6 +234,16 @@ class Scanner:
         if automaton is None or not lower:
             return 0
         return reduce(or_, map(_second, automaton.iter(_scanned(lower))), 0)
+
+    def union(self, groups: tuple[Any, ...]) -> int | None:
+        """The bits of the first clause of every pattern of ``groups`` (:class:`~qa.checks.matching.Group` or
+        None; a scan holding none of these bits lets no pattern of theirs run), or None when one of them has a
+        pattern without clauses. Remembered per tuple: a check asks about the same groups on every reply."""
+        found = self._unions.get(groups, 0)
+        if found == 0:
+            firsts = [self._firsts[g.id] for g in groups if g is not None]
+            found = self._unions[groups] = None if None in firsts else reduce(or_, firsts, 0)
+        return found
 
     def forget(self) -> None:
         """Drop what was remembered of texts seen (a benchmark's repeat starts cold)."""
