@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import Any
 from functools import reduce
 from operator import itemgetter, or_
+from typing import Any
 
 import ahocorasick
 
@@ -112,10 +112,12 @@ class Scanner:
     Each clause of each pattern is one bit, numbered pattern after pattern (so a group's clauses are one run
     of bits), and each literal the automaton finds gives the bits of the clauses it belongs to: a text's scan
     is the OR of its hits, ``sat``. A pattern can match when all its clauses' bits are set. A group's share
-    of ``sat`` (a shift and a mask) decides which of its patterns run, remembered per group (a few hundred
-    shares recur: most groups see nothing, "on" alone or "refund" alone), so a reply pays for the groups its
-    checks ask about, not for every pattern its words touch: a group of forty patterns runs only the one or
-    two whose words the reply holds, not all forty because one pattern starts with "on".
+    of ``sat`` (a shift and a mask) decides which of its patterns run, remembered per group (shares recur:
+    most replies give most groups nothing, "refund" alone or "refund" and "we"), so a reply pays for the
+    groups its checks ask about, not for every pattern its words touch: a group of forty patterns runs only
+    the one or two whose words the reply holds, not all forty because one pattern starts with "on".
+    A check asking about several groups at once (:meth:`union`) is told no by one AND when the scan holds
+    no first clause of any of their patterns.
 
     Literals marked as whole words (``\\bdm``) are found only at word boundaries of the text searched. A
     piece of a reply (the words before a number) is gated by its own scan (its edges are the text's edges
@@ -174,16 +176,14 @@ class Scanner:
         for number, (group_id, _) in enumerate(self._where):
             ranges[group_id] = (ranges.get(group_id, (number, number))[0], number + 1)
         self.bits = {}
-        self._firsts = {group_id: None if not all(firsts[first:end]) else reduce(or_, firsts[first:end])
-                        for group_id, (first, end) in ranges.items()}
-        self._unions = {}
+        self._firsts: dict[int, int | None] = {}  # per group: its patterns' first-clause bits (see :meth:`union`)
+        self._unions: dict[tuple[Any, ...], int | None] = {}
         for group_id, (first, end) in ranges.items():
-            lo = min((n & -n).bit_length() - 1 for n in needs[first:end] if n) if any(needs[first:end]) else 0
-            own = tuple(n >> lo for n in needs[first:end])
-            mask = 0
-            for n in own:
-                mask |= n
-            self.bits[group_id] = (lo, mask, own, {0: tuple(i for i, n in enumerate(own) if not n)})
+            group_needs = needs[first:end]
+            lo = min((n & -n).bit_length() - 1 for n in group_needs if n) if any(group_needs) else 0
+            own = tuple(n >> lo for n in group_needs)
+            self.bits[group_id] = (lo, reduce(or_, own), own, {0: tuple(i for i, n in enumerate(own) if not n)})
+            self._firsts[group_id] = reduce(or_, firsts[first:end]) if all(firsts[first:end]) else None
         self._every = {group_id: tuple(range(end - first)) for group_id, (first, end) in ranges.items()}
         self._unfiltered = {group_id: self._every[group_id] for group_id, (first, end) in ranges.items()
                             if not any(needs[first:end])}
@@ -256,7 +256,7 @@ class Scanner:
         sat = gate.sat
         if sat is None:
             return self._every[group_id]
-        lo, mask, own, known = self.bits[group_id]
+        lo, mask, _, known = self.bits[group_id]
         share = sat >> lo & mask
         found = known.get(share)
         return found if found is not None else self.learn(group_id, share)
