@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from .concessions import literal_trie
+
 __all__ = ["needs_reply", "ClosingRule", "closing_rule"]
 
 DATA_FILE = Path(__file__).parent / "policies" / "no_reply_needed.yaml"
@@ -27,8 +29,6 @@ _SPACED = re.compile(r"[A-Za-zÀ-ÿ]")  # languages written with spaces get word
 def _alternation(items: list[str]) -> str:
     """The items as one pattern matching the longest that fits, as a trie: one branch per character is tried
     instead of every item at every position."""
-    from .concessions import literal_trie
-
     return literal_trie(sorted(set(items)))
 
 

@@ -15,6 +15,7 @@ from operator import itemgetter
 import ahocorasick
 
 from qa.checks.clauses import Clauses, is_word
+from qa.language import latin1_bytes
 
 __all__ = ["Scanner", "Gate", "gate_applies"]
 
@@ -59,24 +60,21 @@ def _key(literal: str) -> str:
     return (_EDGE if left else "") + key + (_EDGE if right else "")
 
 
-_ASCII_EDGES = bytes(c if c < 128 and is_word(chr(c)) else 0 for c in range(256))
-# The same for UTF-8 bytes: an ASCII byte is mapped, a byte of a longer character left as it is.
-_UTF8_EDGES = _ASCII_EDGES[:128] + bytes(range(128, 256))
+# Per Latin-1 character (ASCII included): a word character stays, any other becomes the edge mark.
 _LATIN1_EDGES = bytes(c if is_word(chr(c)) else 0 for c in range(256))
+# The same for UTF-8 bytes: an ASCII byte is mapped, a byte of a longer character left as it is.
+_UTF8_EDGES = _LATIN1_EDGES[:128] + bytes(range(128, 256))
 _OTHER_NON_WORD = re.compile(r"[^\x00-\x7f\w]")  # a non-ASCII character that is not a word character
 
 
 def _scanned(lower: str) -> str:
     """``lower`` with every non-word character as the edge mark, and one at each end: a literal marked as a
-    whole word at an end is then found only where the text has a word boundary there. An ASCII text is mapped
-    as bytes (one C call); another as its UTF-8 bytes (its ASCII characters), then its other non-word
-    characters by one regex: three times faster than character by character (:func:`_scanned_by_table`)."""
-    if lower.isascii():
-        return _EDGE + lower.encode("ascii").translate(_ASCII_EDGES).decode("ascii") + _EDGE
-    try:  # Latin-1 (Spanish, Portuguese, French...): one table for every character
-        return _EDGE + lower.encode("latin-1").translate(_LATIN1_EDGES).decode("latin-1") + _EDGE
-    except UnicodeEncodeError:
-        pass
+    whole word at an end is then found only where the text has a word boundary there. An ASCII or Latin-1 text
+    (English, Spanish, French...) is mapped as bytes (one C call); another as its UTF-8 bytes (its ASCII
+    characters), then its other non-word characters by one regex: three times faster than character by
+    character (:func:`_scanned_by_table`)."""
+    if (raw := latin1_bytes(lower)) is not None:
+        return _EDGE + raw.translate(_LATIN1_EDGES).decode("latin-1") + _EDGE
     mapped = lower.encode("utf-8", "surrogatepass").translate(_UTF8_EDGES).decode("utf-8", "surrogatepass")
     return _EDGE + _OTHER_NON_WORD.sub(_EDGE, mapped) + _EDGE
 

@@ -22,6 +22,8 @@ from sklearn.feature_extraction.text import HashingVectorizer
 from sklearn.preprocessing import normalize
 from sklearn.utils import murmurhash3_32
 
+from qa.language import latin1_bytes
+
 __all__ = ["SPEC", "N_FEATURES", "normalise", "vectorise", "word_spans", "word_weights"]
 
 HASH_BITS = 18
@@ -76,12 +78,8 @@ def _words(text: str) -> list[str]:
     on the UTF-8 bytes: a byte of a longer character is left alone), the other non-word characters blanked
     by one regex, and the result split, instead of a regex pass for digits and one for the words."""
     norm = _masked(text)
-    if norm.isascii():
-        return norm.encode("ascii").translate(_ASCII_WORDS).decode("ascii").split()
-    try:  # Latin-1 (Spanish, Portuguese, French...: half the replies): one table for every character, in C
-        return norm.encode("latin-1").translate(_LATIN1_WORDS).decode("latin-1").split()
-    except UnicodeEncodeError:
-        pass
+    if (raw := latin1_bytes(norm)) is not None:  # ASCII or Latin-1 (English, Spanish...): one table, in C
+        return raw.translate(_LATIN1_WORDS).decode("latin-1").split()
     if _OTHER_DIGIT.search(norm):  # rare: the slow way
         return _WORD.findall(_DIGIT.sub("0", norm))
     mapped = norm.encode("utf-8", "surrogatepass").translate(_ASCII_WORDS).decode("utf-8", "surrogatepass")

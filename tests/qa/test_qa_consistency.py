@@ -272,3 +272,21 @@ def test_template_overuse_is_a_text_that_ignores_its_customers_not_a_canned_answ
     # without the customers' words the old rule applies: both are overuse
     _, over = template_overuse(replies.drop(columns="customer_text"), issue, BOOK.consistency)
     assert over.all()
+
+
+def test_echo_flags_answer_as_echoes_pair_by_pair():
+    """The batch echo test (word sets remembered per reply text, customer words looked up as found) gives the
+    definition's answer, with handles, links, accents, short words and empty customer texts."""
+    from qa.templates import echo_flags, echoes
+
+    outage = "Sorry about the outage in your area, we are on it"
+    replies = [outage, "Your feedback has been shared with the team",
+               "Lo sentimos, la sucursal de Querétaro ya lo revisa", "Ok", outage]
+    customers = ["@brand outage again in my area!!", "the app crashes https://outage.example/x", "",
+                 "ok ok", "Querétaro sucursal cerrada #outage", None]
+    pairs = [(r, c) for r in replies for c in customers]
+    for min_letters in (1, 4, 5):
+        expected = [echoes(r, c or "", min_letters) for r, c in pairs]
+        got = echo_flags([r for r, _ in pairs], [c for _, c in pairs], min_letters)
+        assert got.tolist() == expected
+        assert any(expected) and not all(expected)
