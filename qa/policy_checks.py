@@ -164,17 +164,29 @@ def _folds_into_latin1(ch: str) -> bool:
 
 
 _PATTERNS: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, _Phrases | None]] = {}
+_LAST: list = [None, None]  # (phrases, matchers) of the rulebook used last: the run's, reply after reply
+_NOT_FOUND = Finding("never_acceptable", False)
+
+
+def _matchers(phrases: dict[str, tuple[str, ...]]) -> dict[str, _Phrases | None]:
+    """One matcher per language, compiled once per rulebook. The last rulebook's are found by comparing its
+    phrases with the last ones (the same objects: a pointer test each) instead of hashing them all again."""
+    key = tuple(phrases.items())
+    if key == _LAST[0]:
+        return _LAST[1]
+    pats = _PATTERNS.get(key)
+    if pats is None:
+        pats = _PATTERNS[key] = {lang: _Phrases(p) for lang, p in key if p}
+        pats["*"] = _Phrases(tuple(p for _, ps in key for p in ps)) if any(ps for _, ps in key) else None
+    _LAST[:] = [key, pats]
+    return pats
 
 
 def never_acceptable(text: str, language: str, book: Rulebook) -> Finding:
     """The first never-acceptable phrase of the reply's language in it (any language's when it is unknown)."""
-    key = tuple(book.never_acceptable.items())
-    pats = _PATTERNS.get(key)
-    if pats is None:  # one matcher per language, compiled once per rulebook
-        pats = _PATTERNS[key] = {lang: _Phrases(p) for lang, p in key if p}
-        pats["*"] = _Phrases(tuple(p for _, ps in key for p in ps)) if any(ps for _, ps in key) else None
+    pats = _matchers(book.never_acceptable)
     rx = pats.get(language) if language in book.never_acceptable else pats.get("*")
     span = rx.search(text) if rx is not None else None
     if span is None:
-        return Finding("never_acceptable", False)
+        return _NOT_FOUND
     return Finding("never_acceptable", True, (Evidence(span[0], span[1], text[span[0]:span[1]]),))

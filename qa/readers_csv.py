@@ -162,22 +162,21 @@ def string_columns(records: Iterator[tuple[int, list[str]]], n_fields: int,
 
     chunk = chunk or CHUNK_ROWS
     typ = pa.large_string()  # what pandas' "string" dtype stores
-    buffers: list[list[str]] = [[] for _ in range(n_fields)]
+    rows: list[list[str]] = []
     parts: list[list[Any]] = [[] for _ in range(n_fields)]
     lines: list[np.ndarray] = []
     line_buf: list[int] = []
 
     def flush() -> None:
-        for buf, part in zip(buffers, parts):
-            part.append(pa.array(buf, type=typ))
-            buf.clear()
+        for part, column in zip(parts, zip(*rows) if rows else [()] * n_fields):  # transposed in C
+            part.append(pa.array(column, type=typ))
+        rows.clear()
         lines.append(np.asarray(line_buf, dtype=np.int64))
         line_buf.clear()
 
     for line, row in records:
         line_buf.append(line)
-        for buf, v in zip(buffers, row):
-            buf.append(v)
+        rows.append(row)
         if len(line_buf) >= chunk:
             flush()
     if line_buf or not lines:

@@ -168,25 +168,27 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
 
     cols: dict[str, list[Any]] = {c: [] for c in [*checks, *OUT_COLUMNS]}
     runs = [(name, chk, cols[name], specs.get(name) or CheckSpec(name, name)) for name, chk in checks.items()]
-    prev, parts, customer_text = None, [], None
+    prev, parts, customer_text, cached = None, [], None, None
     brand_texts: list[str] = []
     facts_cache: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, Any]]] = {}
+    rows: list[tuple[Any, ...]] = []
     for i in range(n):
         if th[i] != prev:
-            prev, parts, brand_texts, customer_text = th[i], [], [], None
+            prev, parts, brand_texts, customer_text, cached = th[i], [], [], None, None
         if role[i] != "brand":
             parts.append(text[i])
             customer_text = None
             continue
         if customer_text is None:  # one string per run of replies, not one per reply
             customer_text = "\n".join(parts)
-        f = tuple(facts_rec[i])
-        cached = facts_cache.get(f)
-        if cached is None:  # facts repeat on every reply of a thread
-            if len(facts_cache) >= FACTS_LIMIT:
-                facts_cache.clear()
-            facts = {k: _na(v) for k, v in zip(FACT_COLUMNS, f)}
-            cached = facts_cache[f] = (facts, {k: v for k, v in facts.items() if v is not None})
+        if cached is None:  # the facts are the thread's (its first values): read once per thread
+            f = tuple(facts_rec[i])
+            cached = facts_cache.get(f)
+            if cached is None:  # and shared by threads with the same ones
+                if len(facts_cache) >= FACTS_LIMIT:
+                    facts_cache.clear()
+                facts = {k: _na(v) for k, v in zip(FACT_COLUMNS, f)}
+                cached = facts_cache[f] = (facts, {k: v for k, v in facts.items() if v is not None})
         facts, given_facts = cached
         pub, r_lang = bool(public[i]), msg_lang[i]
         ctx = ReplyContext(reply_id=ids[i], text=text[i], customer_text=customer_text, customer_language=c_langs[i],
@@ -225,15 +227,16 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
                 f"{risk.visibility:.2f} x claimability {risk.claimability:.2f} = {risk.risk:.2f}")))
         never = never_acceptable(text[i], r_lang, book)
         evidence += [Item("never_acceptable", e.text, e.start, e.end) for e in never.evidence]
-        values = (ids[i], str(th[i]), brand_col[i], channel[i], pub, _na(agent[i]), created_py[i],
-                  None if math.isnan(foll[i]) else int(foll[i]), facts.get("issue_category"), c_langs[i], r_lang,
-                  _fmt_concessions(concessions), verdict.status, "; ".join(verdict.reasons), risk.departure,
-                  risk.visibility, risk.claimability, risk.risk, bool(never.verdict), tuple(evidence), text[i],
-                  customer_text, comp.verdict if comp is not None and comp.verdict is not None else bool(concessions),
-                  i)
-        for c, v in zip(OUT_COLUMNS, values):
-            cols[c].append(v)
+        rows.append((ids[i], str(th[i]), brand_col[i], channel[i], pub, _na(agent[i]), created_py[i],
+                      None if math.isnan(foll[i]) else int(foll[i]), facts.get("issue_category"), c_langs[i], r_lang,
+                      _fmt_concessions(concessions), verdict.status, "; ".join(verdict.reasons), risk.departure,
+                      risk.visibility, risk.claimability, risk.risk, bool(never.verdict), tuple(evidence), text[i],
+                      customer_text, comp.verdict if comp is not None and comp.verdict is not None else bool(concessions),
+                      i))
         brand_texts.append(text[i])
+    for c, column in zip(OUT_COLUMNS, zip(*rows) if rows else [()] * len(OUT_COLUMNS)):  # one tuple a reply,
+        cols[c] = list(column)  # not 24 appends
+    del rows
     cols["_public"] = public  # type: ignore[assignment]
     return cols
 
