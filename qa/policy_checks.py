@@ -38,6 +38,9 @@ class PolicyVerdict:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
+_NO_CONCESSION = PolicyVerdict("", 0.0)  # frozen: one object shared by the replies that concede nothing
+
+
 def days_since_purchase(facts: dict[str, Any], at: datetime | None) -> float | None:
     pd_ = facts.get("purchase_date")
     if pd_ is None or at is None or (isinstance(pd_, float) and math.isnan(pd_)):
@@ -94,7 +97,7 @@ def judge_concessions(concessions: list[Concession], facts: dict[str, Any], at: 
                       book: Rulebook) -> PolicyVerdict:
     """Judge every concession of one reply; departures of several combine as 1 - prod(1 - d)."""
     if not concessions:
-        return PolicyVerdict("", 0.0)
+        return _NO_CONCESSION
     days = days_since_purchase(facts, at)
     category = facts.get("issue_category") or None
     if isinstance(category, float):
@@ -164,21 +167,23 @@ def _folds_into_latin1(ch: str) -> bool:
 
 
 _PATTERNS: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, _Phrases | None]] = {}
-_LAST: list = [None, None]  # (phrases, matchers) of the rulebook used last: the run's, reply after reply
+_last: tuple = ((), {})  # (phrases, matchers) of the rulebook used last, read and replaced whole (threads)
 _NOT_FOUND = Finding("never_acceptable", False)
 
 
 def _matchers(phrases: dict[str, tuple[str, ...]]) -> dict[str, _Phrases | None]:
     """One matcher per language, compiled once per rulebook. The last rulebook's are found by comparing its
     phrases with the last ones (the same objects: a pointer test each) instead of hashing them all again."""
+    global _last
     key = tuple(phrases.items())
-    if key == _LAST[0]:
-        return _LAST[1]
+    last_key, last_pats = _last
+    if key == last_key and last_key:
+        return last_pats
     pats = _PATTERNS.get(key)
     if pats is None:
         pats = _PATTERNS[key] = {lang: _Phrases(p) for lang, p in key if p}
         pats["*"] = _Phrases(tuple(p for _, ps in key for p in ps)) if any(ps for _, ps in key) else None
-    _LAST[:] = [key, pats]
+    _last = (key, pats)
     return pats
 
 

@@ -11,7 +11,7 @@ consistency, repeats across batches) is added later by :mod:`qa.wholefile`. Evid
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -57,7 +57,7 @@ def _na(v: Any) -> Any:
     return v
 
 
-def languages(th: np.ndarray, role: np.ndarray, text: np.ndarray, given: np.ndarray, detect: Detect,
+def languages(th: Sequence[Any], role: Sequence[Any], text: Sequence[str], given: Sequence[Any], detect: Detect,
               brand_memo: dict[str, str]) -> tuple[list[str | None], list[str | None]]:
     """(reply language, customer language) per message, filled on brand replies, each text detected once.
 
@@ -158,13 +158,18 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
     agent = m["agent_id"].astype(object).to_numpy()
     facts_rec = facts_t.astype(object).to_numpy()
     foll = followers_t.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-    msg_lang, c_langs = languages(th, role, text, m["language"].astype("object").to_numpy(), detect, brand_memo)
     learned = None
     if model is not None:  # qa.learned: the model scores the batch's reply texts at once, before the rules
         from .learned import BatchScores
 
         brand_rows = np.flatnonzero(role == "brand")
         learned = BatchScores(model, text[brand_rows].tolist(), brand_rows)
+    # Python lists from here: the loop reads each column once a row, and a list item costs a third of a numpy
+    # element (no scalar made); floats and bools become Python's, which compare and format the same
+    th, role, text, ids, brand_col, channel, agent, created_py, foll, facts_rec, pub_l = (a.tolist() for a in (
+        th, role, text, ids, brand_col, channel, agent, created_py, foll, facts_rec, public))
+    msg_lang, c_langs = languages(th, role, text, m["language"].astype("object").to_numpy().tolist(), detect,
+                                  brand_memo)
 
     cols: dict[str, list[Any]] = {c: [] for c in [*checks, *OUT_COLUMNS]}
     runs = [(name, chk, cols[name], specs.get(name) or CheckSpec(name, name)) for name, chk in checks.items()]
@@ -190,7 +195,7 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
                 facts = {k: _na(v) for k, v in zip(FACT_COLUMNS, f)}
                 cached = facts_cache[f] = (facts, {k: v for k, v in facts.items() if v is not None})
         facts, given_facts = cached
-        pub, r_lang = bool(public[i]), msg_lang[i]
+        pub, r_lang = pub_l[i], msg_lang[i]
         ctx = ReplyContext(reply_id=ids[i], text=text[i], customer_text=customer_text, customer_language=c_langs[i],
                            reply_language=r_lang, earlier_brand_texts=tuple(brand_texts), brand=brand_col[i],
                            channel=channel[i], public=pub, facts=given_facts)
