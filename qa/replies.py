@@ -262,7 +262,8 @@ def score_batch(messages: pd.DataFrame, book: Rulebook, checks: dict[str, Check]
             found = answers[text] = rule.needs_reply(text)
         return found
 
-    needs = np.fromiter((b or needs_reply(t) for b, t in zip(is_brand, m["text"].fillna("").astype(str))),
+    needs = np.fromiter((b or needs_reply(t) for b, t in zip(is_brand.tolist(),  # lists: no scalar per cell
+                                                              m["text"].fillna("").astype(str).tolist())),
                         bool, len(m))
     timing = thread_timing(m, needs)
     errors: list[tuple[str, str, str]] = []

@@ -88,8 +88,10 @@ class ReportBuilder:
             if len(self.worst) else worst_order(s).head(self.worst_n)
         if "template_overuse" in s.columns:
             tpl = s[s["template_overuse"].astype(bool)]  # a plain loop: a groupby of many small groups costs more
-            for tid, text, issue in zip(tpl["template_id"].astype(str), tpl["text"].tolist(),
-                                        tpl["issue"].astype(str)):
+            for tid, text, issue in zip(tpl["template_id"].astype(str).tolist(), tpl["text"].tolist(),
+                                        tpl["issue"].astype(str).tolist()):
+                if not isinstance(tid, str):  # a missing id: no group (as groupby drops it)
+                    continue
                 acc = self.templates.get(tid)
                 if acc is None:
                     acc = self.templates[tid] = [0, set(), str(text)]
