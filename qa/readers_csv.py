@@ -12,6 +12,7 @@ import csv
 import sys
 from collections import deque
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ import pandas as pd
 from carebench_shared.config import ConfigError, sniff_text
 from carebench_shared.safe_text import printable
 
-__all__ = ["open_text", "csv_header", "iter_csv", "string_columns", "MAX_RECORD_LINES", "CHUNK_ROWS"]
+__all__ = ["open_text", "csv_header", "iter_csv", "plan_records", "string_columns", "MAX_RECORD_LINES", "CHUNK_ROWS"]
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
@@ -149,6 +150,35 @@ def iter_csv(path: Path, n_fields: int, broken: list[tuple[int, str]]) -> Iterat
                 lines.resync()
                 reader = csv.reader(lines)  # a fresh parser: the old one may be inside a quoted field
 
+
+
+def plan_records(path: Path, n_fields: int) -> Iterator[list[str]]:
+    """The fields of each record :func:`iter_csv` yields, without line numbers or broken rows (a first pass).
+
+    While every record fills one line with ``n_fields`` fields (or the line is blank), ``csv.reader`` alone
+    reads them: :func:`iter_csv` would yield exactly these, and its line bookkeeping costs as much as the
+    parsing. At the first record that is not so, :func:`iter_csv` reads the file from the start and the
+    records already given are skipped.
+    """
+    given = 0
+    with open_text(path) as fh:
+        reader = csv.reader(fh)
+        try:
+            next(reader)  # header
+            last = reader.line_num
+            if last == 1:
+                for row in reader:
+                    if reader.line_num != last + 1 or (row and len(row) != n_fields):
+                        break
+                    last += 1
+                    if row:
+                        given += 1
+                        yield row
+                else:
+                    return
+        except (StopIteration, csv.Error):
+            pass
+    yield from islice((row for _, row in iter_csv(path, n_fields, [])), given, None)
 
 
 def string_columns(records: Iterator[tuple[int, list[str]]], n_fields: int,

@@ -57,11 +57,11 @@ def _na(v: Any) -> Any:
     return v
 
 
-def languages(th: Sequence[Any], role: Sequence[Any], text: Sequence[str], given: Sequence[Any], detect: Detect,
-              brand_memo: dict[str, str]) -> tuple[list[str | None], list[str | None]]:
+def languages(th: Sequence[Any], role: Sequence[Any], text: Sequence[str], given: Sequence[str | None],
+              detect: Detect, brand_memo: dict[str, str]) -> tuple[list[str | None], list[str | None]]:
     """(reply language, customer language) per message, filled on brand replies, each text detected once.
 
-    The reply's language is the one given in the data, else detected. The customer's is the first one given
+    The reply's language is the one given in the data (``given``: :func:`given_languages`), else detected. The customer's is the first one given
     on their posts in the thread, else that of their latest post that can be told (earlier ones when it is
     "und"), else of their posts joined: the rule of :func:`qa.language.thread_language`, applied
     incrementally so that a post is detected once per thread instead of once per reply after it. Brand texts
@@ -88,14 +88,14 @@ def languages(th: Sequence[Any], role: Sequence[Any], text: Sequence[str], given
             prev, posts, given_c, current, stale = th[i], [], None, "und", False
             post_memo.clear()
         if role[i] != "brand":
-            if given_c is None and _na(given[i]):
-                given_c = str(given[i])
+            if given_c is None and given[i] is not None:
+                given_c = given[i]
             if text[i]:
                 posts.append(text[i])
                 stale = True
             continue
-        if _na(given[i]):
-            reply_out[i] = str(given[i])
+        if given[i] is not None:
+            reply_out[i] = given[i]
         else:
             if len(brand_memo) >= MEMO_LIMIT:
                 brand_memo.clear()
@@ -115,6 +115,14 @@ def languages(th: Sequence[Any], role: Sequence[Any], text: Sequence[str], given
             stale = False
         cust_out[i] = current
     return reply_out, cust_out
+
+
+def given_languages(language: pd.Series) -> list[str | None]:
+    """Per message, the language the data gives (as text) or None: blank or missing. One test of the column
+    when it gives none (twcs), instead of one per message."""
+    if language.isna().all():
+        return [None] * len(language)
+    return [str(v) if _na(v) else None for v in language.astype(object).tolist()]
 
 
 def _fmt_concessions(cs: list[Concession]) -> str:
@@ -166,10 +174,9 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
         learned = BatchScores(model, text[brand_rows].tolist(), brand_rows)
     # Python lists from here: the loop reads each column once a row, and a list item costs a third of a numpy
     # element (no scalar made); floats and bools become Python's, which compare and format the same
-    th, role, text, ids, brand_col, channel, agent, created_py, foll, facts_rec, pub_l = (a.tolist() for a in (
-        th, role, text, ids, brand_col, channel, agent, created_py, foll, facts_rec, public))
-    msg_lang, c_langs = languages(th, role, text, m["language"].astype("object").to_numpy().tolist(), detect,
-                                  brand_memo)
+    th, role, text, ids, brand_col, channel, agent, created_py, foll, pub_l = (a.tolist() for a in (
+        th, role, text, ids, brand_col, channel, agent, created_py, foll, public))
+    msg_lang, c_langs = languages(th, role, text, given_languages(m["language"]), detect, brand_memo)
 
     cols: dict[str, list[Any]] = {c: [] for c in [*checks, *OUT_COLUMNS]}
     runs = [(name, chk, cols[name], specs.get(name) or CheckSpec(name, name)) for name, chk in checks.items()]
