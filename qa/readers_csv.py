@@ -28,6 +28,7 @@ csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 MAX_RECORD_LINES = 1000  # physical lines one CSV record may span (an unbalanced quote stops there)
 CHUNK_ROWS = 32_768  # records held as Python strings at a time while reading a CSV
+_TRANSPOSE_ROWS = 4_096  # records held as lists before their fields join the columns' lists
 
 
 def open_text(path: Path):
@@ -192,21 +193,30 @@ def string_columns(records: Iterator[tuple[int, list[str]]], n_fields: int,
 
     chunk = chunk or CHUNK_ROWS
     typ = pa.large_string()  # what pandas' "string" dtype stores
-    rows: list[list[str]] = []
+    rows: list[list[str]] = []  # a few thousand records, moved into the field lists at once (zip, in C)
+    buffers: list[list[str]] = [[] for _ in range(n_fields)]
     parts: list[list[Any]] = [[] for _ in range(n_fields)]
     lines: list[np.ndarray] = []
     line_buf: list[int] = []
 
-    def flush() -> None:
-        for part, column in zip(parts, zip(*rows) if rows else [()] * n_fields):  # transposed in C
-            part.append(pa.array(column, type=typ))
+    def transpose() -> None:
+        for buf, column in zip(buffers, zip(*rows)):
+            buf.extend(column)
         rows.clear()
+
+    def flush() -> None:
+        transpose()
+        for buf, part in zip(buffers, parts):
+            part.append(pa.array(buf, type=typ))
+            buf.clear()
         lines.append(np.asarray(line_buf, dtype=np.int64))
         line_buf.clear()
 
     for line, row in records:
         line_buf.append(line)
         rows.append(row)
+        if len(rows) >= _TRANSPOSE_ROWS:
+            transpose()
         if len(line_buf) >= chunk:
             flush()
     if line_buf or not lines:

@@ -34,6 +34,7 @@ __all__ = ["Batch", "score_batch", "languages", "FACT_COLUMNS"]
 
 FACT_COLUMNS = ["purchase_date", "order_value", "product", "issue_category"]
 MEMO_LIMIT = 50_000  # distinct brand texts remembered (templates); about 8 MB at most
+ROWS_AT_ONCE = 4_096  # replies held as tuples before they join the output columns
 FACTS_LIMIT = 4_096  # distinct case-fact tuples remembered (they repeat on the replies of a thread)
 Detect = Callable[[str], str]
 
@@ -143,6 +144,13 @@ OUT_COLUMNS = ["reply_id", "thread_id", "brand", "channel", "public", "agent_id"
                "evidence", "text", "customer_text", "concession", "row"]
 
 
+def _to_columns(rows: list[tuple[Any, ...]], cols: dict[str, list[Any]]) -> None:
+    """Move the replies' value tuples into the output columns (a transpose in C: not 24 appends a reply)."""
+    for c, column in zip(OUT_COLUMNS, zip(*rows)):
+        cols[c].extend(column)
+    rows.clear()
+
+
 def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs: dict[str, CheckSpec],
                 detect: Detect, brand_memo: dict[str, str], errors: list, model: Any = None) -> dict[str, list]:
     """One list per output column (:data:`OUT_COLUMNS` and each check's), filled reply by reply.
@@ -246,9 +254,9 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
                       customer_text, comp.verdict if comp is not None and comp.verdict is not None else bool(concessions),
                       i))
         brand_texts.append(text[i])
-    for c, column in zip(OUT_COLUMNS, zip(*rows) if rows else [()] * len(OUT_COLUMNS)):  # one tuple a reply,
-        cols[c] = list(column)  # not 24 appends
-    del rows
+        if len(rows) >= ROWS_AT_ONCE:
+            _to_columns(rows, cols)
+    _to_columns(rows, cols)
     cols["_public"] = public  # type: ignore[assignment]
     return cols
 
