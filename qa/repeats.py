@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .similarity import word_signatures, words
+from .similarity import word_signatures
+from .words import words
 
 if TYPE_CHECKING:
     from .rulebook import ThreadSettings

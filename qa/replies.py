@@ -62,11 +62,12 @@ def languages(th: Sequence[Any], role: Sequence[Any], text: Sequence[str], given
               detect: Detect, brand_memo: dict[str, str]) -> tuple[list[str | None], list[str | None]]:
     """(reply language, customer language) per message, filled on brand replies, each text detected once.
 
-    The reply's language is the one given in the data (``given``: :func:`given_languages`), else detected. The customer's is the first one given
-    on their posts in the thread, else that of their latest post that can be told (earlier ones when it is
-    "und"), else of their posts joined: the rule of :func:`qa.language.thread_language`, applied
-    incrementally so that a post is detected once per thread instead of once per reply after it. Brand texts
-    are remembered across batches (``brand_memo``) because templates repeat all day.
+    The reply's language is the one given in the data (``given``: :func:`given_languages`), else detected.
+    The customer's is the first one given on their posts in the thread, else that of their latest post that
+    can be told (earlier ones when it is "und"), else of their posts joined: the rule of
+    :func:`qa.language.thread_language`, applied incrementally so that a post is detected once per thread
+    instead of once per reply after it. Brand texts are remembered across batches (``brand_memo``) because
+    templates repeat all day.
     """
     n = len(th)
     reply_out: list[str | None] = [None] * n
@@ -251,8 +252,8 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
                       None if math.isnan(foll[i]) else int(foll[i]), facts.get("issue_category"), c_langs[i], r_lang,
                       _fmt_concessions(concessions), verdict.status, "; ".join(verdict.reasons), risk.departure,
                       risk.visibility, risk.claimability, risk.risk, bool(never.verdict), tuple(evidence), text[i],
-                      customer_text, comp.verdict if comp is not None and comp.verdict is not None else bool(concessions),
-                      i))
+                      customer_text,
+                      comp.verdict if comp is not None and comp.verdict is not None else bool(concessions), i))
         brand_texts.append(text[i])
         if len(rows) >= ROWS_AT_ONCE:
             _to_columns(rows, cols)
