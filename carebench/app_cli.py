@@ -28,7 +28,8 @@ def app_command(host: str, port: int, settings: str | None = None, roots: list[P
     return [sys.executable, "-m", "streamlit", "run", str(script),
             "--server.address", host, "--server.port", str(port), "--server.headless", "true",
             "--browser.gatherUsageStats", "false", "--server.maxUploadSize", str(cfg.max_upload_mb),
-            "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
+            "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal",
+            "--runner.magicEnabled", "false"]  # every element is an st.* call: no bare-expression rewriting
 
 
 def cmd_app(args: argparse.Namespace) -> int:

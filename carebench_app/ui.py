@@ -6,16 +6,20 @@ import no Streamlit and run in benchmarks and plain tests.
 
 from __future__ import annotations
 
+import functools
 import logging
+import os
 from collections.abc import Callable
+from pathlib import Path
 
 import streamlit as st
 
 from . import state
 from .cache import StringCache
 from .qa_service import OpenedFile, QAView, is_staged, score, user_errors
-from .settings import AppSettings, SettingsError, load_settings
+from .settings import AppSettings, SettingsError, load_settings, settings_path
 from .store import ReviewStore
+from .uploads import ROOTS_VAR
 
 __all__ = ["settings", "result_cache", "review_store", "current_view", "one_line", "require_qa", "run_page",
            "UNEXPECTED", "opened_files", "open_file", "select_reply", "restore_and_mirror", "reviewer",
@@ -46,10 +50,26 @@ def run_page(render: Callable[[], None]) -> None:
         st.error(f"{UNEXPECTED}: {type(exc).__name__}: {text[:300]}. The details are in the server's log.")
 
 
-def settings() -> AppSettings:
-    """The settings in force; a bad settings file is reported once and the defaults are used."""
+def _stamp(path: Path) -> tuple:
+    """What tells one version of a file from another (None when it does not exist): its name and ``stat``."""
     try:
-        return load_settings()
+        info = path.stat()
+    except OSError:
+        return (str(path), None)
+    return (str(path), info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _settings_of(stamp: tuple, roots: str) -> AppSettings:
+    """The settings file of ``stamp`` read once (a page asks for them many times a run); ``roots`` (the allowed
+    folders) is part of the key because validation depends on it. Errors are not cached: they show each run."""
+    return load_settings(Path(stamp[0]))
+
+
+def settings() -> AppSettings:
+    """The settings in force, read again whenever the file changes; a bad file is reported and defaults used."""
+    try:
+        return _settings_of(_stamp(settings_path()), os.environ.get(ROOTS_VAR, ""))
     except SettingsError as exc:
         st.error(one_line(exc))
         return AppSettings()
@@ -119,7 +139,17 @@ def initial(key: str, default, arg: str = "value") -> dict:
 
 
 def review_store() -> ReviewStore:
-    return ReviewStore(settings().review_db)
+    """The review store of the settings in force: opened (schema checked) once per database file, since every
+    verdict card of a reply asks for it; a deleted or replaced file is opened anew."""
+    path = Path(settings().review_db).expanduser()
+    known = _STORES.get(str(path))
+    if known is None or known[0] != _stamp(path)[1:3]:
+        store = ReviewStore(path)  # creates the file when missing: its identity is taken after
+        known = _STORES[str(path)] = (_stamp(path)[1:3], store)
+    return known[1]
+
+
+_STORES: dict[str, tuple[tuple, ReviewStore]] = {}  # database path -> (its device and inode, the open store)
 
 
 def require_qa() -> bool:

@@ -2,7 +2,8 @@
 
 A thread's messages can be anywhere in a file (exports are often in time order), and in twcs threads are not
 even named: they are the connected pieces of the reply links. So a CSV is read twice with the readers' own
-record iterator (:func:`qa.readers_csv.iter_csv`):
+record iterator (:func:`qa.readers_csv.iter_csv`; the first pass through :func:`qa.readers_csv.plan_records`,
+the same records without line numbers, read by ``csv.reader`` alone while the file is clean):
 
 1. the first pass keeps two or three 64-bit keys per record (thread or tweet id, message id or reply
    links, author) and finds which records belong together: the same thread, the same message id (so a
@@ -29,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import readers
-from .readers_csv import csv_header, iter_csv, string_columns
+from .readers_csv import csv_header, iter_csv, plan_records, string_columns
 from .readers_own import validate_own
 from .readers_twcs import TWCS_COLUMNS, build_twcs_threads
 from .schema import MESSAGE_COLUMNS
@@ -38,6 +39,7 @@ from .pipeline import BATCH_MESSAGES, thread_batches
 __all__ = ["BatchSource", "open_batches"]
 
 _FLOAT_ID = re.compile(r"^(\d+)\.0*$")
+_TRUE = frozenset(("true", "1", "yes", "t", "y"))  # inbound values of a customer's tweet
 
 
 def _norm(v: str) -> str:
@@ -98,7 +100,7 @@ def _plan_own(path: Path, header: list[str]) -> tuple[np.ndarray, Callable, int]
     it, im = col["thread_id"], col["message_id"]
     ia, ir = col.get("author_id"), col["role"]
     th, mid, au, cust = array("q"), array("q"), array("q"), array("b")  # 8 bytes a key, not a Python int
-    for n, (_, row) in enumerate(iter_csv(path, len(header), [])):
+    for n, row in enumerate(plan_records(path, len(header))):
         t, m = _norm(row[it]), _norm(row[im])
         th.append(hash(t) if t else -1 - n)  # a blank id is a broken row: a group of its own
         mid.append(hash(m) if m else -1 - n)
@@ -114,16 +116,19 @@ def _plan_own(path: Path, header: list[str]) -> tuple[np.ndarray, Callable, int]
 def _plan_twcs(path: Path) -> tuple[np.ndarray, Callable, int]:
     """(group per record, keeper, records) for a twcs CSV: tweets joined by their reply links."""
     tid, links_from, links_to, au, cust = array("q"), array("q"), array("q"), array("q"), array("b")
-    for n, (_, row) in enumerate(iter_csv(path, len(TWCS_COLUMNS), [])):
-        t = _norm(row[0])
+    link = links_from.append, links_to.append
+    for n, row in enumerate(plan_records(path, len(TWCS_COLUMNS))):
+        # an id of digits alone is already normal (no space, no dot): _norm only for the others
+        t = row[0] if row[0].isdigit() else _norm(row[0])
         tid.append(hash(t) if t else -1 - n)
-        for other in [row[6], *row[5].split(",")]:
-            o = _norm(other)
-            if o:
-                links_from.append(n)
-                links_to.append(hash(o))
+        for other in (row[6], *row[5].split(",")) if row[5] else (row[6],):  # parent, then the replies
+            if other and not other.isdigit():
+                other = _norm(other)
+            if other:
+                link[0](n)
+                link[1](hash(other))
         au.append(hash(row[1].strip()))
-        cust.append(row[2].strip().lower() in ("true", "1", "yes", "t", "y"))
+        cust.append(row[2].strip().lower() in _TRUE)
     keys = np.frombuffer(tid, dtype=np.int64)
     node, uniques = pd.factorize(keys)  # a duplicate tweet id is the same node as its first occurrence
     target = pd.Index(uniques).get_indexer(np.frombuffer(links_to, dtype=np.int64))  # linked tweet's node, or -1

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Item", "dumps", "parse", "snippets", "notes", "as_dicts"]
+__all__ = ["Item", "dumps", "dumps_more", "parse", "snippets", "notes", "as_dicts"]
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,15 @@ def dumps(items: Iterable[Item]) -> str:
     if not items:
         return "[]"
     return json.dumps([i.as_dict() for i in items], ensure_ascii=False, separators=(",", ":"))
+
+
+def dumps_more(dumped: str, items: Iterable[Item]) -> str:
+    """``dumps`` of the evidence ``dumped`` (its JSON) followed by ``items``, without parsing it: a JSON list is
+    its elements' JSON joined by commas, so the items' objects are appended to the text."""
+    more = ",".join(json.dumps(i.as_dict(), ensure_ascii=False, separators=(",", ":")) for i in items)
+    if not more:
+        return dumped
+    return f"[{more}]" if dumped == "[]" else f"{dumped[:-1]},{more}]"
 
 
 _LEGACY_PART = re.compile(r"\s*\|\s*")

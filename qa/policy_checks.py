@@ -38,6 +38,9 @@ class PolicyVerdict:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
+_NO_CONCESSION = PolicyVerdict("", 0.0)  # frozen: one object shared by the replies that concede nothing
+
+
 def days_since_purchase(facts: dict[str, Any], at: datetime | None) -> float | None:
     pd_ = facts.get("purchase_date")
     if pd_ is None or at is None or (isinstance(pd_, float) and math.isnan(pd_)):
@@ -94,7 +97,7 @@ def judge_concessions(concessions: list[Concession], facts: dict[str, Any], at: 
                       book: Rulebook) -> PolicyVerdict:
     """Judge every concession of one reply; departures of several combine as 1 - prod(1 - d)."""
     if not concessions:
-        return PolicyVerdict("", 0.0)
+        return _NO_CONCESSION
     days = days_since_purchase(facts, at)
     category = facts.get("issue_category") or None
     if isinstance(category, float):
@@ -164,17 +167,31 @@ def _folds_into_latin1(ch: str) -> bool:
 
 
 _PATTERNS: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, _Phrases | None]] = {}
+_last: tuple = ((), {})  # (phrases, matchers) of the rulebook used last, read and replaced whole (threads)
+_NOT_FOUND = Finding("never_acceptable", False)
+
+
+def _matchers(phrases: dict[str, tuple[str, ...]]) -> dict[str, _Phrases | None]:
+    """One matcher per language, compiled once per rulebook. The last rulebook's are found by comparing its
+    phrases with the last ones (the same objects: a pointer test each) instead of hashing them all again."""
+    global _last
+    key = tuple(phrases.items())
+    last_key, last_pats = _last
+    if key == last_key and last_key:
+        return last_pats
+    pats = _PATTERNS.get(key)
+    if pats is None:
+        pats = _PATTERNS[key] = {lang: _Phrases(p) for lang, p in key if p}
+        pats["*"] = _Phrases(tuple(p for _, ps in key for p in ps)) if any(ps for _, ps in key) else None
+    _last = (key, pats)
+    return pats
 
 
 def never_acceptable(text: str, language: str, book: Rulebook) -> Finding:
     """The first never-acceptable phrase of the reply's language in it (any language's when it is unknown)."""
-    key = tuple(book.never_acceptable.items())
-    pats = _PATTERNS.get(key)
-    if pats is None:  # one matcher per language, compiled once per rulebook
-        pats = _PATTERNS[key] = {lang: _Phrases(p) for lang, p in key if p}
-        pats["*"] = _Phrases(tuple(p for _, ps in key for p in ps)) if any(ps for _, ps in key) else None
+    pats = _matchers(book.never_acceptable)
     rx = pats.get(language) if language in book.never_acceptable else pats.get("*")
     span = rx.search(text) if rx is not None else None
     if span is None:
-        return Finding("never_acceptable", False)
+        return _NOT_FOUND
     return Finding("never_acceptable", True, (Evidence(span[0], span[1], text[span[0]:span[1]]),))

@@ -37,14 +37,25 @@ class PrecedentParts:
         return round(self.departure * self.visibility * self.claimability, 6)
 
 
+# (settings, followers, visibility) of the last public reply: a thread's replies share them. One tuple, read
+# and replaced whole, so runs in several threads never mix two answers.
+_last_visibility: tuple = (None, None, 0.0)
+
+
 def visibility(public: bool, followers: float | None, s: PrecedentSettings) -> float:
     """0-1 audience of a reply: private ones are seen by the customer only."""
     if not public:
         return s.private_visibility
     f = s.unknown_followers if followers is None or (isinstance(followers, float) and math.isnan(followers)) \
         else max(0.0, float(followers))
+    global _last_visibility
+    last_s, last_f, last_v = _last_visibility
+    if last_s is s and last_f == f:  # settings are frozen: the same object, the same answer
+        return last_v
     reach = min(1.0, math.log10(1.0 + f) / math.log10(1.0 + s.full_reach_followers))
-    return round(s.public_floor + (1.0 - s.public_floor) * reach, 6)
+    v = round(s.public_floor + (1.0 - s.public_floor) * reach, 6)
+    _last_visibility = (s, f, v)
+    return v
 
 
 def precedent_risk(departure: float, concessions: list[Concession], public: bool, followers: float | None,

@@ -12,6 +12,7 @@ import csv
 import sys
 from collections import deque
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -21,12 +22,13 @@ import pandas as pd
 from carebench_shared.config import ConfigError, sniff_text
 from carebench_shared.safe_text import printable
 
-__all__ = ["open_text", "csv_header", "iter_csv", "string_columns", "MAX_RECORD_LINES", "CHUNK_ROWS"]
+__all__ = ["open_text", "csv_header", "iter_csv", "plan_records", "string_columns", "MAX_RECORD_LINES", "CHUNK_ROWS"]
 
 csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
 
 MAX_RECORD_LINES = 1000  # physical lines one CSV record may span (an unbalanced quote stops there)
 CHUNK_ROWS = 32_768  # records held as Python strings at a time while reading a CSV
+_TRANSPOSE_ROWS = 4_096  # records held as lists before their fields join the columns' lists
 
 
 def open_text(path: Path):
@@ -151,6 +153,35 @@ def iter_csv(path: Path, n_fields: int, broken: list[tuple[int, str]]) -> Iterat
 
 
 
+def plan_records(path: Path, n_fields: int) -> Iterator[list[str]]:
+    """The fields of each record :func:`iter_csv` yields, without line numbers or broken rows (a first pass).
+
+    While every record fills one line with ``n_fields`` fields (or the line is blank), ``csv.reader`` alone
+    reads them: :func:`iter_csv` would yield exactly these, and its line bookkeeping costs as much as the
+    parsing. At the first record that is not so, :func:`iter_csv` reads the file from the start and the
+    records already given are skipped.
+    """
+    given = 0
+    with open_text(path) as fh:
+        reader = csv.reader(fh)
+        try:
+            next(reader)  # header
+            last = reader.line_num
+            if last == 1:
+                for row in reader:
+                    if reader.line_num != last + 1 or (row and len(row) != n_fields):
+                        break
+                    last += 1
+                    if row:
+                        given += 1
+                        yield row
+                else:
+                    return
+        except (StopIteration, csv.Error):
+            pass
+    yield from islice((row for _, row in iter_csv(path, n_fields, [])), given, None)
+
+
 def string_columns(records: Iterator[tuple[int, list[str]]], n_fields: int,
                     chunk: int | None = None) -> tuple[list[pd.Series], np.ndarray]:
     """(one ``string`` Series per field, line numbers) of ``records``, ``chunk`` records at a time.
@@ -162,12 +193,19 @@ def string_columns(records: Iterator[tuple[int, list[str]]], n_fields: int,
 
     chunk = chunk or CHUNK_ROWS
     typ = pa.large_string()  # what pandas' "string" dtype stores
+    rows: list[list[str]] = []  # a few thousand records, moved into the field lists at once (zip, in C)
     buffers: list[list[str]] = [[] for _ in range(n_fields)]
     parts: list[list[Any]] = [[] for _ in range(n_fields)]
     lines: list[np.ndarray] = []
     line_buf: list[int] = []
 
+    def transpose() -> None:
+        for buf, column in zip(buffers, zip(*rows)):
+            buf.extend(column)
+        rows.clear()
+
     def flush() -> None:
+        transpose()
         for buf, part in zip(buffers, parts):
             part.append(pa.array(buf, type=typ))
             buf.clear()
@@ -176,8 +214,9 @@ def string_columns(records: Iterator[tuple[int, list[str]]], n_fields: int,
 
     for line, row in records:
         line_buf.append(line)
-        for buf, v in zip(buffers, row):
-            buf.append(v)
+        rows.append(row)
+        if len(rows) >= _TRANSPOSE_ROWS:
+            transpose()
         if len(line_buf) >= chunk:
             flush()
     if line_buf or not lines:

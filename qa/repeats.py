@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from .similarity import text_signatures, words
+from .similarity import word_signatures
+from .words import words
 
 if TYPE_CHECKING:
     from .rulebook import ThreadSettings
@@ -89,12 +90,12 @@ class RepeatFinder:
         several = pd.Series(authors).duplicated(keep=False).to_numpy()
         elsewhere = np.ones(len(rows), dtype=bool) if self.keep is None else np.asarray(self.keep(authors), bool)
         rows, elsewhere = rows[several | elsewhere], elsewhere[several | elsewhere]
-        texts = messages["text"].to_numpy()[rows]
-        ok = np.fromiter((len(set(words(t))) >= self.min_words for t in texts), bool, len(texts))
+        post_words = [words(t) for t in messages["text"].to_numpy()[rows]]
+        ok = np.fromiter((len(set(ws)) >= self.min_words for ws in post_words), bool, len(post_words))
         rows, elsewhere = rows[ok], elsewhere[ok]
         if not len(rows):
             return pd.DataFrame(columns=REPEAT_COLUMNS)
-        sig, _ = text_signatures(texts[ok], n=1)
+        sig, _ = word_signatures([ws for ws, keep in zip(post_words, ok) if keep], n=1)
         sub = messages.iloc[rows].reset_index(drop=True)
         posts = pd.DataFrame({
             "pos": rows + offset,

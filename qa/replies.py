@@ -11,7 +11,7 @@ consistency, repeats across batches) is added later by :mod:`qa.wholefile`. Evid
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +34,7 @@ __all__ = ["Batch", "score_batch", "languages", "FACT_COLUMNS"]
 
 FACT_COLUMNS = ["purchase_date", "order_value", "product", "issue_category"]
 MEMO_LIMIT = 50_000  # distinct brand texts remembered (templates); about 8 MB at most
+ROWS_AT_ONCE = 4_096  # replies held as tuples before they join the output columns
 FACTS_LIMIT = 4_096  # distinct case-fact tuples remembered (they repeat on the replies of a thread)
 Detect = Callable[[str], str]
 
@@ -57,15 +58,16 @@ def _na(v: Any) -> Any:
     return v
 
 
-def languages(th: np.ndarray, role: np.ndarray, text: np.ndarray, given: np.ndarray, detect: Detect,
-              brand_memo: dict[str, str]) -> tuple[list[str | None], list[str | None]]:
+def languages(th: Sequence[Any], role: Sequence[Any], text: Sequence[str], given: Sequence[str | None],
+              detect: Detect, brand_memo: dict[str, str]) -> tuple[list[str | None], list[str | None]]:
     """(reply language, customer language) per message, filled on brand replies, each text detected once.
 
-    The reply's language is the one given in the data, else detected. The customer's is the first one given
-    on their posts in the thread, else that of their latest post that can be told (earlier ones when it is
-    "und"), else of their posts joined: the rule of :func:`qa.language.thread_language`, applied
-    incrementally so that a post is detected once per thread instead of once per reply after it. Brand texts
-    are remembered across batches (``brand_memo``) because templates repeat all day.
+    The reply's language is the one given in the data (``given``: :func:`given_languages`), else detected.
+    The customer's is the first one given on their posts in the thread, else that of their latest post that
+    can be told (earlier ones when it is "und"), else of their posts joined: the rule of
+    :func:`qa.language.thread_language`, applied incrementally so that a post is detected once per thread
+    instead of once per reply after it. Brand texts are remembered across batches (``brand_memo``) because
+    templates repeat all day.
     """
     n = len(th)
     reply_out: list[str | None] = [None] * n
@@ -88,14 +90,14 @@ def languages(th: np.ndarray, role: np.ndarray, text: np.ndarray, given: np.ndar
             prev, posts, given_c, current, stale = th[i], [], None, "und", False
             post_memo.clear()
         if role[i] != "brand":
-            if given_c is None and _na(given[i]):
-                given_c = str(given[i])
+            if given_c is None and given[i] is not None:
+                given_c = given[i]
             if text[i]:
                 posts.append(text[i])
                 stale = True
             continue
-        if _na(given[i]):
-            reply_out[i] = str(given[i])
+        if given[i] is not None:
+            reply_out[i] = given[i]
         else:
             if len(brand_memo) >= MEMO_LIMIT:
                 brand_memo.clear()
@@ -117,6 +119,14 @@ def languages(th: np.ndarray, role: np.ndarray, text: np.ndarray, given: np.ndar
     return reply_out, cust_out
 
 
+def given_languages(language: pd.Series) -> list[str | None]:
+    """Per message, the language the data gives (as text) or None: blank or missing. One test of the column
+    when it gives none (twcs), instead of one per message."""
+    if language.isna().all():
+        return [None] * len(language)
+    return [str(v) if _na(v) else None for v in language.astype(object).tolist()]
+
+
 def _fmt_concessions(cs: list[Concession]) -> str:
     parts = []
     for c in cs:
@@ -133,6 +143,13 @@ OUT_COLUMNS = ["reply_id", "thread_id", "brand", "channel", "public", "agent_id"
                "issue_category", "customer_language", "reply_language", "concessions", "policy_status",
                "policy_reasons", "departure", "visibility", "claimability", "precedent_risk", "never_acceptable",
                "evidence", "text", "customer_text", "concession", "row"]
+
+
+def _to_columns(rows: list[tuple[Any, ...]], cols: dict[str, list[Any]]) -> None:
+    """Move the replies' value tuples into the output columns (a transpose in C: not 24 appends a reply)."""
+    for c, column in zip(OUT_COLUMNS, zip(*rows)):
+        cols[c].extend(column)
+    rows.clear()
 
 
 def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs: dict[str, CheckSpec],
@@ -158,37 +175,43 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
     agent = m["agent_id"].astype(object).to_numpy()
     facts_rec = facts_t.astype(object).to_numpy()
     foll = followers_t.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
-    msg_lang, c_langs = languages(th, role, text, m["language"].astype("object").to_numpy(), detect, brand_memo)
     learned = None
     if model is not None:  # qa.learned: the model scores the batch's reply texts at once, before the rules
         from .learned import BatchScores
 
         brand_rows = np.flatnonzero(role == "brand")
         learned = BatchScores(model, text[brand_rows].tolist(), brand_rows)
+    # Python lists from here: the loop reads each column once a row, and a list item costs a third of a numpy
+    # element (no scalar made); floats and bools become Python's, which compare and format the same
+    th, role, text, ids, brand_col, channel, agent, created_py, foll, pub_l = (a.tolist() for a in (
+        th, role, text, ids, brand_col, channel, agent, created_py, foll, public))
+    msg_lang, c_langs = languages(th, role, text, given_languages(m["language"]), detect, brand_memo)
 
     cols: dict[str, list[Any]] = {c: [] for c in [*checks, *OUT_COLUMNS]}
     runs = [(name, chk, cols[name], specs.get(name) or CheckSpec(name, name)) for name, chk in checks.items()]
-    prev, parts, customer_text = None, [], None
+    prev, parts, customer_text, cached = None, [], None, None
     brand_texts: list[str] = []
     facts_cache: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, Any]]] = {}
+    rows: list[tuple[Any, ...]] = []
     for i in range(n):
         if th[i] != prev:
-            prev, parts, brand_texts, customer_text = th[i], [], [], None
+            prev, parts, brand_texts, customer_text, cached = th[i], [], [], None, None
         if role[i] != "brand":
             parts.append(text[i])
             customer_text = None
             continue
         if customer_text is None:  # one string per run of replies, not one per reply
             customer_text = "\n".join(parts)
-        f = tuple(facts_rec[i])
-        cached = facts_cache.get(f)
-        if cached is None:  # facts repeat on every reply of a thread
-            if len(facts_cache) >= FACTS_LIMIT:
-                facts_cache.clear()
-            facts = {k: _na(v) for k, v in zip(FACT_COLUMNS, f)}
-            cached = facts_cache[f] = (facts, {k: v for k, v in facts.items() if v is not None})
+        if cached is None:  # the facts are the thread's (its first values): read once per thread
+            f = tuple(facts_rec[i])
+            cached = facts_cache.get(f)
+            if cached is None:  # and shared by threads with the same ones
+                if len(facts_cache) >= FACTS_LIMIT:
+                    facts_cache.clear()
+                facts = {k: _na(v) for k, v in zip(FACT_COLUMNS, f)}
+                cached = facts_cache[f] = (facts, {k: v for k, v in facts.items() if v is not None})
         facts, given_facts = cached
-        pub, r_lang = bool(public[i]), msg_lang[i]
+        pub, r_lang = pub_l[i], msg_lang[i]
         ctx = ReplyContext(reply_id=ids[i], text=text[i], customer_text=customer_text, customer_language=c_langs[i],
                            reply_language=r_lang, earlier_brand_texts=tuple(brand_texts), brand=brand_col[i],
                            channel=channel[i], public=pub, facts=given_facts)
@@ -225,15 +248,16 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
                 f"{risk.visibility:.2f} x claimability {risk.claimability:.2f} = {risk.risk:.2f}")))
         never = never_acceptable(text[i], r_lang, book)
         evidence += [Item("never_acceptable", e.text, e.start, e.end) for e in never.evidence]
-        values = (ids[i], str(th[i]), brand_col[i], channel[i], pub, _na(agent[i]), created_py[i],
-                  None if math.isnan(foll[i]) else int(foll[i]), facts.get("issue_category"), c_langs[i], r_lang,
-                  _fmt_concessions(concessions), verdict.status, "; ".join(verdict.reasons), risk.departure,
-                  risk.visibility, risk.claimability, risk.risk, bool(never.verdict), tuple(evidence), text[i],
-                  customer_text, comp.verdict if comp is not None and comp.verdict is not None else bool(concessions),
-                  i)
-        for c, v in zip(OUT_COLUMNS, values):
-            cols[c].append(v)
+        rows.append((ids[i], str(th[i]), brand_col[i], channel[i], pub, _na(agent[i]), created_py[i],
+                      None if math.isnan(foll[i]) else int(foll[i]), facts.get("issue_category"), c_langs[i], r_lang,
+                      _fmt_concessions(concessions), verdict.status, "; ".join(verdict.reasons), risk.departure,
+                      risk.visibility, risk.claimability, risk.risk, bool(never.verdict), tuple(evidence), text[i],
+                      customer_text,
+                      comp.verdict if comp is not None and comp.verdict is not None else bool(concessions), i))
         brand_texts.append(text[i])
+        if len(rows) >= ROWS_AT_ONCE:
+            _to_columns(rows, cols)
+    _to_columns(rows, cols)
     cols["_public"] = public  # type: ignore[assignment]
     return cols
 
@@ -254,7 +278,8 @@ def score_batch(messages: pd.DataFrame, book: Rulebook, checks: dict[str, Check]
             found = answers[text] = rule.needs_reply(text)
         return found
 
-    needs = np.fromiter((b or needs_reply(t) for b, t in zip(is_brand, m["text"].fillna("").astype(str))),
+    needs = np.fromiter((b or needs_reply(t) for b, t in zip(is_brand.tolist(),  # lists: no scalar per cell
+                                                              m["text"].fillna("").astype(str).tolist())),
                         bool, len(m))
     timing = thread_timing(m, needs)
     errors: list[tuple[str, str, str]] = []

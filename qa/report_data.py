@@ -8,9 +8,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["ReportBuilder", "ReportData", "WORST_N", "worst_order"]
+__all__ = ["ReportBuilder", "ReportData", "WORST_N", "worst_order", "worst_candidates"]
 
 WORST_N = 20
 
@@ -26,6 +27,25 @@ def worst_order(scores: pd.DataFrame) -> pd.DataFrame:
     }, index=scores.index)
     order = key.sort_values(["passed", "score", "raw", "risk", "id"], kind="stable").index
     return scores.loc[order]
+
+
+def worst_candidates(scores: pd.DataFrame, n: int) -> pd.DataFrame:
+    """The rows of ``scores`` that can be among its ``n`` worst (:func:`worst_order`): those whose (failed,
+    score) is at most the n-th smallest, ties kept, in their order; sorting them alone gives the same head."""
+    if len(scores) <= n or n <= 0:
+        return scores
+    passed = (scores["passed"].astype(bool) if "passed" in scores.columns else
+              ~scores["auto_fail"].astype(bool)).to_numpy(dtype=bool)
+    score = pd.to_numeric(scores["score"], errors="coerce").astype("float64").to_numpy()
+    if np.isnan(score).any():  # where sorting puts a missing score: not worth reproducing
+        return scores
+    failed = ~passed
+    k = int(failed.sum())
+    if k >= n:
+        keep = failed & (score <= np.partition(score[failed], n - 1)[n - 1])
+    else:
+        keep = failed | (passed & (score <= np.partition(score[passed], n - k - 1)[n - k - 1]))
+    return scores[keep]
 
 
 def _known_true(s: pd.Series) -> tuple[int, int]:
@@ -84,14 +104,19 @@ class ReportBuilder:
                 acc = self.rates.setdefault(c, [0, 0])
                 acc[0] += k
                 acc[1] += n
-        self.worst = worst_order(pd.concat([self.worst, worst_order(s).head(self.worst_n)])).head(self.worst_n) \
-            if len(self.worst) else worst_order(s).head(self.worst_n)
+        top = worst_order(worst_candidates(s, self.worst_n)).head(self.worst_n)
+        self.worst = worst_order(pd.concat([self.worst, top])).head(self.worst_n) if len(self.worst) else top
         if "template_overuse" in s.columns:
-            tpl = s[s["template_overuse"].astype(bool)]
-            for tid, g in tpl.groupby(tpl["template_id"].astype(str), sort=False):
-                acc = self.templates.setdefault(tid, [0, set(), str(g["text"].iloc[0])])
-                acc[0] += len(g)
-                acc[1].update(g["issue"].astype(str))
+            tpl = s[s["template_overuse"].astype(bool)]  # a plain loop: a groupby of many small groups costs more
+            for tid, text, issue in zip(tpl["template_id"].astype(str).tolist(), tpl["text"].tolist(),
+                                        tpl["issue"].astype(str).tolist()):
+                if not isinstance(tid, str):  # a missing id: no group (as groupby drops it)
+                    continue
+                acc = self.templates.get(tid)
+                if acc is None:
+                    acc = self.templates[tid] = [0, set(), str(text)]
+                acc[0] += 1
+                acc[1].add(issue)
 
     def add_unanswered(self, un: pd.DataFrame) -> None:
         self.un_total += len(un)

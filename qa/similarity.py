@@ -10,18 +10,20 @@ combined arithmetically, multiply-shift permutations with fixed seeds), so group
 
 from __future__ import annotations
 
-import re
 import tempfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from hashlib import blake2b
+from itertools import islice
 from pathlib import Path
 from typing import IO
 
 import numpy as np
 
-__all__ = ["words", "has_word_in", "shingles", "minhash_signatures", "text_signatures", "similarity_groups",
-           "text_groups", "TextGrouper", "NUM_PERM"]
+from .words import has_word_in, shingles, words  # re-exported: the groupers' words
+
+__all__ = ["words", "has_word_in", "shingles", "minhash_signatures", "text_signatures", "word_signatures",
+           "similarity_groups", "text_groups", "TextGrouper", "NUM_PERM"]
 
 NUM_PERM = 32
 _rng = np.random.default_rng(20240501)  # fixed: signatures must not change between runs
@@ -30,42 +32,6 @@ _ADD = _rng.integers(0, 1 << 63, NUM_PERM, dtype=np.uint64)
 _BAND_MIX = _rng.integers(1, 1 << 62, NUM_PERM, dtype=np.uint64) | np.uint64(1)
 _K = np.uint64(0x9E3779B97F4A7C15)  # combines word hashes into n-gram hashes
 _SHIFT = np.uint64(32)
-
-_SKIP = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")  # URLs, @handles, #tags: dropped
-_LETTERS = re.compile(r"[^\W\d_]+", re.UNICODE)  # a word: a run of letters
-
-
-_LONG_WORDS: dict[int, re.Pattern[str]] = {}  # min_len -> a run of at least that many letters
-
-
-def _plain(text: str) -> str:
-    """``text`` lower-cased, its URLs, @handles and #tags blanked (they differ per customer)."""
-    low = text.lower()
-    return _SKIP.sub(" ", low) if "@" in low or "#" in low or "http" in low or "www." in low else low
-
-
-def words(text: str, min_len: int = 1) -> list[str]:
-    """The words of a text, lower-cased, without URLs, @handles and numbers (they differ per customer)."""
-    out = _LETTERS.findall(_plain(text))
-    return [w for w in out if len(w) >= min_len] if min_len > 1 else out
-
-
-def has_word_in(text: str, vocabulary: set[str] | frozenset[str], min_len: int = 1) -> bool:
-    """Whether a word of ``text`` that :func:`words` keeps is in ``vocabulary`` (no word list, no set made)."""
-    pattern = _LONG_WORDS.get(min_len) or _LONG_WORDS.setdefault(
-        min_len, re.compile(rf"[^\W\d_]{{{max(min_len, 1)},}}", re.UNICODE))
-    return not vocabulary.isdisjoint(pattern.findall(_plain(text)))
-
-
-def shingles(text: str, n: int = 2, min_len: int = 1) -> set[str]:
-    """Word n-grams of a text (its words themselves when it has fewer than ``n``), see :func:`words`."""
-    ws = words(text, min_len)
-    if n <= 1 or len(ws) < n:
-        return set(ws)
-    if n == 2:
-        return set(map(" ".join, zip(ws, ws[1:])))
-    return {" ".join(ws[i:i + n]) for i in range(len(ws) - n + 1)}
-
 
 _VOCAB_LIMIT = 1_000_000  # word -> crc32 remembered; a bounded cache (cleared when full), so memory stays flat
 _PAIR_CHUNK = 16_384  # candidate pairs verified at a time: 2 x 128 bytes of signature each
@@ -123,18 +89,30 @@ def text_signatures(texts: Sequence[str], n: int = 2, min_len: int = 1,
     """(uint32 MinHash signatures, has words) of each text's word ``n``-grams (:func:`shingles`'s sets).
 
     Words are hashed once each (a cache), n-grams and the 32 permutations in numpy, a block of documents
-    at a time. A text without words gets a signature of its own and ``has words`` False.
+    at a time (the words of one block at a time too). A text without words gets a signature of its own and
+    ``has words`` False.
     """
+    return _word_signatures((words(t, min_len) for t in texts), len(texts), n, vocab)
+
+
+def word_signatures(word_lists: Sequence[list[str]], n: int = 2,
+                    vocab: _Vocab | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`text_signatures` of texts whose :func:`words` are already known (``word_lists``)."""
+    return _word_signatures(iter(word_lists), len(word_lists), n, vocab)
+
+
+def _word_signatures(word_lists: Iterator[list[str]], count: int, n: int,
+                     vocab: _Vocab | None) -> tuple[np.ndarray, np.ndarray]:
     vocab = _Vocab() if vocab is None else vocab
-    sig = np.empty((len(texts), NUM_PERM), dtype=np.uint32)
-    has = np.zeros(len(texts), dtype=bool)
-    for s in range(0, len(texts), _DOC_BLOCK):
+    sig = np.empty((count, NUM_PERM), dtype=np.uint32)
+    has = np.zeros(count, dtype=bool)
+    for s in range(0, count, _DOC_BLOCK):
         hs: list[int] = []
         lens = []
-        for t in texts[s:s + _DOC_BLOCK]:
-            ws = vocab.hashes(words(t, min_len))
-            hs.extend(ws)
-            lens.append(len(ws))
+        for ws in islice(word_lists, _DOC_BLOCK):
+            hashed = vocab.hashes(ws)
+            hs.extend(hashed)
+            lens.append(len(hashed))
         vals, counts = _grams(np.asarray(hs, dtype=np.uint64), np.asarray(lens, dtype=np.int64), n)
         ok = counts > 0
         rows = np.arange(s, s + len(lens))

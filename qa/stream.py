@@ -24,6 +24,7 @@ from carebench_shared.atomic import OutputError, atomic_dir
 
 from .batches import open_batches
 from .consistency import FINDING_COLUMNS
+from .evidence import dumps
 from .memory import concat_categories, frozen_heap, release, use_system_arrow_pool
 from .outputs import MessageWriter, write_csv, write_json
 from .parallel import phase_one, start_workers
@@ -156,6 +157,9 @@ def _run(settle: Callable[[], None], source, book, tmp: Path, report_format: str
         starts.append(audit.replies - len(b.table))
         messages.write(batch)
         spills.append(work / f"replies-{i}.pkl")
+        # evidence spilled as the JSON scores.csv holds (qa.evidence.dumps): a string pickles and loads back
+        # several times faster than a tuple of items, and phase three appends to it (qa.wholefile.apply)
+        b.table["evidence"] = [dumps(x) for x in b.table["evidence"].tolist()]
         b.table.to_pickle(spills[-1])
         unanswered.append(work / f"unanswered-{i}.pkl")
         b.unanswered.to_pickle(unanswered[-1])

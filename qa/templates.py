@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from .checks.base import CheckSpec, declare
-from .similarity import has_word_in, shingles, text_groups
+from .similarity import text_groups
+from .words import has_word_in, shingles
 
 if TYPE_CHECKING:
     from .rulebook import ConsistencySettings

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .consistency import FINDING_COLUMNS, OUTCOMES, consistency_findings, group_names, has_category, issue_ids
-from .evidence import Item
+from .evidence import Item, dumps_more
 from .memory import concat_categories
 from .similarity import TextGrouper
 from .templates import EchoFn, distinct_per_group, overuse
@@ -97,6 +97,11 @@ class WholeFile:
         return issue, template_id, spread, over, findings
 
 
+def _with(evidence: tuple[Item, ...] | str, items: tuple[Item, ...]) -> tuple[Item, ...] | str:
+    """A reply's evidence with ``items`` added: a tuple of items, or their JSON (a streamed run's spill)."""
+    return dumps_more(evidence, items) if isinstance(evidence, str) else evidence + items
+
+
 def apply(t: pd.DataFrame, whole: Whole) -> pd.DataFrame:
     """Add the whole-file columns to a batch of phase one's reply table (rows found by their ``pos``)."""
     pos = t["pos"].to_numpy(dtype=np.int64)
@@ -113,7 +118,7 @@ def apply(t: pd.DataFrame, whole: Whole) -> pd.DataFrame:
         if item is None:
             item = made[name, issues] = Item("template_overuse", note=f"same text as reply {name}, sent to "
                                                                      f"{int(issues)} different issues")
-        ev[j] = ev[j] + (item,)
+        ev[j] = _with(ev[j], (item,))
     if len(whole.repeat_pos):  # a reply answering a post that repeats an earlier one by content
         first, last = t["first_pending"].to_numpy(), t["last_pending"].to_numpy()
         order = np.argsort(whole.repeat_pos, kind="stable")
@@ -127,7 +132,7 @@ def apply(t: pd.DataFrame, whole: Whole) -> pd.DataFrame:
             of_id, kind, of_channel = (r[c].to_numpy(dtype=object) for c in ("of_message_id", "kind", "of_channel"))
             answered = order[lo[hit]]  # per hit, the first repeating post the reply answered
             for j, k in zip(np.flatnonzero(hit).tolist(), answered.tolist()):
-                ev[j] = ev[j] + (Item("customer_repeated", note=f"the customer's post repeats their post "
-                                      f"{of_id[k]} ({kind[k]}, {of_channel[k]})"),)
+                ev[j] = _with(ev[j], (Item("customer_repeated", note=f"the customer's post repeats their post "
+                                           f"{of_id[k]} ({kind[k]}, {of_channel[k]})"),))
     t["evidence"] = ev
     return t

@@ -62,10 +62,11 @@ def _table(view: qs.QAView, shown, reviewed: set[str], selected: str | None) -> 
     table.insert(1, "reviewed", table["reply_id"].astype(str).isin(reviewed))
     ids = table["reply_id"].astype(str).tolist()
     here = ids.index(selected) if selected in ids else None
-    # a key per page, filters and selection: a tick never carries over to another page's row, and the table
-    # always shows the selected reply ticked
+    # a key per filters, selection and its row on this page: a tick never carries over to another page's row
+    # (a tick changes the selection, so the key), and the table always shows the selected reply ticked. Pages
+    # without the selected reply share one key, so paging updates the browser's grid instead of mounting anew
     token = hashlib.sha1(repr((view.opened.token, queue_state.filters(view), queue_state.by_uncertainty(view),
-                               ids[:1], selected)).encode())
+                               selected, here)).encode())
     event = st.dataframe(
         table, hide_index=True, on_select="rerun", selection_mode="single-row", key=f"q_{token.hexdigest()[:12]}",
         selection_default={"selection": {"rows": [here]}} if here is not None else None,

@@ -172,6 +172,57 @@ def test_review_flow_on_a_twcs_export_survives_refresh_and_restart(browser, sett
         server.stop()
 
 
+def grid_rows(page) -> tuple[list[str], list[str]]:
+    """The queue table's reply ids in page order, and the ids whose row is ticked, read from the grid's
+    accessible table (the canvas draws the same rows)."""
+    rows = page.locator('[data-testid="stDataFrame"] table[role="grid"] tr[role="row"]')
+    rows.locator("td").first.wait_for(state="attached", timeout=TIMEOUT)
+    rows = rows.evaluate_all(
+        "rows => rows.filter(r => r.querySelector('td')).map(r => ["
+        "r.querySelector('td').innerText, r.getAttribute('aria-selected')])")
+    return [rid for rid, _ in rows], [rid for rid, ticked in rows if ticked == "true"]
+
+
+def turn_page(page, button: str) -> tuple[list[str], list[str]]:
+    """Press Previous or Next and let any rerun a stale tick would cause happen before reading the table."""
+    before = grid_rows(page)[0]
+    page.get_by_role("button", name=button, exact=True).click()
+    wait_idle(page)
+    page.wait_for_function("ids => { const td = document.querySelector("
+                           "'[data-testid=\"stDataFrame\"] table[role=\"grid\"] tr[role=\"row\"] td');"
+                           " return td && td.innerText !== ids[0]; }", arg=before, timeout=TIMEOUT)
+    page.wait_for_timeout(1000)
+    wait_idle(page)
+    clean(page)
+    return grid_rows(page)
+
+
+def test_a_ticked_reply_stays_selected_and_ticked_only_on_its_own_page(browser, settings_file, tmp_path):
+    """Paging never moves the selection: a tick on one page does not carry to the same row of another page,
+    and coming back shows the selected reply ticked."""
+    server = Server(settings_file, tmp_path / "server.log").start()
+    try:
+        page = browser.new_page(viewport={"width": 1400, "height": 1700})
+        open_twcs_export(page, server.url)
+        goto(page, "Review queue")
+        first_ids, _ = grid_rows(page)
+        picked = tick_row(page, 2)
+        assert picked == first_ids[2] and grid_rows(page)[1] == [picked]
+        second_ids, ticked = turn_page(page, "Next")
+        assert not set(second_ids) & set(first_ids) and ticked == []
+        assert f"Selected: {picked}" in page.inner_text("body")
+        picked = tick_row(page, 1)  # a reply of the second page
+        assert picked == second_ids[1] and grid_rows(page)[1] == [picked]
+        for button, ids_then in (("Next", None), ("Previous", second_ids), ("Previous", first_ids)):
+            ids, ticked = turn_page(page, button)
+            assert ids_then is None or ids == ids_then
+            assert ticked == ([picked] if picked in ids else [])
+            assert f"Selected: {picked}" in page.inner_text("body")
+        page.close()
+    finally:
+        server.stop()
+
+
 def test_planner_results_stay_through_navigation_refresh_and_download(browser, settings_file, tmp_path):
     server = Server(settings_file, tmp_path / "server.log").start()
     try:

@@ -149,6 +149,24 @@ def test_settings_round_trip_and_one_line_errors(tmp_path):
         load_settings(path)
 
 
+def test_pages_read_the_settings_once_and_again_whenever_the_file_changes(tmp_path, monkeypatch):
+    from carebench_app import ui
+    from carebench_app.settings import ENV_VAR
+
+    path = tmp_path / "app.yaml"
+    monkeypatch.setenv(ENV_VAR, str(path))
+    assert ui.settings() == AppSettings()  # no file yet: the defaults
+    save_settings(AppSettings(data_dir=str(tmp_path), page_size=25, review_db=str(tmp_path / "r.sqlite")), path)
+    first = ui.settings()
+    assert first.page_size == 25 and ui.settings() is first  # read once
+    store = ui.review_store()
+    assert ui.review_store() is store and store.path == tmp_path / "r.sqlite"
+    path.write_text(path.read_text().replace("page_size: 25", "page_size: 100"))  # edited in place
+    assert ui.settings().page_size == 100
+    (tmp_path / "r.sqlite").unlink()  # a deleted review database is opened (and created) anew
+    assert ui.review_store() is not store and (tmp_path / "r.sqlite").exists()
+
+
 def test_app_command_binds_localhost_with_the_settings_upload_cap(tmp_path):
     path = tmp_path / "app.yaml"
     save_settings(AppSettings(max_upload_mb=12), path)
@@ -157,6 +175,7 @@ def test_app_command_binds_localhost_with_the_settings_upload_cap(tmp_path):
     assert cmd[1:4] == ["-m", "streamlit", "run"] and cmd[4].endswith("app.py")
     assert args["--server.address"] == "127.0.0.1" and args["--server.port"] == "8600"
     assert args["--server.maxUploadSize"] == "12" and args["--server.headless"] == "true"
+    assert args["--runner.magicEnabled"] == "false"  # as .streamlit/config.toml, which AppTest reads
 
 
 def test_app_subcommand_refuses_bad_port_and_settings(tmp_path, capsys):

@@ -150,6 +150,19 @@ def test_never_acceptable_finds_what_a_case_blind_search_finds() -> None:
     assert _Phrases(("10 \u03bcg",)).search("10 \u00b5G") == (0, 5)
 
 
+def test_never_acceptable_follows_the_rulebook_it_is_given_each_time() -> None:
+    """The matchers of the last rulebook are reused: another rulebook, or the same one edited, is not
+    answered with them."""
+    other = BOOK.model_copy(update={"never_acceptable": {"en": ("read the manual",)}})
+    for _ in range(2):
+        assert never_acceptable("Please calm down", "en", BOOK).verdict is True
+        assert never_acceptable("Please calm down", "en", other).verdict is False
+        assert never_acceptable("Please READ THE MANUAL", "en", other).verdict is True
+        assert never_acceptable("Please READ THE MANUAL", "en", BOOK).verdict is False
+    other.never_acceptable["en"] = ("calm down",)
+    assert never_acceptable("Please calm down", "en", other).verdict is True
+
+
 def test_concession_gates_only_skip_work() -> None:
     """Independent truth: the same extractor with its literal gates off (every kind's pattern tried)."""
     import yaml

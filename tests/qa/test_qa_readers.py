@@ -172,3 +172,25 @@ def test_twcs_times_fast_path_reads_as_strptime() -> None:
         s = blank_to_na(pd.Series(values, dtype="string"))
         expected, got = parse_time(s, _TWCS_TIME), _twcs_times(s)
         assert got.dtype == expected.dtype and got.equals(expected), values
+
+
+@pytest.mark.parametrize("body", [
+    "1,a,b\n2,c,d\n",                                      # clean
+    "1,a,b\n\n2,c,d\n\n",                                  # blank lines
+    '1,a,b\n2,"two\nlines",d\n3,e,f\n',                    # a quoted field over two lines
+    '1,a,b\n2,"open,d\n3,e,f\n4,g,h\n',                    # an unbalanced quote swallowing rows
+    "1,a,b\n2,c\n3,e,f,g\n4,h,i\n",                        # too few, too many fields
+    "1,a,b\n2,c\rd,e\n3,f,g\n",                            # a bare carriage return
+    "1,a,b\n2,c,d",                                        # no final line end
+    '1,a,b\n2,c,"d',                                       # a quote open at the end of the file
+    "",                                                    # header only
+])
+@pytest.mark.parametrize("header", ["id,x,y\n", '"i\nd",x,y\n'])
+def test_the_first_pass_reads_the_records_the_careful_reader_yields(tmp_path, body, header):
+    """Independent truth: ``iter_csv`` (line bookkeeping, broken rows) read to the end; the first pass must see
+    the same records in the same order, clean file or not."""
+    from qa.readers_csv import iter_csv, plan_records
+
+    path = tmp_path / "f.csv"
+    path.write_text(header + body, encoding="utf-8", newline="")
+    assert list(plan_records(path, 3)) == [row for _, row in iter_csv(path, 3, [])]

@@ -83,6 +83,14 @@ def test_evidence_has_one_serialisation_and_one_parser():
                                                                                                     "reply 7"]
 
 
+
+def test_evidence_appended_to_its_json_is_the_json_of_all_the_items():
+    """A streamed run appends phase three's items to the spilled JSON: the same text as dumping them all."""
+    items = (ev.Item("deflection", 'say "hi" \\ ñ 😀', 0, 12), ev.Item("x", note="n"), ev.Item("y", "t"))
+    for k in range(len(items) + 1):
+        for more in [(), items[:1], items[1:]]:
+            assert ev.dumps_more(ev.dumps(items[:k]), more) == ev.dumps(items[:k] + more)
+
 def _imports(path: Path) -> set[str]:
     """qa modules imported by ``path`` anywhere except under ``if TYPE_CHECKING:``."""
     tree = ast.parse(path.read_text(encoding="utf-8"))
