@@ -57,7 +57,7 @@ class _Stems(dict):  # type: ignore[type-arg]
     most replies. With ``skip`` (a reply's words: the phrase files' stopwords and generic words), None for a
     word personalisation leaves out (those, and single digits). Bounded: past the limit it starts over."""
 
-    LIMIT = 50_000
+    LIMIT = 16_384  # words: about 3 MB a memo (two: the customer's and the reply's words); a new number is a new word
 
     def __init__(self, skip: frozenset[str] | None = None) -> None:
         super().__init__()
