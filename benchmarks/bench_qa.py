@@ -298,16 +298,18 @@ TEXT_ROWS = {"rules": "text checks, rules", "model": "text checks, rules + learn
 
 
 def _clear_text_caches() -> None:
-    """Empty the caches keyed by text (language detection, customer words), so that a repeat is not flattered
+    """Empty the caches keyed by text (language detection, words, phone numbers), so that a repeat is not flattered
     by the texts of the run before; caches that learn from use (compiled patterns) are kept, as in a server."""
     from qa import language
-    from qa.checks import tone
+    from qa.checks import entities, tone
     from qa.checks.phrases import phrasebook
 
-    for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems")):
+    for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems"),
+                         (tone, "_STEMS"), (tone, "_reply_stems"), (entities, "_VERIFIED")):
         cache = getattr(module, name, None)
-        if cache is not None and hasattr(cache, "cache_clear"):
-            cache.cache_clear()
+        clear = getattr(cache, "cache_clear", None) or getattr(cache, "clear", None)  # lru_cache, or a dict
+        if clear is not None:
+            clear()
     forget = getattr(getattr(phrasebook(), "scanner", None), "forget", None)  # what the scanner remembers
     if forget is not None:
         forget()

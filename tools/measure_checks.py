@@ -132,12 +132,14 @@ def errors(rows: list[Labelled], preds: list[Verdicts], check: str, sealed: froz
 def _clear_caches() -> None:
     """Empty the caches by text, so that a repeated run is not flattered by the texts of the run before."""
     from qa import language
-    from qa.checks import tone
+    from qa.checks import entities, tone
 
-    for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems")):
+    for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems"),
+                         (tone, "_STEMS"), (tone, "_reply_stems"), (entities, "_VERIFIED")):
         cache = getattr(module, name, None)
-        if cache is not None:
-            cache.cache_clear()
+        clear = getattr(cache, "cache_clear", None) or getattr(cache, "clear", None)  # lru_cache, or a dict
+        if clear is not None:
+            clear()
 
 
 def timings(contexts: list[ReplyContext], repeat: int = 5) -> dict[str, float]:

@@ -75,6 +75,8 @@ class Compensation:
     def run(self, ctx: ReplyContext) -> Finding:
         book, text = phrasebook(), ctx.text
         r = book.read(text)
+        if not r.can_match(*book.named(self.name, KINDS).values()):
+            return self.nothing  # no kind's words in the reply (most replies): one test for all kinds
         kinds = [(kind, rx) for kind, rx in book.groups(self.name) if kind in KINDS and r.active(rx)]
         if not kinds:  # no kind's words in the reply: nothing can be offered (most replies)
             return self.nothing

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import islice
 
 import phonenumbers
-from phonenumbers import Leniency, PhoneNumberMatcher, PhoneNumberType
+from phonenumbers import Leniency, PhoneNumber, PhoneNumberMatch, PhoneNumberMatcher, PhoneNumberType
 
 from qa.checks.phrases import Group, phrasebook
 
@@ -96,6 +96,31 @@ _BUSINESS = frozenset({PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, P
 _ENOUGH_DIGITS = re.compile(r"(?:\d\D{0,3}){7}")
 
 
+_VERIFIED: dict[tuple[str, str], PhoneNumber | None] = {}  # (candidate, region) -> its number, or None
+_UNSEEN = object()
+VERIFIED_KEPT = 4096  # candidates remembered: past it, forgotten and parsed again
+
+
+class _Matcher(PhoneNumberMatcher):
+    """``PhoneNumberMatcher`` that remembers each candidate's parse and verification by (candidate, region):
+    at ``POSSIBLE`` leniency the library's ``_parse_and_verify`` reads nothing but those two (not the text
+    around the candidate, not the count of tries), and brands write the same few numbers all day. Parsing is
+    most of the matcher's time. The ``PhoneNumber`` of a remembered match is shared: callers only read it."""
+
+    def _parse_and_verify(self, candidate: str, offset: int) -> PhoneNumberMatch | None:
+        if self.leniency != Leniency.POSSIBLE:
+            return super()._parse_and_verify(candidate, offset)
+        key = (candidate, self.preferred_region)
+        number = _VERIFIED.get(key, _UNSEEN)
+        if number is _UNSEEN:
+            match = super()._parse_and_verify(candidate, offset)
+            number = None if match is None else match.number
+            if len(_VERIFIED) >= VERIFIED_KEPT:
+                _VERIFIED.clear()
+            _VERIFIED[key] = number
+        return None if number is None else PhoneNumberMatch(offset, candidate, number)
+
+
 def phone_numbers(text: str, language: str = "und", limit: int = 500) -> list[Entity]:
     """Telephone numbers by ``phonenumbers`` (libphonenumber), read in the regions of ``language`` (US and
     Mexico when unknown), at most ``limit``. Toll-free, shared-cost, premium-rate and universal-access numbers
@@ -104,7 +129,7 @@ def phone_numbers(text: str, language: str = "und", limit: int = 500) -> list[En
         return []
     out: dict[tuple[int, int], Entity] = {}
     for region in REGIONS.get(language, ("US", "MX")):
-        for m in islice(PhoneNumberMatcher(text, region, leniency=Leniency.POSSIBLE), limit):
+        for m in islice(_Matcher(text, region, leniency=Leniency.POSSIBLE), limit):
             if (m.start, m.end) in out:
                 continue
             kind = "business_phone" if phonenumbers.number_type(m.number) in _BUSINESS else "phone"

@@ -9,8 +9,10 @@ text lacking one of its clauses, so the result is the same as running every patt
 from __future__ import annotations
 
 import re
-from itertools import chain
-from operator import itemgetter
+from collections.abc import Sequence
+from functools import reduce
+from operator import itemgetter, or_
+from typing import Any
 
 import ahocorasick
 
@@ -88,29 +90,34 @@ def _automaton(keys: dict[str, int]) -> "ahocorasick.Automaton | None":
     if not keys:
         return None
     automaton = ahocorasick.Automaton()
-    for key, number in keys.items():
-        automaton.add_word(key, number)
+    for key, value in keys.items():
+        automaton.add_word(key, value)
     automaton.make_automaton()
     return automaton
 
 
 class Gate:
-    """What one text's scan found: the patterns that can match it, by group id (indices ascending), or
-    ``None`` when the gate does not apply to the text and every pattern runs."""
+    """What one text's scan found: ``sat``, a bit per clause of the phrasebook that the text holds a literal of
+    (see :class:`Scanner`), or ``None`` when the gate does not apply to the text and every pattern runs."""
 
-    __slots__ = ("groups",)
+    __slots__ = ("sat",)
 
-    def __init__(self, groups: dict[int, list[int]] | None) -> None:
-        self.groups = groups
+    def __init__(self, sat: int | None) -> None:
+        self.sat = sat
 
 
 class Scanner:
     """Every literal of a phrasebook's clauses, found in the lower-cased reply in one Aho-Corasick pass.
 
-    Each pattern is indexed under its most selective clause; a reply's candidates are the patterns indexed
-    under a literal it holds, kept when their other clauses hold too. A group of forty patterns thus runs
-    only the one or two whose words the reply holds, not all forty because one pattern starts with "on".
-    A group's patterns have consecutive numbers, so its candidates are one slice of the sorted candidates.
+    Each clause of each pattern is one bit, numbered pattern after pattern (so a group's clauses are one run
+    of bits), and each literal the automaton finds gives the bits of the clauses it belongs to: a text's scan
+    is the OR of its hits, ``sat``. A pattern can match when all its clauses' bits are set. A group's share
+    of ``sat`` (a shift and a mask) decides which of its patterns run, remembered per group (shares recur:
+    most replies give most groups nothing, "refund" alone or "refund" and "we"), so a reply pays for the
+    groups its checks ask about, not for every pattern its words touch: a group of forty patterns runs only
+    the one or two whose words the reply holds, not all forty because one pattern starts with "on".
+    A check asking about several groups at once (:meth:`union`) is told no by one AND when the scan holds
+    no first clause of any of their patterns.
 
     Literals marked as whole words (``\\bdm``) are found only at word boundaries of the text searched. A
     piece of a reply (the words before a number) is gated by its own scan (its edges are the text's edges
@@ -119,9 +126,12 @@ class Scanner:
     the whole reply without the marks, as this did before, and gates more.
     """
 
-    __slots__ = ("groups", "gated", "_where", "_clauses", "_built", "_strict",
-                 "_postings", "_rest", "_always", "_ranges", "_every", "_unfiltered", "_recent", "_pieces",
-                 "_info", "readings", "_double_edge", "_always_by_group")
+    __slots__ = ("groups", "gated", "_where", "_clauses", "_built", "_strict", "_every", "_unfiltered",
+                 "_recent", "_pieces", "readings", "_double_edge", "bits", "_firsts", "_unions")
+
+    # A group's remembered shares of ``sat``: past it, forgotten and learnt again. The busiest group meets a new
+    # share every few replies (its patterns' words combine freely): about 4,000 in 27,000 replies.
+    SHARES_KEPT = 8192
 
     def __init__(self) -> None:
         self.groups = 0  # groups registered: each gets the next number as its id
@@ -132,6 +142,9 @@ class Scanner:
         self._recent: dict[str, Gate] = {}
         self._pieces: dict[str, Gate] = {}
         self.readings: dict[str, object] = {}  # the phrasebook's last readings (``Phrasebook.read``)
+        # group id -> (its first clause bit, mask of its bits, each pattern's bits from there, active by share:
+        # tuples of ints, which the garbage collector stops tracking)
+        self.bits: dict[int, tuple[int, int, tuple[int, ...], dict[int, tuple[int, ...]]]] = {}
 
     def add(self, group_id: int, index: int, clauses: Clauses) -> None:
         """Gate pattern ``index`` of group ``group_id`` by ``clauses`` (empty: it always runs). A group adds
@@ -142,41 +155,38 @@ class Scanner:
         self.forget()
 
     def _build(self) -> None:
-        # One number per key the automaton looks for: literals with the same key are found together.
-        strict: dict[str, int] = {}
-        ids: dict[str, int] = {}
+        # One automaton key per literal form (literals with the same key are found together); its value is
+        # the bits of every clause holding one of its literals.
+        key_bits: dict[str, int] = {}
+        needs: list[int] = []  # per pattern: the bits of its clauses
+        firsts: list[int] = []  # per pattern: the bit of its first clause (0: it has none)
+        bit = 0
         for clauses in self._clauses:
+            need = 0
+            firsts.append(1 << bit if clauses else 0)
             for clause in clauses:
-                for lit in clause:
-                    if lit not in ids:
-                        ids[lit] = strict.setdefault(_key(lit), len(strict))
-        self._strict = _automaton(strict)
-        self._double_edge = any(_EDGE * 2 in key for key in strict)  # see :meth:`share`
-        postings: list[list[int]] = [[] for _ in strict]
-        self._rest: list[tuple[frozenset[int], ...]] = []
-        always = []
-        self._ranges: dict[int, tuple[int, int]] = {}
-        for number, (clauses, (group_id, _)) in enumerate(zip(self._clauses, self._where)):
-            first, _ = self._ranges.get(group_id, (number, number))
-            self._ranges[group_id] = (first, number + 1)
-            if not clauses:
-                always.append(number)
-            else:
-                for key_id in sorted({ids[lit] for lit in clauses[0]}):
-                    postings[key_id].append(number)
-            self._rest.append(tuple(frozenset(ids[lit] for lit in c) for c in clauses[1:]))
-        self._postings = [tuple(p) for p in postings]
-        # (group id, index, the second clause or None, the clauses after it): most gated patterns have two.
-        self._info = [(group_id, index, rest[0] if rest else None, rest[1:])
-                      for (group_id, index), rest in zip(self._where, self._rest)]
-        self._always = frozenset(always)
-        by_group: dict[int, list[int]] = {}
-        for number in always:
-            by_group.setdefault(self._where[number][0], []).append(self._where[number][1])
-        self._always_by_group = tuple(by_group.items())  # what :meth:`_select` adds, not loops over, per text
-        self._every = {group_id: list(range(end - first)) for group_id, (first, end) in self._ranges.items()}
-        self._unfiltered = {group_id: self._every[group_id] for group_id, (first, end) in self._ranges.items()
-                            if all(n in self._always for n in range(first, end))}
+                for key in {_key(lit) for lit in clause}:
+                    key_bits[key] = key_bits.get(key, 0) | 1 << bit
+                need |= 1 << bit
+                bit += 1
+            needs.append(need)
+        self._strict = _automaton(key_bits)
+        self._double_edge = any(_EDGE * 2 in key for key in key_bits)  # see :meth:`share`
+        ranges: dict[int, tuple[int, int]] = {}
+        for number, (group_id, _) in enumerate(self._where):
+            ranges[group_id] = (ranges.get(group_id, (number, number))[0], number + 1)
+        self.bits = {}
+        self._firsts: dict[int, int | None] = {}  # per group: its patterns' first-clause bits (see :meth:`union`)
+        self._unions: dict[tuple[Any, ...], int | None] = {}
+        for group_id, (first, end) in ranges.items():
+            group_needs = needs[first:end]
+            lo = min((n & -n).bit_length() - 1 for n in group_needs if n) if any(group_needs) else 0
+            own = tuple(n >> lo for n in group_needs)
+            self.bits[group_id] = (lo, reduce(or_, own), own, {0: tuple(i for i, n in enumerate(own) if not n)})
+            self._firsts[group_id] = reduce(or_, firsts[first:end]) if all(firsts[first:end]) else None
+        self._every = {group_id: tuple(range(end - first)) for group_id, (first, end) in ranges.items()}
+        self._unfiltered = {group_id: self._every[group_id] for group_id, (first, end) in ranges.items()
+                            if not any(needs[first:end])}
         self._built = True
 
     def scan(self, text: str, piece: bool = False, lower: str | None = None) -> Gate:
@@ -218,15 +228,22 @@ class Scanner:
             del self._recent[next(iter(self._recent))]  # the oldest
         self._recent[blanked] = gate
 
-    def _scan(self, lower: str) -> dict[int, list[int]]:
-        """Active pattern indices by group: the patterns indexed under a literal found, whose other clauses
-        hold too (the always-run ones included)."""
+    def _scan(self, lower: str) -> int:
+        """The bits of the clauses ``lower`` holds a literal of: the OR of the hits' values, gathered in C."""
         automaton = self._strict
         if automaton is None or not lower:
-            found: frozenset[int] = frozenset()
-        else:  # the key numbers of every hit, gathered in C (a reply has dozens of hits)
-            found = frozenset(map(_second, automaton.iter(_scanned(lower))))
-        return self._select(found)
+            return 0
+        return reduce(or_, map(_second, automaton.iter(_scanned(lower))), 0)
+
+    def union(self, groups: tuple[Any, ...]) -> int | None:
+        """The bits of the first clause of every pattern of ``groups`` (:class:`~qa.checks.matching.Group` or
+        None; a scan holding none of these bits lets no pattern of theirs run), or None when one of them has a
+        pattern without clauses. Remembered per tuple: a check asks about the same groups on every reply."""
+        found = self._unions.get(groups, 0)
+        if found == 0:
+            firsts = [self._firsts[g.id] for g in groups if g is not None]
+            found = self._unions[groups] = None if None in firsts else reduce(or_, firsts, 0)
+        return found
 
     def forget(self) -> None:
         """Drop what was remembered of texts seen (a benchmark's repeat starts cold)."""
@@ -234,36 +251,28 @@ class Scanner:
         self._pieces.clear()
         self.readings.clear()
 
-    def _select(self, found: frozenset[int]) -> dict[int, list[int]]:
-        """The patterns indexed under a literal of ``found`` whose other clauses hold too, by group. Not
-        remembered by ``found``: on distinct replies the memory (a dict and its lists per set, thousands of sets)
-        cost more in garbage-collector passes than its hits saved."""
-        out: dict[int, list[int]] = {}
-        info = self._info
-        disjoint = found.isdisjoint
-        last = -1
-        indices: list[int] = []
-        for number in sorted(set(chain.from_iterable(map(self._postings.__getitem__, found)))):
-            group_id, index, other, others = info[number]
-            if (other is not None and disjoint(other)) or (others and any(map(disjoint, others))):
-                continue  # a clause with none of its literals in the text
-            if group_id == last:  # a group's numbers are consecutive: its candidates come together
-                indices.append(index)
-            else:
-                indices = out[group_id] = [index]
-                last = group_id
-        for group_id, always in self._always_by_group:  # no clause: they run on every text, merged in order
-            indices = out.get(group_id)
-            out[group_id] = list(always) if indices is None else sorted(indices + always)
-        return out
-
-    def patterns(self, gate: Gate, group_id: int) -> list[int]:
+    def patterns(self, gate: Gate, group_id: int) -> Sequence[int]:
         """Indices (ascending) of the patterns of group ``group_id`` that can match the text of ``gate``."""
-        if gate.groups is None:
+        sat = gate.sat
+        if sat is None:
             return self._every[group_id]
-        return gate.groups.get(group_id, _NONE)
+        lo, mask, _, known = self.bits[group_id]
+        share = sat >> lo & mask
+        found = known.get(share)
+        return found if found is not None else self.learn(group_id, share)
 
-    def active(self, text: str, group_id: int, piece: bool = False) -> list[int]:
+    def learn(self, group_id: int, share: int) -> tuple[int, ...]:
+        """The patterns of group ``group_id`` all of whose clause bits ``share`` (its part of a scan) holds,
+        remembered (bounded: a pathological stream of shares starts over rather than grows)."""
+        _, _, own, known = self.bits[group_id]
+        if len(known) >= self.SHARES_KEPT:
+            zero = known[0]
+            known.clear()
+            known[0] = zero
+        found = known[share] = tuple(i for i, need in enumerate(own) if need & share == need)
+        return found
+
+    def active(self, text: str, group_id: int, piece: bool = False) -> Sequence[int]:
         """Indices (ascending) of the patterns of group ``group_id`` that can match ``text`` (``piece``: a
         piece of a reply, see the class)."""
         if not self._built:
@@ -273,5 +282,3 @@ class Scanner:
             return every  # nothing to gate the group on: no scan needed
         return self.patterns(self.scan(text, piece), group_id)
 
-
-_NONE: list[int] = []

@@ -52,16 +52,66 @@ def _stem(word: str) -> str:
     return word if _HAS_DIGIT.search(word) else word[:_STEM]
 
 
+class _Stems(dict):  # type: ignore[type-arg]
+    """Lower-cased word -> its stem (:func:`_stem`), filled on first sight: the same few thousand words make
+    most replies. With ``skip`` (a reply's words: the phrase files' stopwords and generic words), None for a
+    word personalisation leaves out (those, and single digits). Bounded: past the limit it starts over."""
+
+    LIMIT = 16_384  # words: about 3 MB a memo (two: the customer's and the reply's words); a new number is a new word
+
+    def __init__(self, skip: frozenset[str] | None = None) -> None:
+        super().__init__()
+        self.skip = skip
+
+    def __missing__(self, word: str) -> str | None:
+        stem: str | None = _stem(word)
+        if self.skip is not None and (word in self.skip or (word.isdigit() and len(word) < 2)):
+            stem = None
+        if len(self) >= self.LIMIT:
+            self.clear()
+        self[word] = stem
+        return stem
+
+    def cache_clear(self) -> None:  # as ``lru_cache``'s: a benchmark's repeat starts cold
+        self.clear()
+
+
+_STEMS = _Stems()  # every word's stem: all the customer's words are compared
+
+
 @lru_cache(maxsize=2048)
 def _customer_stems(customer_text: str) -> frozenset[str]:
     """Stems of the customer's words; cached, since a thread's posts are read again for each brand reply."""
-    return frozenset(_stem(w) for w in _TOKEN.findall(_URL.sub(" ", customer_text.lower())))
+    return frozenset(map(_STEMS.__getitem__, _TOKEN.findall(_URL.sub(" ", customer_text.lower()))))
 
 
 @lru_cache(maxsize=1)
 def _skip_words() -> frozenset[str]:
     book = phrasebook()
     return book.words.get("stopwords", frozenset()) | book.words.get("generic", frozenset())
+
+
+@lru_cache(maxsize=1)
+def _reply_stems() -> _Stems:
+    """The reply's words' stems, None for the words skipped: built once the phrase files' word lists are read."""
+    return _Stems(_skip_words())
+
+
+_CAPITAL_SIGMA = "\u03a3"  # the one character ``str.lower`` maps by its neighbours (final or medial sigma)
+
+
+def _shared(masked: str, customer: frozenset[str]) -> list[tuple[int, int]]:
+    """Spans of the words of ``masked`` whose stem is among ``customer``'s, skipped words left out.
+
+    The tokens are found in the lower-cased text, each word looked up once: the same tokens and spans as in
+    ``masked`` itself, and the same words as lower-casing each token, when lowering keeps the length (then it
+    maps each character to one, and no character's class changes: a test checks every code point) and the
+    text holds no capital sigma. Otherwise each token is lower-cased alone, as the definition says."""
+    stems = _reply_stems()
+    lower = masked.lower()
+    if len(lower) == len(masked) and _CAPITAL_SIGMA not in masked:
+        return [m.span() for m in _TOKEN.finditer(lower) if stems[m[0]] in customer]
+    return [m.span() for m in _TOKEN.finditer(masked) if stems[m[0].lower()] in customer]
 
 
 class Personalisation:
@@ -73,19 +123,10 @@ class Personalisation:
     def run(self, ctx: ReplyContext) -> Finding:
         if not ctx.customer_text.strip():
             return self.no_customer
-        skip = _skip_words()
         customer = _customer_stems(ctx.customer_text)
         text = ctx.text
         masked = _URL.sub(lambda m: " " * len(m.group(0)), text) if "http" in text or "www." in text else text
-        found = []
-        has_digit = _HAS_DIGIT.search
-        for m in _TOKEN.finditer(masked):
-            word = m[0].lower()
-            if word in skip or (word.isdigit() and len(word) < 2):
-                continue
-            # _stem(word), inlined: this loop runs for every word of every reply
-            if (word[:_STEM] if word.isalpha() or not has_digit(word) else word) in customer:
-                found.append(m.span())
+        found = _shared(masked, customer)
         if not found:
             return self.nothing
         ev: tuple[Evidence, ...] = evidence(text, found)

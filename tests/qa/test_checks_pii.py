@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa.checks import CHECKS, ReplyContext
 
@@ -53,3 +55,53 @@ def test_evidence_points_into_the_reply() -> None:
     assert {e.text for e in f.evidence} == {"07700 900123", "88812345"}
     for e in f.evidence:
         assert reply[e.start : e.end] == e.text
+
+
+_PHONE_TEXTS = [
+    "Call 1-800-555-0142 or +44 20 7946 0958, Mon-Fri 9:00-17:00.",
+    "Llámanos al 55 5555 0000 o al (81) 8123-4567; pedido 304-1234567-7654321.",
+    "Ruf uns an: 030 123456-78, Fax 030/1234 5679, Seite 12/05/2024.",
+    "Appelez le 01 23 45 67 89 ou le +33 (0)1 23 45 67 89 ext. 12.",
+    "Ligue 0800 123 4567 ou (11) 91234-5678 às 10:30 pm.",
+    "٠١٢٣٤٥٦٧٨٩ and ０８００ １２３ ４５６７ and 1-800-FLOWERS and 12:45 h",
+    "$1,234,567.89 off, 20% 5551234567% 2024-12-07 [555] 123 4567 (555 123-4567",
+    "call 1-800-555-0142 again: 1-800-555-0142\n+1 (800) 555-0142 x 123 / 800.555.0142",
+]
+
+
+@pytest.mark.parametrize("region", ["US", "GB", "MX", "ES", "BR", "PT", "FR", "DE"])
+def test_remembered_phone_parses_match_as_the_library(region: str) -> None:
+    """The matcher that remembers each candidate's parse finds what ``PhoneNumberMatcher`` finds (spans, raw
+    strings, numbers), first from empty and then from what it remembered, in every region the checks use."""
+    from phonenumbers import Leniency, PhoneNumberMatcher
+
+    from qa.checks import entities
+
+    def found(matcher_class: type, text: str) -> list[tuple]:  # type: ignore[type-arg]
+        matches = matcher_class(text, region, leniency=Leniency.POSSIBLE)
+        return [(m.start, m.end, m.raw_string, m.number) for m in matches]
+
+    entities._VERIFIED.clear()
+    for _ in range(2):
+        for text in _PHONE_TEXTS:
+            assert found(entities._Matcher, text) == found(PhoneNumberMatcher, text), text
+    assert entities._VERIFIED  # the second pass read remembered parses
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["1-800-555-0142", "+44 20 7946 0958", "(55) 5555 0000", "0800 123 4567", "10:30",
+                                 "12/05/2024", " ", "/", "-", ".", "x", "ext. 12", "٣٤٥٦", "１２３", "%", "$", "€",
+                                 "pág. 123", "[", "]", "(", ")", "7", "55", "a", "é", "\n", "+", "#", "*4444"]),
+                max_size=12).map("".join), st.sampled_from(["US", "GB", "MX", "ES", "BR", "FR", "DE"]))
+def test_remembered_phone_parses_match_the_library_on_any_text(text: str, region: str) -> None:
+    from phonenumbers import Leniency, PhoneNumberMatcher
+
+    from qa.checks import entities
+
+    def found(matcher_class: type) -> list[tuple]:  # type: ignore[type-arg]
+        matches = matcher_class(text, region, leniency=Leniency.POSSIBLE)
+        return [(m.start, m.end, m.raw_string, m.number) for m in matches]
+
+    want = found(PhoneNumberMatcher)
+    assert found(entities._Matcher) == want
+    assert found(entities._Matcher) == want  # again, from what it remembered

@@ -62,7 +62,7 @@ def test_prefilter_on_mixed_texts(parts: list[str], noise: str) -> None:
 
 def _active(scanner: _Scanner, text: str, piece: bool = False) -> dict[int, list[int]]:
     """Active pattern indices of every group (1 to 2) holding one."""
-    found = {g: scanner.active(text, g, piece) for g in {g for g, _ in scanner._where}}
+    found = {g: list(scanner.active(text, g, piece)) for g in {g for g, _ in scanner._where}}
     return {g: v for g, v in found.items() if v}
 
 
@@ -275,3 +275,24 @@ def test_scanned_text_maps_every_character_as_the_table_does(text: str) -> None:
 
     for t in (text, text.lower(), text + "\ud800 ¡x¿ ½ ٣ İ\u0301 😀\u00a0"):
         assert _scanned(t) == _scanned_by_table(t)
+
+
+def test_can_match_answers_as_asking_each_group() -> None:
+    """``can_match`` rules groups out by their patterns' first clauses at once: the same answer as asking each
+    group, for single groups and sets of them, also with a pattern that needs no literal (it always runs) and
+    on a text holding no literal at all."""
+    from qa.checks.matching import Reading
+
+    scanner = _Scanner()
+    refund = Group("refund", {"en": [r"\brefund(?:ed)?\b", r"\bmoney back"]}, scanner)
+    percent = Group("percent", {"en": [r"\d+\s*%"]}, scanner)  # no literal: always runs
+    assert not Reading(scanner, "hello").can_match(refund)
+    assert Reading(scanner, "hello").can_match(refund, percent) and Reading(scanner, "").can_match(percent)
+    assert Reading(scanner, "we refunded it").can_match(None, refund)
+    book = phrasebook()
+    groups = list(book.patterns.values())
+    sets = [(g,) for g in groups] + [tuple(groups[i::7]) for i in range(7)] + [(None, groups[0]), ()]
+    for text in REPLIES + [" ".join(REPLIES), "DM us. Call us. Email us. Visit a store. Sorry!"]:
+        reading = book.read(text)
+        for some in sets:
+            assert reading.can_match(*some) == any(reading.active(g) for g in some), (text, some)

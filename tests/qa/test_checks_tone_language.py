@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qa.checks import CHECKS, ReplyContext
 
@@ -93,3 +95,49 @@ def test_what_should_have_happened_is_not_blame() -> None:
     # "debió llegarte" (it should have reached you) blames no one; "debiste" (you should have) does.
     assert verdict("blame", "@1 Lamentamos la situación, la notificación debió llegarte por correo.") is False
     assert verdict("blame", "@1 Debiste reportarlo en cuanto lo notaste.") is True
+
+
+def test_lowering_keeps_the_token_class_of_every_character() -> None:
+    """Personalisation finds its tokens in the lower-cased reply: right only if lowering a character to one
+    character never changes whether it is a word character, a digit, a letter or one of the token's marks."""
+    import re
+    import sys
+
+    classes = [re.compile(p) for p in (r"\w", r"\d", r"[^\W\d_]", r"[@#/'’-]")]
+    for cp in range(sys.maxunicode + 1):
+        ch = chr(cp)
+        low = ch.lower()
+        if low != ch and len(low) == 1:
+            assert [bool(c.match(ch)) for c in classes] == [bool(c.match(low)) for c in classes], hex(cp)
+
+
+def _shared_by_token(masked: str, customer: frozenset[str]) -> list[tuple[int, int]]:
+    """Personalisation's definition: each token lower-cased alone, skipped words left out, stems compared."""
+    from qa.checks.tone import _TOKEN, _skip_words, _stem
+
+    skip = _skip_words()
+    found = []
+    for m in _TOKEN.finditer(masked):
+        word = m[0].lower()
+        if word in skip or (word.isdigit() and len(word) < 2):
+            continue
+        if _stem(word) in customer:
+            found.append(m.span())
+    return found
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["Delayed", "DELAYS", "the", "Thanks", "5", "٣", "BA198", "İstanbul", "ΟΔΟΣ",
+                                 "ΣΑΣ.Β", "Straße", "ǅemal", "K", "o'clock", "x-ray", "@Order", "#tag", "a/b",
+                                 " ", "  ", ".", "\n", "’", "-", "ﬁle"]), max_size=14).map("".join),
+       st.lists(st.sampled_from(["delay", "the", "5", "٣", "ba198", "istan", "i̇stan", "οδος", "οδοσ", "σασ",
+                                 "ςας", "β", "stra", "straß", "ǆemal", "k", "o'clo", "x-ray", "order", "file"]),
+                max_size=6).map(frozenset))
+def test_personalisation_words_are_those_of_lowering_each_token(text: str, customer: frozenset[str]) -> None:
+    """The lower-cased pass (each word's stem looked up once) finds the spans lowering each token alone finds,
+    also where lowering changes the length (İ) or depends on the neighbours (Σ), and the customer's stems are
+    each word's :func:`_stem`."""
+    from qa.checks.tone import _TOKEN, _customer_stems, _shared, _stem
+
+    assert _shared(text, customer) == _shared_by_token(text, customer)
+    assert _customer_stems(text) == frozenset(_stem(w) for w in _TOKEN.findall(text.lower()))
