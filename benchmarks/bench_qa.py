@@ -297,28 +297,12 @@ def main() -> None:
 TEXT_ROWS = {"rules": "text checks, rules", "model": "text checks, rules + learned model"}
 
 
-def _clear_text_caches() -> None:
-    """Empty the caches keyed by text (language detection, words, phone numbers), so that a repeat is not flattered
-    by the texts of the run before; caches that learn from use (compiled patterns) are kept, as in a server."""
-    from qa import language
-    from qa.checks import entities, tone
-    from qa.checks.phrases import phrasebook
-
-    for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems"),
-                         (tone, "_STEMS"), (tone, "_reply_stems"), (entities, "_VERIFIED")):
-        cache = getattr(module, name, None)
-        clear = getattr(cache, "cache_clear", None) or getattr(cache, "clear", None)  # lru_cache, or a dict
-        if clear is not None:
-            clear()
-    forget = getattr(getattr(phrasebook(), "scanner", None), "forget", None)  # what the scanner remembers
-    if forget is not None:
-        forget()
-
-
 def text_check_rates(contexts, repeat: int = 2) -> dict[str, float]:  # noqa: ANN001 - ReplyContext list
     """CPU and wall seconds of the per-reply text checks on ``contexts``, best of ``repeat``: rules alone, and
     with the shipped learned model (``combine`` scores the batch once per distinct text). Repeated because a
     tree may compile patterns on first use: the best run is the steady state."""
+    sys.path.insert(1, str(TOOLS))
+    from corpora import clear_text_caches
     from qa.checks import CHECKS
     from qa.learned import DEFAULT_MODEL, combine, load_model
 
@@ -330,7 +314,7 @@ def text_check_rates(contexts, repeat: int = 2) -> dict[str, float]:  # noqa: AN
     out: dict[str, float] = {"n": len(contexts)}
     for _ in range(repeat):
         for key, with_model in (("rules", False), ("model", True)):
-            _clear_text_caches()
+            clear_text_caches()
             # A round starts with no garbage left by the one before: else whether CPython's full collection (a
             # walk of the whole heap, 0.15-0.3 s here, 10-20% of a round) falls in a round is chance, and the
             # best of two rounds measured that chance more than the checks.

@@ -58,3 +58,22 @@ def run_child(script: Path, tree: Path, args: list[str]) -> dict:
     env = dict(os.environ, CAREBENCH_QA_ROOT=str(tree))
     out = subprocess.run([sys.executable, str(script), *args], env=env, check=True, capture_output=True, text=True)
     return json.loads(out.stdout)
+
+
+def clear_text_caches() -> None:
+    """Empty the caches keyed by text (language detection, words, phone numbers), so that a repeated timing is
+    not flattered by the texts of the run before; caches that learn from use (compiled patterns) are kept, as in
+    a server. Looked up by name: an older tree (``--compare REF``) may lack some."""
+    from qa import language
+    from qa.checks import entities, tone
+    from qa.checks.phrases import phrasebook
+
+    for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems"),
+                         (tone, "_STEMS"), (tone, "_reply_stems"), (entities, "_VERIFIED")):
+        cache = getattr(module, name, None)
+        clear = getattr(cache, "cache_clear", None) or getattr(cache, "clear", None)  # lru_cache, or a dict
+        if clear is not None:
+            clear()
+    forget = getattr(getattr(phrasebook(), "scanner", None), "forget", None)  # what the scanner remembers
+    if forget is not None:
+        forget()

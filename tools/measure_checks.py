@@ -129,33 +129,20 @@ def errors(rows: list[Labelled], preds: list[Verdicts], check: str, sealed: froz
         print(f"{kind} {r.source} {r.brand} {r.ctx.reply_id} {ev} | {r.ctx.text[:260]!r} | {r.label['note']}")
 
 
-def _clear_caches() -> None:
-    """Empty the caches by text, so that a repeated run is not flattered by the texts of the run before."""
-    from qa import language
-    from qa.checks import entities, tone
-
-    for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems"),
-                         (tone, "_STEMS"), (tone, "_reply_stems"), (entities, "_VERIFIED")):
-        cache = getattr(module, name, None)
-        clear = getattr(cache, "cache_clear", None) or getattr(cache, "clear", None)  # lru_cache, or a dict
-        if clear is not None:
-            clear()
-
-
 def timings(contexts: list[ReplyContext], repeat: int = 5) -> dict[str, float]:
     """Replies per second by CPU time of this process, best of ``repeat``: all checks per reply, and each
     check alone over all replies."""
     best = {"checks": float("inf")} | {f"check:{name}": float("inf") for name in CHECKS}
     checks = list(CHECKS.values())
     for _ in range(repeat):
-        _clear_caches()
+        corpora_mod.clear_text_caches()
         t0 = time.process_time()
         for c in contexts:
             for check in checks:
                 check.run(c)
         best["checks"] = min(best["checks"], time.process_time() - t0)
         for name, check in CHECKS.items():
-            _clear_caches()
+            corpora_mod.clear_text_caches()
             t0 = time.process_time()
             for c in contexts:
                 check.run(c)
