@@ -8,18 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.checks import CHECKS, ReplyContext
-
-
-def find(check: str, text: str, customer: str = "", public: bool = True, brand: str = "", lang: str = "und"):  # type: ignore[no-untyped-def]
-    ctx = ReplyContext("r", text, customer_text=customer, public=public, brand=brand, channel="twitter",
-                       reply_language=lang, customer_language=lang)
-    return CHECKS[check].run(ctx)
-
-
-def words(finding) -> str:  # type: ignore[no-untyped-def]
-    return " | ".join(e.text for e in finding.evidence)
-
+from check_helpers import find, words
 
 # (family, positive reply, words in its evidence, negative counterpart)
 DEFLECTION_FAMILIES = [

@@ -10,18 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.checks import CHECKS, ReplyContext
-
-
-def find(check: str, text: str):  # type: ignore[no-untyped-def]
-    ctx = ReplyContext("r", text, customer_text="", public=True, brand="", channel="twitter",
-                       reply_language="und", customer_language="und")
-    return CHECKS[check].run(ctx)
-
-
-def words(finding) -> str:  # type: ignore[no-untyped-def]
-    return " | ".join(e.text for e in finding.evidence).lower()
-
+from check_helpers import find, words
 
 # (family, positive reply, words in its evidence)
 DEFLECTIONS = [
