@@ -82,24 +82,25 @@ def goto(page, title: str, heading: str | None = None) -> None:
     clean(page)
 
 
-def tick_row(page, row: int) -> str:
+def tick_row(page, row: int, previous: str | None = None) -> str:
     """Click the selection box of a row of the queue's table (a canvas: by position); returns the reply id
-    the page says is selected. The grid paints after the page settles, so a click that lands too early is
-    repeated."""
+    the page says is selected, once it differs from ``previous`` (the selection before the click). The grid
+    paints after the page settles, so a click that lands too early is repeated."""
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.wait_for(timeout=TIMEOUT)
-    selected = page.get_by_text(re.compile(r"^Selected: "))
     for _ in range(3):
         page.wait_for_timeout(800)
         box = grid.bounding_box()
         page.mouse.click(box["x"] + 18, box["y"] + 35 + 17 + 35 * row)
         wait_idle(page)
         try:
-            selected.wait_for(timeout=5_000)
+            page.wait_for_function(
+                "prev => { const m = document.body.innerText.match(/Selected: (\\S+)/); return m && m[1] !== prev; }",
+                arg=previous or "", timeout=5_000)
             break
         except Exception:  # noqa: BLE001 - the grid was not painted yet: click again
             continue
-    return re.search(r"Selected: (\S+)", selected.inner_text()).group(1)
+    return re.search(r"Selected: (\S+)", page.inner_text("body")).group(1)
 
 
 def open_twcs_export(page, url: str) -> None:
@@ -211,7 +212,7 @@ def test_a_ticked_reply_stays_selected_and_ticked_only_on_its_own_page(browser, 
         second_ids, ticked = turn_page(page, "Next")
         assert not set(second_ids) & set(first_ids) and ticked == []
         assert f"Selected: {picked}" in page.inner_text("body")
-        picked = tick_row(page, 1)  # a reply of the second page
+        picked = tick_row(page, 1, previous=picked)  # a reply of the second page
         assert picked == second_ids[1] and grid_rows(page)[1] == [picked]
         for button, ids_then in (("Next", None), ("Previous", second_ids), ("Previous", first_ids)):
             ids, ticked = turn_page(page, button)
