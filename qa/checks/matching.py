@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 
 from qa.checks.clauses import required_clauses
 from qa.checks.prefilter import Gate, Scanner
+from qa.memo import Memo
 
 __all__ = ["Group", "Reading", "alternation", "alternatives"]
 
@@ -122,17 +123,8 @@ def _alternate(runs: list[tuple[re.Pattern[str], str]]) -> Iterator[re.Match[str
         heads = moved
 
 
-_LOWER: dict[str, str] = {}
-
-
-def _lower(text: str) -> str:
-    """``text.lower()``, remembered for the last few texts: every group a reply's checks search lower-cases it."""
-    out = _LOWER.get(text)
-    if out is None:
-        if len(_LOWER) >= 32:
-            _LOWER.clear()
-        out = _LOWER[text] = text.lower()
-    return out
+# ``text.lower()`` of the last few texts: every group a reply's checks search lower-cases it
+_lower = Memo(str.lower, 32).__getitem__
 
 
 class Group:

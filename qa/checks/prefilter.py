@@ -18,6 +18,7 @@ import ahocorasick
 
 from qa.checks.clauses import Clauses, is_word
 from qa.language import latin1_bytes
+from qa.memo import Memo
 
 __all__ = ["Scanner", "Gate", "gate_applies"]
 
@@ -37,20 +38,9 @@ _EDGE = "\x00"  # stands for every non-word character, and for the text's edges,
 _NON_WORD = re.compile(r"\W")
 
 
-class _EdgeTable(dict):  # type: ignore[type-arg]
-    """``str.translate`` table: a non-word character becomes the edge mark, a word character stays. Filled on
-    first sight of each character (bounded: past the limit, characters are classified without being kept)."""
-
-    LIMIT = 20_000
-
-    def __missing__(self, code: int) -> int:
-        value = code if is_word(chr(code)) else 0
-        if len(self) < self.LIMIT:
-            self[code] = value
-        return value
-
-
-_TABLE = _EdgeTable()
+# ``str.translate`` table: a non-word character becomes the edge mark, a word character stays; each character
+# classified on first sight
+_TABLE = Memo(lambda code: code if is_word(chr(code)) else 0, 20_000)
 
 
 def _key(literal: str) -> str:

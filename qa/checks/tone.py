@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from qa.checks.base import Evidence, Finding, ReplyContext, register, settled
 from qa.checks.phrases import evidence, phrasebook, reply_lang
+from qa.memo import Memo
 
 __all__ = ["Empathy", "Blame", "Personalisation"]
 
@@ -52,31 +53,10 @@ def _stem(word: str) -> str:
     return word if _HAS_DIGIT.search(word) else word[:_STEM]
 
 
-class _Stems(dict):  # type: ignore[type-arg]
-    """Lower-cased word -> its stem (:func:`_stem`), filled on first sight: the same few thousand words make
-    most replies. With ``skip`` (a reply's words: the phrase files' stopwords and generic words), None for a
-    word personalisation leaves out (those, and single digits). Bounded: past the limit it starts over."""
-
-    LIMIT = 16_384  # words: about 3 MB a memo (two: the customer's and the reply's words); a new number is a new word
-
-    def __init__(self, skip: frozenset[str] | None = None) -> None:
-        super().__init__()
-        self.skip = skip
-
-    def __missing__(self, word: str) -> str | None:
-        stem: str | None = _stem(word)
-        if self.skip is not None and (word in self.skip or (word.isdigit() and len(word) < 2)):
-            stem = None
-        if len(self) >= self.LIMIT:
-            self.clear()
-        self[word] = stem
-        return stem
-
-    def cache_clear(self) -> None:  # as ``lru_cache``'s: a benchmark's repeat starts cold
-        self.clear()
-
-
-_STEMS = _Stems()  # every word's stem: all the customer's words are compared
+# Lower-cased word -> its stem, filled on first sight: the same few thousand words make most replies. About 3 MB
+# each (this one, every word: all the customer's words are compared; and the reply's); a new number is a new word.
+STEMS_KEPT = 16_384
+_STEMS = Memo(_stem, STEMS_KEPT)
 
 
 @lru_cache(maxsize=2048)
@@ -92,9 +72,12 @@ def _skip_words() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
-def _reply_stems() -> _Stems:
-    """The reply's words' stems, None for the words skipped: built once the phrase files' word lists are read."""
-    return _Stems(_skip_words())
+def _reply_stems() -> Memo:
+    """The reply's words' stems, None for the words personalisation leaves out (the phrase files' stopwords and
+    generic words, single digits): built once the phrase files' word lists are read."""
+    skip = _skip_words()
+    return Memo(lambda word: None if word in skip or (word.isdigit() and len(word) < 2) else _stem(word),
+                STEMS_KEPT)
 
 
 _CAPITAL_SIGMA = "\u03a3"  # the one character ``str.lower`` maps by its neighbours (final or medial sigma)
