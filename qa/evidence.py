@@ -18,7 +18,7 @@ from typing import Any
 
 from .memo import Memo
 
-__all__ = ["Item", "dumps", "dumps_more", "parse", "snippets", "notes", "as_dicts"]
+__all__ = ["Item", "dumps", "dumps_more", "forget_item_json", "parse", "snippets", "notes", "as_dicts"]
 
 
 @dataclass(frozen=True)
@@ -46,9 +46,15 @@ def _item_json(item: Item) -> str:
     return json.dumps(item.as_dict(), ensure_ascii=False, separators=(",", ":"))
 
 
-# each distinct item's JSON once: most items repeat (the same note, the same phrase of a template), and a JSON
-# list is its elements' JSON joined by commas, so a reply's evidence is joined from them
-_ITEM_JSON = Memo(_item_json, 50_000)
+# each distinct item's JSON once (at most 16,384 items, a few MB; 50,000 cost 25 MB for no more speed): most
+# items repeat (the same note, the same phrase of a template), and a JSON list is its elements' JSON joined by
+# commas, so a reply's evidence is joined from them
+_ITEM_JSON = Memo(_item_json, 16_384)
+
+
+def forget_item_json() -> None:
+    """Empty the memo of items' JSON (a run's phase one is over: its items are gone)."""
+    _ITEM_JSON.clear()
 
 
 def dumps(items: Iterable[Item]) -> str:
