@@ -154,6 +154,13 @@ CASES["repeat-c"] = ("third, on facebook: a repeat; the reply to it is marked cu
                          ("brand", 210, "Sorry for the double charge. I've refunded the extra payment; it will "
                                         "be back in your account within three days.", {"channel": "facebook"})]))
 
+case("repeat-same-thread", "three posts while waiting: one reply, its wait from the first, customer_repeated",
+     "u_rst", [("customer", 0, "@Acme my card was declined at checkout but the money left my account"),
+               ("customer", 20, "@Acme my card was declined at checkout but the money left my account. Hello??"),
+               ("customer", 40, "@Acme HELLO my card was declined at checkout but the money left my account"),
+               ("brand", 50, "@u_rst Sorry for the worry. The payment was only held, not taken: it drops off your "
+                             "statement within 48 hours.")])
+
 # lesson 6: DM move with and without a public close
 case("dm-closed", "moved to DM and came back publicly: no flag", "u_dc",
      [("customer", 0, "@Acme my order arrived with the wrong size and I need it for Saturday."),

@@ -153,6 +153,16 @@ def test_one_complaint_three_times_on_two_channels(result, scores):
     assert {"repeat-a-1", "repeat-b-1"} <= set(un.index) and un.loc["repeat-b-1", "repeat"]
 
 
+def test_three_posts_while_waiting_are_repeats_and_the_wait_counts_from_the_first(result, scores):
+    row = scores.loc["repeat-same-thread-4"]
+    assert row["customer_repeated"] and row["latency_minutes"] == pytest.approx(50)
+    assert not row["late_response"] and row["passed"]
+    rep = result.repeats.set_index("message_id")
+    assert set(rep.index) >= {"repeat-same-thread-2", "repeat-same-thread-3"}
+    assert (rep.loc[["repeat-same-thread-2", "repeat-same-thread-3"], "kind"] == "same thread").all()
+    assert not set(result.unanswered["message_id"]) & {f"repeat-same-thread-{i}" for i in (1, 2, 3)}
+
+
 @pytest.mark.parametrize("cid, returns", [("dm-closed", "dm-closed-5"), ("dm-request", "dm-request-4"),
                                           ("es-dm-request", "es-dm-request-4")])
 def test_a_dm_move_that_comes_back_publicly_is_closed_even_when_the_close_mentions_the_dm(scores, cid, returns):
