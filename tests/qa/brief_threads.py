@@ -74,6 +74,14 @@ for cid, followers, where in (("discount-public-big", 250_000, {}), ("discount-p
     case(cid, "off policy (30% > 20%); score falls with visibility", _who(cid),
          [("customer", 0, LATE_ASK), ("brand", 20, DISCOUNT_REPLY.format(who=_who(cid)), where)],
          customer_followers=followers, issue_category="delivery")
+# the same in Spanish: public to a big audience vs in a DM
+ES_REFUND_ASK = "@Acme la cafetera que os compré hace dos meses ya no calienta. Qué vergüenza, lo voy a contar."
+ES_REFUND_REPLY = ("@{who} Lo sentimos mucho. Te hemos hecho el reembolso completo y un 50% de descuento en tu "
+                   "próxima compra.")
+for cid, where in (("es-refund-public-big", {}), ("es-refund-dm", DM)):
+    case(cid, "off policy (Spanish); public to 250,000 fails critically, the DM does not", _who(cid),
+         [("customer", 0, ES_REFUND_ASK), ("brand", 20, ES_REFUND_REPLY.format(who=_who(cid)), where)],
+         customer_followers=250_000, purchase_date=_day(61), order_value=80.0, issue_category="defect")
 case("refund-within", "within policy (refund inside 30 days): pass", "u_rw",
      [("customer", 0, "@Acme the toaster I got last week burns one side of every slice. Not happy."),
       ("brand", 15, "@u_rw Sorry about the uneven toasting! We've refunded the toaster in full; you'll see "

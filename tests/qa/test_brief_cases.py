@@ -59,6 +59,9 @@ def test_the_same_off_policy_concession_scores_lower_the_more_visible(scores):
         assert big["score"] < small["score"] < dm["score"]
         assert big["score_without_critical"] < small["score_without_critical"] < dm["score_without_critical"]
     assert scores.loc["refund-within-2", "policy_status"] == "within" and scores.loc["refund-within-2", "passed"]
+    es_pub, es_dm = scores.loc["es-refund-public-big-2"], scores.loc["es-refund-dm-2"]
+    assert es_pub["policy_status"] == es_dm["policy_status"] == "off_policy"
+    assert es_pub["auto_fail"] and not es_dm["auto_fail"] and not es_dm["passed"] and es_dm["score"] > 0
 
 
 @pytest.mark.parametrize("cid", ["deflect-phone", "es-deflect-phone"])
