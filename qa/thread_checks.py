@@ -119,6 +119,8 @@ def no_public_close(thread: np.ndarray, is_brand: np.ndarray, public: np.ndarray
     that is not itself a DM request, or that *returns* from the private part (comes after a private brand
     message): once the conversation has been private, a public message is the way back even when it mentions
     the DM ("sorted this in DM: your refund is on its way"), and it does not move the thread again.
+    A thread can also move silently: a customer's public post answered first in private (no public brand
+    message before it); that private reply carries the flag, since the public sees no answer at all.
     """
     n = len(thread)
     if n == 0:
@@ -133,6 +135,10 @@ def no_public_close(thread: np.ndarray, is_brand: np.ndarray, public: np.ndarray
     # the last closing message of each thread, and whether some private brand message comes after row i
     last_close = _per_thread(np.where(closer, row, -1), codes, "max")
     moved = is_brand & public & ((dm & ~returns) | (last_private > row))
+    public_brand_before = _before(np.where(is_brand & public, row, -1), codes) >= 0
+    public_post_before = _before(np.where(~is_brand & public, row, -1), codes) >= 0
+    first_private = private_brand & (_before(np.where(private_brand, row, -1), codes) < 0)
+    moved |= first_private & public_post_before & ~public_brand_before
     after = np.maximum(row, last_private)
     return moved & (last_close <= after)
 

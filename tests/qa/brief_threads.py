@@ -62,17 +62,22 @@ def case(cid: str, expect: str, customer: str, posts: list[tuple], **facts) -> N
     CASES[cid] = (expect, _thread(cid, customer, posts, **facts))
 
 
-# lesson 8/9: the seed-001 refund, public to a big audience, public to a small one, in a DM
+# lesson 8/9: the seed-001 refund, public to a big audience, public to a small one, in a DM (the whole
+# conversation private)
 for cid, followers, where in (("refund-public-big", 250_000, {}), ("refund-public-small", 40, {}),
                               ("refund-dm", 250_000, DM)):
     case(cid, "off policy; public worse than DM, big audience worst", _who(cid),
-         [("customer", 0, REFUND_ASK), ("brand", 20, REFUND_REPLY.format(who=_who(cid)), where)],
+         [("customer", 0, REFUND_ASK, where), ("brand", 20, REFUND_REPLY.format(who=_who(cid)), where)],
          customer_followers=followers, purchase_date=_day(61), order_value=80.0, issue_category="defect")
+# the refund in a DM answering a *public* complaint, with no public word after it: lesson 6's silent move
+case("refund-dm-silent", "off policy, and the public post never sees an answer: no public close", _who("rds"),
+     [("customer", 0, REFUND_ASK), ("brand", 20, REFUND_REPLY.format(who=_who("rds")), DM)],
+     customer_followers=250_000, purchase_date=_day(61), order_value=80.0, issue_category="defect")
 # 30% off (over the 20% limit): the same concession at three visibilities
 for cid, followers, where in (("discount-public-big", 250_000, {}), ("discount-public-small", 40, {}),
                               ("discount-dm", 40, DM)):
     case(cid, "off policy (30% > 20%); score falls with visibility", _who(cid),
-         [("customer", 0, LATE_ASK), ("brand", 20, DISCOUNT_REPLY.format(who=_who(cid)), where)],
+         [("customer", 0, LATE_ASK, where), ("brand", 20, DISCOUNT_REPLY.format(who=_who(cid)), where)],
          customer_followers=followers, issue_category="delivery")
 # the same in Spanish: public to a big audience vs in a DM
 ES_REFUND_ASK = "@Acme la cafetera que os compré hace dos meses ya no calienta. Qué vergüenza, lo voy a contar."
@@ -80,7 +85,7 @@ ES_REFUND_REPLY = ("@{who} Lo sentimos mucho. Te hemos hecho el reembolso comple
                    "próxima compra.")
 for cid, where in (("es-refund-public-big", {}), ("es-refund-dm", DM)):
     case(cid, "off policy (Spanish); public to 250,000 fails critically, the DM does not", _who(cid),
-         [("customer", 0, ES_REFUND_ASK), ("brand", 20, ES_REFUND_REPLY.format(who=_who(cid)), where)],
+         [("customer", 0, ES_REFUND_ASK, where), ("brand", 20, ES_REFUND_REPLY.format(who=_who(cid)), where)],
          customer_followers=250_000, purchase_date=_day(61), order_value=80.0, issue_category="defect")
 case("refund-within", "within policy (refund inside 30 days): pass", "u_rw",
      [("customer", 0, "@Acme the toaster I got last week burns one side of every slice. Not happy."),

@@ -59,6 +59,11 @@ def test_the_same_off_policy_concession_scores_lower_the_more_visible(scores):
         assert big["score"] < small["score"] < dm["score"]
         assert big["score_without_critical"] < small["score_without_critical"] < dm["score_without_critical"]
     assert scores.loc["refund-within-2", "policy_status"] == "within" and scores.loc["refund-within-2", "passed"]
+    silent = scores.loc["refund-dm-silent-2"]  # the DM refund to a public complaint: lesson 6 as well
+    assert silent["no_public_close"] and silent["policy_status"] == "off_policy"
+    assert any(i.check == "no_public_close" and "answered a public post only in private on twitter" in i.note
+               for i in silent["evidence"])
+    assert silent["score"] == pytest.approx(scores.loc["refund-dm-2", "score"] - CRIT["no_public_close"].weight)
     es_pub, es_dm = scores.loc["es-refund-public-big-2"], scores.loc["es-refund-dm-2"]
     assert es_pub["policy_status"] == es_dm["policy_status"] == "off_policy"
     assert es_pub["auto_fail"] and not es_dm["auto_fail"] and not es_dm["passed"] and es_dm["score"] > 0
@@ -181,6 +186,11 @@ def test_a_dm_move_that_never_comes_back_is_flagged(scores):
     assert not scores.loc["dm-not-closed-4", "no_public_close"]  # the private reply moved nothing
 
 
+def test_a_conversation_private_from_the_start_owes_no_public_close(scores):
+    for rid in ("refund-dm-2", "discount-dm-2", "phone-dm-2", "email-dm-2"):
+        assert not scores.loc[rid, "no_public_close"], rid
+
+
 def test_no_public_close_rule_by_hand():
     """Independent cases of the rule (rows: brand?, public?, DM request?) in one thread each."""
     def flags(msgs):
@@ -196,6 +206,12 @@ def test_no_public_close_rule_by_hand():
     assert flags([C, ask, C, close_dm]) == [False, True, False, True]
     # private again after the close: the first move is open again, and the close moved it too
     assert flags([C, ask, dm, close, dm]) == [False, True, False, True, False]
+    # a public post answered only in private: the private reply moved it; a post written in DM owes nothing
+    private_post = (False, False, None)
+    assert flags([C, dm]) == [False, True]
+    assert flags([C, dm, close]) == [False, False, False]
+    assert flags([private_post, dm]) == [False, False]
+    assert flags([C, dm, dm]) == [False, True, False]  # the first private reply carries it, once
 
 
 def test_a_never_acceptable_phrase_fails_whatever_language_the_reply_was_read_as(scores):
@@ -230,4 +246,5 @@ def test_the_report_lists_every_kind_of_unanswered_post(result):
     section = md.split("## Threads")[1].split("## By agent")[0]
     assert "thanks-but-question-3" in section and "repeat-b-1" in section
     assert section.index("repeat-b-1") < section.index("thanks-but-question-3")  # repeats first
-    assert "1 reply moved the conversation to DM" in section
+    moved = int((result.scores["no_public_close"] == True).sum())  # noqa: E712
+    assert moved >= 2 and f"{moved} replies moved the conversation to DM" in section
