@@ -248,3 +248,17 @@ def test_the_report_lists_every_kind_of_unanswered_post(result):
     assert section.index("repeat-b-1") < section.index("thanks-but-question-3")  # repeats first
     moved = int((result.scores["no_public_close"] == True).sum())  # noqa: E712
     assert moved >= 2 and f"{moved} replies moved the conversation to DM" in section
+
+
+def test_a_finding_alone_in_its_family_says_so_in_plain_words(result):
+    """Among a large file's comparisons (as with the 12 threads added to 3,000 generated ones: 1,329
+    comparisons, q = 0.199) the finding is suggestive, the only comparison of its brand and issue: the summary
+    says so instead of "among the 1 comparisons"."""
+    from qa.consistency import _summary
+
+    row = result.consistency[result.consistency["issue"] == "Acme|cat:late_delivery"].iloc[0].copy()
+    row["strength"], row["comparisons_within"], row["comparisons"], row["q_value"] = "suggestive", 1, 1329, 0.199
+    text = _summary(row)
+    assert "suggestive: significant as the only comparison in this brand and issue" in text
+    assert "4 of 4" in text and "0 of 8" in text and "not after correcting for all 1,329" in text
+
