@@ -148,6 +148,17 @@ def _per_thread(values: np.ndarray, codes: np.ndarray, how: str) -> np.ndarray:
 
 
 def _before(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
-    """Per row: the largest of ``values`` at earlier rows of its thread (-1 when none)."""
-    running = pd.Series(values).groupby(codes).cummax()
-    return running.groupby(codes).shift(1, fill_value=-1).to_numpy()
+    """Per row: the largest of ``values`` (row numbers, or -1) at earlier rows of its thread (-1 when none).
+
+    Rows are sorted by thread, and the values are row numbers, so a running maximum over the whole array is
+    the latest such row so far; it belongs to this thread when it is not before the thread's first row (numpy
+    alone: a groupby per call cost as much as the rest of the rule).
+    """
+    n = len(values)
+    if n == 0:
+        return values
+    row = np.arange(n)
+    first = np.maximum.accumulate(np.where(np.r_[True, codes[1:] != codes[:-1]], row, 0))
+    latest = np.maximum.accumulate(values)
+    earlier = np.r_[-1, latest[:-1]]
+    return np.where(earlier >= first, earlier, -1)

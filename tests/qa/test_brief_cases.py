@@ -262,3 +262,17 @@ def test_a_finding_alone_in_its_family_says_so_in_plain_words(result):
     assert "suggestive: significant as the only comparison in this brand and issue" in text
     assert "4 of 4" in text and "0 of 8" in text and "not after correcting for all 1,329" in text
 
+
+
+def test_the_running_latest_earlier_row_matches_its_groupby_definition():
+    """qa.thread_checks._before is numpy alone; the plain definition is a per-thread running max shifted by one."""
+    from qa.thread_checks import _before
+
+    rng = np.random.default_rng(3)
+    n = 5_000
+    codes = np.sort(rng.integers(0, 900, n))
+    row = np.arange(n)
+    for share in (0.05, 0.5, 0.95):
+        values = np.where(rng.random(n) < share, row, -1)
+        ref = pd.Series(values).groupby(codes).cummax().groupby(codes).shift(1, fill_value=-1).to_numpy()
+        assert (_before(values, codes) == ref).all()
