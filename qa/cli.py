@@ -82,7 +82,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def cmd_train(args: argparse.Namespace) -> int:
     from carebench_shared.atomic import OutputError
-    from carebench_shared.config import ConfigError
+    from carebench_shared.config import ConfigError, regular_file
 
     from .checks import CHECKS
     from .learned import fit, read_labels, save_model, training_set
@@ -92,12 +92,11 @@ def cmd_train(args: argparse.Namespace) -> int:
     labels = read_labels(args.labels)
     replies = []
     for p in args.replies:
-        if not Path(p).is_file():
-            raise ConfigError(f"{p}: cannot read reply file: no such file")
+        regular_file(p, "reply file")
         replies.append((read_messages(p).messages, Path(p).name))
     data, missing = training_set(labels, replies, CHECKS)
     if not data.texts:
-        raise ConfigError(f"{args.labels}: none of its {len(labels)} reply ids is in the reply files")
+        raise ConfigError(f"{printable(args.labels)}: none of its {len(labels)} reply ids is in the reply files")
     print(f"{len(data.texts)} labelled replies found ({missing} labelled ids not in the reply files), "
           f"{len(set(data.groups))} {data.group_kind}s")
     provenance = {"labels_file": Path(args.labels).name, "labels_sha256": file_digest(args.labels),
@@ -191,15 +190,14 @@ def _generate_atomically(args: argparse.Namespace, locales: tuple[str, ...]) -> 
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from carebench_shared.config import ConfigError
+    from carebench_shared.config import regular_file
 
     from .evaluate import markdown_table, precision_recall
 
     src = Path(args.scores)
     scores_p = src / "scores.csv" if src.is_dir() else src
     for p in (scores_p, Path(args.labels)):
-        if not p.is_file():
-            raise ConfigError(f"{printable(p)}: cannot read file: no such file")
+        regular_file(p)
     scores, labels = _read_keyed_csv(scores_p), _read_keyed_csv(Path(args.labels))
     table = precision_recall(scores, labels)
     print(markdown_table(table) if args.markdown else table.to_string(index=False))

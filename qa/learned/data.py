@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carebench_shared.config import ConfigError
+from carebench_shared.config import ConfigError, regular_file, sniff_text
+from carebench_shared.safe_text import printable
 
 from qa.checks.base import ReplyContext
 
@@ -50,19 +51,19 @@ def labels_from_reviews(reviews: pd.DataFrame) -> pd.DataFrame:
 def read_labels(path: str | Path) -> pd.DataFrame:
     """A labels CSV or an app reviews CSV, as a labels table (``reply_id`` + a column per check)."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"{path}: cannot read labels: no such file")
+    regular_file(path, "labels")
+    sniff_text(path, "CSV")
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read labels: {str(exc).splitlines()[0]}") from None
+        raise ConfigError(f"{printable(path)}: cannot read labels: {printable(str(exc).splitlines()[0])}") from None
     if "reply_id" not in df.columns:
-        raise ConfigError(f"{path}: no reply_id column (expected a labels CSV or the app's reviews export)")
+        raise ConfigError(f"{printable(path)}: no reply_id column (expected a labels CSV or the app's reviews export)")
     if {"check", "human_verdict"} <= set(df.columns):
         df = labels_from_reviews(df)
     checks = [c for c in LABEL_CHECKS if c in df.columns]
     if not checks:
-        raise ConfigError(f"{path}: no check columns (any of {', '.join(LABEL_CHECKS)})")
+        raise ConfigError(f"{printable(path)}: no check columns (any of {', '.join(LABEL_CHECKS)})")
     out = df[["reply_id", *checks]].copy()
     for c in checks:
         out[c] = [_flag(v) for v in out[c]]

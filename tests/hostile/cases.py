@@ -197,6 +197,17 @@ REPLY_CASES = [
          setup=("huge_reply",), check={"replies": 1}, timeout=90),
 ]
 
+# the second sweep's holes (hostile12): each was a traceback, a hang or a silent guess before
+REPLY_CASES += [
+    qa("own_years_out_of_range.csv", 0, kind="dates", check={"replies": 2, "broken_lines": [2, 5, 6]}),
+    qa("own_column_twice.csv", 2, "line 1: the header names column 'text' 2 times", "accepted nonsense"),
+    qa("own_surrogate_twice_nan.jsonl", 0, kind="broken rows", check={"replies": 2, "broken_lines": [2, 3, 5]}),
+    qa("json_array.json", 2, ":1: not JSON Lines (one JSON object per line): expected a JSON object", "structure"),
+    qa("tweets_self_reply.csv", 0, kind="cycles", check={"replies": 1, "broken_lines": [2]}),
+    qa("tweets_brand_only.csv", 0, kind="control", check={"replies": 1, "broken_lines": []}),
+    qa("parquet_all_null.parquet", 0, kind="empty", check={"replies": 0, "broken_lines": [1, 2, 3]}),
+]
+
 B = ("qa", "score", R, "--out", "out", "--policy")
 
 
@@ -220,6 +231,8 @@ RULEBOOK_CASES = [
     rule("unknown_key.yaml", 2, ":11: scorecards: unknown key", "structure"),
     rule("empty_phrase.yaml", 2, "never_acceptable", "accepted nonsense"),
     rule("min_days_over_max.yaml", 2, "min_days_since_purchase", "accepted nonsense"),
+    rule("grades_decreasing.yaml", 2, ":13: scorecard.criteria.late_response.grades: grade at 60: share 0.2 is less "
+         "than 0.5 at 0", "accepted nonsense"),
 ]
 
 QA_RUN = ("qa", "report", "run")
@@ -286,10 +299,67 @@ OTHER_CASES = [
          names="nowhere"),
 ]
 
-CASES: list[Case] = SCENARIO_CASES + OVERRIDE_CASES + REPLY_CASES + RULEBOOK_CASES + REPORT_CASES + OTHER_CASES
+M = ("qa", "score", R, "--out", "out", "--model")
+
+
+def model(name: str, expect: int, says: str = "", kind: str = "", **kw) -> Case:
+    return Case(f"model:{name}", kind, (*M, f"@models/{name}"), expect, says, names=name, **kw)
+
+
+NOT_A_MODEL = "not a usable carebench QA model: "
+MODEL_CASES = [
+    model("valid.npz", 0, kind="control", check={"replies": 3}),
+    model("truncated.npz", 2, NOT_A_MODEL + "cannot read it as .npz (BadZipFile)", "corrupt"),
+    model("meta_nested_deep.npz", 2, NOT_A_MODEL + "meta record is not JSON", "recursion"),
+    model("meta_number_5000_digits.npz", 2, NOT_A_MODEL + "meta record is not JSON", "huge number"),
+    model("threshold_true.npz", 2, "threshold True is not a probability", "accepted nonsense"),
+    model("threshold_nan.npz", 2, "threshold nan is not a probability", "NaN"),
+    model("unknown_check.npz", 2, "check '\\x1b[2Jrefunds' is not one carebench learns", "control characters"),
+    model("weight_text.npz", 2, "check 'deflection': weights are damaged", "type"),
+    model("intercept_text.npz", 2, "check 'deflection': weights are damaged", "type"),
+    model("weight_nan.npz", 2, "check 'deflection': weights are damaged", "NaN"),
+    model("object_array.npz", 2, "record 'deflection.weight' holds Python objects (it would need pickle)",
+          "code injection"),
+    model("huge_shape.npz", 2, "record 'deflection.weight' claims shape (100000000000,)", "memory"),
+    Case("model:zip_bomb", "memory", (*M, "in/bomb.npz"), 2,
+         "record 'deflection.weight' unpacks to 268,435,585 bytes (at most 2,101,248)", names="bomb.npz",
+         setup=("zip_bomb_model",)),
+    Case("model:folder", "unreadable", (*M, "in"), 2, "in: cannot read model file: it is a folder", names="in"),
+]
+
+# a named pipe would make a reader wait for a writer forever, a device such as /dev/zero never ends
+SPECIAL_FILE_CASES = [
+    Case("special:fifo_replies", "hang", ("qa", "score", "in/pipe.csv", "--out", "out"), 2,
+         "in/pipe.csv: cannot read file: it is a named pipe (FIFO), not a file", names="pipe.csv",
+         setup=("fifo:pipe.csv",)),
+    Case("special:fifo_replies_parquet", "hang", ("qa", "score", "in/pipe.parquet", "--out", "out"), 2,
+         "it is a named pipe (FIFO)", names="pipe.parquet", setup=("fifo:pipe.parquet",)),
+    Case("special:devzero_replies_jsonl", "hang", ("qa", "score", "in/zero.jsonl", "--out", "out"), 2,
+         "in/zero.jsonl: cannot read file: it is a device, not a file", names="zero.jsonl",
+         setup=("devzero:zero.jsonl",)),
+    Case("special:fifo_rulebook", "hang", (*B, "in/pipe.yaml"), 2, "it is a named pipe (FIFO)", names="pipe.yaml",
+         setup=("fifo:pipe.yaml",)),
+    Case("special:devzero_scenario", "hang", ("simulate", "in/zero.yaml", "--out", "out"), 2,
+         "in/zero.yaml: cannot read file: it is a device, not a file", names="zero.yaml", setup=("devzero:zero.yaml",)),
+    Case("special:fifo_model", "hang", (*M, "in/pipe.npz"), 2, "cannot read model file: it is a named pipe (FIFO)",
+         names="pipe.npz", setup=("fifo:pipe.npz",)),
+    Case("special:fifo_labels", "hang", ("qa", "train", R, "--labels", "in/pipe.csv", "--out", "out/m.npz"), 2,
+         "cannot read labels: it is a named pipe (FIFO)", names="pipe.csv", setup=("fifo:pipe.csv",)),
+    Case("special:devzero_evaluate_labels", "hang", ("qa", "evaluate", "@replies/own_valid.csv", "--labels",
+                                                      "in/zero.csv"), 2, "it is a device, not a file",
+         names="zero.csv", setup=("devzero:zero.csv",)),
+    Case("special:fifo_settings", "hang", ("app", "--settings", "in/pipe.yaml"), 2, "it is a named pipe (FIFO)",
+         names="pipe.yaml", setup=("fifo:pipe.yaml",)),
+    Case("special:fifo_requirement", "hang", ("roster", S, "--requirement", "in/pipe.csv", "--shifts", "in/pipe.csv"),
+         2, "it is a named pipe (FIFO)", names="pipe.csv", setup=("fifo:pipe.csv",)),
+]
+
+CASES: list[Case] = (SCENARIO_CASES + OVERRIDE_CASES + REPLY_CASES + RULEBOOK_CASES + REPORT_CASES + OTHER_CASES
+                     + MODEL_CASES + SPECIAL_FILE_CASES)
 GROUPS = {
     "scenarios": SCENARIO_CASES + OVERRIDE_CASES,
     "replies": REPLY_CASES,
     "rulebooks_reports_other": RULEBOOK_CASES + REPORT_CASES + OTHER_CASES,
+    "models_special_files": MODEL_CASES + SPECIAL_FILE_CASES,
 }
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"

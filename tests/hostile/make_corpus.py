@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -190,6 +191,11 @@ def rulebooks() -> None:
     write("rulebooks/duplicate_section.yaml", r + "languages: [es]\n")
     write("rulebooks/weight_inf.yaml", r.replace("compensation: 2}", "compensation: .inf}"))
     write("rulebooks/weight_nan.yaml", r.replace("compensation: 2}", "compensation: .nan}"))
+    write("rulebooks/weight_1e308.yaml", r.replace("compensation: 2}", "compensation: 1e308}"))
+    write("rulebooks/grades_decreasing.yaml", r.replace("  weights: {deflection: 1, dm_request: 1, compensation: 2}\n"
+                                                        "  auto_fail: [pii_exposed]\n",
+                                                        "  pass_mark: 70\n  criteria:\n    late_response:\n"
+                                                        "      weight: 30\n      grades: {0: 0.5, 60: 0.2}\n"))
     write("rulebooks/amount_overflow.yaml", r.replace("max_days_since_purchase: 30}",
                                                       "max_days_since_purchase: 30, max_amount: 1e999}"))
     write("rulebooks/deep.yaml", r + "x: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n")
@@ -269,6 +275,79 @@ def replies() -> None:
     write("replies/parquet_missing_columns.parquet", buf.getvalue())
 
 
+def replies_round2() -> None:
+    """Holes found by the second sweep (#9, #12): each made a traceback, a hang or a silent guess before."""
+    own = own_rows()
+    years = [dict(r) for r in own]
+    years[0]["created_at"] = "9999-12-31T23:59:59Z"  # parses, but pandas' nanoseconds end in 2262
+    years[3]["created_at"] = "0001-01-01T00:00:00Z"
+    years[4]["purchase_date"] = "9999-12-31"
+    write("replies/own_years_out_of_range.csv", own_csv(years))
+    header = own_csv(own).splitlines()
+    write("replies/own_column_twice.csv", "\n".join([header[0] + ",text"] + [r + ",x" for r in header[1:]]) + "\n")
+    jsonl = [json.dumps(r) for r in own]
+    jsonl[1] = jsonl[1].replace('"text": "', '"text": "\\ud800 ')  # a lone surrogate escape: no character
+    jsonl[2] = jsonl[2][:-1] + ', "text": "the second text"}'  # a key given twice
+    jsonl[4] = jsonl[4].replace('"order_value": 40.0', '"order_value": NaN')  # not JSON
+    write("replies/own_surrogate_twice_nan.jsonl", "\n".join(jsonl) + "\n")
+    write("replies/json_array.json", json.dumps(own))
+    rows = [TWCS_ROWS[0].replace(",102,\n", ",101,101\n"), *TWCS_ROWS[2:4]]  # a tweet replying to itself
+    write("replies/tweets_self_reply.csv", TWCS_HEADER + "".join(rows))
+    write("replies/tweets_brand_only.csv", TWCS_HEADER + TWCS_ROWS[1].replace(",101.0\n", ",\n"))
+    nulls = pd.DataFrame({c: pd.Series([None] * 3, dtype="string") for c in OWN_COLUMNS})
+    buf = io.BytesIO()
+    nulls.to_parquet(buf, index=False)
+    write("replies/parquet_all_null.parquet", buf.getvalue())
+
+
+def _npz(arrays: dict, meta: object = None) -> bytes:
+    """A model-like ``.npz``: ``arrays`` plus a meta record (the JSON of ``meta``, or raw bytes)."""
+    import numpy as np
+
+    raw = meta if isinstance(meta, bytes) else json.dumps(meta).encode()
+    buf = io.BytesIO()
+    np.savez_compressed(buf, **arrays, meta=np.frombuffer(raw, dtype=np.uint8))
+    return buf.getvalue()
+
+
+def models() -> None:
+    """Model files (#9: "a bad or mismatched model file gets one line and exit 2"), each small."""
+    import numpy as np
+
+    from qa.learned.features import SPEC
+    from qa.learned.model import FORMAT
+
+    meta = {"format": FORMAT, "features": SPEC, "thresholds": {"deflection": 0.5}}
+    check = {"deflection.index": np.array([3, 70_000], np.int32), "deflection.weight": np.array([1.5, -2.0], np.float32),
+             "deflection.intercept": np.array([-1.0])}
+    valid = _npz(check, meta)
+    write("models/valid.npz", valid)
+    write("models/truncated.npz", valid[: len(valid) // 2])
+    write("models/meta_nested_deep.npz", _npz(check, b"[" * 100_000 + b"]" * 100_000))
+    write("models/meta_number_5000_digits.npz", _npz(check, b'{"format": ' + b"9" * 5000 + b"}"))
+    write("models/threshold_true.npz", _npz(check, {**meta, "thresholds": {"deflection": True}}))
+    write("models/threshold_nan.npz", _npz(check, {**meta, "thresholds": {"deflection": float("nan")}}))
+    write("models/unknown_check.npz", _npz({k.replace("deflection", "\x1b[2Jrefunds"): v for k, v in check.items()},
+                                           {**meta, "thresholds": {"\x1b[2Jrefunds": 0.5}}))
+    write("models/weight_text.npz", _npz({**check, "deflection.weight": np.array(["1.5", "x"])}, meta))
+    write("models/intercept_text.npz", _npz({**check, "deflection.intercept": np.array(["-1"])}, meta))
+    write("models/weight_nan.npz", _npz({**check, "deflection.weight": np.array([np.nan, 1], np.float32)}, meta))
+    buf = io.BytesIO()  # an object array: loading it would need pickle, which runs code
+    np.savez(buf, meta=np.frombuffer(json.dumps(meta).encode(), np.uint8), **{
+        **check, "deflection.weight": np.array([{"a": 1}, None], dtype=object)})
+    write("models/object_array.npz", buf.getvalue())
+    header = "{'descr': '<f4', 'fortran_order': False, 'shape': (100000000000,), }"
+    header += " " * (118 - len(header)) + "\n"  # an .npy header claiming 400 GB, with 8 bytes behind it
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        for name, arr in {**check, "meta": np.frombuffer(json.dumps(meta).encode(), np.uint8)}.items():
+            one = io.BytesIO()
+            np.save(one, arr)
+            z.writestr(f"{name}.npy", one.getvalue() if name != "deflection.weight" else
+                       b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode() + bytes(8))
+    write("models/huge_shape.npz", buf.getvalue())
+
+
 def settings() -> None:
     good = "data_dir: data\nreview_db: reviews.sqlite\nmax_upload_mb: 5\n"
     write("settings/utf16.yaml", good.encode("utf-16"))
@@ -303,6 +382,8 @@ def main() -> None:
     scenarios()
     rulebooks()
     replies()
+    replies_round2()
+    models()
     settings()
     experiments()
     files = sorted(p for p in CORPUS.rglob("*") if p.is_file())
