@@ -92,6 +92,9 @@ def atomic_file(path: str | Path, mode: str = "w", **open_kwargs) -> Iterator:
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path}: is a folder, not a file")
+    if path.exists() and not path.is_file():  # renaming over it would replace a device or a pipe (as root: /dev/null)
+        raise OutputError(f"{printable(path)}: is not a regular file (a device, a pipe or a socket); give a file to "
+                          "write")
     parent = path.parent if str(path.parent) else Path(".")
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=parent)

@@ -167,7 +167,11 @@ def describe_validation_error(exc: ValidationError, source: str, node: yaml.Node
     lines = []
     hidden = _VALIDATOR_STEPS | tags
     set_keys = {o.partition("=")[0]: o for o in overrides or []}
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for err in errors:
+        if err["type"] == "too_short" and any(len(e["loc"]) > len(err["loc"]) and e["loc"][: len(err["loc"])] ==
+                                              err["loc"] for e in errors):
+            continue  # "at least 1 item ... not 0" because its items were refused: those lines say why
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.split("[")[0] in hidden))
         dotted = ".".join(str(p) for p in loc)
         override = next((o for k, o in set_keys.items() if dotted == k or dotted.startswith(k + ".")), None)

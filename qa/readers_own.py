@@ -159,6 +159,10 @@ def _json_object(raw: str) -> tuple[str | None, Any]:
         return f"not valid JSON: {printable(getattr(exc, 'msg', exc), 80)}", None
     if not isinstance(obj, dict):
         return "expected a JSON object", None
+    nested = next((k for k, v in obj.items() if isinstance(v, (dict, list)) and k in _COLUMN_SET), None)
+    if nested is not None:  # its text would be Python's spelling of the object, not the user's value
+        kind = "object" if isinstance(obj[nested], dict) else "array"
+        return f"{nested}: expected a single value, got a JSON {kind}", None
     if "\\u" in raw and _SURROGATE.search(raw):
         try:
             json.dumps(obj, ensure_ascii=False).encode("utf-8")
@@ -167,6 +171,7 @@ def _json_object(raw: str) -> tuple[str | None, Any]:
     return None, obj
 
 
+_COLUMN_SET = frozenset(MESSAGE_COLUMNS)
 _SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 

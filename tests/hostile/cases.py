@@ -201,7 +201,7 @@ REPLY_CASES = [
 REPLY_CASES += [
     qa("own_years_out_of_range.csv", 0, kind="dates", check={"replies": 2, "broken_lines": [2, 5, 6]}),
     qa("own_column_twice.csv", 2, "line 1: the header names column 'text' 2 times", "accepted nonsense"),
-    qa("own_surrogate_twice_nan.jsonl", 0, kind="broken rows", check={"replies": 2, "broken_lines": [2, 3, 5]}),
+    qa("own_surrogate_twice_nan.jsonl", 0, kind="broken rows", check={"replies": 1, "broken_lines": [2, 3, 5, 6]}),
     qa("json_array.json", 2, ":1: not JSON Lines (one JSON object per line): expected a JSON object", "structure"),
     qa("tweets_self_reply.csv", 0, kind="cycles", check={"replies": 1, "broken_lines": [2]}),
     qa("tweets_brand_only.csv", 0, kind="control", check={"replies": 1, "broken_lines": []}),
@@ -231,6 +231,7 @@ RULEBOOK_CASES = [
     rule("unknown_key.yaml", 2, ":11: scorecards: unknown key", "structure"),
     rule("empty_phrase.yaml", 2, "never_acceptable", "accepted nonsense"),
     rule("min_days_over_max.yaml", 2, "min_days_since_purchase", "accepted nonsense"),
+    rule("kind_unknown.yaml", 2, ":5: concessions[0].kinds[0]: Input should be 'refund'", "structure"),
     rule("grades_decreasing.yaml", 2, ":13: scorecard.criteria.late_response.grades: grade at 60: share 0.2 is less "
          "than 0.5 at 0", "accepted nonsense"),
 ]
@@ -327,6 +328,25 @@ MODEL_CASES = [
     Case("model:folder", "unreadable", (*M, "in"), 2, "in: cannot read model file: it is a folder", names="in"),
 ]
 
+T = ("qa", "train", "@replies/own_valid.csv", "--out", "m.npz", "--labels")
+
+
+def train(name: str, expect: int, says: str = "", kind: str = "", **kw) -> Case:
+    return Case(f"train:{name}", kind, (*T, f"@labels/{name}"), expect, says, names=name, **kw)
+
+
+LABEL_CASES = [
+    train("valid.csv", 0, kind="control", outputs=("m.npz",), check={"files": ["m.npz"]}),
+    train("labelled_twice.csv", 2, ":5: reply_id 'b1' is labelled again with other labels (first on line 3)",
+          "duplicates"),
+    train("column_twice.csv", 2, "line 1: the header names column 'deflection' twice", "duplicates"),
+    train("not_a_label.csv", 2, ":3: deflection: 'ture' is not a label", "accepted nonsense"),
+    train("utf16.csv", 2, "the file is UTF-16 text", "encoding"),
+    Case("train:out_is_device", "path trick", ("qa", "train", "@replies/own_valid.csv", "--labels", "@labels/valid.csv",
+                                               "--out", "/dev/null"), 2,
+         "/dev/null: is not a regular file", names="/dev/null"),
+]
+
 # a named pipe would make a reader wait for a writer forever, a device such as /dev/zero never ends
 SPECIAL_FILE_CASES = [
     Case("special:fifo_replies", "hang", ("qa", "score", "in/pipe.csv", "--out", "out"), 2,
@@ -355,11 +375,11 @@ SPECIAL_FILE_CASES = [
 ]
 
 CASES: list[Case] = (SCENARIO_CASES + OVERRIDE_CASES + REPLY_CASES + RULEBOOK_CASES + REPORT_CASES + OTHER_CASES
-                     + MODEL_CASES + SPECIAL_FILE_CASES)
+                     + MODEL_CASES + LABEL_CASES + SPECIAL_FILE_CASES)
 GROUPS = {
     "scenarios": SCENARIO_CASES + OVERRIDE_CASES,
     "replies": REPLY_CASES,
     "rulebooks_reports_other": RULEBOOK_CASES + REPORT_CASES + OTHER_CASES,
-    "models_special_files": MODEL_CASES + SPECIAL_FILE_CASES,
+    "models_labels_special_files": MODEL_CASES + LABEL_CASES + SPECIAL_FILE_CASES,
 }
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"

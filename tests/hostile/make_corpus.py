@@ -192,6 +192,7 @@ def rulebooks() -> None:
     write("rulebooks/weight_inf.yaml", r.replace("compensation: 2}", "compensation: .inf}"))
     write("rulebooks/weight_nan.yaml", r.replace("compensation: 2}", "compensation: .nan}"))
     write("rulebooks/weight_1e308.yaml", r.replace("compensation: 2}", "compensation: 1e308}"))
+    write("rulebooks/kind_unknown.yaml", r.replace("kinds: [refund, replacement]", "kinds: [cash]"))
     write("rulebooks/grades_decreasing.yaml", r.replace("  weights: {deflection: 1, dm_request: 1, compensation: 2}\n"
                                                         "  auto_fail: [pii_exposed]\n",
                                                         "  pass_mark: 70\n  criteria:\n    late_response:\n"
@@ -289,6 +290,7 @@ def replies_round2() -> None:
     jsonl[1] = jsonl[1].replace('"text": "', '"text": "\\ud800 ')  # a lone surrogate escape: no character
     jsonl[2] = jsonl[2][:-1] + ', "text": "the second text"}'  # a key given twice
     jsonl[4] = jsonl[4].replace('"order_value": 40.0', '"order_value": NaN')  # not JSON
+    jsonl[5] = jsonl[5].replace('"text": "', '"text": {"en": "')[:-1] + "}}"  # an object where a text belongs
     write("replies/own_surrogate_twice_nan.jsonl", "\n".join(jsonl) + "\n")
     write("replies/json_array.json", json.dumps(own))
     rows = [TWCS_ROWS[0].replace(",102,\n", ",101,101\n"), *TWCS_ROWS[2:4]]  # a tweet replying to itself
@@ -348,6 +350,16 @@ def models() -> None:
     write("models/huge_shape.npz", buf.getvalue())
 
 
+def labels() -> None:
+    """Labels for `qa train --labels` (#9), for the replies b0, b1, b2 of replies/own_valid.csv."""
+    good = "reply_id,deflection,dm_request\nb0,0,1\nb1,0,0\nb2,1,0\n"
+    write("labels/valid.csv", good)
+    write("labels/labelled_twice.csv", good + "b1,1,0\n")  # b1 again, deflection now 1: which is right?
+    write("labels/column_twice.csv", "reply_id,deflection,deflection\nb0,0,1\nb1,0,0\n")
+    write("labels/not_a_label.csv", good.replace("b1,0,0", "b1,ture,0"))
+    write("labels/utf16.csv", good.encode("utf-16"))
+
+
 def settings() -> None:
     good = "data_dir: data\nreview_db: reviews.sqlite\nmax_upload_mb: 5\n"
     write("settings/utf16.yaml", good.encode("utf-16"))
@@ -384,6 +396,7 @@ def main() -> None:
     replies()
     replies_round2()
     models()
+    labels()
     settings()
     experiments()
     files = sorted(p for p in CORPUS.rglob("*") if p.is_file())
