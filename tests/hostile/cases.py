@@ -118,6 +118,8 @@ OVERRIDE_CASES = [
     Case("set:duplicate", "duplicate", ("simulate", S, "--set", "handling.handle_minutes={dist: exponential, mean: 1, "
                                         "mean: 2}"), 2, "duplicate key 'mean'"),
     Case("set:deep", "recursion", ("simulate", S, "--set", "x=" + "[" * 3000 + "]" * 3000), 2, "nested deeper than"),
+    Case("set:surrogate", "encoding", ("simulate", S, "--set", 'name="run \\udfff"'), 2,
+         "a lone surrogate escape (\\ud800-\\udfff) is not a character"),
     Case("set:not_a_section", "structure", ("simulate", S, "--set", "name.x=1"), 2, "name is not a section"),
     Case("cli:seed_negative", "range", ("simulate", S, "--seed", "-1", "--out", "out"), 2,
          "--seed: must be between 0 and", names="--seed"),
@@ -231,6 +233,7 @@ RULEBOOK_CASES = [
     rule("unknown_key.yaml", 2, ":11: scorecards: unknown key", "structure"),
     rule("empty_phrase.yaml", 2, "never_acceptable", "accepted nonsense"),
     rule("min_days_over_max.yaml", 2, "min_days_since_purchase", "accepted nonsense"),
+    rule("name_surrogate.yaml", 2, ":1: a lone surrogate escape (\\ud800-\\udfff) is not a character", "encoding"),
     rule("kind_unknown.yaml", 2, ":5: concessions[0].kinds[0]: Input should be 'refund'", "structure"),
     rule("grades_decreasing.yaml", 2, ":13: scorecard.criteria.late_response.grades: grade at 60: share 0.2 is less "
          "than 0.5 at 0", "accepted nonsense"),

@@ -192,6 +192,7 @@ def rulebooks() -> None:
     write("rulebooks/weight_inf.yaml", r.replace("compensation: 2}", "compensation: .inf}"))
     write("rulebooks/weight_nan.yaml", r.replace("compensation: 2}", "compensation: .nan}"))
     write("rulebooks/weight_1e308.yaml", r.replace("compensation: 2}", "compensation: 1e308}"))
+    write("rulebooks/name_surrogate.yaml", r.replace("name: tiny", 'name: "tiny \\ud800"'))
     write("rulebooks/kind_unknown.yaml", r.replace("kinds: [refund, replacement]", "kinds: [cash]"))
     write("rulebooks/grades_decreasing.yaml", r.replace("  weights: {deflection: 1, dm_request: 1, compensation: 2}\n"
                                                         "  auto_fail: [pii_exposed]\n",
