@@ -81,7 +81,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from carebench_shared.atomic import OutputError
+    from carebench_shared.atomic import OutputError, check_output_file
     from carebench_shared.config import ConfigError, regular_file
 
     from .checks import CHECKS
@@ -89,6 +89,10 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .learned.data import file_digest
     from .readers import read_messages
 
+    try:
+        check_output_file(Path(args.out))  # before the training, not after it
+    except OutputError as exc:
+        raise ConfigError(str(exc)) from None
     labels = read_labels(args.labels)
     replies = []
     for p in args.replies:
