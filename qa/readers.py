@@ -65,4 +65,9 @@ def detect_format(path: str | Path) -> Format:
 def read_messages(path: str | Path) -> ReadResult:
     """Read any supported reply file into the own schema; broken rows reported, not fatal."""
     path = Path(path)
-    return detect_format(path).read(path)
+    fmt = detect_format(path)
+    try:
+        return fmt.read(path)
+    except MemoryError:  # JSON Lines and Parquet are read whole: a small file can unpack to millions of rows
+        raise ConfigError(f"{printable(path)}: too large to read into memory as {fmt.name}; split it, or give it "
+                          "as CSV (read in batches)") from None

@@ -64,6 +64,7 @@ def read_labels(path: str | Path) -> pd.DataFrame:
         raise ConfigError(f"{printable(path)}: line 1: the header names column '{printable(twice, 40)}' twice")
     reviews = {"check", "human_verdict"} <= set(df.columns)
     if reviews:
+        _refuse_unreadable(path, "human_verdict", df["human_verdict"], df["human_verdict"].map(_flag))
         df = labels_from_reviews(df)
     checks = [c for c in LABEL_CHECKS if c in df.columns]
     if not checks:
