@@ -13,6 +13,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,7 @@ def _fail(path: Path, problem: str) -> ModelError:
 
 MAX_META_BYTES = 1 << 20  # the meta record (JSON) at most; a model's is a few kB
 MAX_MODEL_BYTES = 64 << 20  # a model file at most (the default is about 1 MB)
+MAX_WEIGHT = 1e6  # a fitted logistic weight is a few units; 3e38 would overflow a reply's sum to infinity
 
 
 def load_model(path: str | Path) -> LearnedModel:
@@ -91,25 +93,26 @@ def load_model(path: str | Path) -> LearnedModel:
     if size > MAX_MODEL_BYTES:
         raise _fail(path, f"{size / 1048576:.0f} MiB is larger than a model may be ({MAX_MODEL_BYTES >> 20} MiB)")
     try:
-        with zipfile.ZipFile(path) as zf, np.load(path, allow_pickle=False) as z:
-            meta_array = _member(path, zf, z, "meta", MAX_META_BYTES)
-            if meta_array.dtype != np.uint8 or meta_array.ndim != 1:
+        with zipfile.ZipFile(path) as zf:
+            names = {n.removesuffix(".npy") for n in zf.namelist()}
+            meta_array = _member(path, zf, "meta", MAX_META_BYTES) if "meta" in names else None
+            if meta_array is None or meta_array.dtype != np.uint8 or meta_array.ndim != 1:
                 raise _fail(path, "no meta record")
             meta = _meta(path, meta_array)
-            arrays = {k: _member(path, zf, z, k, N_FEATURES * 8 + 4096) for k in _needed(path, meta) if k in z.files}
+            arrays = {k: _member(path, zf, k, N_FEATURES * 8 + 4096) for k in _needed(path, meta) if k in names}
     except ModelError:
         raise
-    except (OSError, ValueError, zipfile.BadZipFile, EOFError, KeyError, MemoryError, NotImplementedError,
-            RuntimeError) as exc:  # zipfile and numpy's format reader raise all these for a damaged file
-        raise _fail(path, f"cannot read it as .npz ({type(exc).__name__})") from None
+    except (OSError, ValueError, zipfile.BadZipFile, zlib.error, EOFError, KeyError, MemoryError,
+            NotImplementedError, RuntimeError) as exc:  # zipfile and numpy's reader raise these for a damaged file
+        why = "its compressed data is damaged" if isinstance(exc, zlib.error) else type(exc).__name__
+        raise _fail(path, f"cannot read it as .npz ({why})") from None
     return LearnedModel(_check_models(path, arrays, meta), meta)
 
 
-def _member(path: Path, zf: zipfile.ZipFile, z, name: str, limit: int) -> np.ndarray:  # noqa: ANN001 - NpzFile
+def _member(path: Path, zf: zipfile.ZipFile, name: str, limit: int) -> np.ndarray:
     """Array ``name`` of the archive, refused unread when the archive says it unpacks to more than ``limit``
-    bytes (a zip bomb) or its header claims more than ``limit`` bytes of data (a huge shape)."""
-    if name not in z.files:
-        raise _fail(path, f"no '{printable(name, 60)}' record" if name != "meta" else "no meta record")
+    bytes (a zip bomb) or its header claims more than ``limit`` bytes of data (a huge shape); read whole, so
+    that the archive's checksum is verified (numpy stops reading at the array's end and never checks it)."""
     info = zf.getinfo(f"{name}.npy")
     if info.file_size > limit:
         raise _fail(path, f"record '{printable(name, 60)}' unpacks to {info.file_size:,} bytes (at most {limit:,})")
@@ -121,7 +124,7 @@ def _member(path: Path, zf: zipfile.ZipFile, z, name: str, limit: int) -> np.nda
         raise _fail(path, f"record '{printable(name, 60)}' holds Python objects (it would need pickle)")
     if int(np.prod(shape, dtype=np.float64)) * dtype.itemsize > limit:
         raise _fail(path, f"record '{printable(name, 60)}' claims shape {shape}, more than a model holds")
-    return z[name]
+    return np.lib.format.read_array(io.BytesIO(zf.read(info)), allow_pickle=False)
 
 
 def _meta(path: Path, meta_array: np.ndarray) -> dict[str, Any]:
@@ -164,7 +167,7 @@ def _check_models(path: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any
         if (idx.dtype.kind not in "iu" or w.dtype.kind not in "fiu" or b.dtype.kind not in "fiu"
                 or idx.shape != w.shape or idx.ndim != 1 or b.shape != (1,)
                 or (idx.size and (idx.min() < 0 or idx.max() >= N_FEATURES))
-                or not np.all(np.isfinite(w)) or not np.isfinite(b[0])):
+                or not np.all(np.abs(w) <= MAX_WEIGHT) or not abs(b[0]) <= MAX_WEIGHT):  # NaN fails too
             raise _fail(path, f"check {name!r}: weights are damaged")
         dense = np.zeros(N_FEATURES, dtype=np.float32)
         dense[idx] = w

@@ -314,6 +314,8 @@ NOT_A_MODEL = "not a usable carebench QA model: "
 MODEL_CASES = [
     model("valid.npz", 0, kind="control", check={"replies": 3}),
     model("truncated.npz", 2, NOT_A_MODEL + "cannot read it as .npz (BadZipFile)", "corrupt"),
+    model("damaged_data.npz", 2, NOT_A_MODEL + "cannot read it as .npz (its compressed data is damaged)", "corrupt"),
+    model("weight_3e38.npz", 2, "check 'deflection': weights are damaged", "overflow"),
     model("meta_nested_deep.npz", 2, NOT_A_MODEL + "meta record is not JSON", "recursion"),
     model("meta_number_5000_digits.npz", 2, NOT_A_MODEL + "meta record is not JSON", "huge number"),
     model("threshold_true.npz", 2, "threshold True is not a probability", "accepted nonsense"),
@@ -366,7 +368,7 @@ SPECIAL_FILE_CASES = [
          "in/zero.yaml: cannot read file: it is a device, not a file", names="zero.yaml", setup=("devzero:zero.yaml",)),
     Case("special:fifo_model", "hang", (*M, "in/pipe.npz"), 2, "cannot read model file: it is a named pipe (FIFO)",
          names="pipe.npz", setup=("fifo:pipe.npz",)),
-    Case("special:fifo_labels", "hang", ("qa", "train", R, "--labels", "in/pipe.csv", "--out", "out/m.npz"), 2,
+    Case("special:fifo_labels", "hang", ("qa", "train", R, "--labels", "in/pipe.csv", "--out", "m.npz"), 2,
          "cannot read labels: it is a named pipe (FIFO)", names="pipe.csv", setup=("fifo:pipe.csv",)),
     Case("special:devzero_evaluate_labels", "hang", ("qa", "evaluate", "@replies/own_valid.csv", "--labels",
                                                       "in/zero.csv"), 2, "it is a device, not a file",

@@ -326,6 +326,12 @@ def models() -> None:
     valid = _npz(check, meta)
     write("models/valid.npz", valid)
     write("models/truncated.npz", valid[: len(valid) // 2])
+    damaged = bytearray(valid)  # four bytes of the weights' deflated data inverted: the checksum cannot match
+    at = zipfile.ZipFile(io.BytesIO(valid)).getinfo("deflection.weight.npy").header_offset
+    at += 30 + int.from_bytes(valid[at + 26: at + 28], "little") + int.from_bytes(valid[at + 28: at + 30], "little")
+    damaged[at + 40: at + 44] = bytes(b ^ 0xFF for b in damaged[at + 40: at + 44])
+    write("models/damaged_data.npz", bytes(damaged))
+    write("models/weight_3e38.npz", _npz({**check, "deflection.weight": np.array([3e38, -3e38], np.float32)}, meta))
     write("models/meta_nested_deep.npz", _npz(check, b"[" * 100_000 + b"]" * 100_000))
     write("models/meta_number_5000_digits.npz", _npz(check, b'{"format": ' + b"9" * 5000 + b"}"))
     write("models/threshold_true.npz", _npz(check, {**meta, "thresholds": {"deflection": True}}))
