@@ -222,7 +222,14 @@ def _read_keyed_csv(path: Path):
                           f"{printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}") from None
     if "reply_id" not in df.columns:
         raise ConfigError(f"{printable(path)}: no reply_id column")
-    return df
+    df = df.drop_duplicates()  # the same row twice says nothing new
+    again = df["reply_id"].duplicated()
+    if again.any():  # two different rows for one reply: which one holds is not for the evaluation to guess
+        rid = df["reply_id"][again].iloc[0]
+        first, line = (int(i) + 2 for i in df.index[df["reply_id"] == rid][:2])
+        raise ConfigError(f"{printable(path)}:{line}: reply_id '{printable(rid, 40)}' is given again with other "
+                          f"values (first on line {first})")
+    return df.reset_index(drop=True)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -175,7 +175,23 @@ def read_meta(p: Path) -> dict:
         raise ConfigError(f"{printable(p)}: not valid JSON ({printable(str(exc).splitlines()[0], 80)})") from None
     if not isinstance(meta, dict):
         raise ConfigError(f"{printable(p)}: expected a JSON object")
+    for key, (kinds, what) in _META_TYPES.items():
+        value = meta.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, kinds)):
+            raise ConfigError(f"{printable(p)}: {key}: expected {what}, got {printable(repr(value), 40)}")
+    rubric = meta.get("rubric")
+    if rubric is not None and not (isinstance(rubric, dict) and isinstance(rubric.get("criteria"), str)
+                                   and isinstance(rubric.get("pass_mark"), (int, float))
+                                   and not isinstance(rubric.get("pass_mark"), bool)):
+        raise ConfigError(f"{printable(p)}: rubric: expected pass_mark (a number) and criteria (a text)")
     return meta
+
+
+# the values of meta.json the report prints, with the type it formats them as (a hand-edited or damaged file
+# would otherwise stop the report with a TypeError)
+_META_TYPES = {"source": (str, "a text"), "policy": (str, "a text"), "policy_file": (str, "a text"),
+               "format": (str, "a text"), "messages": (int, "a whole number"),
+               "no_reply_needed": (int, "a whole number")}
 
 
 def read_broken_rows(folder: Path) -> list[tuple[int, str]]:

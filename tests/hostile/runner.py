@@ -136,6 +136,9 @@ def _setup(step: str, work: Path, root: Path) -> None:
         df.drop(columns=["role", "text"]).to_parquet(run / "messages.parquet")
     elif step == "bad_meta":
         (run / "meta.json").write_text('{"source": "x", ')
+    elif step == "meta_wrong_types":  # a hand-edited meta.json: a text where the report prints a number
+        meta = json.loads((run / "meta.json").read_text())
+        (run / "meta.json").write_text(json.dumps(dict(meta, messages="many")))
     elif step == "meta_not_object":
         (run / "meta.json").write_text("[1, 2, 3]\n")
     elif step == "consistency_missing_columns":
