@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from carebench_shared.config import ConfigError, decode_text, sniff_text
@@ -76,14 +77,21 @@ def read_table(folder: Path, name: str, required: bool = False) -> pd.DataFrame:
 
 def _typed(scores: pd.DataFrame, shown: str, first_line: int = 2) -> pd.DataFrame:
     """``scores.csv`` rows with numbers, True/False verdicts and texts typed; a bad cell is one line."""
+    for c in ("reply_id", "thread_id"):
+        if c in scores.columns and scores[c].isna().any():  # a row of another file's text, or a cut-off line
+            i = int(scores[c].isna().to_numpy().argmax())
+            raise ConfigError(f"{shown}:{i + first_line}: {c}: empty; score the replies again to rebuild the folder")
     for c in _NUMBER_COLUMNS:
         if c in scores.columns:
             values = pd.to_numeric(scores[c], errors="coerce")
-            bad = values.isna() & scores[c].notna()
+            bad = (values.isna() & scores[c].notna()) | ~np.isfinite(values.fillna(0.0).to_numpy(dtype="float64"))
+            if c == "score":  # every score a run writes is from 0 to 100
+                bad |= ~values.between(0, 100)  # NaN and blanks too
             if bad.any():
                 i = int(bad.to_numpy().argmax())
-                raise ConfigError(f"{shown}:{i + first_line}: {c}: {printable(scores[c].iloc[i], 40)!r} is not a "
-                                  "number")
+                what = "a score from 0 to 100" if c == "score" else "a finite number"
+                raise ConfigError(f"{shown}:{i + first_line}: {c}: {printable(scores[c].iloc[i], 40)!r} is not "
+                                  f"{what}")
             scores[c] = values.astype("float64")
     for c in dict.fromkeys([*verdict_columns(), *_ALWAYS_KNOWN]):
         if c in scores.columns:
@@ -171,6 +179,7 @@ def read_meta(p: Path) -> dict:
         return {}
     try:
         meta = json.loads(decode_text(p.read_bytes(), printable(p), "JSON"))
+        json.dumps(meta, ensure_ascii=False).encode("utf-8")  # a lone surrogate escape: no character to write
     except (ValueError, RecursionError) as exc:
         raise ConfigError(f"{printable(p)}: not valid JSON ({printable(str(exc).splitlines()[0], 80)})") from None
     if not isinstance(meta, dict):

@@ -136,6 +136,12 @@ def _setup(step: str, work: Path, root: Path) -> None:
         df.drop(columns=["role", "text"]).to_parquet(run / "messages.parquet")
     elif step == "bad_meta":
         (run / "meta.json").write_text('{"source": "x", ')
+    elif step == "score_infinite":
+        _rewrite_csv(run / "scores.csv", lambda df: df.assign(score=["inf"] * len(df)))
+    elif step == "blank_thread_id":
+        _rewrite_csv(run / "scores.csv", lambda df: df.assign(thread_id=[""] * len(df)))
+    elif step == "meta_surrogate":
+        (run / "meta.json").write_text('{"source": "replies \\ud800.csv"}')
     elif step == "meta_wrong_types":  # a hand-edited meta.json: a text where the report prints a number
         meta = json.loads((run / "meta.json").read_text())
         (run / "meta.json").write_text(json.dumps(dict(meta, messages="many")))
