@@ -304,6 +304,8 @@ OTHER_CASES = [
          "data_dir: /etc is outside the folders this workbench may use", names="outside_roots.yaml"),
     Case("app:settings_traversal", "path trick", ("app", "--settings", "@settings/traversal.yaml"), 2,
          "review_db: ../../../tmp/x.sqlite is outside", names="traversal.yaml"),
+    Case("app:settings_review_db_folder", "accepted nonsense", ("app", "--settings", "@settings/review_db_folder.yaml"),
+         2, "review_db: . is a folder or a device, not a database file", names="review_db_folder.yaml"),
     Case("app:settings_unknown_key", "structure", ("app", "--settings", "@settings/unknown_key.yaml"), 2,
          "colour: unknown key", names="unknown_key.yaml"),
     Case("app:allow_dir_missing", "path trick", ("app", "--allow-dir", "nowhere"), 2, "--allow-dir nowhere: not a folder",

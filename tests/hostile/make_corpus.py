@@ -312,6 +312,7 @@ def settings() -> None:
     write("settings/outside_roots.yaml", good.replace("data_dir: data", "data_dir: /etc"))
     write("settings/traversal.yaml", good.replace("review_db: reviews.sqlite", "review_db: ../../../tmp/x.sqlite"))
     write("settings/unknown_key.yaml", good + "colour: blue\n")
+    write("settings/review_db_folder.yaml", good.replace("review_db: reviews.sqlite", "review_db: ."))
 
 
 EXPERIMENT = """\
