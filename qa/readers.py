@@ -48,7 +48,7 @@ def detect_format(path: str | Path) -> Format:
         counts = Counter(header)
         twice = [h for h in (*TWCS_COLUMNS, *MESSAGE_COLUMNS) if counts[h] > 1]
         if twice:  # which of the two columns is meant? Reading either would be a guess
-            raise ConfigError(f"{printable(path)}: line 1: the header names column {printable(twice[0], 40)!r} "
+            raise ConfigError(f"{printable(path)}: line 1: the header names column '{printable(twice[0], 40)}' "
                               f"{counts[twice[0]]} times")
     for fmt in FORMATS:
         if fmt.sniff(path, header):

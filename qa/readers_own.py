@@ -141,7 +141,7 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     if len(obj) != len(pairs):
         seen: set[str] = set()
         twice = next(k for k, _ in pairs if k in seen or seen.add(k))
-        raise ValueError(f"key {printable(twice, 40)!r} given twice")
+        raise ValueError(f"key '{printable(twice, 40)}' given twice")
     return obj
 
 
