@@ -89,7 +89,8 @@ def _typed(scores: pd.DataFrame, shown: str, first_line: int = 2) -> pd.DataFram
                 bad |= ~values.between(0, 100)  # NaN and blanks too
             if bad.any():
                 i = int(bad.to_numpy().argmax())
-                what = "a score from 0 to 100" if c == "score" else "a finite number"
+                what = "a number" if pd.isna(values.iloc[i]) and pd.notna(scores[c].iloc[i]) else (
+                    "a score from 0 to 100" if c == "score" else "a finite number")
                 raise ConfigError(f"{shown}:{i + first_line}: {c}: {printable(scores[c].iloc[i], 40)!r} is not "
                                   f"{what}")
             scores[c] = values.astype("float64")

@@ -21,11 +21,11 @@ from carebench_shared.safe_text import printable
 from qa.checks.base import ReplyContext
 
 from .contexts import reply_contexts
+from .model import LABEL_CHECKS  # the checks a model may hold, defined with the model file
 from .train import MIN_GROUPS, TrainingSet
 
 __all__ = ["LABEL_CHECKS", "labels_from_reviews", "read_labels", "training_set", "file_digest"]
 
-LABEL_CHECKS = ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch")
 _TRUE = {"1", "true", "yes"}
 _FALSE = {"0", "false", "no"}
 

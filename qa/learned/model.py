@@ -78,6 +78,7 @@ def _fail(path: Path, problem: str) -> ModelError:
     return ModelError(f"{printable(path)}: not a usable carebench QA model: {problem}")
 
 
+LABEL_CHECKS = ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch")
 MAX_META_BYTES = 1 << 20  # the meta record (JSON) at most; a model's is a few kB
 MAX_MODEL_BYTES = 64 << 20  # a model file at most (the default is about 1 MB)
 MAX_WEIGHT = 1e6  # a fitted logistic weight is a few units; 3e38 would overflow a reply's sum to infinity
@@ -146,8 +147,6 @@ def _needed(path: Path, meta: dict[str, Any]) -> list[str]:
     thresholds = meta.get("thresholds")
     if not isinstance(thresholds, dict) or not thresholds:
         raise _fail(path, "no checks in it")
-    from .data import LABEL_CHECKS
-
     unknown = [n for n in thresholds if n not in LABEL_CHECKS]
     if unknown:
         raise _fail(path, f"check '{printable(unknown[0], 40)}' is not one carebench learns "
