@@ -286,9 +286,13 @@ def _summary(r) -> str:
               f"({'same-issue ' if r.method == 'cmh' else ''}difference {r.difference:+.0%}, 95% CI "
               f"{r.ci_low:+.0%} to {r.ci_high:+.0%}; p = {_fmt_q(r.p_value)})")
     if r.strength == "strong":
-        sure = f"strong: significant after correcting for all {r.comparisons:,} comparisons (q = {_fmt_q(r.q_value)})"
+        among = ("as the only comparison" if r.comparisons == 1 else
+                 f"after correcting for all {r.comparisons:,} comparisons")
+        sure = f"strong: significant {among} (q = {_fmt_q(r.q_value)})"
     else:
-        sure = (f"suggestive: significant among the {r.comparisons_within} comparisons in this brand and issue "
+        among = ("as the only comparison in this brand and issue" if r.comparisons_within == 1 else
+                 f"among the {r.comparisons_within} comparisons in this brand and issue")
+        sure = (f"suggestive: significant {among} "
                 f"(q = {_fmt_q(r.q_within)}), not after correcting for all {r.comparisons:,} (q = "
                 f"{_fmt_q(r.q_value)}); check before acting")
     return f"{where}: {counts}. {sure}"

@@ -188,9 +188,15 @@ def _matchers(phrases: dict[str, tuple[str, ...]]) -> dict[str, _Phrases | None]
 
 
 def never_acceptable(text: str, language: str, book: Rulebook) -> Finding:
-    """The first never-acceptable phrase of the reply's language in it (any language's when it is unknown)."""
+    """The first never-acceptable phrase in the reply, of any language the rulebook lists.
+
+    The lists are kept per language for the QA lead who writes them, but a reply is held to all of them: a
+    phrase is no more acceptable because the language detector misread a short reply ("Cálmese, por favor,
+    ..." is read as English with high confidence by CLD2) or the agent wrote in another language. ``language``
+    is kept for callers; it no longer narrows the search.
+    """
     pats = _matchers(book.never_acceptable)
-    rx = pats.get(language) if language in book.never_acceptable else pats.get("*")
+    rx = pats.get("*")
     span = rx.search(text) if rx is not None else None
     if span is None:
         return _NOT_FOUND

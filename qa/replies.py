@@ -328,8 +328,9 @@ def _thread_columns(t: pd.DataFrame, m: pd.DataFrame, rows: np.ndarray, timing, 
         notes.setdefault(j, []).append(Item("customer_repeated", note=f"the customer posted {k + 1} times "
                                             "before this reply"))
     for j in np.flatnonzero(t["no_public_close"].fillna(False).to_numpy(dtype=bool)):
-        notes.setdefault(j, []).append(Item("no_public_close", note=f"moved to DM from a public reply on "
-                                            f"{t['channel'].iat[j]}; no public reply closes the thread after it"))
+        how = "moved to DM from a public reply" if public[rows[j]] else "answered a public post only in private"
+        notes.setdefault(j, []).append(Item("no_public_close", note=f"{how} on {t['channel'].iat[j]}; no public "
+                                            "reply closes the thread after it"))
     if notes:
         ev = t["evidence"].to_numpy().copy()
         for j, items in notes.items():

@@ -147,14 +147,17 @@ def _thread_blocks(d: ReportData) -> list[Block]:
         out += [Block("h2", "Template overuse"), Block("table", table=d.templates)]
     out.append(Block("h2", "Threads"))
     no_reply = d.meta.get("no_reply_needed", 0)
-    out.append(Block("p", f"{c['unanswered']:,} customer posts that needed a reply had none after them; "
-                          f"{c['unanswered_repeats']:,} of them were repeats. {no_reply:,} posts needed no reply "
-                          "(thanks, acknowledgements, closings) and are not counted as unanswered."))
+    out.append(Block("p", f"{c['unanswered']:,} customer posts that needed a reply had none after them, "
+                          f"{c['unanswered_repeats']:,} of them repeats (every repeated post needs a reply, lesson 1). "
+                          f"{no_reply:,} posts needed no reply (thanks, acknowledgements, closings) and are not "
+                          "counted as unanswered."))
     rates = c["rates"].get("no_public_close")
     if rates:
-        out.append(Block("p", f"{rates[0]:,} replies moved the conversation to DM with no public reply closing the "
+        out.append(Block("p", f"{rates[0]:,} {'reply' if rates[0] == 1 else 'replies'} moved the conversation to DM "
+                              "with no public reply closing the "
                               "thread afterwards (lesson 6: come back publicly with the resolution)."))
     if len(d.unanswered):
+        out.append(Block("p", f"The first {len(d.unanswered):,} unanswered posts, repeats first:"))
         out.append(Block("table", table=d.unanswered[[x for x in ("thread_id", "message_id", "created_at",
                                                                   "repeat_of", "text") if x in d.unanswered]]))
     if c["repeats"]:

@@ -63,7 +63,7 @@ class ReportData:
     templates: pd.DataFrame
     consistency: pd.DataFrame
     aggregates: dict[str, pd.DataFrame]
-    unanswered: pd.DataFrame  # the first unanswered repeats
+    unanswered: pd.DataFrame  # the first unanswered posts, repeats first
     repeats: pd.DataFrame  # the first repeats across threads or channels
     broken_rows: list[tuple[int, str]] = field(default_factory=list)
     meta: dict[str, Any] = field(default_factory=dict)
@@ -84,7 +84,8 @@ class ReportBuilder:
         self.worst = pd.DataFrame()
         self.templates: dict[str, list[Any]] = {}  # template id -> [replies, issues, example]
         self.un_total = self.un_repeats = 0
-        self.un_first: list[pd.DataFrame] = []
+        self.un_first: list[pd.DataFrame] = []  # unanswered repeats, then (below) the other unanswered posts
+        self.un_other: list[pd.DataFrame] = []
         self.repeats_total = 0
         self.repeats_kinds: dict[str, int] = {}
         self.repeats_first: list[pd.DataFrame] = []
@@ -124,6 +125,8 @@ class ReportBuilder:
         self.un_repeats += len(rep)
         if sum(len(x) for x in self.un_first) < 20:
             self.un_first.append(rep.head(20))
+        if sum(len(x) for x in self.un_other) < 20:
+            self.un_other.append(un[~un["repeat"].astype(bool)].head(20))
 
     def add_repeats(self, r: pd.DataFrame) -> None:
         self.repeats_total += len(r)
@@ -148,7 +151,7 @@ class ReportBuilder:
     def data(self, threads: pd.DataFrame, consistency: pd.DataFrame, aggregates: dict[str, pd.DataFrame],
              broken_rows: list[tuple[int, str]], meta: dict[str, Any], checks_run: tuple[str, ...],
              check_errors: int) -> ReportData:
-        first = [x for x in self.un_first if len(x)]
+        first = [x for x in (*self.un_first, *self.un_other) if len(x)]
         reps = [x for x in self.repeats_first if len(x)]
         return ReportData(self.counts(), self.worst, threads, self.template_table(), consistency, aggregates,
                           pd.concat(first).head(20) if first else pd.DataFrame(),

@@ -5,7 +5,7 @@ criterion (lateness by minutes past the target, precedent risk by its value) los
 grades give. A failed *critical* criterion fails the reply on its own and sets its score to 0. A reply passes
 with no critical failure and a score of at least the rulebook's pass mark. Undetermined criteria (no language
 could be told, no check registered) cost nothing. Every score comes with its explanation, a short sum a
-person can check: ``100 - 20 off-policy compensation - 5 precedent risk (0.09) = 75; fail (pass mark 80)``.
+person can check: ``100 - 20 off-policy compensation - 5 precedent risk (risk 0.09) = 75; fail (pass mark 80)``.
 
 Criteria are objects in :mod:`qa.criteria`, named by the rulebook; the weights, grades and pass mark are the
 rulebook's, so a QA lead changes the rubric without touching code.
@@ -40,11 +40,25 @@ def _label(name: str) -> str:
     return name.replace("_", " ")
 
 
-def _detail(crit: Criterion, value: float) -> str:
+def _shown(value: float, digits: int, grades: dict[float, float]) -> str:
+    """``value`` rounded to ``digits`` decimals, with more digits where rounding would carry it across a grade
+    (59.6 minutes late shows as 59.6, not 60, which would read as the next grade): a reader who checks the
+    value against the grades ("from this value up") finds the share that was charged."""
+    for d in range(digits, digits + 4):
+        text = f"{value:.{d}f}"
+        if all((value >= at) == (float(text) >= at) for at in grades):
+            return text
+    return f"{value:g}"
+
+
+def _detail(crit: Criterion, value: float, grades: dict[float, float]) -> str:
     if crit.unit == "min late":
-        return f" ({value:.0f} min late)" if value < 120 else f" ({value / 60:.1f} h late)"
+        if value < 120:
+            return f" ({_shown(value, 0 if value >= 1 else 1, grades)} min late)"  # 0.5, not "0 min late"
+        hours = {at / 60: share for at, share in grades.items()}
+        return f" ({_shown(value / 60, 1, hours)} h late)"
     if crit.unit:
-        return f" ({crit.unit} {value:.2f})"
+        return f" ({crit.unit} {_shown(value, 2, grades)})"
     return ""
 
 
@@ -112,7 +126,7 @@ def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
         vals = values.tolist()
         for i in rows:
             if lost_here[i] > 0:
-                terms[i].append(f"{lost_here[i]:g} {label}" + _detail(crit, vals[i]))
+                terms[i].append(f"{lost_here[i]:g} {label}" + _detail(crit, vals[i], rule.grades))
     raw = np.round(np.clip(100.0 - lost, 0.0, 100.0), 1)
     score = np.where(critical, 0.0, raw)
     passed = ~critical & (score >= book.scorecard.pass_mark)

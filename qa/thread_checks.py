@@ -116,7 +116,11 @@ def no_public_close(thread: np.ndarray, is_brand: np.ndarray, public: np.ndarray
     ``dm_request`` is the check's verdict per message (True, False, or NaN/None when unknown or not a reply).
     Rows sorted by thread then time. "Moved to DM": the reply asks to go to DM, or a private brand message
     follows it. "Closed": a public brand message after both the reply and the last private brand message,
-    that is not itself a DM request.
+    that is not itself a DM request, or that *returns* from the private part (comes after a private brand
+    message): once the conversation has been private, a public message is the way back even when it mentions
+    the DM ("sorted this in DM: your refund is on its way"), and it does not move the thread again.
+    A thread can also move silently: a customer's public post answered first in private (no public brand
+    message before it); that private reply carries the flag, since the public sees no answer at all.
     """
     n = len(thread)
     if n == 0:
@@ -125,10 +129,36 @@ def no_public_close(thread: np.ndarray, is_brand: np.ndarray, public: np.ndarray
     row = np.arange(n)
     codes = pd.factorize(thread)[0]
     private_brand = is_brand & ~public
-    last_private = pd.Series(np.where(private_brand, row, -1)).groupby(codes).transform("max").to_numpy()
-    closer = is_brand & public & ~dm
+    last_private = _per_thread(np.where(private_brand, row, -1), codes, "max")
+    returns = is_brand & public & (_before(np.where(private_brand, row, -1), codes) >= 0)
+    closer = is_brand & public & (~dm | returns)
     # the last closing message of each thread, and whether some private brand message comes after row i
-    last_close = pd.Series(np.where(closer, row, -1)).groupby(codes).transform("max").to_numpy()
-    moved = is_brand & public & (dm | (last_private > row))
+    last_close = _per_thread(np.where(closer, row, -1), codes, "max")
+    moved = is_brand & public & ((dm & ~returns) | (last_private > row))
+    public_brand_before = _before(np.where(is_brand & public, row, -1), codes) >= 0
+    public_post_before = _before(np.where(~is_brand & public, row, -1), codes) >= 0
+    first_private = private_brand & (_before(np.where(private_brand, row, -1), codes) < 0)
+    moved |= first_private & public_post_before & ~public_brand_before
     after = np.maximum(row, last_private)
     return moved & (last_close <= after)
+
+
+def _per_thread(values: np.ndarray, codes: np.ndarray, how: str) -> np.ndarray:
+    return pd.Series(values).groupby(codes).transform(how).to_numpy()
+
+
+def _before(values: np.ndarray, codes: np.ndarray) -> np.ndarray:
+    """Per row: the largest of ``values`` (row numbers, or -1) at earlier rows of its thread (-1 when none).
+
+    Rows are sorted by thread, and the values are row numbers, so a running maximum over the whole array is
+    the latest such row so far; it belongs to this thread when it is not before the thread's first row (numpy
+    alone: a groupby per call cost as much as the rest of the rule).
+    """
+    n = len(values)
+    if n == 0:
+        return values
+    row = np.arange(n)
+    first = np.maximum.accumulate(np.where(np.r_[True, codes[1:] != codes[:-1]], row, 0))
+    latest = np.maximum.accumulate(values)
+    earlier = np.r_[-1, latest[:-1]]
+    return np.where(earlier >= first, earlier, -1)
