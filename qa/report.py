@@ -74,7 +74,8 @@ def _summary_blocks(d: ReportData) -> list[Block]:
 def _reply_blocks(d: ReportData, worst_n: int) -> list[Block]:
     out = [Block("h2", f"Worst {worst_n} replies")]
     # a dict, not get_group: pandas 3 raises KeyError for the only group of a one-row frame
-    by_thread = dict(iter(d.threads.groupby(d.threads["thread_id"].astype(str), sort=False))) if len(d.threads) else {}
+    by_thread = (dict(iter(d.threads.groupby(d.threads["thread_id"].astype(str), sort=False))) if len(d.threads)
+                 else {})
     for r in d.worst.itertuples(index=False):
         verdict = "pass" if getattr(r, "passed", False) else "fail"
         crit = f", critical: {r.auto_fail_reasons.replace(';', ', ')}" if r.auto_fail else ""
