@@ -26,7 +26,8 @@ def models(write) -> None:
     from qa.learned.model import FORMAT
 
     meta = {"format": FORMAT, "features": SPEC, "thresholds": {"deflection": 0.5}}
-    check = {"deflection.index": np.array([3, 70_000], np.int32), "deflection.weight": np.array([1.5, -2.0], np.float32),
+    check = {"deflection.index": np.array([3, 70_000], np.int32),
+             "deflection.weight": np.array([1.5, -2.0], np.float32),
              "deflection.intercept": np.array([-1.0])}
     valid = _npz(check, meta)
     write("models/valid.npz", valid)
