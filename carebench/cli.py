@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
             report_error(exc)
         elif isinstance(exc, OSError):  # the disk or the system said no while writing: one line, no traceback
             report_error(f"{exc.filename}: {exc.strerror or exc}" if exc.filename else exc)
+        elif isinstance(exc, MemoryError):  # a small file that unpacks to more than this machine holds
+            report_error("out of memory: the input is larger than this machine can hold (a Parquet file is read "
+                         "whole; split it, or give it as CSV, which is read in batches); no output was written")
         else:
             raise
         return 2

@@ -78,6 +78,14 @@ def load_settings(path: Path | None = None, roots: list[Path] | None = None) -> 
     outside = outside_roots(settings, path, roots)
     if outside:
         raise SettingsError(f"{printable(path)}: {outside}")
+    db = Path(settings.review_db).expanduser()
+    if db.exists() and not db.is_file():  # SQLite would fail on the first review, long after the start
+        raise SettingsError(f"{printable(path)}: review_db: {printable(settings.review_db, 120)} is a folder or a "
+                            "device, not a database file")
+    for field in ("data_dir", "scenarios_dir"):
+        value = getattr(settings, field, None)
+        if value is not None and Path(value).expanduser().exists() and not Path(value).expanduser().is_dir():
+            raise SettingsError(f"{printable(path)}: {field}: {printable(value, 120)} is not a folder")
     return settings
 
 

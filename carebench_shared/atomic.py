@@ -18,8 +18,8 @@ from pathlib import Path
 
 from .safe_text import printable
 
-__all__ = ["MARKER", "OutputError", "atomic_dir", "atomic_file", "check_output_dir", "refuse_inputs_inside",
-           "write_text_output"]
+__all__ = ["MARKER", "OutputError", "atomic_dir", "atomic_file", "check_output_dir", "check_output_file",
+           "refuse_inputs_inside", "write_text_output"]
 
 MARKER = ".carebench-results"  # present in every complete results folder carebench writes
 
@@ -86,17 +86,30 @@ def _replace_dir(new: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def check_output_file(path: Path) -> None:
+    """:class:`OutputError` if ``path`` cannot be an output file: a folder, or something that is not a regular
+    file (renaming over a device or a pipe would replace it: as root, ``/dev/null`` itself), or a missing folder.
+    Commands that work long before they write call it first."""
+    if path.is_dir():
+        raise OutputError(f"{printable(path)}: is a folder, not a file")
+    if path.exists() and not path.is_file():
+        raise OutputError(f"{printable(path)}: is not a regular file (a device, a pipe or a socket); give a file to "
+                          "write")
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"{printable(path)}: cannot write here (no folder {printable(parent)})")
+
+
 @contextmanager
 def atomic_file(path: str | Path, mode: str = "w", **open_kwargs) -> Iterator:
     """Open a temporary file beside ``path`` for writing; on success it replaces ``path`` (``os.replace``)."""
     path = Path(path)
-    if path.is_dir():
-        raise OutputError(f"{path}: is a folder, not a file")
+    check_output_file(path)
     parent = path.parent if str(path.parent) else Path(".")
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.tmp-", dir=parent)
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write here ({exc.strerror or exc})") from None
+        raise OutputError(f"{printable(path)}: cannot write here ({exc.strerror or exc})") from None
     tmp = Path(name)
     try:
         with os.fdopen(fd, mode, **open_kwargs) as f:

@@ -14,6 +14,8 @@ from __future__ import annotations
 import codecs
 import copy
 import functools
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +26,33 @@ from .safe_text import printable
 from .yaml_safe import YamlProblem, parse_yaml
 
 __all__ = ["ConfigError", "load_yaml", "load_model", "apply_overrides", "describe_validation_error", "union_tags",
-           "decode_text", "sniff_text", "MAX_CONFIG_BYTES"]
+           "decode_text", "sniff_text", "regular_file", "MAX_CONFIG_BYTES"]
 
 MAX_CONFIG_BYTES = 2 * 1024 * 1024  # a config file larger than this is refused before parsing (~6 s of PyYAML)
 
 
 class ConfigError(Exception):
     """A bad input file or override; ``str()`` is the one-line message for the user."""
+
+
+_NOT_A_FILE = ((stat.S_ISDIR, "it is a folder"), (stat.S_ISFIFO, "it is a named pipe (FIFO), not a file"),
+               (stat.S_ISSOCK, "it is a socket, not a file"), (stat.S_ISCHR, "it is a device, not a file"),
+               (stat.S_ISBLK, "it is a device, not a file"))
+
+
+def regular_file(path: str | Path, what: str = "file") -> int:
+    """The size of ``path`` if it is a regular file (or a link to one); else one :class:`ConfigError` line
+    ``<path>: cannot read <what>: <why>``. Checked before opening: reading a named pipe waits for a writer
+    forever, and a device such as ``/dev/zero`` never ends."""
+    try:
+        mode = os.stat(path)
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        why = "no such file" if isinstance(exc, FileNotFoundError) else getattr(exc, "strerror", None) or exc
+        raise ConfigError(f"{printable(path)}: cannot read {what}: {why}") from None
+    for test, why in _NOT_A_FILE:
+        if test(mode.st_mode):
+            raise ConfigError(f"{printable(path)}: cannot read {what}: {why}")
+    return mode.st_size
 
 
 def decode_text(raw: bytes, source: str, what: str = "YAML", complete: bool = True) -> str:
@@ -60,6 +82,7 @@ def decode_text(raw: bytes, source: str, what: str = "YAML", complete: bool = Tr
 def sniff_text(path: str | Path, what: str, size: int = 1 << 16) -> None:
     """One :class:`ConfigError` line if the file at ``path`` does not start as UTF-8 text (see
     :func:`decode_text`); only its first ``size`` bytes are read."""
+    regular_file(path)
     try:
         with open(path, "rb") as f:
             head = f.read(size + 1)
@@ -72,8 +95,8 @@ def load_yaml(path: str | Path) -> tuple[Any, yaml.Node | None]:
     """The parsed data of a YAML (or JSON) file and its node tree (for line numbers)."""
     path = Path(path)
     source = printable(path)
+    size = regular_file(path)
     try:
-        size = path.stat().st_size
         if size > MAX_CONFIG_BYTES:
             raise ConfigError(f"{source}: {size / 1048576:.1f} MiB is larger than a configuration file may be "
                               f"({MAX_CONFIG_BYTES // 1048576} MiB)")
@@ -144,7 +167,11 @@ def describe_validation_error(exc: ValidationError, source: str, node: yaml.Node
     lines = []
     hidden = _VALIDATOR_STEPS | tags
     set_keys = {o.partition("=")[0]: o for o in overrides or []}
-    for err in exc.errors(include_url=False):
+    errors = exc.errors(include_url=False)
+    for err in errors:
+        if err["type"] == "too_short" and any(len(e["loc"]) > len(err["loc"]) and e["loc"][: len(err["loc"])] ==
+                                              err["loc"] for e in errors):
+            continue  # "at least 1 item ... not 0" because its items were refused: those lines say why
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.split("[")[0] in hidden))
         dotted = ".".join(str(p) for p in loc)
         override = next((o for k, o in set_keys.items() if dotted == k or dotted.startswith(k + ".")), None)

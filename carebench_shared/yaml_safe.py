@@ -86,6 +86,16 @@ class YamlLoader(yaml.SafeLoader):
             raise _Refused(None, None, f"{printable(node.value, 40)!r} is not a usable integer",
                            node.start_mark) from None
 
+    def construct_yaml_str(self, node):
+        value = super().construct_yaml_str(node)
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:  # "\ud800" in a quoted string: no character, nothing could write it out
+                raise _Refused(None, None, "a lone surrogate escape (\\ud800-\\udfff) is not a character",
+                               node.start_mark) from None
+        return value
+
 
 YamlLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
@@ -106,6 +116,7 @@ YamlLoader.add_implicit_resolver(
 )
 YamlLoader.add_constructor("tag:yaml.org,2002:float", YamlLoader.construct_yaml_float)
 YamlLoader.add_constructor("tag:yaml.org,2002:int", YamlLoader.construct_yaml_int)
+YamlLoader.add_constructor("tag:yaml.org,2002:str", YamlLoader.construct_yaml_str)
 
 
 def _check_size(root: yaml.Node | None) -> None:

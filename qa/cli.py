@@ -81,23 +81,26 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from carebench_shared.atomic import OutputError
-    from carebench_shared.config import ConfigError
+    from carebench_shared.atomic import OutputError, check_output_file
+    from carebench_shared.config import ConfigError, regular_file
 
     from .checks import CHECKS
     from .learned import fit, read_labels, save_model, training_set
     from .learned.data import file_digest
     from .readers import read_messages
 
+    try:
+        check_output_file(Path(args.out))  # before the training, not after it
+    except OutputError as exc:
+        raise ConfigError(str(exc)) from None
     labels = read_labels(args.labels)
     replies = []
     for p in args.replies:
-        if not Path(p).is_file():
-            raise ConfigError(f"{p}: cannot read reply file: no such file")
+        regular_file(p, "reply file")
         replies.append((read_messages(p).messages, Path(p).name))
     data, missing = training_set(labels, replies, CHECKS)
     if not data.texts:
-        raise ConfigError(f"{args.labels}: none of its {len(labels)} reply ids is in the reply files")
+        raise ConfigError(f"{printable(args.labels)}: none of its {len(labels)} reply ids is in the reply files")
     print(f"{len(data.texts)} labelled replies found ({missing} labelled ids not in the reply files), "
           f"{len(set(data.groups))} {data.group_kind}s")
     provenance = {"labels_file": Path(args.labels).name, "labels_sha256": file_digest(args.labels),
@@ -191,15 +194,14 @@ def _generate_atomically(args: argparse.Namespace, locales: tuple[str, ...]) -> 
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from carebench_shared.config import ConfigError
+    from carebench_shared.config import regular_file
 
     from .evaluate import markdown_table, precision_recall
 
     src = Path(args.scores)
     scores_p = src / "scores.csv" if src.is_dir() else src
     for p in (scores_p, Path(args.labels)):
-        if not p.is_file():
-            raise ConfigError(f"{printable(p)}: cannot read file: no such file")
+        regular_file(p)
     scores, labels = _read_keyed_csv(scores_p), _read_keyed_csv(Path(args.labels))
     table = precision_recall(scores, labels)
     print(markdown_table(table) if args.markdown else table.to_string(index=False))
@@ -220,7 +222,14 @@ def _read_keyed_csv(path: Path):
                           f"{printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}") from None
     if "reply_id" not in df.columns:
         raise ConfigError(f"{printable(path)}: no reply_id column")
-    return df
+    df = df.drop_duplicates()  # the same row twice says nothing new
+    again = df["reply_id"].duplicated()
+    if again.any():  # two different rows for one reply: which one holds is not for the evaluation to guess
+        rid = df["reply_id"][again].iloc[0]
+        first, line = (int(i) + 2 for i in df.index[df["reply_id"] == rid][:2])
+        raise ConfigError(f"{printable(path)}:{line}: reply_id '{printable(rid, 40)}' is given again with other "
+                          f"values (first on line {first})")
+    return df.reset_index(drop=True)
 
 
 def cmd_schema(args: argparse.Namespace) -> int:

@@ -14,16 +14,17 @@ and name the line where the record starts.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
-from carebench_shared.config import ConfigError
+from carebench_shared.config import ConfigError, regular_file
 from carebench_shared.safe_text import printable
 
 from .readers_common import Format, ReadResult
 from .readers_csv import csv_header
 from .readers_own import OwnCsv, OwnJsonl, OwnParquet
 from .readers_twcs import TWCS_COLUMNS, Twcs
-from .schema import REQUIRED_COLUMNS
+from .schema import MESSAGE_COLUMNS, REQUIRED_COLUMNS
 
 __all__ = [
     "ReadResult",
@@ -41,11 +42,14 @@ FORMATS: tuple[Format, ...] = (Twcs(), OwnCsv(), OwnParquet(), OwnJsonl())
 def detect_format(path: str | Path) -> Format:
     """The format of ``path``, from its extension (Parquet, JSONL) or CSV header (twcs, own schema)."""
     path = Path(path)
-    if not path.exists():
-        raise ConfigError(f"{printable(path)}: cannot read file: no such file")
-    if path.is_dir():
-        raise ConfigError(f"{printable(path)}: cannot read file: it is a folder")
+    regular_file(path)
     header = None if path.suffix.lower() in (".parquet", ".pq", ".jsonl", ".ndjson", ".json") else csv_header(path)
+    if header:
+        counts = Counter(header)
+        twice = [h for h in (*TWCS_COLUMNS, *MESSAGE_COLUMNS) if counts[h] > 1]
+        if twice:  # which of the two columns is meant? Reading either would be a guess
+            raise ConfigError(f"{printable(path)}: line 1: the header names column '{printable(twice[0], 40)}' "
+                              f"{counts[twice[0]]} times")
     for fmt in FORMATS:
         if fmt.sniff(path, header):
             return fmt
@@ -61,4 +65,9 @@ def detect_format(path: str | Path) -> Format:
 def read_messages(path: str | Path) -> ReadResult:
     """Read any supported reply file into the own schema; broken rows reported, not fatal."""
     path = Path(path)
-    return detect_format(path).read(path)
+    fmt = detect_format(path)
+    try:
+        return fmt.read(path)
+    except MemoryError:  # JSON Lines and Parquet are read whole: a small file can unpack to millions of rows
+        raise ConfigError(f"{printable(path)}: too large to read into memory as {fmt.name}; split it, or give it "
+                          "as CSV (read in batches)") from None

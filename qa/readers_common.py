@@ -17,11 +17,12 @@ import pandas as pd
 from .schema import MESSAGE_COLUMNS
 
 __all__ = ["ReadResult", "Format", "norm_ids", "blank_to_na", "parse_bool", "parse_time", "epoch_times",
-           "report_rows", "finish", "EPOCH_SECONDS"]
+           "report_rows", "finish", "EPOCH_SECONDS", "within_years", "TIME_YEARS"]
 
 FLOAT_ID = re.compile(r"^(\d+)\.0*$")
 _ASCII_FLOAT_ID = r"^([0-9]+)\.0*$"  # FLOAT_ID on ASCII text, written for RE2 (ids are stripped: no final "\n")
 EPOCH_SECONDS = (315_532_800, 7_258_118_400)  # 1980-01-01 to 2200-01-01 UTC: the range of a plausible epoch
+TIME_YEARS = (1980, 2200)  # a message's time from 1980-01-01 up to 2200-01-01 (UTC), as for numbers above
 
 
 @dataclass
@@ -83,6 +84,16 @@ def parse_time(s: pd.Series, fmt: str | None = None) -> pd.Series:
     return pd.to_datetime(s, format="ISO8601", errors="coerce", utc=True)
 
 
+def within_years(times: pd.Series, years: tuple[int, int]) -> pd.Series:
+    """``times`` (tz-aware or naive) with those outside ``years[0]``-01-01 up to ``years[1]``-01-01 made NaT.
+
+    A date in the year 1 or 9999 parses, but no later step can subtract or store it (pandas' nanoseconds end
+    in 2262): it is a broken value, reported at its line, not a crash after the whole file was read."""
+    tz = getattr(times.dt, "tz", None)
+    lo, hi = (pd.Timestamp(f"{y}-01-01", tz=tz) for y in years)
+    return times.where((times >= lo) & (times < hi))
+
+
 def epoch_times(col: pd.Series) -> tuple[pd.Series, pd.Series]:
     """(which values are numbers, those numbers read as Unix times in UTC, NaT when implausible).
 
@@ -94,8 +105,10 @@ def epoch_times(col: pd.Series) -> tuple[pd.Series, pd.Series]:
         numeric = col.notna()
         values = col.astype("float64")
     else:
-        numeric = col.map(lambda x: isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(
-            x, (bool, np.bool_)) and x == x, na_action="ignore").fillna(False).astype(bool)
+        # mapped as objects: a text column of nothing but nulls maps to text, and text refuses fillna(False)
+        numeric = col.astype(object).map(lambda x: isinstance(x, (int, float, np.integer, np.floating)) and not
+                                         isinstance(x, (bool, np.bool_)) and x == x,
+                                         na_action="ignore").fillna(False).astype(bool)
         values = pd.to_numeric(col.where(numeric), errors="coerce").astype("float64")
     seconds = pd.Series(np.nan, index=col.index)
     lo, hi = EPOCH_SECONDS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +13,8 @@ import pandas as pd
 from carebench_shared.config import ConfigError, sniff_text
 from carebench_shared.safe_text import printable
 
-from .readers_common import (BadRows, ReadResult, blank_to_na, epoch_times, finish, norm_ids, parse_bool,
-                             parse_time)
+from .readers_common import (TIME_YEARS, BadRows, ReadResult, blank_to_na, epoch_times, finish, norm_ids,
+                             parse_bool, parse_time, within_years)
 from .readers_csv import csv_header, iter_csv, open_text, string_columns
 from .schema import MESSAGE_COLUMNS, REQUIRED_COLUMNS
 
@@ -21,6 +22,7 @@ __all__ = ["validate_own", "OwnCsv", "OwnJsonl", "OwnParquet", "MAX_FOLLOWERS", 
 
 MAX_FOLLOWERS = 1e12  # a follower count beyond this is a broken value, not an account
 MAX_ORDER_VALUE = 1e12
+PURCHASE_YEARS = (1900, 2200)  # a purchase date outside these years is a broken value
 
 
 def validate_own(df: pd.DataFrame, lines: np.ndarray, broken: list[tuple[int, str]], fmt: str) -> ReadResult:
@@ -36,6 +38,7 @@ def validate_own(df: pd.DataFrame, lines: np.ndarray, broken: list[tuple[int, st
         df[col] = norm_ids(df[col])
     for col in ("message_id", "thread_id"):
         flag(df[col].isna(), f"{col}: empty")
+    flag((df["parent_id"] == df["message_id"]).fillna(False), "parent_id: the message replies to itself")
     role = df["role"].astype("string").str.strip().str.lower()
     flag(~role.isin(["customer", "brand"]).fillna(False), "role: must be 'customer' or 'brand'")
     df["role"] = role
@@ -44,10 +47,10 @@ def validate_own(df: pd.DataFrame, lines: np.ndarray, broken: list[tuple[int, st
     created = parse_time(raw_time)
     if numeric.any():
         created = created.dt.as_unit("ns").mask(numeric, epoch.dt.as_unit("ns"))
-    df["created_at"] = created
+    df["created_at"] = within_years(created, TIME_YEARS)
     flag(numeric & epoch.isna(), "created_at: a number that is not a Unix time between 1980 and 2200 "
                                  "(in seconds, milliseconds, microseconds or nanoseconds)")
-    flag(df["created_at"].isna(), "created_at: not a date and time")
+    flag(df["created_at"].isna(), "created_at: not a date and time from 1980 to 2200")
     public, bad_public = parse_bool(df["public"])
     flag(bad_public, "public: expected true or false")
     df["public"] = public.fillna(True).astype(bool)
@@ -62,8 +65,8 @@ def validate_own(df: pd.DataFrame, lines: np.ndarray, broken: list[tuple[int, st
          f"order_value: expected a number from 0 to {MAX_ORDER_VALUE:.0e}")
     df["order_value"] = value.where(ok)
     raw_pd = blank_to_na(df["purchase_date"].astype("string"))
-    pdate = pd.to_datetime(raw_pd, format="ISO8601", errors="coerce", utc=True)
-    flag(pdate.isna() & raw_pd.notna(), "purchase_date: expected a date (YYYY-MM-DD)")
+    pdate = within_years(pd.to_datetime(raw_pd, format="ISO8601", errors="coerce", utc=True), PURCHASE_YEARS)
+    flag(pdate.isna() & raw_pd.notna(), "purchase_date: expected a date (YYYY-MM-DD) from 1900 to 2200")
     df["purchase_date"] = pdate.dt.tz_localize(None).dt.normalize()
     for col in ("author_id", "brand", "channel", "text", "language", "agent_id", "product", "issue_category"):
         df[col] = df[col].astype("string")
@@ -111,25 +114,65 @@ class OwnJsonl:
             for i, raw in enumerate(fh, start=1):
                 if not raw.strip():
                     continue
-                try:
-                    obj = json.loads(raw)
-                except RecursionError:
-                    broken.append((i, "not valid JSON: nested too deeply"))
-                    continue
-                except ValueError as exc:  # JSONDecodeError, or an integer of more than 4300 digits
-                    broken.append((i, f"not valid JSON: {printable(getattr(exc, 'msg', exc), 80)}"))
-                    continue
-                if not isinstance(obj, dict):
-                    broken.append((i, "expected a JSON object"))
+                problem, obj = _json_object(raw)
+                if problem:
+                    broken.append((i, problem))
                     continue
                 records.append(obj)
                 lines.append(i)
+        if broken and not records:  # not one object: another kind of file, not JSON Lines with a few bad rows
+            line, problem = broken[0]
+            raise ConfigError(f"{printable(path)}:{line}: not JSON Lines (one JSON object per line): {problem}"
+                              + (f"; {len(broken) - 1} more such lines" if len(broken) > 1 else ""))
         df = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=list(MESSAGE_COLUMNS))
         df = df.astype({c: "object" for c in df.columns})
         if len(df) and "message_id" not in df.columns:
             raise ConfigError(f"{printable(path)}: unknown format: JSON objects without 'message_id' (see "
                               "`carebench qa schema`)")
         return validate_own(df, np.asarray(lines, dtype=np.int64), broken, self.name)
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        twice = next(k for k, _ in pairs if k in seen or seen.add(k))
+        raise ValueError(f"key '{printable(twice, 40)}' given twice")
+    return obj
+
+
+def _json_object(raw: str) -> tuple[str | None, Any]:
+    """(problem, object) of one JSON line: the problem (a broken row's reason) or None and the object.
+
+    Refused beyond what :func:`json.loads` refuses: ``NaN`` and ``Infinity`` (not JSON), a key given twice
+    (which value was meant?), and a lone surrogate escape such as ``\\ud800`` (no character: it could not be
+    written out as UTF-8)."""
+    try:
+        obj = json.loads(raw, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+    except RecursionError:
+        return "not valid JSON: nested too deeply", None
+    except ValueError as exc:  # JSONDecodeError, an integer of more than 4300 digits, or a refusal above
+        return f"not valid JSON: {printable(getattr(exc, 'msg', exc), 80)}", None
+    if not isinstance(obj, dict):
+        return "expected a JSON object", None
+    nested = next((k for k, v in obj.items() if isinstance(v, (dict, list)) and k in _COLUMN_SET), None)
+    if nested is not None:  # its text would be Python's spelling of the object, not the user's value
+        kind = "object" if isinstance(obj[nested], dict) else "array"
+        return f"{nested}: expected a single value, got a JSON {kind}", None
+    if "\\u" in raw and _SURROGATE.search(raw):
+        try:
+            json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            return "not valid JSON: a lone surrogate escape (\\ud800-\\udfff) is not a character", None
+    return None, obj
+
+
+_COLUMN_SET = frozenset(MESSAGE_COLUMNS)
+_SURROGATE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 class OwnParquet:

@@ -8,7 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .readers_common import BadRows, ReadResult, blank_to_na, finish, norm_ids, parse_bool, parse_time
+from .readers_common import (TIME_YEARS, BadRows, ReadResult, blank_to_na, finish, norm_ids, parse_bool, parse_time,
+                             within_years)
 from .readers_csv import iter_csv, string_columns
 
 __all__ = ["TWCS_COLUMNS", "Twcs", "build_twcs_threads"]
@@ -103,10 +104,11 @@ def build_twcs_threads(raw: pd.DataFrame, lines: np.ndarray, broken: list[tuple[
     flag(~tid.str.fullmatch(r"\d+").fillna(False), "tweet_id: not an integer id")
     inbound, bad_inbound = parse_bool(raw["inbound"])
     flag(bad_inbound | inbound.isna(), "inbound: expected True or False")
-    created = _twcs_times(blank_to_na(raw["created_at"]))
-    flag(created.isna(), "created_at: not a date and time")
+    created = within_years(_twcs_times(blank_to_na(raw["created_at"])), TIME_YEARS)
+    flag(created.isna(), "created_at: not a date and time from 1980 to 2200")
     parent = norm_ids(raw["in_response_to_tweet_id"])
     flag(parent.notna() & ~parent.str.fullmatch(r"\d+").fillna(False), "in_response_to_tweet_id: not an id")
+    flag((parent == tid).fillna(False), "in_response_to_tweet_id: the tweet replies to itself")
     flag(tid.duplicated(keep="first") & tid.notna(), "tweet_id: duplicate (first occurrence kept)")
     keep = ~bad
     tid, parent, created = tid[keep].reset_index(drop=True), parent[keep].reset_index(drop=True), created[keep]

@@ -73,7 +73,9 @@ def _summary_blocks(d: ReportData) -> list[Block]:
 
 def _reply_blocks(d: ReportData, worst_n: int) -> list[Block]:
     out = [Block("h2", f"Worst {worst_n} replies")]
-    by_thread = d.threads.groupby(d.threads["thread_id"].astype(str), sort=False) if len(d.threads) else None
+    # a dict, not get_group: pandas 3 raises KeyError for the only group of a one-row frame
+    by_thread = (dict(iter(d.threads.groupby(d.threads["thread_id"].astype(str), sort=False))) if len(d.threads)
+                 else {})
     for r in d.worst.itertuples(index=False):
         verdict = "pass" if getattr(r, "passed", False) else "fail"
         crit = f", critical: {r.auto_fail_reasons.replace(';', ', ')}" if r.auto_fail else ""
@@ -91,8 +93,8 @@ def _reply_blocks(d: ReportData, worst_n: int) -> list[Block]:
         if isinstance(r.policy_reasons, str) and r.policy_reasons:
             out.append(Block("p", f"Policy: {r.policy_reasons}"))
         thread: list[dict[str, Any]] = []
-        if by_thread is not None and str(r.thread_id) in by_thread.groups:
-            for mm in by_thread.get_group(str(r.thread_id)).itertuples(index=False):
+        if str(r.thread_id) in by_thread:
+            for mm in by_thread[str(r.thread_id)].itertuples(index=False):
                 thread.append({"id": mm.message_id, "role": mm.role, "author": mm.author_id,
                                "time": str(mm.created_at)[:19], "text": mm.text, "this": mm.message_id == r.reply_id})
                 if mm.message_id == r.reply_id:

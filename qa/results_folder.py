@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from carebench_shared.config import ConfigError, decode_text, sniff_text
@@ -76,14 +77,22 @@ def read_table(folder: Path, name: str, required: bool = False) -> pd.DataFrame:
 
 def _typed(scores: pd.DataFrame, shown: str, first_line: int = 2) -> pd.DataFrame:
     """``scores.csv`` rows with numbers, True/False verdicts and texts typed; a bad cell is one line."""
+    for c in ("reply_id", "thread_id"):
+        if c in scores.columns and scores[c].isna().any():  # a row of another file's text, or a cut-off line
+            i = int(scores[c].isna().to_numpy().argmax())
+            raise ConfigError(f"{shown}:{i + first_line}: {c}: empty; score the replies again to rebuild the folder")
     for c in _NUMBER_COLUMNS:
         if c in scores.columns:
             values = pd.to_numeric(scores[c], errors="coerce")
-            bad = values.isna() & scores[c].notna()
+            bad = (values.isna() & scores[c].notna()) | ~np.isfinite(values.fillna(0.0).to_numpy(dtype="float64"))
+            if c == "score":  # every score a run writes is from 0 to 100
+                bad |= ~values.between(0, 100)  # NaN and blanks too
             if bad.any():
                 i = int(bad.to_numpy().argmax())
-                raise ConfigError(f"{shown}:{i + first_line}: {c}: {printable(scores[c].iloc[i], 40)!r} is not a "
-                                  "number")
+                what = "a number" if pd.isna(values.iloc[i]) and pd.notna(scores[c].iloc[i]) else (
+                    "a score from 0 to 100" if c == "score" else "a finite number")
+                raise ConfigError(f"{shown}:{i + first_line}: {c}: {printable(scores[c].iloc[i], 40)!r} is not "
+                                  f"{what}")
             scores[c] = values.astype("float64")
     for c in dict.fromkeys([*verdict_columns(), *_ALWAYS_KNOWN]):
         if c in scores.columns:
@@ -171,11 +180,28 @@ def read_meta(p: Path) -> dict:
         return {}
     try:
         meta = json.loads(decode_text(p.read_bytes(), printable(p), "JSON"))
+        json.dumps(meta, ensure_ascii=False).encode("utf-8")  # a lone surrogate escape: no character to write
     except (ValueError, RecursionError) as exc:
         raise ConfigError(f"{printable(p)}: not valid JSON ({printable(str(exc).splitlines()[0], 80)})") from None
     if not isinstance(meta, dict):
         raise ConfigError(f"{printable(p)}: expected a JSON object")
+    for key, (kinds, what) in _META_TYPES.items():
+        value = meta.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, kinds)):
+            raise ConfigError(f"{printable(p)}: {key}: expected {what}, got {printable(repr(value), 40)}")
+    rubric = meta.get("rubric")
+    if rubric is not None and not (isinstance(rubric, dict) and isinstance(rubric.get("criteria"), str)
+                                   and isinstance(rubric.get("pass_mark"), (int, float))
+                                   and not isinstance(rubric.get("pass_mark"), bool)):
+        raise ConfigError(f"{printable(p)}: rubric: expected pass_mark (a number) and criteria (a text)")
     return meta
+
+
+# the values of meta.json the report prints, with the type it formats them as (a hand-edited or damaged file
+# would otherwise stop the report with a TypeError)
+_META_TYPES = {"source": (str, "a text"), "policy": (str, "a text"), "policy_file": (str, "a text"),
+               "format": (str, "a text"), "messages": (int, "a whole number"),
+               "no_reply_needed": (int, "a whole number")}
 
 
 def read_broken_rows(folder: Path) -> list[tuple[int, str]]:

@@ -151,7 +151,12 @@ def _grades(v: dict[float, float]) -> dict[float, float]:
             raise ValueError(f"grade at {at:g}: must be between 0 and 10,000,000")
         if not 0 <= share <= 1:
             raise ValueError(f"grade at {at:g}: share {share:g} must be between 0 and 1")
-    return dict(sorted(v.items()))
+    ordered = sorted(v.items())
+    for (lo, lo_share), (hi, hi_share) in zip(ordered, ordered[1:]):
+        if hi_share < lo_share:  # a reply further past the mark would lose less: surely a typing slip
+            raise ValueError(f"grade at {hi:g}: share {hi_share:g} is less than {lo_share:g} at {lo:g}; shares "
+                             "must not decrease as the value grows")
+    return dict(ordered)
 
 
 class CriterionRule(Strict):

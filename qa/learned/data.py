@@ -15,16 +15,17 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carebench_shared.config import ConfigError
+from carebench_shared.config import ConfigError, regular_file, sniff_text
+from carebench_shared.safe_text import printable
 
 from qa.checks.base import ReplyContext
 
 from .contexts import reply_contexts
+from .model import LABEL_CHECKS  # the checks a model may hold, defined with the model file
 from .train import MIN_GROUPS, TrainingSet
 
 __all__ = ["LABEL_CHECKS", "labels_from_reviews", "read_labels", "training_set", "file_digest"]
 
-LABEL_CHECKS = ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch")
 _TRUE = {"1", "true", "yes"}
 _FALSE = {"0", "false", "no"}
 
@@ -50,23 +51,52 @@ def labels_from_reviews(reviews: pd.DataFrame) -> pd.DataFrame:
 def read_labels(path: str | Path) -> pd.DataFrame:
     """A labels CSV or an app reviews CSV, as a labels table (``reply_id`` + a column per check)."""
     path = Path(path)
-    if not path.is_file():
-        raise ConfigError(f"{path}: cannot read labels: no such file")
+    regular_file(path, "labels")
+    sniff_text(path, "CSV")
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read labels: {str(exc).splitlines()[0]}") from None
+        raise ConfigError(f"{printable(path)}: cannot read labels: {printable(str(exc).splitlines()[0])}") from None
     if "reply_id" not in df.columns:
-        raise ConfigError(f"{path}: no reply_id column (expected a labels CSV or the app's reviews export)")
-    if {"check", "human_verdict"} <= set(df.columns):
+        raise ConfigError(f"{printable(path)}: no reply_id column (expected a labels CSV or the app's reviews export)")
+    twice = next((c for c in df.columns if f"{c}.1" in df.columns), None)  # pandas renames a second "x" "x.1"
+    if twice is not None:
+        raise ConfigError(f"{printable(path)}: line 1: the header names column '{printable(twice, 40)}' twice")
+    reviews = {"check", "human_verdict"} <= set(df.columns)
+    if reviews:
+        _refuse_unreadable(path, "human_verdict", df["human_verdict"], df["human_verdict"].map(_flag))
         df = labels_from_reviews(df)
     checks = [c for c in LABEL_CHECKS if c in df.columns]
     if not checks:
-        raise ConfigError(f"{path}: no check columns (any of {', '.join(LABEL_CHECKS)})")
+        raise ConfigError(f"{printable(path)}: no check columns (any of {', '.join(LABEL_CHECKS)})")
     out = df[["reply_id", *checks]].copy()
     for c in checks:
         out[c] = [_flag(v) for v in out[c]]
-    return out.drop_duplicates("reply_id", keep="last")
+        if not reviews:
+            _refuse_unreadable(path, c, df[c], out[c])
+    if not reviews:
+        _refuse_conflicts(path, out, checks)
+    return out.drop_duplicates("reply_id", keep="last").reset_index(drop=True)
+
+
+def _refuse_unreadable(path: Path, check: str, raw: pd.Series, flags: pd.Series) -> None:
+    """A label that is neither yes, no nor blank ("ture", "2") would silently become "not labelled"."""
+    bad = np.flatnonzero((flags == "").to_numpy() & (raw.str.strip() != "").to_numpy())
+    if len(bad):
+        raise ConfigError(f"{printable(path)}:{bad[0] + 2}: {check}: '{printable(raw.iloc[bad[0]], 40)}' is not a "
+                          "label (1/0, true/false, yes/no, or blank for not labelled)")
+
+
+def _refuse_conflicts(path: Path, out: pd.DataFrame, checks: list[str]) -> None:
+    """A reply labelled twice with different labels: which one is right is not for the trainer to guess."""
+    dup = out[out["reply_id"].duplicated(keep=False)]
+    if not len(dup):
+        return
+    for rid, rows in dup.groupby("reply_id", sort=False):
+        if len(rows[checks].drop_duplicates()) > 1:
+            first, again = (int(i) + 2 for i in rows.index[:2])
+            raise ConfigError(f"{printable(path)}:{again}: reply_id '{printable(rid, 40)}' is labelled again with "
+                              f"other labels (first on line {first})")
 
 
 def file_digest(path: str | Path) -> str:

@@ -58,7 +58,10 @@ def requirement_frame(req: Requirement) -> pd.DataFrame:
 
 def read_requirement(path: str | Path) -> pd.DataFrame:
     """``requirement.csv`` back, checked: the columns the roster needs, one full week per team."""
+    from carebench_shared.config import sniff_text
+
     path = Path(path)
+    sniff_text(path, "CSV")  # a folder, a pipe, a device, binary or UTF-16: one line before pandas sees it
     try:
         df = pd.read_csv(path)
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:

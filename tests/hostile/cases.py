@@ -118,6 +118,8 @@ OVERRIDE_CASES = [
     Case("set:duplicate", "duplicate", ("simulate", S, "--set", "handling.handle_minutes={dist: exponential, mean: 1, "
                                         "mean: 2}"), 2, "duplicate key 'mean'"),
     Case("set:deep", "recursion", ("simulate", S, "--set", "x=" + "[" * 3000 + "]" * 3000), 2, "nested deeper than"),
+    Case("set:surrogate", "encoding", ("simulate", S, "--set", 'name="run \\udfff"'), 2,
+         "a lone surrogate escape (\\ud800-\\udfff) is not a character"),
     Case("set:not_a_section", "structure", ("simulate", S, "--set", "name.x=1"), 2, "name is not a section"),
     Case("cli:seed_negative", "range", ("simulate", S, "--seed", "-1", "--out", "out"), 2,
          "--seed: must be between 0 and", names="--seed"),
@@ -197,6 +199,17 @@ REPLY_CASES = [
          setup=("huge_reply",), check={"replies": 1}, timeout=90),
 ]
 
+# the second sweep's holes (hostile12): each was a traceback, a hang or a silent guess before
+REPLY_CASES += [
+    qa("own_years_out_of_range.csv", 0, kind="dates", check={"replies": 2, "broken_lines": [2, 5, 6]}),
+    qa("own_column_twice.csv", 2, "line 1: the header names column 'text' 2 times", "accepted nonsense"),
+    qa("own_surrogate_twice_nan.jsonl", 0, kind="broken rows", check={"replies": 1, "broken_lines": [2, 3, 5, 6]}),
+    qa("json_array.json", 2, ":1: not JSON Lines (one JSON object per line): expected a JSON object", "structure"),
+    qa("tweets_self_reply.csv", 0, kind="cycles", check={"replies": 1, "broken_lines": [2]}),
+    qa("tweets_brand_only.csv", 0, kind="control", check={"replies": 1, "broken_lines": []}),
+    qa("parquet_all_null.parquet", 0, kind="empty", check={"replies": 0, "broken_lines": [1, 2, 3]}),
+]
+
 B = ("qa", "score", R, "--out", "out", "--policy")
 
 
@@ -220,6 +233,10 @@ RULEBOOK_CASES = [
     rule("unknown_key.yaml", 2, ":11: scorecards: unknown key", "structure"),
     rule("empty_phrase.yaml", 2, "never_acceptable", "accepted nonsense"),
     rule("min_days_over_max.yaml", 2, "min_days_since_purchase", "accepted nonsense"),
+    rule("name_surrogate.yaml", 2, ":1: a lone surrogate escape (\\ud800-\\udfff) is not a character", "encoding"),
+    rule("kind_unknown.yaml", 2, ":5: concessions[0].kinds[0]: Input should be 'refund'", "structure"),
+    rule("grades_decreasing.yaml", 2, ":13: scorecard.criteria.late_response.grades: grade at 60: share 0.2 is less "
+         "than 0.5 at 0", "accepted nonsense"),
 ]
 
 QA_RUN = ("qa", "report", "run")
@@ -243,6 +260,10 @@ REPORT_CASES = [
     report("messages_missing_columns", "missing columns role, text", "missing columns", "messages.parquet"),
     report("bad_meta", "not valid JSON", "corrupt", "meta.json"),
     report("meta_not_object", "expected a JSON object", "corrupt", "meta.json"),
+    report("score_infinite", ":2: score: 'inf' is not a score from 0 to 100", "infinity", "scores.csv"),
+    report("blank_thread_id", ":2: thread_id: empty", "corrupt", "scores.csv"),
+    report("meta_surrogate", "meta.json: not valid JSON ('utf-8' codec can't encode", "encoding", "meta.json"),
+    report("meta_wrong_types", "meta.json: messages: expected a whole number, got 'many'", "type", "meta.json"),
     report("consistency_missing_columns", "missing columns", "missing columns", "consistency.csv"),
     report("broken_rows_bad_line", "line: not a line number", "corrupt", "broken_rows.csv"),
     report("no_scores", "not a QA output folder (no scores.csv)", "missing columns", "run"),
@@ -261,6 +282,9 @@ OTHER_CASES = [
          check={"files": ["out/g.csv", "out/g.twcs.csv", "out/g.labels.csv", "out/g.post_labels.csv"]}),
     Case("qa-schema:out_is_folder", "existing-file --out", ("qa", "schema", "--out", "in"), 2, "in: is a folder",
          names="in"),
+    Case("qa-evaluate:labels_conflict", "duplicates", ("qa", "evaluate", "@labels/valid.csv", "--labels",
+                                                       "@labels/labelled_twice.csv"), 2,
+         ":5: reply_id 'b1' is given again with other values (first on line 3)", names="labelled_twice.csv"),
     Case("qa-evaluate:binary_labels", "binary", ("qa", "evaluate", "@replies/binary.csv", "--labels",
                                                  "@replies/own_valid.csv"), 2, "a binary file, not CSV text", names="binary.csv"),
     Case("batch:duplicate_key", "duplicate", ("batch", "@experiments/duplicate_key.yaml", "--out", "out"), 2,
@@ -280,16 +304,98 @@ OTHER_CASES = [
          "data_dir: /etc is outside the folders this workbench may use", names="outside_roots.yaml"),
     Case("app:settings_traversal", "path trick", ("app", "--settings", "@settings/traversal.yaml"), 2,
          "review_db: ../../../tmp/x.sqlite is outside", names="traversal.yaml"),
+    Case("app:settings_review_db_folder", "accepted nonsense", ("app", "--settings", "@settings/review_db_folder.yaml"),
+         2, "review_db: . is a folder or a device, not a database file", names="review_db_folder.yaml"),
     Case("app:settings_unknown_key", "structure", ("app", "--settings", "@settings/unknown_key.yaml"), 2,
          "colour: unknown key", names="unknown_key.yaml"),
     Case("app:allow_dir_missing", "path trick", ("app", "--allow-dir", "nowhere"), 2, "--allow-dir nowhere: not a folder",
          names="nowhere"),
 ]
 
-CASES: list[Case] = SCENARIO_CASES + OVERRIDE_CASES + REPLY_CASES + RULEBOOK_CASES + REPORT_CASES + OTHER_CASES
+M = ("qa", "score", R, "--out", "out", "--model")
+
+
+def model(name: str, expect: int, says: str = "", kind: str = "", **kw) -> Case:
+    return Case(f"model:{name}", kind, (*M, f"@models/{name}"), expect, says, names=name, **kw)
+
+
+NOT_A_MODEL = "not a usable carebench QA model: "
+MODEL_CASES = [
+    model("valid.npz", 0, kind="control", check={"replies": 3}),
+    model("truncated.npz", 2, NOT_A_MODEL + "cannot read it as .npz (BadZipFile)", "corrupt"),
+    model("damaged_data.npz", 2, NOT_A_MODEL + "cannot read it as .npz (its compressed data is damaged)", "corrupt"),
+    model("weight_3e38.npz", 2, "check 'deflection': weights are damaged", "overflow"),
+    model("meta_nested_deep.npz", 2, NOT_A_MODEL + "meta record is not JSON", "recursion"),
+    model("meta_number_5000_digits.npz", 2, NOT_A_MODEL + "meta record is not JSON", "huge number"),
+    model("threshold_true.npz", 2, "threshold True is not a probability", "accepted nonsense"),
+    model("threshold_nan.npz", 2, "threshold nan is not a probability", "NaN"),
+    model("unknown_check.npz", 2, "check '\\x1b[2Jrefunds' is not one carebench learns", "control characters"),
+    model("weight_text.npz", 2, "check 'deflection': weights are damaged", "type"),
+    model("intercept_text.npz", 2, "check 'deflection': weights are damaged", "type"),
+    model("weight_nan.npz", 2, "check 'deflection': weights are damaged", "NaN"),
+    model("object_array.npz", 2, "record 'deflection.weight' holds Python objects (it would need pickle)",
+          "code injection"),
+    model("huge_shape.npz", 2, "record 'deflection.weight' claims shape (100000000000,)", "memory"),
+    Case("model:zip_bomb", "memory", (*M, "in/bomb.npz"), 2,
+         "record 'deflection.weight' unpacks to 268,435,585 bytes (at most 2,101,248)", names="bomb.npz",
+         setup=("zip_bomb_model",)),
+    Case("model:folder", "unreadable", (*M, "in"), 2, "in: cannot read model file: it is a folder", names="in"),
+]
+
+T = ("qa", "train", "@replies/own_valid.csv", "--out", "m.npz", "--labels")
+
+
+def train(name: str, expect: int, says: str = "", kind: str = "", **kw) -> Case:
+    return Case(f"train:{name}", kind, (*T, f"@labels/{name}"), expect, says, names=name, **kw)
+
+
+LABEL_CASES = [
+    train("valid.csv", 0, kind="control", outputs=("m.npz",), check={"files": ["m.npz"]}),
+    train("labelled_twice.csv", 2, ":5: reply_id 'b1' is labelled again with other labels (first on line 3)",
+          "duplicates"),
+    train("column_twice.csv", 2, "line 1: the header names column 'deflection' twice", "duplicates"),
+    train("not_a_label.csv", 2, ":3: deflection: 'ture' is not a label", "accepted nonsense"),
+    train("utf16.csv", 2, "the file is UTF-16 text", "encoding"),
+    # a named pipe stands for a device: renaming over it would replace it (on main, as root, /dev/null itself)
+    Case("train:out_is_pipe", "path trick", ("qa", "train", "@replies/own_valid.csv", "--labels", "@labels/valid.csv",
+                                             "--out", "in/pipe.npz"), 2,
+         "in/pipe.npz: is not a regular file (a device, a pipe or a socket)", names="pipe.npz",
+         setup=("fifo:pipe.npz",)),
+]
+
+# a named pipe would make a reader wait for a writer forever, a device such as /dev/zero never ends
+SPECIAL_FILE_CASES = [
+    Case("special:fifo_replies", "hang", ("qa", "score", "in/pipe.csv", "--out", "out"), 2,
+         "in/pipe.csv: cannot read file: it is a named pipe (FIFO), not a file", names="pipe.csv",
+         setup=("fifo:pipe.csv",)),
+    Case("special:fifo_replies_parquet", "hang", ("qa", "score", "in/pipe.parquet", "--out", "out"), 2,
+         "it is a named pipe (FIFO)", names="pipe.parquet", setup=("fifo:pipe.parquet",)),
+    Case("special:devzero_replies_jsonl", "hang", ("qa", "score", "in/zero.jsonl", "--out", "out"), 2,
+         "in/zero.jsonl: cannot read file: it is a device, not a file", names="zero.jsonl",
+         setup=("devzero:zero.jsonl",)),
+    Case("special:fifo_rulebook", "hang", (*B, "in/pipe.yaml"), 2, "it is a named pipe (FIFO)", names="pipe.yaml",
+         setup=("fifo:pipe.yaml",)),
+    Case("special:devzero_scenario", "hang", ("simulate", "in/zero.yaml", "--out", "out"), 2,
+         "in/zero.yaml: cannot read file: it is a device, not a file", names="zero.yaml", setup=("devzero:zero.yaml",)),
+    Case("special:fifo_model", "hang", (*M, "in/pipe.npz"), 2, "cannot read model file: it is a named pipe (FIFO)",
+         names="pipe.npz", setup=("fifo:pipe.npz",)),
+    Case("special:fifo_labels", "hang", ("qa", "train", R, "--labels", "in/pipe.csv", "--out", "m.npz"), 2,
+         "cannot read labels: it is a named pipe (FIFO)", names="pipe.csv", setup=("fifo:pipe.csv",)),
+    Case("special:devzero_evaluate_labels", "hang", ("qa", "evaluate", "@replies/own_valid.csv", "--labels",
+                                                      "in/zero.csv"), 2, "it is a device, not a file",
+         names="zero.csv", setup=("devzero:zero.csv",)),
+    Case("special:fifo_settings", "hang", ("app", "--settings", "in/pipe.yaml"), 2, "it is a named pipe (FIFO)",
+         names="pipe.yaml", setup=("fifo:pipe.yaml",)),
+    Case("special:fifo_requirement", "hang", ("roster", S, "--requirement", "in/pipe.csv", "--shifts", "in/pipe.csv"),
+         2, "it is a named pipe (FIFO)", names="pipe.csv", setup=("fifo:pipe.csv",)),
+]
+
+CASES: list[Case] = (SCENARIO_CASES + OVERRIDE_CASES + REPLY_CASES + RULEBOOK_CASES + REPORT_CASES + OTHER_CASES
+                     + MODEL_CASES + LABEL_CASES + SPECIAL_FILE_CASES)
 GROUPS = {
     "scenarios": SCENARIO_CASES + OVERRIDE_CASES,
     "replies": REPLY_CASES,
     "rulebooks_reports_other": RULEBOOK_CASES + REPORT_CASES + OTHER_CASES,
+    "models_labels_special_files": MODEL_CASES + LABEL_CASES + SPECIAL_FILE_CASES,
 }
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from make_corpus_models import labels, models
+
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
 SCENARIO = """\
@@ -190,6 +192,13 @@ def rulebooks() -> None:
     write("rulebooks/duplicate_section.yaml", r + "languages: [es]\n")
     write("rulebooks/weight_inf.yaml", r.replace("compensation: 2}", "compensation: .inf}"))
     write("rulebooks/weight_nan.yaml", r.replace("compensation: 2}", "compensation: .nan}"))
+    write("rulebooks/weight_1e308.yaml", r.replace("compensation: 2}", "compensation: 1e308}"))
+    write("rulebooks/name_surrogate.yaml", r.replace("name: tiny", 'name: "tiny \\ud800"'))
+    write("rulebooks/kind_unknown.yaml", r.replace("kinds: [refund, replacement]", "kinds: [cash]"))
+    write("rulebooks/grades_decreasing.yaml", r.replace("  weights: {deflection: 1, dm_request: 1, compensation: 2}\n"
+                                                        "  auto_fail: [pii_exposed]\n",
+                                                        "  pass_mark: 70\n  criteria:\n    late_response:\n"
+                                                        "      weight: 30\n      grades: {0: 0.5, 60: 0.2}\n"))
     write("rulebooks/amount_overflow.yaml", r.replace("max_days_since_purchase: 30}",
                                                       "max_days_since_purchase: 30, max_amount: 1e999}"))
     write("rulebooks/deep.yaml", r + "x: " + "{a: " * 3000 + "1" + "}" * 3000 + "\n")
@@ -269,6 +278,32 @@ def replies() -> None:
     write("replies/parquet_missing_columns.parquet", buf.getvalue())
 
 
+def replies_round2() -> None:
+    """Holes found by the second sweep (#9, #12): each made a traceback, a hang or a silent guess before."""
+    own = own_rows()
+    years = [dict(r) for r in own]
+    years[0]["created_at"] = "9999-12-31T23:59:59Z"  # parses, but pandas' nanoseconds end in 2262
+    years[3]["created_at"] = "0001-01-01T00:00:00Z"
+    years[4]["purchase_date"] = "9999-12-31"
+    write("replies/own_years_out_of_range.csv", own_csv(years))
+    header = own_csv(own).splitlines()
+    write("replies/own_column_twice.csv", "\n".join([header[0] + ",text"] + [r + ",x" for r in header[1:]]) + "\n")
+    jsonl = [json.dumps(r) for r in own]
+    jsonl[1] = jsonl[1].replace('"text": "', '"text": "\\ud800 ')  # a lone surrogate escape: no character
+    jsonl[2] = jsonl[2][:-1] + ', "text": "the second text"}'  # a key given twice
+    jsonl[4] = jsonl[4].replace('"order_value": 40.0', '"order_value": NaN')  # not JSON
+    jsonl[5] = jsonl[5].replace('"text": "', '"text": {"en": "')[:-1] + "}}"  # an object where a text belongs
+    write("replies/own_surrogate_twice_nan.jsonl", "\n".join(jsonl) + "\n")
+    write("replies/json_array.json", json.dumps(own))
+    rows = [TWCS_ROWS[0].replace(",102,\n", ",101,101\n"), *TWCS_ROWS[2:4]]  # a tweet replying to itself
+    write("replies/tweets_self_reply.csv", TWCS_HEADER + "".join(rows))
+    write("replies/tweets_brand_only.csv", TWCS_HEADER + TWCS_ROWS[1].replace(",101.0\n", ",\n"))
+    nulls = pd.DataFrame({c: pd.Series([None] * 3, dtype="string") for c in OWN_COLUMNS})
+    buf = io.BytesIO()
+    nulls.to_parquet(buf, index=False)
+    write("replies/parquet_all_null.parquet", buf.getvalue())
+
+
 def settings() -> None:
     good = "data_dir: data\nreview_db: reviews.sqlite\nmax_upload_mb: 5\n"
     write("settings/utf16.yaml", good.encode("utf-16"))
@@ -277,6 +312,7 @@ def settings() -> None:
     write("settings/outside_roots.yaml", good.replace("data_dir: data", "data_dir: /etc"))
     write("settings/traversal.yaml", good.replace("review_db: reviews.sqlite", "review_db: ../../../tmp/x.sqlite"))
     write("settings/unknown_key.yaml", good + "colour: blue\n")
+    write("settings/review_db_folder.yaml", good.replace("review_db: reviews.sqlite", "review_db: ."))
 
 
 EXPERIMENT = """\
@@ -303,6 +339,9 @@ def main() -> None:
     scenarios()
     rulebooks()
     replies()
+    replies_round2()
+    models(write)
+    labels(write)
     settings()
     experiments()
     files = sorted(p for p in CORPUS.rglob("*") if p.is_file())

@@ -64,11 +64,35 @@ def _rewrite_csv(path: Path, edit) -> None:
     edit(df).to_csv(path, index=False)
 
 
+def _zip_bomb_model(path: Path) -> None:
+    """The corpus's valid model with a weight record that unpacks to 256 MiB of zeros (about 260 kB packed)."""
+    import zipfile
+
+    with zipfile.ZipFile(CORPUS / "models" / "valid.npz") as src, \
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in src.infolist():
+            if info.filename != "deflection.weight.npy":
+                z.writestr(info.filename, src.read(info))
+        header = "{'descr': '<f4', 'fortran_order': False, 'shape': (67108864,), }"
+        header += " " * (118 - len(header)) + "\n"
+        with z.open("deflection.weight.npy", "w", force_zip64=True) as f:
+            f.write(b"\x93NUMPY\x01\x00" + len(header).to_bytes(2, "little") + header.encode())
+            for _ in range(64):
+                f.write(bytes(4 << 20))
+
+
 def _setup(step: str, work: Path, root: Path) -> None:
     import pandas as pd
 
     run = work / "run"
-    if step == "out_is_file":
+    kind, _, name = step.partition(":")
+    if kind == "fifo":
+        os.mkfifo(work / "in" / name)
+    elif kind == "devzero":
+        os.symlink("/dev/zero", work / "in" / name)
+    elif step == "zip_bomb_model":
+        _zip_bomb_model(work / "in" / "bomb.npz")
+    elif step == "out_is_file":
         (work / "out").write_text("not a folder\n")
     elif step == "out_is_foreign":
         (work / "out").mkdir()
@@ -112,6 +136,15 @@ def _setup(step: str, work: Path, root: Path) -> None:
         df.drop(columns=["role", "text"]).to_parquet(run / "messages.parquet")
     elif step == "bad_meta":
         (run / "meta.json").write_text('{"source": "x", ')
+    elif step == "score_infinite":
+        _rewrite_csv(run / "scores.csv", lambda df: df.assign(score=["inf"] * len(df)))
+    elif step == "blank_thread_id":
+        _rewrite_csv(run / "scores.csv", lambda df: df.assign(thread_id=[""] * len(df)))
+    elif step == "meta_surrogate":
+        (run / "meta.json").write_text('{"source": "replies \\ud800.csv"}')
+    elif step == "meta_wrong_types":  # a hand-edited meta.json: a text where the report prints a number
+        meta = json.loads((run / "meta.json").read_text())
+        (run / "meta.json").write_text(json.dumps(dict(meta, messages="many")))
     elif step == "meta_not_object":
         (run / "meta.json").write_text("[1, 2, 3]\n")
     elif step == "consistency_missing_columns":
