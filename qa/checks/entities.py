@@ -21,16 +21,23 @@ __all__ = ["Entity", "phones", "phone_numbers", "emails", "identifiers", "addres
 
 _NON_DIGIT = re.compile(r"\D")
 _ID_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{4,30}")
-_DIGIT_RUN = re.compile(r"(?<![\w/.#@])(?<![A-Za-z]-)\d[\d \-]{4,22}\d(?![\w/])")
+# A run of digits (spaces and hyphens inside), not part of a word, a path, a decimal or an @handle. Written to
+# start with the digit (the lookbehinds after it, one character wider), so that ``re`` skips to the digits
+# instead of trying the lookbehinds at every position: the same matches as
+# ``(?<![\w/.#@])(?<![A-Za-z]-)\d[\d \-]{4,22}\d(?![\w/])`` (a test compares them).
+_DIGIT_RUN = re.compile(r"\d(?<![\w/.#@]\d)(?<![A-Za-z]-\d)[\d \-]{4,22}\d(?![\w/])")
 # Every alternative starts with a character ("_", "h", "w", "@"), so that ``re`` skips to them; the @handle's
 # lookbehind, ``(?<![\w.+\-])@``, is written after its "@" to that end.
 _MASK = re.compile(r"__\w+?__|https?://\S+|www\.\S+|@(?<![\w.+\-]@)\w+")
 # A digit that is not part of an @handle, or an e-mail-like "x@y.z": without either a text has no entity.
-# Written to start with the digit or the "@" (``(?<![@\w])\d`` as ``\d(?<![@\w]\d)``), so that ``re`` skips
-# to the candidates instead of trying the lookbehind at every position.
-_MAY_HAVE = re.compile(r"\d(?<![@\w]\d)|@(?<=\w@)\w+\.")
+# Written to start with one character class, the digit or the "@" (``(?<![@\w])\d|\w@\w+\.`` with the
+# lookbehinds after it), which ``re`` skips to instead of trying the lookbehinds at every position.
+_MAY_HAVE = re.compile(r"[\d@](?:(?<=\d)(?<![@\w]\d)|(?<=\w@)\w+\.)")
 # Every telephone number the PHONE macro finds holds two digits in a row (see _macros.yaml).
 _TWO_DIGITS = re.compile(r"\d\d")
+# Every e-mail address the EMAIL macro finds has an "@" between an address character and "domain." (see
+# _macros.yaml): an @handle or a lone "@" does not.
+_EMAIL_AT = re.compile(r"@(?<=[\w.+\-]@)[\w\-]+\.")
 
 
 _LAST_ASKED: list[tuple[str, bool]] = [("", False)]  # the last text asked about, with its answer (one tuple:
@@ -93,7 +100,7 @@ def phones(text: str) -> list[Entity]:
 REGIONS = {"en": ("US", "GB"), "es": ("MX", "ES"), "pt": ("BR", "PT"), "fr": ("FR",), "de": ("DE",)}
 _BUSINESS = frozenset({PhoneNumberType.TOLL_FREE, PhoneNumberType.SHARED_COST, PhoneNumberType.PREMIUM_RATE,
                        PhoneNumberType.UAN, PhoneNumberType.VOICEMAIL})
-_ENOUGH_DIGITS = re.compile(r"(?:\d\D{0,3}){7}")
+_ENOUGH_DIGITS = re.compile(r"\d(?:\D{0,3}\d){6}")  # 7 digits, 3 or fewer others between: starts with a digit
 
 
 _VERIFIED: dict[tuple[str, str], PhoneNumber | None] = {}  # (candidate, region) -> its number, or None
@@ -138,7 +145,7 @@ def phone_numbers(text: str, language: str = "und", limit: int = 500) -> list[En
 
 
 def emails(text: str) -> list[Entity]:
-    if "@" not in text:
+    if _EMAIL_AT.search(text) is None:  # a literal "@" first: ``re`` skips to it (the pattern tries every word)
         return []
     rx = phrasebook().macros["EMAIL"]
     return [Entity("email", m.start(), m.end(), m.group(0).lower().rstrip(".")) for m in rx.finditer(text)]

@@ -22,13 +22,22 @@ _LEAD = re.compile(r"^(?:\s*@\w+)*\s*")
 class LanguageMismatch:
     name = "language_mismatch"
 
+    def __init__(self) -> None:
+        # (customer, reply language) -> the shared finding when that pair settles it without reading the texts
+        # (either undetermined, or both the same: nearly every reply); a dozen languages make few pairs
+        self._settled: dict[tuple[str, str], Finding] = {}
+
     def run(self, ctx: ReplyContext) -> Finding:
         customer, reply = ctx.customer_language, ctx.reply_language
+        found = self._settled.get((customer, reply))
+        if found is not None:
+            return found
         detail = {"customer_language": customer, "reply_language": reply}
-        if customer == UND or reply == UND:
-            return settled(self.name, None, **detail)
-        if customer == reply:
-            return settled(self.name, False, **detail)
+        if customer == UND or reply == UND or customer == reply:
+            found = settled(self.name, None if UND in (customer, reply) else False, **detail)
+            if len(self._settled) < 1024:  # bounded: language codes come from the data
+                self._settled[(customer, reply)] = found
+            return found
         if customer in segment_languages(ctx.text) or (
             ctx.customer_text and reply in segment_languages(ctx.customer_text)
         ):

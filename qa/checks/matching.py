@@ -144,7 +144,8 @@ class Group:
     :class:`~qa.checks.prefilter.Scanner`).
     """
 
-    __slots__ = ("name", "id", "_whole", "_patterns", "_langs", "_scanner", "_compiled", "_by_lang", "_joins")
+    __slots__ = ("name", "id", "_whole", "_patterns", "_langs", "_scanner", "_compiled", "_by_lang", "_joins",
+                 "_plans")
 
     def __init__(self, name: str, by_lang: dict[str, list[str]], scanner: Scanner | None = None) -> None:
         """``scanner``: shared by the groups of one phrasebook, so that a reply is scanned once for all."""
@@ -160,6 +161,7 @@ class Group:
             scanner.add(self.id, index, required_clauses(p))
         self._compiled: dict[int, _Compiled] = {}
         self._joins: dict[tuple[int, ...], re.Pattern[str] | None] = {}
+        self._plans: dict[tuple[tuple[int, ...], str | None], tuple[re.Pattern[str] | None, tuple[int, ...]]] = {}
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -170,23 +172,40 @@ class Group:
 
     def runs(self, active: Sequence[int], text: str, lower: str, lang: str | None) -> list[tuple[re.Pattern[str], str]]:
         """(compiled pattern, text to run it on) for the ``active`` patterns of ``lang`` (see the class)."""
-        if lang and lang in self._by_lang:
-            mine = self._by_lang[lang]
-            active = [i for i in active if i in mine]
-        if len(active) > 1 and len(lower) == len(text):
-            joined = self._joins.get(tuple(active), _UNJOINED)
-            if joined is _UNJOINED:
-                joined = self._join(tuple(active))
-            if joined is not None:
-                return [(joined, lower)]
+        if type(active) is not tuple:
+            active = tuple(active)  # the scanner's sets are tuples already; a caller may pass a list
+        plan = self._plans.get((active, lang))
+        if plan is None:
+            plan = self._plan(active, lang)
+        joined, mine = plan
+        if joined is not None and len(lower) == len(text):
+            return [(joined, lower)]
         runs = []
         compiled = self._compiled
-        for i in active:
+        for i in mine:
             c = compiled.get(i)
             if c is None:
                 c = compiled[i] = _Compiled(self._patterns[i])
             runs.append(c.on(text, lower))
         return runs
+
+    def _plan(self, active: tuple[int, ...], lang: str | None) -> tuple[re.Pattern[str] | None, tuple[int, ...]]:
+        """The patterns of ``active`` that ``lang`` searches, and their joined alternation when there are
+        several (None: search them one by one), remembered per (``active``, ``lang``): a group meets the same
+        few sets all day, so a search costs one lookup instead of narrowing and joining again."""
+        mine = active
+        if lang and lang in self._by_lang:
+            own = self._by_lang[lang]
+            mine = tuple(i for i in active if i in own)
+        joined = None
+        if len(mine) > 1:
+            joined = self._joins.get(mine, _UNJOINED)
+            if joined is _UNJOINED:
+                joined = self._join(mine)
+        if len(self._plans) >= JOINS_KEPT:
+            self._plans.clear()  # as the joins: a pathological stream of new sets starts over
+        plan = self._plans[(active, lang)] = (joined, mine)
+        return plan
 
     def _join(self, active: tuple[int, ...]) -> re.Pattern[str] | None:
         """The ``active`` patterns as one case-folded alternation, compiled once per set (a few hundred sets

@@ -199,20 +199,24 @@ def spans(rx: Group | re.Pattern[str] | None, text: str, lang: str | None = None
     return [m.span() for m in found if m.end() > m.start()]
 
 
+def _trimmed(text: str, start: int, end: int) -> Evidence | None:
+    """Evidence for ``text[start:end]`` without its surrounding blanks, or None when only blanks."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return Evidence(start, end, text[start:end]) if end > start else None
+
+
 def evidence(text: str, found: list[tuple[int, int]]) -> tuple[Evidence, ...]:
     """Evidence for spans, merged where they overlap, trimmed of surrounding blanks, in text order."""
+    if len(found) == 1:  # most findings: nothing to sort or merge
+        one = _trimmed(text, *found[0])
+        return () if one is None else (one,)
     merged: list[list[int]] = []
     for start, end in sorted(found):
         if merged and start <= merged[-1][1]:
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
-    out = []
-    for start, end in merged:
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        if end > start:
-            out.append(Evidence(start, end, text[start:end]))
-    return tuple(out)
+    return tuple(ev for start, end in merged if (ev := _trimmed(text, start, end)) is not None)

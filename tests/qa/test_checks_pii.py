@@ -105,3 +105,24 @@ def test_remembered_phone_parses_match_the_library_on_any_text(text: str, region
     want = found(PhoneNumberMatcher)
     assert found(entities._Matcher) == want
     assert found(entities._Matcher) == want  # again, from what it remembered
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["1", "23", "456", " ", "-", "a", "B", "_", "/", ".", "#", "@", "+", "x@y.z",
+                                 "\n", "é", "٣"]), max_size=18).map("".join))
+def test_fast_entity_patterns_agree_with_their_plain_forms(text: str) -> None:
+    """The entity patterns written to start with a character ``re`` can skip to find what their plain forms
+    (lookbehinds first) find, and the e-mail guard passes every text the EMAIL macro finds an address in."""
+    import re
+
+    from qa.checks import entities
+    from qa.checks.phrases import phrasebook
+
+    plain_run = re.compile(r"(?<![\w/.#@])(?<![A-Za-z]-)\d[\d \-]{4,22}\d(?![\w/])")
+    assert [m.span() for m in entities._DIGIT_RUN.finditer(text)] == [m.span() for m in plain_run.finditer(text)]
+    plain_may = re.compile(r"\d(?<![@\w]\d)|@(?<=\w@)\w+\.")
+    assert (entities._MAY_HAVE.search(text) is None) == (plain_may.search(text) is None)
+    plain_enough = re.compile(r"(?:\d\D{0,3}){7}")
+    assert (entities._ENOUGH_DIGITS.search(text) is None) == (plain_enough.search(text) is None)
+    if phrasebook().macros["EMAIL"].search(text):
+        assert entities._EMAIL_AT.search(text)

@@ -113,11 +113,11 @@ def test_lowering_keeps_the_token_class_of_every_character() -> None:
 
 def _shared_by_token(masked: str, customer: frozenset[str]) -> list[tuple[int, int]]:
     """Personalisation's definition: each token lower-cased alone, skipped words left out, stems compared."""
-    from qa.checks.tone import _TOKEN, _skip_words, _stem
+    from qa.checks.tone import WORD, _skip_words, _stem
 
     skip = _skip_words()
     found = []
-    for m in _TOKEN.finditer(masked):
+    for m in WORD.finditer(masked):
         word = m[0].lower()
         if word in skip or (word.isdigit() and len(word) < 2):
             continue
@@ -137,7 +137,17 @@ def test_personalisation_words_are_those_of_lowering_each_token(text: str, custo
     """The lower-cased pass (each word's stem looked up once) finds the spans lowering each token alone finds,
     also where lowering changes the length (İ) or depends on the neighbours (Σ), and the customer's stems are
     each word's :func:`_stem`."""
-    from qa.checks.tone import _TOKEN, _customer_stems, _shared, _stem
+    from qa.checks.tone import WORD, _customer_stems, _shared, _stem
 
     assert _shared(text, customer) == _shared_by_token(text, customer)
-    assert _customer_stems(text) == frozenset(_stem(w) for w in _TOKEN.findall(text.lower()))
+    assert _customer_stems(text) == frozenset(_stem(w) for w in WORD.findall(text.lower()))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["ab", "a", "B", "1", "22", "_", "é", "٣", "Σ", "-", "'", "’", "@", "#", "/",
+                                 ".", " ", "\n", "x9", "_1"]), max_size=16).map("".join))
+def test_fast_word_pattern_finds_the_words_of_the_definition(text: str) -> None:
+    """The word pattern written to start with a word character finds the spans of the plain definition."""
+    from qa.checks.tone import WORD, _TOKEN
+
+    assert [m.span() for m in _TOKEN.finditer(text)] == [m.span() for m in WORD.finditer(text)]

@@ -186,11 +186,17 @@ def test_twcs_times_fast_path_reads_as_strptime() -> None:
     "",                                                    # header only
 ])
 @pytest.mark.parametrize("header", ["id,x,y\n", '"i\nd",x,y\n'])
-def test_the_first_pass_reads_the_records_the_careful_reader_yields(tmp_path, body, header):
-    """Independent truth: ``iter_csv`` (line bookkeeping, broken rows) read to the end; the first pass must see
-    the same records in the same order, clean file or not."""
-    from qa.readers_csv import iter_csv, plan_records
+def test_the_fast_reader_yields_what_the_careful_reader_yields(tmp_path, body, header):
+    """Independent truth: the careful reader (line bookkeeping on every record) read to the end; ``iter_csv``
+    (``csv.reader`` alone while the file is clean) and the first pass must see the same records, lines and
+    broken rows in the same order, clean file or not."""
+    from qa.readers_csv import _careful_records, iter_csv, plan_records
 
     path = tmp_path / "f.csv"
     path.write_text(header + body, encoding="utf-8", newline="")
-    assert list(plan_records(path, 3)) == [row for _, row in iter_csv(path, 3, [])]
+    expected_broken: list[tuple[int, str]] = []
+    expected = list(_careful_records(path, 3, expected_broken))
+    broken: list[tuple[int, str]] = []
+    assert list(iter_csv(path, 3, broken)) == expected
+    assert broken == expected_broken
+    assert list(plan_records(path, 3)) == [row for _, row in expected]

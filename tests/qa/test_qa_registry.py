@@ -90,6 +90,12 @@ def test_evidence_appended_to_its_json_is_the_json_of_all_the_items():
     for k in range(len(items) + 1):
         for more in [(), items[:1], items[1:]]:
             assert ev.dumps_more(ev.dumps(items[:k]), more) == ev.dumps(items[:k] + more)
+    # independent truth: json's own list of the items' objects (items seen before come from the memo)
+    import json
+
+    for _ in range(2):
+        assert ev.dumps(items + items[:1]) == json.dumps([i.as_dict() for i in items + items[:1]],
+                                                         ensure_ascii=False, separators=(",", ":"))
 
 def _imports(path: Path) -> set[str]:
     """qa modules imported by ``path`` anywhere except under ``if TYPE_CHECKING:``."""

@@ -96,3 +96,36 @@ def test_a_twcs_tweet_id_given_twice_is_read_in_batches_as_in_memory(tmp_path, f
     assert len(s.scores) > 20
     _same(s.scores, m.scores, ["reply_id"])
     assert sorted(s.broken_rows) == sorted(m.broken_rows)
+
+
+def test_write_csv_writes_what_pandas_to_csv_writes():
+    """Independent truth: pandas' own ``to_csv`` on the same frame, with every dtype a run writes (and a few it
+    could): floats at the edges of their text forms, missing values of each kind, text that needs quoting."""
+    import io
+
+    import numpy as np
+
+    from qa.outputs import csv_ready, write_csv
+
+    n = 9
+    df = pd.DataFrame({
+        "f": [1e16, 1e-05, 0.0001, -0.0, np.nan, np.inf, 80.8, 0.1 + 0.2, 5.0],
+        "f32": np.array([0.1, 1.5, np.nan, 3e-7, 1e20, 2.0, -1.25, 7.0, 0.3], dtype="float32"),
+        "b": [True, False] * 4 + [True],
+        "nb": pd.array([True, None, False] * 3, dtype="boolean"),
+        "i": np.arange(n) * 10**15,
+        "ni": pd.array([1, None, 2**60, -3, None, 0, 7, 8, 9], dtype="Int64"),
+        "s": pd.array(["a,b", 'say "hi"', "two\nlines", "", None, " lead", "é ☃", "x\r", "plain"], dtype="str"),
+        "ps": pd.array(["q", None, "r", "s", "t", "u", "v", "w", "y"], dtype="string"),
+        "o": [None, "x", np.nan, 3, 2.5, "y,z", pd.NA, True, "end"],
+        "created_at": pd.date_range("2024-01-01", periods=n, freq="h", tz="UTC"),
+        "evidence": [(), "[]", "", None, (), (), (), (), ()],
+        "cat": pd.Categorical(["a", "b", None] * 3),
+    })
+    for frame in (df, df.drop(columns="cat"), df.iloc[:0], df[["s"]], pd.DataFrame()):
+        for header in (True, False):
+            got = io.StringIO()
+            write_csv(got, frame, header=header)
+            want = io.StringIO()
+            csv_ready(frame).to_csv(want, index=False, header=header)
+            assert got.getvalue() == want.getvalue(), (list(frame.columns), header)
