@@ -9,6 +9,7 @@ Expectations come from the brief and the rulebook's numbers, not from the code's
 
 from __future__ import annotations
 
+import math
 import re
 import sys
 from pathlib import Path
@@ -46,18 +47,38 @@ def test_every_case_has_its_reply_scored(scores):
     assert brand_ids == set(scores.index)
 
 
+def _public_risk(departure: float, followers: int, claimability: float) -> float:
+    """Precedent risk from the rulebook's numbers: departure x visibility (log followers above the public floor)
+    x claimability (an amount or percentage stated)."""
+    s = BOOK.precedent
+    reach = math.log10(1 + followers) / math.log10(1 + s.full_reach_followers)
+    return departure * (s.public_floor + (1 - s.public_floor) * reach) * claimability
+
+
 def test_the_same_off_policy_concession_scores_lower_the_more_visible(scores):
-    """Lessons 8-9: the refund (or a discount over the limit) in a DM, in public to 40 followers, in public to
-    250,000: all off policy and under the pass mark; the big audience fails critically."""
+    """Lessons 8-9: the refund plus 50% off (or a discount over the limit) in a DM, in public to 40 followers, in
+    public to 250,000: all off policy and under the pass mark; the big audience fails critically."""
     for kind in ("refund", "discount"):
         dm, small, big = (scores.loc[f"{kind}-{w}-2"] for w in ("dm", "public-small", "public-big"))
         for row in (dm, small, big):
             assert row["policy_status"] == "off_policy" and not row["passed"]
-        assert dm["precedent_risk"] < small["precedent_risk"] < BOOK.precedent.high <= big["precedent_risk"]
+        assert dm["precedent_risk"] < small["precedent_risk"] < big["precedent_risk"]
+        assert BOOK.precedent.high <= big["precedent_risk"]
         assert big["auto_fail"] and big["score"] == 0 and "off_policy_high_precedent" in big["auto_fail_reasons"]
-        assert not dm["auto_fail"] and not small["auto_fail"]
-        assert big["score"] < small["score"] < dm["score"]
-        assert big["score_without_critical"] < small["score_without_critical"] < dm["score_without_critical"]
+        assert not dm["auto_fail"]
+        assert small["auto_fail"] == (small["precedent_risk"] >= BOOK.precedent.high)
+        assert big["score"] <= small["score"] < dm["score"]
+        # both public risks may reach the top grade of the precedent criterion (0.5): then they score the same
+        assert big["score_without_critical"] <= small["score_without_critical"] < dm["score_without_critical"]
+    # The refund 61 days after purchase departs fully (0.6 at the 30-day limit + 0.4 x 31/30, capped at 1); the
+    # code for 50% off whatever they buy next is a stated discount (claimability 0.9): even 40 followers in
+    # public put it over the high mark. 30% off a late parcel departs 0.5 + 0.5 x 10/20 = 0.75: under it.
+    claim = BOOK.precedent.claimability
+    refund_small, discount_small = scores.loc["refund-public-small-2"], scores.loc["discount-public-small-2"]
+    assert refund_small["precedent_risk"] == pytest.approx(_public_risk(1.0, 40, claim["discount"]), abs=1e-4)
+    assert refund_small["auto_fail"] and "off_policy_high_precedent" in refund_small["auto_fail_reasons"]
+    assert discount_small["precedent_risk"] == pytest.approx(_public_risk(0.75, 40, claim["discount"]), abs=1e-4)
+    assert not discount_small["auto_fail"] and discount_small["score"] > 0
     assert scores.loc["refund-within-2", "policy_status"] == "within" and scores.loc["refund-within-2", "passed"]
     silent = scores.loc["refund-dm-silent-2"]  # the DM refund to a public complaint: lesson 6 as well
     assert silent["no_public_close"] and silent["policy_status"] == "off_policy"
@@ -69,7 +90,7 @@ def test_the_same_off_policy_concession_scores_lower_the_more_visible(scores):
     assert es_pub["auto_fail"] and not es_dm["auto_fail"] and not es_dm["passed"] and es_dm["score"] > 0
 
 
-@pytest.mark.parametrize("cid", ["deflect-phone", "es-deflect-phone"])
+@pytest.mark.parametrize("cid", ["deflect-phone", "es-deflect-phone", "deflect-store"])
 def test_a_deflection_of_a_last_resort_post_fails_critically(scores, cid):
     row = scores.loc[f"{cid}-2"]
     assert row["deflection"] and row["auto_fail"] and row["score"] == 0 and "critical: deflection" in \
