@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from .checks.base import Check, CheckSpec, ReplyContext
+from .checks.base import CONTEXT_POSTS, Check, CheckSpec, ReplyContext
 from .closings import closing_rule
 from .concessions import Concession, from_finding
 from .evidence import Item
@@ -64,7 +64,8 @@ def languages(th: Sequence[Any], role: Sequence[Any], text: Sequence[str], given
 
     The reply's language is the one given in the data (``given``: :func:`given_languages`), else detected.
     The customer's is the first one given on their posts in the thread, else that of their latest post that
-    can be told (earlier ones when it is "und"), else of their posts joined: the rule of
+    can be told (earlier ones when it is "und"), else of their posts joined, among their latest
+    :data:`~qa.checks.base.CONTEXT_POSTS` posts: the rule of
     :func:`qa.language.thread_language`, applied incrementally so that a post is detected once per thread
     instead of once per reply after it. Brand texts are remembered across batches (``brand_memo``) because
     templates repeat all day.
@@ -107,13 +108,14 @@ def languages(th: Sequence[Any], role: Sequence[Any], text: Sequence[str], given
             continue
         if stale:
             current = "und"
-            for post in reversed(posts):
+            recent = posts[-CONTEXT_POSTS:]  # the posts a reply is read with (bounded: no re-read of a long thread)
+            for post in reversed(recent):
                 current = told(post, post_memo)
                 if current != "und":
                     break
             else:
-                if len(posts) > 1:
-                    current = told("\n".join(posts), post_memo)
+                if len(recent) > 1:
+                    current = told("\n".join(recent), post_memo)
             stale = False
         cust_out[i] = current
     return reply_out, cust_out
@@ -201,7 +203,7 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
             customer_text = None
             continue
         if customer_text is None:  # one string per run of replies, not one per reply
-            customer_text = "\n".join(parts)
+            customer_text = "\n".join(parts[-CONTEXT_POSTS:])
         if cached is None:  # the facts are the thread's (its first values): read once per thread
             f = facts_rec[i]
             cached = facts_cache.get(f)
@@ -213,7 +215,7 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
         facts, given_facts = cached
         pub, r_lang = pub_l[i], msg_lang[i]
         ctx = ReplyContext(reply_id=ids[i], text=text[i], customer_text=customer_text, customer_language=c_langs[i],
-                           reply_language=r_lang, earlier_brand_texts=tuple(brand_texts), brand=brand_col[i],
+                           reply_language=r_lang, earlier_brand_texts=tuple(brand_texts[-CONTEXT_POSTS:]), brand=brand_col[i],
                            channel=channel[i], public=pub, facts=given_facts)
         evidence: list[Item] = []
         comp = None

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any, Literal, Protocol
 
-__all__ = ["Evidence", "Finding", "ReplyContext", "Check", "CheckSpec", "CHECKS", "SPECS", "register", "declare",
+__all__ = ["Evidence", "Finding", "ReplyContext", "CONTEXT_POSTS", "Check", "CheckSpec", "CHECKS", "SPECS", "register", "declare",
            "Polarity", "settled"]
 
 Polarity = Literal["flag", "quality"]
@@ -100,16 +100,23 @@ def settled(check: str, verdict: bool | None, **detail: Any) -> Finding:
     return found
 
 
+CONTEXT_POSTS = 50
+"""How many of the customer's latest posts, and of the brand's latest earlier replies, a reply is read with.
+
+A reviewer reads the recent thread. Unbounded, every reply of a thread of tens of thousands of messages (a bot
+loop, a hostile file) re-read all of it: time and memory grew with the square of the thread's length."""
+
+
 @dataclass(frozen=True)
 class ReplyContext:
     """A brand reply and what a reviewer would read before it in the thread."""
 
     reply_id: str
     text: str
-    customer_text: str = ""  # the customer's posts in the thread up to this reply, oldest first, joined
+    customer_text: str = ""  # the customer's latest posts (CONTEXT_POSTS) before this reply, oldest first, joined
     customer_language: str = "und"  # ISO 639-1, or "und"
     reply_language: str = "und"
-    earlier_brand_texts: tuple[str, ...] = ()
+    earlier_brand_texts: tuple[str, ...] = ()  # the brand's latest replies before this one (CONTEXT_POSTS)
     brand: str = ""
     channel: str = ""
     public: bool = True  # False for DMs and private channels (the rulebook's ``private_channels``)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from qa.checks.base import ReplyContext
+from qa.checks.base import CONTEXT_POSTS, ReplyContext
 from qa.language import detect, thread_language
 
 __all__ = ["reply_contexts"]
@@ -40,9 +40,9 @@ def reply_contexts(messages: pd.DataFrame) -> list[ReplyContext]:
                 posts.append(text)
             continue
         out.append(ReplyContext(
-            reply_id=str(mid), text=text, customer_text="\n".join(posts),
-            customer_language=customer_given or thread_language(posts),
-            reply_language=_given(lang) or detect(text), earlier_brand_texts=tuple(brand_texts),
+            reply_id=str(mid), text=text, customer_text="\n".join(posts[-CONTEXT_POSTS:]),
+            customer_language=customer_given or thread_language(posts[-CONTEXT_POSTS:]),
+            reply_language=_given(lang) or detect(text), earlier_brand_texts=tuple(brand_texts[-CONTEXT_POSTS:]),
             brand="" if brand is None or brand is pd.NA else str(brand),
             channel="" if channel is None or channel is pd.NA else str(channel),
             public=bool(public) if public is not None and public is not pd.NA else True,
