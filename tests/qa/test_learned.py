@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from carebench_shared.config import ConfigError
 from qa.checks.base import Finding
 from qa.generator import generate, write_generated
 from qa.learned import (DEFAULT_MODEL, BatchScores, LearnedModel, ModelError, combine_one, labels_from_reviews,
@@ -248,3 +249,17 @@ def test_shared_rule_findings_join_to_the_finding_combine_one_builds() -> None:
         joined[1].detail["model_probability"] = 1.0  # type: ignore[index]
     own = Finding("deflection", False)  # a finding of its own (a dict detail) is joined into a new one
     assert scores.combine(1, own) is not scores.combine(2, own)
+
+
+def test_a_nul_byte_deep_in_a_labels_file_is_refused_at_its_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Past the 64 KB that the text sniffer reads, pandas' parser would end the field at the NUL and the label on
+    that line would be lost without a word."""
+    rows = [f"reply-{i:05d},1,0\n" for i in range(8000)]  # about 140 KB
+    clean = tmp_path / "clean.csv"
+    clean.write_text("reply_id,deflection,dm_request\n" + "".join(rows))
+    assert len(read_labels(clean)) == 8000
+    rows[7000] = "reply-07000,1\x00,0\n"
+    bad = tmp_path / "nul.csv"
+    bad.write_text("reply_id,deflection,dm_request\n" + "".join(rows))
+    with pytest.raises(ConfigError, match=r"nul\.csv:7002: a NUL byte"):
+        read_labels(bad)
