@@ -26,7 +26,7 @@ from .safe_text import printable
 from .yaml_safe import YamlProblem, parse_yaml
 
 __all__ = ["ConfigError", "load_yaml", "load_model", "apply_overrides", "describe_validation_error", "union_tags",
-           "decode_text", "sniff_text", "regular_file", "MAX_CONFIG_BYTES"]
+           "decode_text", "sniff_text", "refuse_nul_bytes", "regular_file", "MAX_CONFIG_BYTES"]
 
 MAX_CONFIG_BYTES = 2 * 1024 * 1024  # a config file larger than this is refused before parsing (~6 s of PyYAML)
 
@@ -89,6 +89,22 @@ def sniff_text(path: str | Path, what: str, size: int = 1 << 16) -> None:
     except OSError as exc:
         raise ConfigError(f"{printable(path)}: cannot read file: {exc.strerror or exc}") from None
     decode_text(head[:size], printable(path), what, complete=len(head) <= size)
+
+
+def refuse_nul_bytes(path: str | Path, what: str) -> None:
+    """One :class:`ConfigError` line at the first NUL byte of the file, wherever it is. For small tables read
+    whole (labels, scores): past the start that :func:`sniff_text` reads, pandas' parser ends the field at a NUL
+    and the rest of that line's value is silently lost."""
+    with open(path, "rb") as f:
+        line, offset = 1, 0
+        for block in iter(lambda: f.read(1 << 20), b""):
+            at = block.find(b"\x00")
+            if at >= 0:
+                line += block.count(b"\n", 0, at)
+                raise ConfigError(f"{printable(path)}:{line}: a NUL byte at offset {offset + at}: binary data in "
+                                  f"{what}")
+            line += block.count(b"\n")
+            offset += len(block)
 
 
 def load_yaml(path: str | Path) -> tuple[Any, yaml.Node | None]:

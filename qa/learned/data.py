@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carebench_shared.config import ConfigError, regular_file, sniff_text
+from carebench_shared.config import ConfigError, refuse_nul_bytes, regular_file, sniff_text
 from carebench_shared.safe_text import printable
 
 from qa.checks.base import ReplyContext
@@ -53,7 +53,7 @@ def read_labels(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     regular_file(path, "labels")
     sniff_text(path, "CSV")
-    _refuse_nul(path)
+    refuse_nul_bytes(path, "a labels file")
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
@@ -78,21 +78,6 @@ def read_labels(path: str | Path) -> pd.DataFrame:
     if not reviews:
         _refuse_conflicts(path, out, checks)
     return out.drop_duplicates("reply_id", keep="last").reset_index(drop=True)
-
-
-def _refuse_nul(path: Path) -> None:
-    """A NUL byte past the start that :func:`sniff_text` reads: pandas' parser ends the field there, so the label
-    on that line would silently be lost (labels files are small enough to read whole)."""
-    with path.open("rb") as f:
-        at, line, offset = -1, 1, 0
-        for block in iter(lambda: f.read(1 << 20), b""):
-            at = block.find(b"\x00")
-            if at >= 0:
-                line += block.count(b"\n", 0, at)
-                raise ConfigError(f"{printable(path)}:{line}: a NUL byte at offset {offset + at}: binary data in "
-                                  "a labels file")
-            line += block.count(b"\n")
-            offset += len(block)
 
 
 def _refuse_unreadable(path: Path, check: str, raw: pd.Series, flags: pd.Series) -> None:

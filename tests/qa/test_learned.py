@@ -263,3 +263,17 @@ def test_a_nul_byte_deep_in_a_labels_file_is_refused_at_its_line(tmp_path) -> No
     bad.write_text("reply_id,deflection,dm_request\n" + "".join(rows))
     with pytest.raises(ConfigError, match=r"nul\.csv:7002: a NUL byte"):
         read_labels(bad)
+
+
+def test_qa_evaluate_refuses_a_nul_byte_deep_in_its_labels(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The same for ``qa evaluate --labels``: one line naming the file and line, exit code 2."""
+    rows = [f"reply-{i:05d},1\n" for i in range(8000)]
+    rows[7500] = "reply-07500,\x001\n"
+    bad = tmp_path / "labels.csv"
+    bad.write_text("reply_id,deflection\n" + "".join(rows))
+    run = tmp_path / "run"
+    run.mkdir()
+    (run / "scores.csv").write_text("reply_id,deflection\nreply-00001,True\n")
+    done = carebench("qa", "evaluate", str(run), "--labels", str(bad))
+    assert done.returncode == 2 and "labels.csv:7502: a NUL byte" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
