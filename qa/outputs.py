@@ -60,18 +60,25 @@ def _csv_values(s: pd.Series) -> list | None:
     return out.tolist()
 
 
+CSV_ROWS_AT_ONCE = 2_048  # rows whose values are made Python objects at a time (a whole batch's: 20-40 MB more)
+
+
 def write_csv(fh: TextIO, df: pd.DataFrame, header: bool = True) -> None:
     """``csv_ready(df).to_csv(fh, index=False, header=header)``, byte for byte, a third faster: the columns go
-    to :mod:`csv` as lists (pandas builds a row list per record from 2-D object blocks first)."""
+    to :mod:`csv` as lists (pandas builds a row list per record from 2-D object blocks first), a slice of rows
+    at a time, as pandas does, so that the copies stay small beside the batch."""
     out = csv_ready(df)
-    cols = [_csv_values(out[c]) for c in out.columns] if len(out.columns) and out.columns.is_unique else [None]
-    if any(c is None for c in cols):
-        out.to_csv(fh, index=False, header=header)
-        return
     writer = csv.writer(fh, lineterminator="\n")  # to_csv's dialect: QUOTE_MINIMAL, '"' doubled
-    if header:
-        writer.writerow(list(out.columns))
-    writer.writerows(zip(*cols))
+    for start in range(0, max(len(out), 1), CSV_ROWS_AT_ONCE):
+        part = out.iloc[start:start + CSV_ROWS_AT_ONCE]
+        cols = [_csv_values(part[c]) for c in part.columns] if len(part.columns) and part.columns.is_unique \
+            else [None]
+        if any(c is None for c in cols):  # a dtype pandas formats itself: the same for every slice
+            out.to_csv(fh, index=False, header=header)
+            return
+        if header and start == 0:
+            writer.writerow(list(out.columns))
+        writer.writerows(zip(*cols))
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:

@@ -122,7 +122,10 @@ def test_write_csv_writes_what_pandas_to_csv_writes():
         "evidence": [(), "[]", "", None, (), (), (), (), ()],
         "cat": pd.Categorical(["a", "b", None] * 3),
     })
-    for frame in (df, df.drop(columns="cat"), df.iloc[:0], df[["s"]], pd.DataFrame()):
+    from qa.outputs import CSV_ROWS_AT_ONCE
+
+    long = pd.concat([df.drop(columns="cat")] * (CSV_ROWS_AT_ONCE // n + 2), ignore_index=True)  # several slices
+    for frame in (df, df.drop(columns="cat"), df.iloc[:0], df[["s"]], pd.DataFrame(), long, long.iloc[3:]):
         for header in (True, False):
             got = io.StringIO()
             write_csv(got, frame, header=header)
