@@ -166,37 +166,36 @@ def _folds_into_latin1(ch: str) -> bool:
     return any(rx.fullmatch(chr(c)) for c in range(256))
 
 
-_PATTERNS: dict[tuple[tuple[str, tuple[str, ...]], ...], dict[str, _Phrases | None]] = {}
-_last: tuple = ((), {})  # (phrases, matchers) of the rulebook used last, read and replaced whole (threads)
+_PATTERNS: dict[tuple[tuple[str, tuple[str, ...]], ...], _Phrases | None] = {}
+_last: tuple = ((), None)  # (phrases, matcher) of the rulebook used last, read and replaced whole (threads)
 _NOT_FOUND = Finding("never_acceptable", False)
 
 
-def _matchers(phrases: dict[str, tuple[str, ...]]) -> dict[str, _Phrases | None]:
-    """One matcher per language, compiled once per rulebook. The last rulebook's are found by comparing its
-    phrases with the last ones (the same objects: a pointer test each) instead of hashing them all again."""
+def _matcher(phrases: dict[str, tuple[str, ...]]) -> _Phrases | None:
+    """One matcher over every language's phrases, compiled once per rulebook. The last rulebook's is found by
+    comparing its phrases with the last ones (the same objects: a pointer test each) instead of hashing them
+    all again."""
     global _last
     key = tuple(phrases.items())
-    last_key, last_pats = _last
+    last_key, last_rx = _last
     if key == last_key and last_key:
-        return last_pats
-    pats = _PATTERNS.get(key)
-    if pats is None:
-        pats = _PATTERNS[key] = {lang: _Phrases(p) for lang, p in key if p}
-        pats["*"] = _Phrases(tuple(p for _, ps in key for p in ps)) if any(ps for _, ps in key) else None
-    _last = (key, pats)
-    return pats
+        return last_rx
+    if key not in _PATTERNS:
+        every = tuple(p for _, ps in key for p in ps)
+        _PATTERNS[key] = _Phrases(every) if every else None
+    rx = _PATTERNS[key]
+    _last = (key, rx)
+    return rx
 
 
-def never_acceptable(text: str, language: str, book: Rulebook) -> Finding:
+def never_acceptable(text: str, book: Rulebook) -> Finding:
     """The first never-acceptable phrase in the reply, of any language the rulebook lists.
 
     The lists are kept per language for the QA lead who writes them, but a reply is held to all of them: a
     phrase is no more acceptable because the language detector misread a short reply ("Cálmese, por favor,
-    ..." is read as English with high confidence by CLD2) or the agent wrote in another language. ``language``
-    is kept for callers; it no longer narrows the search.
+    ..." is read as English with high confidence by CLD2) or the agent wrote in another language.
     """
-    pats = _matchers(book.never_acceptable)
-    rx = pats.get("*")
+    rx = _matcher(book.never_acceptable)
     span = rx.search(text) if rx is not None else None
     if span is None:
         return _NOT_FOUND

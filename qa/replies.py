@@ -249,7 +249,7 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
             evidence.append(Item("precedent_risk", note=(
                 f"{_where(pub, channel[i])}{audience}: departure {risk.departure:.2f} x visibility "
                 f"{risk.visibility:.2f} x claimability {risk.claimability:.2f} = {risk_value:.2f}")))
-        never = never_acceptable(text[i], r_lang, book)
+        never = never_acceptable(text[i], book)
         evidence += [Item("never_acceptable", e.text, e.start, e.end) for e in never.evidence]
         rows.append((ids[i], str(th[i]), brand_col[i], channel[i], pub, _na(agent[i]), created_py[i],
                       None if math.isnan(foll[i]) else int(foll[i]), facts.get("issue_category"), c_langs[i], r_lang,

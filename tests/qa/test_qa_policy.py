@@ -120,10 +120,10 @@ def test_amounts_and_percentages_are_read():
 
 
 def test_never_acceptable_phrases_by_language():
-    f = never_acceptable("Please CALM DOWN, sir.", "en", BOOK)
+    f = never_acceptable("Please CALM DOWN, sir.", BOOK)
     assert f.verdict is True and f.evidence[0].text == "CALM DOWN"
-    assert never_acceptable("Sinceramente, no es nuestro problema.", "und", BOOK).verdict is True
-    assert never_acceptable("Happy to help!", "en", BOOK).verdict is False
+    assert never_acceptable("Sinceramente, no es nuestro problema.", BOOK).verdict is True
+    assert never_acceptable("Happy to help!", BOOK).verdict is False
 
 
 def test_never_acceptable_finds_what_a_case_blind_search_finds() -> None:
@@ -140,7 +140,7 @@ def test_never_acceptable_finds_what_a_case_blind_search_finds() -> None:
              "Not Our Problem - sorry ^JD", "es Su Culpa", "calm downstairs", "¡Cálmate!", ""]
     for text in texts:
         m = truth.search(text)
-        found = never_acceptable(text, "und", book)
+        found = never_acceptable(text, book)
         assert bool(found.verdict) == bool(m), text
         if m:
             assert (found.evidence[0].start, found.evidence[0].end, found.evidence[0].text) == (*m.span(), m.group())
@@ -155,12 +155,12 @@ def test_never_acceptable_follows_the_rulebook_it_is_given_each_time() -> None:
     answered with them."""
     other = BOOK.model_copy(update={"never_acceptable": {"en": ("read the manual",)}})
     for _ in range(2):
-        assert never_acceptable("Please calm down", "en", BOOK).verdict is True
-        assert never_acceptable("Please calm down", "en", other).verdict is False
-        assert never_acceptable("Please READ THE MANUAL", "en", other).verdict is True
-        assert never_acceptable("Please READ THE MANUAL", "en", BOOK).verdict is False
+        assert never_acceptable("Please calm down", BOOK).verdict is True
+        assert never_acceptable("Please calm down", other).verdict is False
+        assert never_acceptable("Please READ THE MANUAL", other).verdict is True
+        assert never_acceptable("Please READ THE MANUAL", BOOK).verdict is False
     other.never_acceptable["en"] = ("calm down",)
-    assert never_acceptable("Please calm down", "en", other).verdict is True
+    assert never_acceptable("Please calm down", other).verdict is True
 
 
 def test_concession_gates_only_skip_work() -> None:
