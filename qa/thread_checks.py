@@ -130,14 +130,15 @@ def no_public_close(thread: np.ndarray, is_brand: np.ndarray, public: np.ndarray
     codes = pd.factorize(thread)[0]
     private_brand = is_brand & ~public
     last_private = _per_thread(np.where(private_brand, row, -1), codes, "max")
-    returns = is_brand & public & (_before(np.where(private_brand, row, -1), codes) >= 0)
+    private_before = _before(np.where(private_brand, row, -1), codes) >= 0  # a private brand message earlier
+    returns = is_brand & public & private_before
     closer = is_brand & public & (~dm | returns)
     # the last closing message of each thread, and whether some private brand message comes after row i
     last_close = _per_thread(np.where(closer, row, -1), codes, "max")
     moved = is_brand & public & ((dm & ~returns) | (last_private > row))
     public_brand_before = _before(np.where(is_brand & public, row, -1), codes) >= 0
     public_post_before = _before(np.where(~is_brand & public, row, -1), codes) >= 0
-    first_private = private_brand & (_before(np.where(private_brand, row, -1), codes) < 0)
+    first_private = private_brand & ~private_before
     moved |= first_private & public_post_before & ~public_brand_before
     after = np.maximum(row, last_private)
     return moved & (last_close <= after)
