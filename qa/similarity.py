@@ -199,11 +199,12 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
     # needs no check, and the components of all verified pairs are the same whichever pairs of one group
     # were verified; memory stays a few arrays of n, not a growing list of pairs
     root = np.arange(n, dtype=np.int32)
+    by_canon = np.argsort(canon, kind="stable")  # each band sorts by its key in this order: lexsort's result
     for band in range(b):
         cols = slice(band * r, band * r + r)
         with np.errstate(over="ignore"):
             key = (sig[:, cols].astype(np.uint64) * _BAND_MIX[cols]).sum(axis=1) ^ block_key
-        order = np.lexsort((canon, key)).astype(np.int32)
+        order = by_canon[np.argsort(key[by_canon], kind="stable")].astype(np.int32)  # lexsort((canon, key))
         k = key[order]
         del key
         same = k[1:] == k[:-1]
