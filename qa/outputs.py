@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any, TextIO
 
 import numpy as np
@@ -39,25 +40,39 @@ def csv_ready(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _csv_values(s: pd.Series) -> list | None:
-    """A column's values as ``DataFrame.to_csv`` hands them to :mod:`csv` (its ``get_values_for_csv`` with
-    ``na_rep=""``: floats as numpy's text, missing values blank); None for a dtype it formats itself."""
+def _csv_slicer(s: pd.Series) -> Callable[[int, int], list] | None:
+    """``slice(a, b)``: a column's values of rows ``a`` to ``b`` as ``DataFrame.to_csv`` hands them to
+    :mod:`csv` (its ``get_values_for_csv`` with ``na_rep=""``: floats as numpy's text, missing values blank);
+    None for a dtype it formats itself. The column's arrays are got once, the slices cut from them: pandas
+    costs about as much per slice of a column as :mod:`csv` costs writing it."""
     values = s.array
     if isinstance(values, pd.api.extensions.ExtensionArray) and not isinstance(values, pd.arrays.NumpyExtensionArray):
         if s.dtype.kind in "mMf" or isinstance(s.dtype, pd.CategoricalDtype):
             return None  # times, periods, categories, float extension arrays: pandas' own formatting
-        out = np.asarray(values.astype(object))
+        if isinstance(s.dtype, pd.StringDtype) and s.dtype.storage == "pyarrow":
+            import pyarrow as pa
+
+            # str or None per row: csv writes None blank, as the missing value is written
+            text = pa.chunked_array([values.__arrow_array__()]) if not hasattr(values, "_pa_array") else \
+                values._pa_array
+            return lambda a, b: text.slice(a, b - a).to_pylist()
+        arr, mask = np.asarray(values.astype(object)), np.asarray(s.isna(), dtype=bool)  # bools, ints: small
     else:
-        arr = s.to_numpy()
+        arr, mask = s.to_numpy(), np.asarray(s.isna(), dtype=bool)
         if arr.dtype.kind in "mM":
             return None
+        if arr.dtype.kind == "f" and arr.dtype != np.float64:  # other float widths as numpy writes them
+            arr = arr.astype(str)
+    if not mask.any():
         # float64 as Python floats, which csv writes by repr(): the text numpy's astype(str) gives them (the
-        # shortest that reads back), in a tenth of the time; other float widths by numpy, as pandas does
-        out = (arr.astype(str) if arr.dtype.kind == "f" and arr.dtype != np.float64 else arr).astype(object)
-    mask = np.asarray(s.isna(), dtype=bool)
-    if mask.any():
-        out[mask] = ""  # a new array in each branch above: the frame is not touched
-    return out.tolist()
+        # shortest that reads back), in a tenth of the time
+        return lambda a, b: arr[a:b].tolist()
+
+    def cut(a: int, b: int) -> list:
+        out = arr[a:b].astype(object)  # a new array: the frame is not touched
+        out[mask[a:b]] = ""
+        return out.tolist()
+    return cut
 
 
 CSV_ROWS_AT_ONCE = 2_048  # rows whose values are made Python objects at a time (a whole batch's: 20-40 MB more)
@@ -68,17 +83,16 @@ def write_csv(fh: TextIO, df: pd.DataFrame, header: bool = True) -> None:
     to :mod:`csv` as lists (pandas builds a row list per record from 2-D object blocks first), a slice of rows
     at a time, as pandas does, so that the copies stay small beside the batch."""
     out = csv_ready(df)
+    cuts = [_csv_slicer(out.iloc[:, k]) for k in range(len(out.columns))] if out.columns.is_unique else [None]
+    if not cuts or any(c is None for c in cuts):  # a dtype pandas formats itself
+        out.to_csv(fh, index=False, header=header)
+        return
     writer = csv.writer(fh, lineterminator="\n")  # to_csv's dialect: QUOTE_MINIMAL, '"' doubled
-    for start in range(0, max(len(out), 1), CSV_ROWS_AT_ONCE):
-        part = out.iloc[start:start + CSV_ROWS_AT_ONCE]
-        cols = [_csv_values(part[c]) for c in part.columns] if len(part.columns) and part.columns.is_unique \
-            else [None]
-        if any(c is None for c in cols):  # a dtype pandas formats itself: the same for every slice
-            out.to_csv(fh, index=False, header=header)
-            return
-        if header and start == 0:
-            writer.writerow(list(out.columns))
-        writer.writerows(zip(*cols))
+    if header:
+        writer.writerow(list(out.columns))
+    for start in range(0, len(out), CSV_ROWS_AT_ONCE):
+        stop = min(start + CSV_ROWS_AT_ONCE, len(out))
+        writer.writerows(zip(*(cut(start, stop) for cut in cuts)))
 
 
 def write_json(path: Path, data: dict[str, Any]) -> None:
