@@ -214,18 +214,21 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
         # chain each document to the previous one in its bucket and to the bucket's first one
         starts = np.r_[0, np.flatnonzero(~same) + 1]
         first = np.repeat(order[starts], np.diff(np.r_[starts, n]))
-        cur_i = order[1:][same]
-        a = np.concatenate([order[:-1][same], first[1:][same]])
-        del first, order, same, starts
-        c = np.concatenate([cur_i, cur_i])
-        del cur_i
+        # each pair once without sorting them: a document has one previous and one first document, and the
+        # two are one pair only for the bucket's second document (the order pairs are checked in, and a
+        # pair checked twice, change no component)
+        cur_i, prev = order[1:][same], order[:-1][same]
+        to_first = first[1:][same]
+        other = to_first != prev
+        a = np.concatenate([prev, to_first[other]])
+        del first, order, same, starts, prev, to_first
+        c = np.concatenate([cur_i, cur_i[other]])
+        del cur_i, other
         keep = root[a] != root[c]
-        pair = np.unique(a[keep].astype(np.int64) * n + c[keep])
-        del a, c, keep
-        if not len(pair):
+        a, c = a[keep], c[keep]
+        del keep
+        if not len(a):
             continue
-        a, c = (pair // n).astype(np.int32), (pair % n).astype(np.int32)
-        del pair
         ok = np.zeros(len(a), dtype=bool)
         for i in range(0, len(a), _PAIR_CHUNK):  # verify in slices: a slice of pairs costs 2 x 128 bytes each
             sl = slice(i, i + _PAIR_CHUNK)
