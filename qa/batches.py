@@ -152,6 +152,9 @@ def _csv_batches(path: Path, fmt: readers.Format, header: list[str], comp: np.nd
         found = list(broken)
         broken.clear()
         cols, lines = string_columns(iter(records), n_fields)
+        # emptied as soon as they are columns: the list is still this generator's while the batch is scored,
+        # and its records (a tuple and a list each, ~0.5 KB) would stay in memory and in the collector's walks
+        records.clear()
         if fmt.name == "twcs":
             raw = pd.DataFrame(dict(zip(TWCS_COLUMNS, cols)))
             return build_twcs_threads(raw, lines, found)
