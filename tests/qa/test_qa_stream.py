@@ -121,6 +121,8 @@ def test_write_csv_writes_what_pandas_to_csv_writes():
         "created_at": pd.date_range("2024-01-01", periods=n, freq="h", tz="UTC"),
         "evidence": [(), "[]", "", None, (), (), (), (), ()],
         "cat": pd.Categorical(["a", "b", None] * 3),
+        "zero": [0.0, -0.0, 0.0, -0.0, 1.0, np.nan, -np.inf, 2.0**-1074, 1.0 - 2.0**-53],  # made text once each
+        "q": pd.array(['"', ",", "\n", "\r\n", 'a""b', "\t", "", "a'b", None], dtype="str"),
     })
     from qa.outputs import CSV_ROWS_AT_ONCE
 
