@@ -194,7 +194,7 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
     canon = np.empty(n, dtype=np.uint64)
     with np.errstate(over="ignore"):
         for i in range(0, n, _ROW_CHUNK):  # in slices: the whole signature as uint64 would cost 256 bytes a text
-            canon[i:i + _ROW_CHUNK] = (sig[i:i + _ROW_CHUNK].astype(np.uint64) * _BAND_MIX).sum(axis=1)
+            canon[i:i + _ROW_CHUNK] = sig[i:i + _ROW_CHUNK].astype(np.uint64) @ _BAND_MIX  # sum of products
     # groups so far (each document's group named by its smallest member): a candidate pair already joined
     # needs no check, and the components of all verified pairs are the same whichever pairs of one group
     # were verified; memory stays a few arrays of n, not a growing list of pairs
@@ -203,7 +203,7 @@ def similarity_groups(sig: np.ndarray, threshold: float, blocks: Sequence | None
     for band in range(b):
         cols = slice(band * r, band * r + r)
         with np.errstate(over="ignore"):
-            key = (sig[:, cols].astype(np.uint64) * _BAND_MIX[cols]).sum(axis=1) ^ block_key
+            key = (sig[:, cols].astype(np.uint64) @ _BAND_MIX[cols]) ^ block_key  # modulo 2^64, as * and sum
         order = by_canon[np.argsort(key[by_canon], kind="stable")].astype(np.int32)  # lexsort((canon, key))
         k = key[order]
         del key
