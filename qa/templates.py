@@ -17,7 +17,7 @@ import pandas as pd
 
 from .checks.base import CheckSpec, declare
 from .similarity import text_groups
-from .words import has_word_in, shingles
+from .words import shingles, words
 
 if TYPE_CHECKING:
     from .rulebook import ConsistencySettings
@@ -40,6 +40,7 @@ def echo_flags(texts: Iterable[str], customer_texts: Iterable[str | None], min_l
     """:func:`echoes` of each (reply, customer text) pair; the word set of a reply text is made once per
     distinct text (the candidates are templates: few texts, many replies)."""
     memo: dict[str, set[str]] = {}
+    theirs: dict[str, list[str]] = {}  # a thread's replies share their customer's text: its words once
     out = []
     for text, cust in zip(texts, customer_texts):
         if not cust:
@@ -48,7 +49,13 @@ def echo_flags(texts: Iterable[str], customer_texts: Iterable[str | None], min_l
         own = memo.get(text)
         if own is None:
             own = memo[text] = shingles(text, n=1, min_len=min_letters)
-        out.append(bool(own) and has_word_in(cust, own, min_letters))
+        if not own:
+            out.append(False)
+            continue
+        said = theirs.get(cust)
+        if said is None:
+            said = theirs[cust] = words(cust, min_letters)
+        out.append(not own.isdisjoint(said))  # qa.words.has_word_in, its words kept
     return np.array(out, dtype=bool)
 
 
