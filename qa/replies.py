@@ -323,16 +323,18 @@ def _thread_columns(t: pd.DataFrame, m: pd.DataFrame, rows: np.ndarray, timing, 
     else:
         t["no_public_close"] = pd.array([pd.NA] * len(t), dtype="boolean")
     notes: dict[int, list[Item]] = {}
+    minutes = lat.to_numpy()  # read per flagged row: a Series lookup costs microseconds each
     for j in np.flatnonzero(t["late_response"].fillna(False).to_numpy(dtype=bool)):
-        notes.setdefault(j, []).append(Item("late_response", note=f"first response {lat[j]:.0f} min after the "
+        notes.setdefault(j, []).append(Item("late_response", note=f"first response {minutes[j]:.0f} min after the "
                                             f"post; target {target:g} min"))
     for j in np.flatnonzero(t["customer_repeated"].to_numpy()):
         k = int(timing.repeats_before[rows[j]])
         notes.setdefault(j, []).append(Item("customer_repeated", note=f"the customer posted {k + 1} times "
                                             "before this reply"))
+    channel = t["channel"].to_numpy(dtype=object)
     for j in np.flatnonzero(t["no_public_close"].fillna(False).to_numpy(dtype=bool)):
         how = "moved to DM from a public reply" if public[rows[j]] else "answered a public post only in private"
-        notes.setdefault(j, []).append(Item("no_public_close", note=f"{how} on {t['channel'].iat[j]}; no public "
+        notes.setdefault(j, []).append(Item("no_public_close", note=f"{how} on {channel[j]}; no public "
                                             "reply closes the thread after it"))
     if notes:
         ev = t["evidence"].to_numpy().copy()
