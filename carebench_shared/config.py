@@ -27,7 +27,7 @@ from .safe_text import printable
 from .yaml_safe import YamlProblem, parse_yaml
 
 __all__ = ["ConfigError", "load_yaml", "load_model", "apply_overrides", "describe_validation_error", "union_tags",
-           "decode_text", "sniff_text", "refuse_nul_bytes", "regular_file", "undecoded_byte", "MAX_CONFIG_BYTES"]
+           "decode_text", "sniff_text", "refuse_binary_bytes", "regular_file", "undecoded_byte", "MAX_CONFIG_BYTES"]
 
 MAX_CONFIG_BYTES = 2 * 1024 * 1024  # a config file larger than this is refused before parsing (~6 s of PyYAML)
 
@@ -139,10 +139,12 @@ def sniff_text(path: str | Path, what: str, size: int = 1 << 16, rows: bool = Fa
     decode_text(head, printable(path), what, complete=complete)
 
 
-def refuse_nul_bytes(path: str | Path, what: str) -> None:
-    """One :class:`ConfigError` line at the first NUL byte of the file, wherever it is. For small tables read
-    whole (labels, scores): past the start that :func:`sniff_text` reads, pandas' parser ends the field at a NUL
-    and the rest of that line's value is silently lost."""
+def refuse_binary_bytes(path: str | Path, what: str) -> None:
+    """One :class:`ConfigError` line at the first NUL byte, or byte that is not UTF-8, of the file, wherever it
+    is. For small tables read whole (labels, scores): past the start that :func:`sniff_text` reads, pandas' parser
+    ends the field at a NUL and the rest of that line's value is silently lost, and a byte that is not UTF-8
+    stops it with no line number."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     with open(path, "rb") as f:
         line, offset = 1, 0
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -151,8 +153,20 @@ def refuse_nul_bytes(path: str | Path, what: str) -> None:
                 line += block.count(b"\n", 0, at)
                 raise ConfigError(f"{printable(path)}:{line}: a NUL byte at offset {offset + at}: binary data in "
                                   f"{what}")
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                carried = len(exc.object) - len(block)  # the bytes of a character begun in the block before
+                line += block.count(b"\n", 0, max(exc.start - carried, 0))
+                raise ConfigError(f"{printable(path)}:{line}: {_NOT_UTF8.format(exc.object[exc.start])}; save the "
+                                  "file as UTF-8") from None
             line += block.count(b"\n")
             offset += len(block)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise ConfigError(f"{printable(path)}:{line}: not UTF-8 text (a character cut at the end of the file); "
+                              "save the file as UTF-8") from None
 
 
 def load_yaml(path: str | Path) -> tuple[Any, yaml.Node | None]:
