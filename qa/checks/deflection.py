@@ -83,7 +83,7 @@ class Deflection:
         g = book.named(self.name, _GROUPS)
         r = book.read(text)
         numbers = entities.may_contain(text)
-        pages = links.referrals(text)  # contact, ticket, feedback, community or help-home pages linked
+        pages = links.referrals(text, r.lower)  # contact, ticket, feedback, community or help-home pages linked
         if not numbers and not pages and not r.can_match(*(g[k] for k in _REFERRALS)):
             return self.nothing  # no referral words, no number: most replies
         lang = reply_lang(ctx)

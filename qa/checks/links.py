@@ -21,10 +21,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
-__all__ = ["Link", "PageKind", "KINDS", "UNWRAPPERS", "register_kind", "links", "referrals", "kind_of"]
+__all__ = ["Link", "PageKind", "KINDS", "UNWRAPPERS", "register_kind", "links", "referrals", "kind_of", "forget"]
 
 # Where a URL may start: a scheme, "www.", or a bare host whose first label names a help site (lower case).
 _BARE_HINTS = ("help.", "support.", "care.", "community.", "forum.", "forums.", "feedback.", "ideas.", "contact.")
+_HINTS = ("www.", *_BARE_HINTS)
+# Short links say nothing of their page: skipped before they are read (most links of a tweet export are these).
+_SHORT = tuple(f"{scheme}://{host}/" for scheme in ("https", "http")
+               for host in ("t.co", "bit.ly", "goo.gl", "ow.ly", "buff.ly", "tinyurl.com", "spr.ly", "lnkd.in"))
 _STOP = re.compile(r"[\s<>\"'“”‘’]")  # where a URL written in a reply ends
 _BARE_HOST = re.compile(r"^[a-z0-9-]+(?:\.[a-z0-9-]+){2,}$")  # support.brand.com: a bare host needs two dots
 _TRAIL = ".,;:!?)]}*"  # punctuation after a URL that belongs to the sentence
@@ -124,9 +128,9 @@ def _parse(url: str, truncated: bool) -> tuple[str, tuple[str, ...], bool] | Non
     return host, segments, truncated
 
 
-def _starts(low: str) -> list[int]:
+def _starts(low: str, hints: list[str]) -> list[int]:
     """Where URLs may start in the lower-cased text: found with ``str.find`` (a regex over every reply cost
-    more than the whole deflection check)."""
+    more than the whole deflection check); ``hints`` are the bare-host hints the text holds."""
     starts: list[int] = []
     i = low.find("://")
     while i != -1:
@@ -136,25 +140,33 @@ def _starts(low: str) -> list[int]:
         if low[s:i] in ("http", "https"):
             starts.append(s)
         i = low.find("://", i + 3)
-    for hint in ("www.", *_BARE_HINTS):
+    for hint in hints:
         i = low.find(hint)
         while i != -1:
             if not i or not (low[i - 1].isalnum() or low[i - 1] in "@.-/_"):
                 starts.append(i)
             i = low.find(hint, i + 1)
-    return sorted(set(starts))
+    return sorted(set(starts)) if hints else starts
 
 
-def links(text: str) -> list[Link]:
-    """Every URL of ``text`` (cheap when there is none: most replies)."""
-    low = text.lower()
-    if "://" not in low and "www." not in low and not any(h in low for h in _BARE_HINTS):
+_PARSED: dict[tuple[str, bool], tuple[str, tuple[str, ...], bool] | None] = {}  # addresses repeat all day
+_MEMO_SIZE = 4096
+
+
+def links(text: str, low: str | None = None) -> list[Link]:
+    """Every URL of ``text`` (cheap when there is none: most replies); ``low`` is ``text.lower()`` if the caller
+    has it."""
+    low = text.lower() if low is None else low
+    hints = [h for h in _HINTS if h in low]
+    if not hints and "://" not in low:
         return []
     found: list[Link] = []
     covered = -1
-    for start in _starts(low):
+    for start in _starts(low, hints):
         if start < covered:
             continue  # "www." or "support." inside a URL already read
+        if low.startswith(_SHORT, start):
+            continue
         stop = _STOP.search(text, start)
         raw = text[start : stop.start() if stop else len(text)]
         covered = start + len(raw)
@@ -163,7 +175,10 @@ def links(text: str) -> list[Link]:
         bare = not low.startswith(("http", "www."), start)
         if not url or (bare and not _BARE_HOST.match(url.split("/", 1)[0].lower())) or "@" in url.split("/", 1)[0]:
             continue
-        parsed = _parse(url, truncated)
+        key = (url, truncated)
+        parsed = _PARSED[key] if key in _PARSED else _PARSED.setdefault(key, _parse(url, truncated))
+        if len(_PARSED) > _MEMO_SIZE:
+            _PARSED.clear()
         if parsed is not None:
             found.append(Link(start, start + len(url), url, *parsed))
     return found
@@ -327,6 +342,7 @@ KINDS: list[PageKind] = [
 
 def register_kind(kind: PageKind, before: str | None = None) -> None:
     """Add a kind of page (before the kind named ``before``, or last); a kind of the same name is replaced."""
+    forget()
     names = [k.name for k in KINDS]
     if kind.name in names:
         KINDS[names.index(kind.name)] = kind
@@ -339,6 +355,28 @@ def kind_of(link: Link) -> PageKind | None:
     return next((k for k in KINDS if k.test(link)), None)
 
 
-def referrals(text: str) -> list[tuple[Link, PageKind]]:
-    """The links of ``text`` whose page is a referral channel (contact, ticket, feedback, community, help home)."""
-    return [(link, kind) for link in links(text) if (kind := kind_of(link)) is not None and kind.referral]
+# A page's kind by its address as written: brands paste the same few addresses all day, and a kind costs more
+# to tell than the rest of the check. Bounded; emptied when a kind is registered (:func:`forget`).
+_KIND_MEMO: dict[tuple[str, bool, int], PageKind | None] = {}
+
+
+def forget() -> None:
+    """Empty the memo of page kinds (after :data:`KINDS` changed)."""
+    _KIND_MEMO.clear()
+
+
+def _memo_kind(link: Link) -> PageKind | None:
+    key = (link.url, link.truncated, id(KINDS))
+    if key not in _KIND_MEMO:
+        if len(_KIND_MEMO) >= _MEMO_SIZE:
+            _KIND_MEMO.clear()
+        _KIND_MEMO[key] = kind_of(link)
+    return _KIND_MEMO[key]
+
+
+def referrals(text: str, low: str | None = None) -> list[tuple[Link, PageKind]]:
+    """The links of ``text`` whose page is a referral channel (contact, ticket, community, help-site home)."""
+    found = links(text, low)
+    if not found:
+        return []
+    return [(link, kind) for link in found if (kind := _memo_kind(link)) is not None and kind.referral]
