@@ -3,7 +3,9 @@
 Real deflections are rarely "call 1-800-..." in full. They are "tell us more here: <link>" to a contact form,
 a fragment of a multi-part reply carrying only phone numbers, opening hours or IVR menu options, "have you asked
 the seller?", or "use the link from above" pointing at a contact link given earlier. Each of these is a group
-of patterns in the phrase files; a brand telephone number or e-mail address written out is a referral too.
+of patterns in the phrase files; a brand telephone number or e-mail address written out is a referral too, and
+so is a link whose address names a contact page, a ticket or report form, a community board or a help site's
+home page (:mod:`qa.checks.link_pages`; an article's address is self-help and makes nothing on its own).
 
 Not deflections (LABELING.md): continuing by DM (that is ``dm_request``); a self-help link that answers; the
 brand passing the case on or promising to call ("send us your details here: <link> and we'll call you");
@@ -16,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from itertools import islice
 
-from qa.checks import entities, links
+from qa.checks import entities, link_pages
 from qa.checks.base import Finding, ReplyContext, register, settled
 from qa.checks.phrases import evidence, phrasebook, reply_lang
 
@@ -83,7 +85,7 @@ class Deflection:
         g = book.named(self.name, _GROUPS)
         r = book.read(text)
         numbers = entities.may_contain(text)
-        pages = links.referrals(text, r.lower)  # contact, ticket, feedback, community or help-home pages linked
+        pages = link_pages.referrals(text, r.lower)  # links to contact, form, community or help-home pages
         if not numbers and not pages and not r.can_match(*(g[k] for k in _REFERRALS)):
             return self.nothing  # no referral words, no number: most replies
         lang = reply_lang(ctx)
@@ -164,7 +166,7 @@ class Deflection:
         book = phrasebook()
         r = book.read(earlier)
         return bool(r.spans(book.get(self.name, "contact_link")) or r.spans(book.get(self.name, "phone"))
-                    or links.referrals(earlier))
+                    or link_pages.referrals(earlier))
 
 
 register(Deflection())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 
 from check_helpers import find, words
-from qa.checks import ReplyContext, links
+from qa.checks import ReplyContext, link_pages, links
 from qa.checks.deflection import Deflection
 
 # (address, kind of page it opens): kinds that are a referral channel
@@ -32,6 +32,10 @@ REFERRAL_PAGES = [
     ("https://forums.example.com/", "community board"),
     ("https://community.example.com/t5/Billing/bd-p/billing", "community board"),
     ("https://support.example.com/hc/en-us/requests", "ticket form"),
+    ("https://help.example.com/hc/en-us/articles/2045-How-to-contact-customer-support", "contact page"),
+    ("https://www.example.com/help/live-chat-with-an-agent-88", "contact page"),
+    ("https://www.example.com/help/reporting-abuse-4411", "report form"),
+    ("https://safety.example.com/AbuseReport", "report form"),
 ]
 
 # (address, kind or None): pages that are not a referral by their address
@@ -42,6 +46,8 @@ OTHER_PAGES = [
     ("https://example.com/docs/crm/contact", "article"),
     ("https://help.example.com/kb/reset-sln1234.html", "article"),
     ("https://community.example.com/t5/Billing/Refund-timing/td-p/123456", "article"),
+    ("https://help.example.com/hc/en-us/articles/2046-Update-your-contact-details", "article"),
+    ("https://help.example.com/hc/en-us/articles/2047-How-to-use-group-chat", "article"),
     ("https://ideas.example.com/", "feedback or ideas site"),
     ("https://example.uservoice.com/forums/1234-general", "feedback or ideas site"),
     ("https://www.example.com/support/request-a-callback", "callback request"),
@@ -56,7 +62,7 @@ OTHER_PAGES = [
 @pytest.mark.parametrize(("url", "kind"), REFERRAL_PAGES + OTHER_PAGES)
 def test_kind_of_page_from_its_address(url: str, kind: str | None) -> None:
     (link,) = links.links(f"@1 See {url} thanks")
-    found = links.kind_of(link)
+    found = link_pages.kind_of(link)
     assert (found.name if found else None) == kind
     assert (found is not None and found.referral) == ((url, kind) in REFERRAL_PAGES)
 
@@ -66,7 +72,7 @@ def test_link_offsets_and_trailing_punctuation() -> None:
     first, cut = links.links(text)
     assert text[first.start:first.end] == first.url == "https://www.example.com/contact-us"
     assert cut.truncated and cut.segments == ("hc", "en-us")  # the cut segment is dropped ...
-    assert links.kind_of(cut) is None  # ... and a cut address is never a front page
+    assert link_pages.kind_of(cut) is None  # ... and a cut address is never a front page
 
 
 @pytest.mark.parametrize("text", [
@@ -129,9 +135,9 @@ def test_earlier_contact_page_makes_use_the_link_above_a_referral() -> None:
 
 
 def test_register_kind_adds_a_kind_in_order(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(links, "KINDS", list(links.KINDS))  # the memo is keyed by the list: restored after
-    store_finder = links.PageKind("store finder", False, lambda link: "store-locator" in link.segments)
-    links.register_kind(store_finder, before="contact page")
+    monkeypatch.setattr(link_pages, "KINDS", list(link_pages.KINDS))  # the memo is keyed by the list: restored after
+    store_finder = link_pages.PageKind("store finder", False, lambda link: "store-locator" in link.segments)
+    link_pages.register_kind(store_finder, before="contact page")
     (link,) = links.links("https://example.com/contact/store-locator")
-    assert links.kind_of(link) is store_finder
+    assert link_pages.kind_of(link) is store_finder
     assert find("deflection", "@1 Sorry! https://example.com/contact/store-locator").verdict is False
