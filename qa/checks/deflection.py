@@ -85,7 +85,8 @@ class Deflection:
         g = book.named(self.name, _GROUPS)
         r = book.read(text)
         numbers = entities.may_contain(text)
-        pages = link_pages.referrals(text, r.lower)  # links to contact, form, community or help-home pages
+        # links to contact, form, community or help-home pages
+        pages = link_pages.referrals(text, r.lower, MAX_PER_GROUP)
         if not numbers and not pages and not r.can_match(*(g[k] for k in _REFERRALS)):
             return self.nothing  # no referral words, no number: most replies
         lang = reply_lang(ctx)
@@ -166,7 +167,7 @@ class Deflection:
         book = phrasebook()
         r = book.read(earlier)
         return bool(r.spans(book.get(self.name, "contact_link")) or r.spans(book.get(self.name, "phone"))
-                    or link_pages.referrals(earlier))
+                    or link_pages.referrals(earlier, limit=1))
 
 
 register(Deflection())

@@ -18,8 +18,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import islice
 
-from qa.checks.links import LOCALE, LONG_NUMBER, Link, links
+from qa.checks.links import LOCALE, LONG_NUMBER, Link, iter_links
 
 __all__ = ["PageKind", "KINDS", "register_kind", "kind_of", "referrals", "forget"]
 
@@ -41,7 +42,8 @@ def _words(*names: str) -> frozenset[str]:
 
 CONTACT = _words("contact", "contact-us", "contactus", "contact_us", "contact-support", "contactsupport",
                  "contact_support", "contact-form", "contactform", "contact-center", "contact-centre",
-                 "contact-options", "contact-page", "get-in-touch", "getintouch", "reach-us", "call-us", "email-us", "chat-with-us",
+                 "contact-options", "contact-page", "get-in-touch", "getintouch", "reach-us", "call-us", "email-us",
+                 "chat-with-us",
                  "contacto", "contactanos", "contáctanos", "contactenos", "contáctenos", "fale-conosco", "kontakt",
                  "contactez-nous", "nous-contacter", "livechat", "live-chat", "chat-support", "chat-now",
                  "chat-with-an-agent")
@@ -250,9 +252,8 @@ def _memo_kind(link: Link) -> PageKind | None:
     return _KIND_MEMO[key]
 
 
-def referrals(text: str, low: str | None = None) -> list[tuple[Link, PageKind]]:
-    """The links of ``text`` whose page is a referral channel (contact, ticket, community, help-site home)."""
-    found = links(text, low)
-    if not found:
-        return []
-    return [(link, kind) for link in found if (kind := _memo_kind(link)) is not None and kind.referral]
+def referrals(text: str, low: str | None = None, limit: int | None = None) -> list[tuple[Link, PageKind]]:
+    """The links of ``text`` whose page is a referral channel (contact, ticket, community, help-site home); the
+    first ``limit`` of them when given (a pathological reply of thousands of links is not read to its end)."""
+    found = ((link, kind) for link in iter_links(text, low) if (kind := _memo_kind(link)) is not None and kind.referral)
+    return list(islice(found, limit))

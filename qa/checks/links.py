@@ -9,11 +9,11 @@ What kind of page a link opens is :mod:`qa.checks.link_pages`'s question. Pure c
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
-__all__ = ["Link", "UNWRAPPERS", "links", "LOCALE", "LONG_NUMBER"]
+__all__ = ["Link", "UNWRAPPERS", "links", "iter_links", "LOCALE", "LONG_NUMBER"]
 
 # Where a URL may start: a scheme, "www.", or a bare host whose first label names a help site (lower case).
 _BARE_HINTS = ("help.", "support.", "care.", "community.", "forum.", "forums.", "feedback.", "ideas.", "contact.")
@@ -157,11 +157,15 @@ _MEMO_SIZE = 4096
 def links(text: str, low: str | None = None) -> list[Link]:
     """Every URL of ``text`` (cheap when there is none: most replies); ``low`` is ``text.lower()`` if the caller
     has it."""
+    return list(iter_links(text, low))
+
+
+def iter_links(text: str, low: str | None = None) -> Iterator[Link]:
+    """:func:`links` one at a time, so that a caller wanting a few stops reading a huge reply early."""
     low = text.lower() if low is None else low
     if "://" not in low and "www." not in low and not _bare_hint(low):
-        return []  # most replies: a few substring tests (a list of hints tested one by one cost 5x more)
+        return  # most replies: a few substring tests (a list of hints tested one by one cost 5x more)
     hints = [h for h in _HINTS if h in low]
-    found: list[Link] = []
     covered = -1
     for start in _starts(low, hints):
         if start < covered:
@@ -181,5 +185,4 @@ def links(text: str, low: str | None = None) -> list[Link]:
         if len(_PARSED) > _MEMO_SIZE:
             _PARSED.clear()
         if parsed is not None:
-            found.append(Link(start, start + len(url), url, *parsed))
-    return found
+            yield Link(start, start + len(url), url, *parsed)
