@@ -141,3 +141,11 @@ def test_register_kind_adds_a_kind_in_order(monkeypatch: pytest.MonkeyPatch) -> 
     (link,) = links.links("https://example.com/contact/store-locator")
     assert link_pages.kind_of(link) is store_finder
     assert find("deflection", "@1 Sorry! https://example.com/contact/store-locator").verdict is False
+
+
+def test_a_reply_of_many_links_keeps_a_bounded_evidence() -> None:
+    from qa.checks.deflection import MAX_PER_GROUP
+
+    text = "@1 " + " ".join(f"https://support.example.com/hc/en-us/requests/new?n={i}" for i in range(500))
+    found = find("deflection", text)
+    assert found.verdict is True and len(found.evidence) == MAX_PER_GROUP
