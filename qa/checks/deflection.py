@@ -3,7 +3,9 @@
 Real deflections are rarely "call 1-800-..." in full. They are "tell us more here: <link>" to a contact form,
 a fragment of a multi-part reply carrying only phone numbers, opening hours or IVR menu options, "have you asked
 the seller?", or "use the link from above" pointing at a contact link given earlier. Each of these is a group
-of patterns in the phrase files; a brand telephone number or e-mail address written out is a referral too.
+of patterns in the phrase files; a brand telephone number or e-mail address written out is a referral too, and
+so is a link whose address names a contact page, a ticket or report form, a community board or a help site's
+home page (:mod:`qa.checks.link_pages`; an article's address is self-help and makes nothing on its own).
 
 Not deflections (LABELING.md): continuing by DM (that is ``dm_request``); a self-help link that answers; the
 brand passing the case on or promising to call ("send us your details here: <link> and we'll call you");
@@ -16,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable
 from itertools import islice
 
-from qa.checks import entities
+from qa.checks import entities, link_pages
 from qa.checks.base import Finding, ReplyContext, register, settled
 from qa.checks.phrases import evidence, phrasebook, reply_lang
 
@@ -83,7 +85,9 @@ class Deflection:
         g = book.named(self.name, _GROUPS)
         r = book.read(text)
         numbers = entities.may_contain(text)
-        if not numbers and not r.can_match(*(g[k] for k in _REFERRALS)):
+        # links to contact, form, community or help-home pages
+        pages = link_pages.referrals(text, r.lower, MAX_PER_GROUP)
+        if not numbers and not pages and not r.can_match(*(g[k] for k in _REFERRALS)):
             return self.nothing  # no referral words, no number: most replies
         lang = reply_lang(ctx)
         found: list[tuple[int, int]] = []
@@ -106,14 +110,27 @@ class Deflection:
 
         brand_acts = g["brand_acts"]
         contact = r.spans(g["contact_link"], lang)
-        if contact:
+        kept_pages: list[str] = []
+        if pages:
+            to_brand.append(_Spans(r.spans(book.get("dm_request", "message_link"), lang)))
+        if contact or pages:
             next_step = _Spans(r.spans(g["brand_next_step"], lang))
-            add("contact_link", _first(
-                contact,
-                lambda s: not next_step.start_in(s[1] - 5, s[1] + 40)  # the brand's next step follows the link
-                and not next_step.end_in(s[0] - 80, s[0])  # ... or comes just before it
-                and not entities.preceded_by(brand_acts, text, s[0], 40),
-            ))
+
+            def referral(s: tuple[int, int]) -> bool:
+                return (not next_step.start_in(s[1] - 5, s[1] + 40)  # the brand's next step follows the link
+                        and not next_step.end_in(s[0] - 80, s[0])  # ... or comes just before it
+                        and not entities.preceded_by(brand_acts, text, s[0], 40))
+
+            add("contact_link", _first(contact, referral))
+            # A link whose address names a referral page, whatever words come before it (qa.checks.links).
+            for link, kind in pages:
+                # "send us a note here: <link>" (a dm_request): the message phrase ends just before the link
+                if to_brand and to_brand[0].end_in(link.start - 8, link.start):
+                    continue
+                before = len(found)
+                add("contact_link", _first([(link.start, link.end)], referral))
+                if len(found) > before:  # not the brand's next step, not inside a link to message the brand
+                    kept_pages.append(kind.name)
         senders = r.spans(g["sender_list"], lang)
         after_senders = senders[0][1] if senders else len(text) + 1  # numbers listed after it are senders
         for group in ("phone", "email", "visit", "other_party"):
@@ -141,12 +158,16 @@ class Deflection:
 
         if not found:
             return self.nothing
-        return Finding(self.name, True, evidence(text, found), {"channels": tuple(channels)})
+        detail = {"channels": tuple(channels)}
+        if kept_pages:
+            detail["pages"] = tuple(dict.fromkeys(kept_pages))
+        return Finding(self.name, True, evidence(text, found), detail)
 
     def _refers(self, earlier: str) -> bool:
         book = phrasebook()
         r = book.read(earlier)
-        return bool(r.spans(book.get(self.name, "contact_link")) or r.spans(book.get(self.name, "phone")))
+        return bool(r.spans(book.get(self.name, "contact_link")) or r.spans(book.get(self.name, "phone"))
+                    or link_pages.referrals(earlier, limit=1))
 
 
 register(Deflection())
