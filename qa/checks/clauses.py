@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-__all__ = ["Clauses", "required_clauses", "required_literals", "is_word"]
+__all__ = ["Clauses", "required_clauses", "required_literals", "is_word", "first_chars"]
 
 try:  # the regex parser: private, so we degrade to "no prefilter" if it ever moves
     from re import _parser as _sre_parse  # type: ignore[attr-defined]
@@ -37,6 +37,7 @@ try:  # the regex parser: private, so we degrade to "no prefilter" if it ever mo
         MAX_REPEAT,
         MIN_REPEAT,
         NEGATE,
+        RANGE,
         SUBPATTERN,
     )
 except ImportError:  # pragma: no cover
@@ -276,3 +277,62 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     """The most selective clause of ``pattern`` (None: it always runs)."""
     clauses = required_clauses(pattern)
     return clauses[0] if clauses else None
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")  # must stay first in a pattern: nothing is put before it
+MAX_FIRST_CHARS = 40  # a wider set filters few positions: not worth the lookahead
+
+
+def _firsts(items: Iterable) -> tuple[set[str], bool] | None:  # type: ignore[type-arg]
+    """(characters a match of the parsed sequence ``items`` can start with, whether it can match empty), or None
+    when a first item is not a plain literal or class of literals (``\\w``, ``.``, a back-reference...)."""
+    found: set[str] = set()
+    for op, av in items:
+        if op in (AT, ASSERT, ASSERT_NOT):
+            continue  # consumes nothing: the next item's character comes first
+        if op is LITERAL:
+            return found | {chr(av)}, False
+        if op is IN:
+            if any(o not in (LITERAL, RANGE) or (o is RANGE and x[1] - x[0] > 26) for o, x in av):
+                return None
+            return found | {chr(c) for o, x in av for c in ((x,) if o is LITERAL else range(x[0], x[1] + 1))}, False
+        if op is SUBPATTERN:
+            if av[1] & re.IGNORECASE:
+                return None  # ``(?i:...)``: its letters match in either case
+            parts = [av[-1]]
+        elif op is BRANCH:
+            parts = av[1]
+        elif op in (MAX_REPEAT, MIN_REPEAT):
+            parts = [av[2]]
+        else:
+            return None
+        empty = False
+        for part in parts:
+            sub = _firsts(part)
+            if sub is None:
+                return None
+            found |= sub[0]
+            empty = empty or sub[1]
+        if op in (MAX_REPEAT, MIN_REPEAT) and av[0] == 0:
+            empty = True
+        if not empty:
+            return found, False
+    return found, True
+
+
+def first_chars(pattern: str, flags: int = re.MULTILINE) -> frozenset[str] | None:
+    """The characters every match of ``pattern`` (compiled with ``flags``, no ``IGNORECASE``) starts with, or
+    None when they are not known or too many, or when it can match the empty string.
+
+    ``re`` skips to a pattern's possible first characters only when it starts with one: a pattern starting
+    with ``\\b`` or an optional group is tried at every position. A lookahead for these characters in front
+    (:func:`qa.checks.matching.led`) fails at once at the others: the same matches, found sooner."""
+    if _sre_parse is None or flags & re.IGNORECASE or _GLOBAL_FLAGS.match(pattern):
+        return None
+    try:
+        found = _firsts(_sre_parse.parse(pattern, flags))
+    except Exception:  # pragma: no cover - a pattern the parser rejects was rejected at compile time already
+        return None
+    if found is None or found[1] or not found[0] or len(found[0]) > MAX_FIRST_CHARS:
+        return None
+    return frozenset(found[0])

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter, methodcaller
 
 from qa.checks.base import Evidence, Finding, ReplyContext, register, settled
 from qa.checks.phrases import evidence, phrasebook, reply_lang
@@ -64,10 +66,21 @@ STEMS_KEPT = 16_384
 _STEMS = Memo(_stem, STEMS_KEPT)
 
 
+@lru_cache(maxsize=4096)
+def _line_stems(line: str) -> frozenset[str]:
+    return frozenset(map(_STEMS.__getitem__, _TOKEN.findall(_URL.sub(" ", line.lower()))))
+
+
 @lru_cache(maxsize=2048)
 def _customer_stems(customer_text: str) -> frozenset[str]:
-    """Stems of the customer's words; cached, since a thread's posts are read again for each brand reply."""
-    return frozenset(map(_STEMS.__getitem__, _TOKEN.findall(_URL.sub(" ", customer_text.lower()))))
+    """Stems of the customer's words; cached, since a thread's posts are read again for each brand reply.
+
+    Line by line, each line's stems cached: a reply's customer text is the thread's latest posts joined by
+    line breaks, so the next reply's holds the same lines and one more. The same stems as the whole text's:
+    no word or link runs across a line break, nor does ``str.lower``'s final-sigma rule look across one."""
+    if "\n" not in customer_text:
+        return _line_stems(customer_text)
+    return frozenset().union(*map(_line_stems, customer_text.split("\n")))
 
 
 @lru_cache(maxsize=1)
@@ -98,8 +111,17 @@ def _shared(masked: str, customer: frozenset[str]) -> list[tuple[int, int]]:
     stems = _reply_stems()
     lower = masked.lower()
     if len(lower) == len(masked) and _CAPITAL_SIGMA not in masked:
-        return [m.span() for m in _TOKEN.finditer(lower) if stems[m[0]] in customer]
-    return [m.span() for m in _TOKEN.finditer(masked) if stems[m[0].lower()] in customer]
+        found = list(_TOKEN.finditer(lower))
+        words = map(_matched, found)
+    else:
+        found = list(_TOKEN.finditer(masked))
+        words = map(str.lower, map(_matched, found))
+    # One flag a token, mapped in C (no Python step per token): a reply holds two dozen of them
+    hits = list(map(customer.__contains__, map(stems.__getitem__, words)))
+    return list(map(_span, compress(found, hits))) if True in hits else []
+
+
+_matched, _span = itemgetter(0), methodcaller("span")
 
 
 class Personalisation:

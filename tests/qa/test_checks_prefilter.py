@@ -195,6 +195,39 @@ def test_patterns_searched_as_one_alternation_match_as_one_by_one() -> None:
     assert joined > 100  # most groups were searched joined
 
 
+def test_first_characters_of_a_pattern() -> None:
+    """What every match starts with, looking past anchors, lookarounds and optional parts; unknown (None) for a
+    class by category, a pattern that can match empty, or letters matched in either case."""
+    from qa.checks.clauses import first_chars
+
+    assert first_chars(r"\b(?:so\s+|very\s+)?sorry\b") == frozenset("sv")
+    assert first_chars(r"(?<![@\w])dms?\b") == frozenset("d")
+    assert first_chars(r"\bl[íi]nea|\bcall") == frozenset("lc")
+    assert first_chars(r"(?:ab)*c") == frozenset("ac")
+    for unknown in (r"\w+", r"(?:ab)*", r"a?", r"[^a]b", r".x", r"(?i:a)b", r"(?i)ab"):
+        assert first_chars(unknown) is None, unknown
+
+
+def test_led_patterns_match_as_the_plain_ones() -> None:
+    """Every phrase pattern led by the lookahead for its first characters finds the same matches as itself."""
+    import re
+
+    from qa.checks.matching import _fold_pattern, led
+
+    texts = [t.lower() for t in REPLIES] + [" ".join(REPLIES).lower(), "dm us. call us. email us. sorry! " * 3]
+    led_count = 0
+    for group in phrasebook().patterns.values():
+        for p in group._patterns:
+            if "(?-i:" in p:
+                continue
+            folded = _fold_pattern(p)
+            fast, plain = re.compile(led([folded]), re.MULTILINE), re.compile(folded, re.MULTILINE)
+            led_count += fast.pattern != folded
+            for text in texts:
+                assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], p
+    assert led_count > 300  # most patterns are led
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["@", "a", "_", "__", ".", "+", "-", "/", ":", " ", "h", "w", "1", "é", "http://",
                                  "https://", "www.", "__email__", "@Brand", "x@y.co", "\n"]), max_size=20).map("".join))
