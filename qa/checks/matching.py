@@ -74,18 +74,18 @@ def alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
-def led(patterns: list[str]) -> str:
-    """The alternation of ``patterns`` (case-folded, compiled without ``IGNORECASE``) led by a lookahead for
-    the characters their matches start with, when known (:func:`~qa.checks.clauses.first_chars`): most start
-    with ``\\b`` or an optional word, so ``re`` tries them at every position; the lookahead fails at once at
-    most. The same matches, about a quarter sooner."""
+def led(patterns: list[str], flags: int = re.MULTILINE) -> str:
+    """The alternation of ``patterns`` (to compile with ``flags``) led by a lookahead for what their matches start
+    with, when known (:func:`~qa.checks.clauses.first_chars`): most start with ``\\b`` or an optional word, so
+    ``re`` tries them at every position; the lookahead fails at once at most. The same matches, sooner."""
     firsts: set[str] = set()
     for p in patterns:
-        found = first_chars(p)
+        found = first_chars(p, flags)
         if found is None:
             return patterns[0] if len(patterns) == 1 else alternation(patterns)
         firsts |= found
-    return f"(?=[{''.join(re.escape(c) for c in sorted(firsts))}])(?:{alternation(patterns)})"
+    lead = "".join(sorted(re.escape(c) if len(c) == 1 else c for c in firsts))
+    return f"(?=[{lead}])(?:{alternation(patterns)})"
 
 
 class _Compiled:
@@ -97,7 +97,7 @@ class _Compiled:
 
     def __init__(self, pattern: str) -> None:
         self._pattern = pattern
-        self.exact = re.compile(pattern, _FLAGS) if "(?-i:" in pattern else None
+        self.exact = re.compile(led([pattern], _FLAGS), _FLAGS) if "(?-i:" in pattern else None
         self.fold = None if self.exact else re.compile(led([_fold_pattern(pattern)]), re.MULTILINE)
         self._fold_i: re.Pattern[str] | None = None
 
@@ -107,7 +107,7 @@ class _Compiled:
         if len(lower) == len(text):
             return self.fold, lower  # type: ignore[return-value]
         if self._fold_i is None:
-            self._fold_i = re.compile(self._pattern, _FLAGS)
+            self._fold_i = re.compile(led([self._pattern], _FLAGS), _FLAGS)
         return self._fold_i, text
 
 
