@@ -121,6 +121,7 @@ _ENOUGH_DIGITS = re.compile(r"\d(?:\D{0,3}\d){6}")  # 7 digits, 3 or fewer other
 
 
 _VERIFIED: dict[tuple[str, str], PhoneNumber | None] = {}  # (candidate, region) -> its number, or None
+_KINDS: dict[tuple[str, str], str] = {}  # (candidate, region) -> "phone" or "business_phone"
 _UNSEEN = object()
 VERIFIED_KEPT = 4096  # candidates remembered: past it, forgotten and parsed again
 
@@ -156,7 +157,12 @@ def phone_numbers(text: str, language: str = "und", limit: int = 500) -> list[En
         for m in islice(_Matcher(text, region, leniency=Leniency.POSSIBLE), limit):
             if (m.start, m.end) in out:
                 continue
-            kind = "business_phone" if phonenumbers.number_type(m.number) in _BUSINESS else "phone"
+            kind = _KINDS.get((m.raw_string, region))
+            if kind is None:  # typed once per candidate and region, as parsed once (:class:`_Matcher`)
+                kind = "business_phone" if phonenumbers.number_type(m.number) in _BUSINESS else "phone"
+                if len(_KINDS) >= VERIFIED_KEPT:
+                    _KINDS.clear()
+                _KINDS[(m.raw_string, region)] = kind
             out[(m.start, m.end)] = Entity(kind, m.start, m.end, str(m.number.national_number))
     return sorted(out.values(), key=lambda e: e.start)
 
