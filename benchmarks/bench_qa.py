@@ -242,7 +242,11 @@ def main() -> None:
     if args.whole:
         shares(args.whole) if args.shares else whole_command(args.whole, args.baseline, args.jobs)
         return
+    stages(args)
 
+
+def stages(args: argparse.Namespace) -> None:
+    """The default mode: each stage of scoring a generated file timed alone, then accuracy on generated threads."""
     from qa.api import load_policy, score_file
     from qa.consistency import consistency_findings, issue_groups, template_overuse
     from qa.evaluate import markdown_table, precision_recall

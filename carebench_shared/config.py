@@ -15,6 +15,7 @@ import codecs
 import copy
 import functools
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from .safe_text import printable
 from .yaml_safe import YamlProblem, parse_yaml
 
 __all__ = ["ConfigError", "load_yaml", "load_model", "apply_overrides", "describe_validation_error", "union_tags",
-           "decode_text", "sniff_text", "refuse_nul_bytes", "regular_file", "MAX_CONFIG_BYTES"]
+           "decode_text", "sniff_text", "refuse_binary_bytes", "regular_file", "undecoded_byte", "MAX_CONFIG_BYTES"]
 
 MAX_CONFIG_BYTES = 2 * 1024 * 1024  # a config file larger than this is refused before parsing (~6 s of PyYAML)
 
@@ -59,6 +60,16 @@ def decode_text(raw: bytes, source: str, what: str = "YAML", complete: bool = Tr
     """``raw`` decoded as UTF-8 (a UTF-8 byte-order mark is allowed), or one :class:`ConfigError` line saying
     what the bytes look like instead: UTF-16/32 text, a binary file, or text in another encoding.
     ``complete=False``: ``raw`` is the start of a longer file (a character cut at its end is not an error)."""
+    _refuse_not_text(raw, source, what)
+    try:
+        return codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=complete)
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{source}:{line}: {_NOT_UTF8.format(raw[exc.start])}; save the file as UTF-8") from None
+
+
+def _refuse_not_text(raw: bytes, source: str, what: str) -> None:
+    """One :class:`ConfigError` line if ``raw`` is UTF-16 or UTF-32 text or binary data."""
     for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
                       (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
         if raw.startswith(bom):
@@ -71,30 +82,69 @@ def decode_text(raw: bytes, source: str, what: str = "YAML", complete: bool = Tr
             if len(head) >= 4 and zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
                 raise ConfigError(f"{source}: the file looks like UTF-16 text; save it as UTF-8")
         raise ConfigError(f"{source}: a binary file, not {what} text (a NUL byte at offset {nul})")
-    try:
-        return codecs.getincrementaldecoder("utf-8-sig")().decode(raw, final=complete)
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        raise ConfigError(f"{source}:{line}: not UTF-8 text (byte 0x{raw[exc.start]:02X}); save the file as "
-                          "UTF-8") from None
 
 
-def sniff_text(path: str | Path, what: str, size: int = 1 << 16) -> None:
+_NOT_UTF8 = "not UTF-8 text (byte 0x{:02X})"
+_UNDECODED = re.compile("[\udc80-\udcff]")  # what ``errors="surrogateescape"`` makes of a byte that is not UTF-8
+
+
+def undecoded_byte(text: str) -> str | None:
+    """The problem of a line read with ``errors="surrogateescape"`` that held bytes that are not UTF-8 (a broken
+    row: "not UTF-8 text (byte 0xE9)"), or None. Cheap on the usual line: ASCII is checked first."""
+    if text.isascii():
+        return None
+    found = _UNDECODED.search(text)
+    return None if found is None else _NOT_UTF8.format(ord(found.group()) - 0xDC00)
+
+
+def _another_encoding(raw: bytes, complete: bool) -> bool:
+    """Whether the start of a file read row by row is in another encoding (Latin-1, Windows-1252), rather than
+    UTF-8 with a damaged row or two: its header line is not UTF-8, or some line is not while no line holds a
+    character beyond ASCII that is (a file whose other text is UTF-8 is UTF-8, and its bad rows are damage)."""
+    lines = raw.removeprefix(codecs.BOM_UTF8).split(b"\n")
+    if not complete:
+        lines = lines[:-1]  # cut at the end of the sample
+    bad = good = 0
+    for number, line in enumerate(lines, start=1):
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+            good += 1
+        except UnicodeDecodeError:
+            if number == 1:
+                return True  # the header: without it no row can be read
+            bad += 1
+    return bad > 0 and good == 0
+
+
+def sniff_text(path: str | Path, what: str, size: int = 1 << 16, rows: bool = False) -> None:
     """One :class:`ConfigError` line if the file at ``path`` does not start as UTF-8 text (see
-    :func:`decode_text`); only its first ``size`` bytes are read."""
+    :func:`decode_text`); only its first ``size`` bytes are read.
+
+    ``rows=True``: a file read row by row, in which a row holding bytes that are not UTF-8 is a broken row of its
+    own (:func:`undecoded_byte`), so that one damaged row does not cost the valid ones. Such a file is refused
+    for its encoding only when it looks written in another one (:func:`_another_encoding`); UTF-16, UTF-32 and
+    binary files are refused as before."""
     regular_file(path)
     try:
         with open(path, "rb") as f:
             head = f.read(size + 1)
     except OSError as exc:
         raise ConfigError(f"{printable(path)}: cannot read file: {exc.strerror or exc}") from None
-    decode_text(head[:size], printable(path), what, complete=len(head) <= size)
+    head, complete = head[:size], len(head) <= size
+    if rows and not _another_encoding(head, complete):
+        _refuse_not_text(head, printable(path), what)  # damaged rows are the reader's to report
+        return
+    decode_text(head, printable(path), what, complete=complete)
 
 
-def refuse_nul_bytes(path: str | Path, what: str) -> None:
-    """One :class:`ConfigError` line at the first NUL byte of the file, wherever it is. For small tables read
-    whole (labels, scores): past the start that :func:`sniff_text` reads, pandas' parser ends the field at a NUL
-    and the rest of that line's value is silently lost."""
+def refuse_binary_bytes(path: str | Path, what: str) -> None:
+    """One :class:`ConfigError` line at the first NUL byte, or byte that is not UTF-8, of the file, wherever it
+    is. For small tables read whole (labels, scores): past the start that :func:`sniff_text` reads, pandas' parser
+    ends the field at a NUL and the rest of that line's value is silently lost, and a byte that is not UTF-8
+    stops it with no line number."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
     with open(path, "rb") as f:
         line, offset = 1, 0
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -103,8 +153,20 @@ def refuse_nul_bytes(path: str | Path, what: str) -> None:
                 line += block.count(b"\n", 0, at)
                 raise ConfigError(f"{printable(path)}:{line}: a NUL byte at offset {offset + at}: binary data in "
                                   f"{what}")
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError as exc:
+                carried = len(exc.object) - len(block)  # the bytes of a character begun in the block before
+                line += block.count(b"\n", 0, max(exc.start - carried, 0))
+                raise ConfigError(f"{printable(path)}:{line}: {_NOT_UTF8.format(exc.object[exc.start])}; save the "
+                                  "file as UTF-8") from None
             line += block.count(b"\n")
             offset += len(block)
+        try:
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise ConfigError(f"{printable(path)}:{line}: not UTF-8 text (a character cut at the end of the file); "
+                              "save the file as UTF-8") from None
 
 
 def load_yaml(path: str | Path) -> tuple[Any, yaml.Node | None]:

@@ -212,10 +212,10 @@ def _read_keyed_csv(path: Path):
     """A CSV with a ``reply_id`` column (scores or labels); anything else is one ConfigError line."""
     import pandas as pd
 
-    from carebench_shared.config import ConfigError, refuse_nul_bytes, sniff_text
+    from carebench_shared.config import ConfigError, refuse_binary_bytes, sniff_text
 
     sniff_text(path, "CSV")
-    refuse_nul_bytes(path, "a CSV file")
+    refuse_binary_bytes(path, "a CSV file")
     try:
         df = pd.read_csv(path, dtype={"reply_id": str}, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carebench_shared.config import ConfigError, sniff_text
+from carebench_shared.config import ConfigError, sniff_text, undecoded_byte
 from carebench_shared.safe_text import printable
 
 __all__ = ["open_text", "csv_header", "iter_csv", "plan_records", "string_columns", "MAX_RECORD_LINES", "CHUNK_ROWS"]
@@ -31,16 +31,18 @@ CHUNK_ROWS = 32_768  # records held as Python strings at a time while reading a 
 _TRANSPOSE_ROWS = 4_096  # records held as lists before their fields join the columns' lists
 
 
-def open_text(path: Path):
-    """Text mode that splits lines on ``\\n`` only: a bare ``\\r`` stays inside its line (and is caught)."""
+def open_text(path: Path, errors: str = "surrogateescape"):
+    """Text mode that splits lines on ``\\n`` only: a bare ``\\r`` stays inside its line (and is caught). Bytes
+    that are not UTF-8 are kept as escapes, so that their row is reported (:func:`undecoded_byte`), not
+    silently changed; ``errors="strict"`` raises at the first instead."""
     try:
-        return open(path, encoding="utf-8-sig", errors="replace", newline="\n")
+        return open(path, encoding="utf-8-sig", errors=errors, newline="\n")
     except OSError as exc:
         raise ConfigError(f"{printable(path)}: cannot read file: {exc.strerror or exc}") from None
 
 
 def csv_header(path: Path) -> list[str] | None:
-    sniff_text(path, "CSV")
+    sniff_text(path, "CSV", rows=True)
     with open_text(path) as fh:
         try:
             first = fh.readline(1 << 16)
@@ -116,7 +118,7 @@ def iter_csv(path: Path, n_fields: int, broken: list[tuple[int, str]]) -> Iterat
     is not so, the careful reader reads the file from the start and the records already given are skipped.
     """
     given = 0
-    with open_text(path) as fh:
+    with open_text(path, errors="strict") as fh:  # a byte that is not UTF-8: the careful reader reports its row
         reader = csv.reader(fh)
         try:
             next(reader)  # header
@@ -131,7 +133,7 @@ def iter_csv(path: Path, n_fields: int, broken: list[tuple[int, str]]) -> Iterat
                         yield last, row
                 else:
                     return
-        except (StopIteration, csv.Error):
+        except (StopIteration, csv.Error, UnicodeDecodeError):
             pass
     yield from islice(_careful_records(path, n_fields, broken), given, None)
 
@@ -172,6 +174,11 @@ def _careful_records(path: Path, n_fields: int, broken: list[tuple[int, str]]) -
             # count means a quote opened on its first line was closed by (or ran into) the rows after it
             if problem is None and span > 1 and _swallows_rows(lines.record, n_fields):
                 problem = f"unbalanced quote: a quoted field swallows the {span - 1} line(s) after it"
+            if problem is None and row:
+                problem = next(filter(None, (undecoded_byte(text) for _, text in lines.record)), None)
+                if problem is not None:  # a whole record with a damaged byte: its lines are not read again
+                    broken.append((start, problem))
+                    continue
             if problem is None:
                 if not row:
                     continue  # blank line

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from carebench_shared.config import ConfigError, sniff_text
+from carebench_shared.config import ConfigError, sniff_text, undecoded_byte
 from carebench_shared.safe_text import printable
 
 from .readers_common import (TIME_YEARS, BadRows, ReadResult, blank_to_na, epoch_times, finish, norm_ids,
@@ -109,12 +109,13 @@ class OwnJsonl:
         broken: list[tuple[int, str]] = []
         records: list[dict[str, Any]] = []
         lines: list[int] = []
-        sniff_text(path, "JSON Lines")
+        sniff_text(path, "JSON Lines", rows=True)
         with open_text(path) as fh:
             for i, raw in enumerate(fh, start=1):
                 if not raw.strip():
                     continue
                 problem, obj = _json_object(raw)
+                problem = problem or undecoded_byte(raw)
                 if problem:
                     broken.append((i, problem))
                     continue

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carebench_shared.config import ConfigError, refuse_nul_bytes, regular_file, sniff_text
+from carebench_shared.config import ConfigError, refuse_binary_bytes, regular_file, sniff_text
 from carebench_shared.safe_text import printable
 
 from qa.checks.base import ReplyContext
@@ -53,7 +53,7 @@ def read_labels(path: str | Path) -> pd.DataFrame:
     path = Path(path)
     regular_file(path, "labels")
     sniff_text(path, "CSV")
-    refuse_nul_bytes(path, "a labels file")
+    refuse_binary_bytes(path, "a labels file")
     try:
         df = pd.read_csv(path, dtype=str, keep_default_na=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:

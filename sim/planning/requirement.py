@@ -309,6 +309,9 @@ def plan_requirement(
     ``on_iteration(number, runs, last)`` is called before each simulation with the replications it will run and
     the previous iteration's record (None at first).
     """
+    # One function (about 85 lines): the loop is a small state machine (phase, replications, iterations left,
+    # levels) whose every branch reads and moves all of that state; split, it would travel in a state object
+    # that every part mutates, which is harder to follow than the loop itself.
     t0 = time.perf_counter()
     search = _Search(scenario, target, settings)
     seed = scenario.seed if settings.seed is None else settings.seed

@@ -172,6 +172,7 @@ REPLY_CASES = [
     qa("tweets_duplicate_id.csv", 0, kind="duplicates", check={"replies": 3, "broken_lines": [8]}),
     qa("tweets_utf16.csv", 2, "the file is UTF-16 text; save it as UTF-8", "encoding"),
     qa("tweets_latin1.csv", 2, "not UTF-8 text (byte 0xE9)", "encoding"),
+    qa("tweets_one_latin1_row.csv", 0, kind="encoding", check={"replies": 2, "broken_lines": [5]}),
     qa("binary.csv", 2, "a binary file, not CSV text", "binary"),
     qa("binary.jsonl", 2, "not UTF-8 text", "binary"),
     qa("escape_in_header.csv", 2, "unknown format: header '\\x1b[2J\\x1b[31mtweet_id", "control characters"),

@@ -238,6 +238,10 @@ def replies() -> None:
     write("replies/tweets_duplicate_id.csv", TWCS_HEADER + "".join(TWCS_ROWS) + TWCS_ROWS[0])
     write("replies/tweets_utf16.csv", twcs.encode("utf-16"))
     write("replies/tweets_latin1.csv", twcs.replace("annoying", "ennuyeux, d\u00e9sol\u00e9").encode("latin-1"))
+    rows = [r.encode() for r in TWCS_ROWS]  # UTF-8 (an emoji) with one row saved in Latin-1: that row is broken
+    rows[0] = TWCS_ROWS[0].replace("stuck", "stuck \U0001F621").encode()
+    rows[3] = TWCS_ROWS[3].replace("annoying", "ennuyeux, d\u00e9sol\u00e9").encode("latin-1")
+    write("replies/tweets_one_latin1_row.csv", TWCS_HEADER.encode() + b"".join(rows))
     write("replies/binary.csv", b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
     write("replies/escape_in_header.csv", "\x1b[2J\x1b[31mtweet_id,\x07author,\u202etext\n1,2,3\n")
     write("replies/carriage_return_in_header.csv", "tweet_id,author\rcarebench: a fake line\n1,2\n")

@@ -265,6 +265,16 @@ def test_a_nul_byte_deep_in_a_labels_file_is_refused_at_its_line(tmp_path) -> No
         read_labels(bad)
 
 
+def test_labels_refuse_a_byte_that_is_not_utf8_deep_in_the_file_naming_its_line(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Past the sniffed start, pandas stopped at such a byte with no line number ("position 3")."""
+    rows = [f"reply-{i:05d},1,0\n".encode() for i in range(8000)]
+    rows[7000] = "reply-07000-caf\u00e9,1,0\n".encode("latin-1")
+    bad = tmp_path / "latin.csv"
+    bad.write_bytes(b"reply_id,deflection,dm_request\n" + b"".join(rows))
+    with pytest.raises(ConfigError, match=r"latin\.csv:7002: not UTF-8 text \(byte 0xE9\)"):
+        read_labels(bad)
+
+
 def test_qa_evaluate_refuses_a_nul_byte_deep_in_its_labels(tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The same for ``qa evaluate --labels``: one line naming the file and line, exit code 2."""
     rows = [f"reply-{i:05d},1\n" for i in range(8000)]

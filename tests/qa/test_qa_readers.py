@@ -200,3 +200,47 @@ def test_the_fast_reader_yields_what_the_careful_reader_yields(tmp_path, body, h
     assert list(iter_csv(path, 3, broken)) == expected
     assert broken == expected_broken
     assert list(plan_records(path, 3)) == [row for _, row in expected]
+
+
+_ROW = "{id},{who},{inbound},Tue Oct 31 22:10:47 +0000 2017,{text},{child},{parent}\n"
+
+
+def _thread(n: int, text: str) -> str:
+    """A customer post and the brand's reply (ids 2n and 2n+1)."""
+    return (_ROW.format(id=2 * n, who=f"c{n}", inbound=True, text=text, child=2 * n + 1, parent="")
+            + _ROW.format(id=2 * n + 1, who="Acme", inbound=False, text="@c sorry to hear that", child="",
+                          parent=2 * n))
+
+
+@pytest.mark.parametrize("padding", [0, 2000])  # the damaged row in the sniffed start, and far past it
+def test_a_row_that_is_not_utf8_in_a_utf8_file_is_a_broken_row_and_the_rest_is_kept(tmp_path, padding):
+    body = _thread(1, "my order is late 😡").encode() + b"".join(
+        _thread(i, "the app crashes").encode() for i in range(2, 2 + padding))
+    line = 2 * padding + 4  # the damaged customer post: header, two lines of thread 1, two per padding thread
+    body += _thread(9000, "caf\u00e9 au lait").encode("latin-1") + _thread(9001, "d\u00e9j\u00e0 vu").encode()
+    p = tmp_path / "x.csv"
+    p.write_bytes((TWCS_HEADER + "\n").encode() + body)
+    got = read_messages(p)
+    assert got.broken_rows == [(line, "not UTF-8 text (byte 0xE9)")]
+    ids = set(got.messages["message_id"])
+    assert str(2 * 9000) not in ids and {str(2 * 9000 + 1), str(2 * 9001), str(2 * 9001 + 1)} <= ids
+    assert len(ids) == 2 * (padding + 3) - 1  # every valid row of the padding + 3 threads, the damaged one lost
+    assert not any("\ufffd" in t for t in got.messages["text"])  # no row kept with a byte replaced
+
+
+def test_a_file_whose_only_non_ascii_text_is_not_utf8_is_refused_as_another_encoding(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_bytes((TWCS_HEADER + "\n").encode() + _thread(1, "caf\u00e9").encode("cp1252") + _thread(2, "ok").encode())
+    with pytest.raises(ConfigError, match=r"x\.csv:2: not UTF-8 text \(byte 0xE9\); save the file as UTF-8"):
+        read_messages(p)
+
+
+def test_jsonl_line_that_is_not_utf8_is_a_broken_row(tmp_path):
+    line = ('{"message_id": "%s", "thread_id": "t", "role": "customer", "author_id": "c", '
+            '"created_at": "2024-01-01T10:00:00Z", "text": "%s"}\n')
+    p = tmp_path / "m.jsonl"
+    p.write_bytes((line % ("1", "ol\u00e1 ✓")).encode() + (line % ("2", "caf\u00e9")).encode("latin-1")
+                  + (line % ("3", "fine")).encode())
+    got = read_messages(p)
+    assert got.broken_rows == [(2, "not UTF-8 text (byte 0xE9)")]
+    assert list(got.messages["message_id"]) == ["1", "3"]
