@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["Clauses", "required_clauses", "required_literals", "is_word", "first_chars"]
 
@@ -336,6 +337,7 @@ def _firsts(items: Iterable, flags: int) -> tuple[set[str], bool] | None:  # typ
     return found, True
 
 
+@lru_cache(maxsize=8192)  # a pattern is asked again for each joined set it is part of: parsed once
 def first_chars(pattern: str, flags: int = re.MULTILINE) -> frozenset[str] | None:
     """What every match of ``pattern`` (compiled with ``flags``) starts with: characters, and ``\\s`` or ``\\d``
     for those classes; None when not known or too many, or when it can match the empty string.
