@@ -69,8 +69,8 @@ def clear_text_caches() -> None:
     from qa.checks.phrases import phrasebook
 
     for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems"),
-                         (tone, "_line_stems"), (tone, "_STEMS"), (tone, "_reply_stems"), (entities, "_VERIFIED"),
-                         (entities, "_KINDS"), (deflection, "_customer_keys")):
+                         (tone, "_STEMS"), (tone, "_reply_stems"), (entities, "_VERIFIED"), (entities, "_KINDS"),
+                         (deflection, "_customer_keys")):
         cache = getattr(module, name, None)
         clear = getattr(cache, "cache_clear", None) or getattr(cache, "clear", None)  # lru_cache, or a dict
         if clear is not None:

@@ -66,21 +66,10 @@ STEMS_KEPT = 16_384
 _STEMS = Memo(_stem, STEMS_KEPT)
 
 
-@lru_cache(maxsize=4096)
-def _line_stems(line: str) -> frozenset[str]:
-    return frozenset(map(_STEMS.__getitem__, _TOKEN.findall(_URL.sub(" ", line.lower()))))
-
-
 @lru_cache(maxsize=2048)
 def _customer_stems(customer_text: str) -> frozenset[str]:
-    """Stems of the customer's words; cached, since a thread's posts are read again for each brand reply.
-
-    Line by line, each line's stems cached: a reply's customer text is the thread's latest posts joined by
-    line breaks, so the next reply's holds the same lines and one more. The same stems as the whole text's:
-    no word or link runs across a line break, nor does ``str.lower``'s final-sigma rule look across one."""
-    if "\n" not in customer_text:
-        return _line_stems(customer_text)
-    return frozenset().union(*map(_line_stems, customer_text.split("\n")))
+    """Stems of the customer's words; cached, since a thread's posts are read again for each brand reply."""
+    return frozenset(map(_STEMS.__getitem__, _TOKEN.findall(_URL.sub(" ", customer_text.lower()))))
 
 
 @lru_cache(maxsize=1)
