@@ -6,6 +6,10 @@
 * ``personalisation``: the reply takes up something specific from the customer's posts (a content word or a
   number they used) rather than only template words. Undetermined when there is no customer text to compare.
   It is a word-overlap heuristic: it cannot tell a paraphrase from a template.
+
+Empathy and personalisation are undetermined (not scored) when the customer's posts are nothing but thanks,
+acknowledgements or goodbyes (:mod:`qa.closings`, lesson 2 of the domain brief): "Glad it works!" to "thanks,
+all sorted" owes no apology and has none of their words to take up.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from operator import itemgetter, methodcaller
 
 from qa.checks.base import Evidence, Finding, ReplyContext, register, settled
 from qa.checks.phrases import evidence, phrasebook, reply_lang
+from qa.closings import needs_reply
 from qa.memo import Memo
 
 __all__ = ["Empathy", "Blame", "Personalisation"]
@@ -33,9 +38,20 @@ class _PhraseCheck:
         return Finding(self.name, True, evidence(ctx.text, found))
 
 
+@lru_cache(maxsize=2048)
+def courtesy_only(customer_text: str) -> bool:
+    """Whether the customer's posts before a reply are only thanks, acknowledgements or goodbyes (they needed no
+    reply); cached, since a thread's posts are read again for each brand reply."""
+    return bool(customer_text.strip()) and not needs_reply(customer_text)
+
+
 class Empathy(_PhraseCheck):
     name = "empathy"
     polarity = "quality"  # registry: True is good; the scorecard flags its absence
+    courtesy = settled(name, None, customer_posts="only thanks or goodbyes")
+
+    def run(self, ctx: ReplyContext) -> Finding:
+        return self.courtesy if courtesy_only(ctx.customer_text) else super().run(ctx)
 
 
 class Blame(_PhraseCheck):
@@ -117,11 +133,14 @@ class Personalisation:
     name = "personalisation"
     nothing = settled(name, False, shared_words=())  # the shared finding of most replies
     no_customer = settled(name, None)
+    courtesy = settled(name, None, customer_posts="only thanks or goodbyes")
     polarity = "quality"  # registry: True is good; the scorecard flags its absence
 
     def run(self, ctx: ReplyContext) -> Finding:
         if not ctx.customer_text.strip():
             return self.no_customer
+        if courtesy_only(ctx.customer_text):
+            return self.courtesy
         customer = _customer_stems(ctx.customer_text)
         text = ctx.text
         masked = _URL.sub(lambda m: " " * len(m.group(0)), text) if "http" in text or "www." in text else text

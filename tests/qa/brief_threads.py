@@ -154,6 +154,14 @@ case("thanks-but-question", "'thanks' with a new question is unanswered", "u_tq"
      [("customer", 0, LATE_ASK), ("brand", 15, GOOD_REPLY.format(who="u_tq")),
       ("customer", 30, "@AcmeCare thanks, but will it need a signature? I'm at work all day.")])
 
+# lesson 2: a thank-you mention needs no empathy; the same courtesy reply to a complaint owes one
+case("thanks-mention", "a courtesy reply to thanks keeps full marks", "u_tm",
+     [("customer", 0, "@AcmeCare thank you so much, all sorted now!"),
+      ("brand", 10, "@u_tm Glad we could help, have a great day!")])
+case("courtesy-to-complaint", "the same courtesy reply to a complaint shows no empathy", "u_cc",
+     [("customer", 0, "@AcmeCare my parcel is two days late and nobody tells me anything"),
+      ("brand", 10, "@u_cc Glad we could help, have a great day!")])
+
 # lesson 1/11: three near-identical posts on two channels, one answer
 SAME = "@Acme I was charged twice for my October bill and nobody is answering me. Refund the extra charge now"
 CASES["repeat-a"] = ("first of three posts: unanswered (repeated later)",

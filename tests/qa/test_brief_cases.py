@@ -172,6 +172,17 @@ def test_a_closing_thanks_waits_for_nothing_a_follow_up_question_does(result):
     assert "thanks-but-question-3" in un
 
 
+def test_a_courtesy_reply_to_thanks_owes_no_empathy_but_one_to_a_complaint_does(scores):
+    """Lesson 2: a thank-you mention needed no reply; answering it kindly is not an error (no empathy or
+    personalisation expected: nothing to apologise for, nothing of theirs to take up). The same words to a
+    complaint fail both."""
+    thanks, complaint = scores.loc["thanks-mention-2"], scores.loc["courtesy-to-complaint-2"]
+    assert thanks["score"] == 100 and thanks["passed"] and thanks["failed_criteria"] == ""
+    assert pd.isna(thanks["empathy"]) and pd.isna(thanks["personalisation"])
+    assert {"no_empathy", "no_personalisation"} <= set(complaint["failed_criteria"].split(";"))
+    assert complaint["score"] == 100 - CRIT["no_empathy"].weight - CRIT["no_personalisation"].weight
+
+
 def test_one_complaint_three_times_on_two_channels(result, scores):
     rep = result.repeats.set_index("message_id")
     assert rep.loc["repeat-b-1", "of_message_id"] == "repeat-a-1" and rep.loc["repeat-b-1", "kind"] == "other thread"
