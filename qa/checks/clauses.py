@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
 
-__all__ = ["Clauses", "required_clauses", "required_literals", "is_word"]
+__all__ = ["Clauses", "required_clauses", "required_literals", "is_word", "first_chars"]
 
 try:  # the regex parser: private, so we degrade to "no prefilter" if it ever moves
     from re import _parser as _sre_parse  # type: ignore[attr-defined]
@@ -29,6 +30,7 @@ try:  # the regex parser: private, so we degrade to "no prefilter" if it ever mo
         AT_END_STRING,
         BRANCH,
         CATEGORY,
+        CATEGORY_DIGIT,
         CATEGORY_NOT_WORD,
         CATEGORY_SPACE,
         CATEGORY_WORD,
@@ -37,6 +39,7 @@ try:  # the regex parser: private, so we degrade to "no prefilter" if it ever mo
         MAX_REPEAT,
         MIN_REPEAT,
         NEGATE,
+        RANGE,
         SUBPATTERN,
     )
 except ImportError:  # pragma: no cover
@@ -276,3 +279,79 @@ def required_literals(pattern: str) -> frozenset[str] | None:
     """The most selective clause of ``pattern`` (None: it always runs)."""
     clauses = required_clauses(pattern)
     return clauses[0] if clauses else None
+
+
+_GLOBAL_FLAGS = re.compile(r"\(\?[aiLmsux]+\)")  # must stay first in a pattern: nothing is put before it
+MAX_FIRST_CHARS = 40  # a wider set filters few positions: not worth the lookahead
+_CLASSES = {CATEGORY_SPACE: "\\s", CATEGORY_DIGIT: "\\d"}  # classes selective enough to lead a pattern
+
+
+def _class_atoms(av: list) -> set[str] | None:  # type: ignore[type-arg]
+    """The members of a class (``IN`` item) as characters and ``\\s``/``\\d``, or None (``\\w``, a negation)."""
+    atoms: set[str] = set()
+    for op, x in av:
+        if op is LITERAL:
+            atoms.add(chr(x))
+        elif op is RANGE and x[1] - x[0] <= 26:
+            atoms.update(chr(c) for c in range(x[0], x[1] + 1))
+        elif op is CATEGORY and x in _CLASSES:
+            atoms.add(_CLASSES[x])
+        else:
+            return None
+    return atoms
+
+
+def _firsts(items: Iterable, flags: int) -> tuple[set[str], bool] | None:  # type: ignore[type-arg]
+    """(what a match of the parsed sequence ``items`` can start with: characters, ``\\s`` or ``\\d``; whether
+    it can match empty), or None when a first item is not a literal or a class of them (``\\w``, ``.``...)."""
+    found: set[str] = set()
+    for op, av in items:
+        if op in (AT, ASSERT, ASSERT_NOT):
+            continue  # consumes nothing: the next item's character comes first
+        if op is LITERAL:
+            return found | {chr(av)}, False
+        if op is IN:
+            atoms = _class_atoms(av)
+            return None if atoms is None else (found | atoms, False)
+        if op is SUBPATTERN:
+            if av[1] & re.IGNORECASE and not flags & re.IGNORECASE:
+                return None  # ``(?i:...)``: its letters match in either case, the lookahead's would not
+            parts = [av[-1]]
+        elif op is BRANCH:
+            parts = av[1]
+        elif op in (MAX_REPEAT, MIN_REPEAT):
+            parts = [av[2]]
+        else:
+            return None
+        empty = False
+        for part in parts:
+            sub = _firsts(part, flags)
+            if sub is None:
+                return None
+            found |= sub[0]
+            empty = empty or sub[1]
+        if op in (MAX_REPEAT, MIN_REPEAT) and av[0] == 0:
+            empty = True
+        if not empty:
+            return found, False
+    return found, True
+
+
+@lru_cache(maxsize=8192)  # a pattern is asked again for each joined set it is part of: parsed once
+def first_chars(pattern: str, flags: int = re.MULTILINE) -> frozenset[str] | None:
+    """What every match of ``pattern`` (compiled with ``flags``) starts with: characters, and ``\\s`` or ``\\d``
+    for those classes; None when not known or too many, or when it can match the empty string.
+
+    ``re`` skips to a pattern's possible first characters only when it starts with one: a pattern starting
+    with ``\\b`` or an optional group is tried at every position. A lookahead for these characters in front,
+    compiled with the same flags (so that its letters fold as the pattern's do: :func:`qa.checks.matching.led`),
+    fails at once at the others: the same matches, found sooner."""
+    if _sre_parse is None or _GLOBAL_FLAGS.match(pattern):
+        return None
+    try:
+        found = _firsts(_sre_parse.parse(pattern, flags), flags)
+    except Exception:  # pragma: no cover - a pattern the parser rejects was rejected at compile time already
+        return None
+    if found is None or found[1] or not found[0] or len(found[0]) > MAX_FIRST_CHARS:
+        return None
+    return frozenset(found[0])

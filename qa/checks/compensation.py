@@ -44,7 +44,7 @@ class _Sentences:
     def __init__(self, text: str) -> None:
         self.n = len(text)
         self.starts = [m.start() for m in _SENTENCE_END.finditer(text)]
-        self.ends = [m.end() for m in _SENTENCE_END.finditer(text)] if self.starts else []
+        self.ends = [start + 1 for start in self.starts]  # a sentence end is one character: no second pass
 
     def around(self, start: int, end: int) -> tuple[int, int]:
         i = bisect_right(self.ends, start)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable
+from functools import lru_cache
 from itertools import islice
 
 from qa.checks import entities, link_pages
@@ -69,9 +70,11 @@ def _first(hits: list[tuple[int, int]], keep: Callable[[tuple[int, int]], bool])
     return list(islice((h for h in hits if keep(h)), MAX_PER_GROUP))
 
 
-def _customer_keys(customer_text: str) -> set[str]:
+@lru_cache(maxsize=64)
+def _customer_keys(customer_text: str) -> frozenset[str]:
+    """The customer's own numbers and addresses: cached, since each brand reply of a thread reads the same posts."""
     found = entities.phones(customer_text) + entities.emails(customer_text)
-    return {e.key for e in found}
+    return frozenset(e.key for e in found)
 
 
 class Deflection:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 
-from qa.checks.clauses import required_clauses
+from qa.checks.clauses import first_chars, required_clauses
 from qa.checks.prefilter import Gate, Scanner
 from qa.memo import Memo
 
-__all__ = ["Group", "Reading", "alternation", "alternatives"]
+__all__ = ["Group", "Reading", "alternation", "alternatives", "led"]
 
 _FLAGS = re.IGNORECASE | re.MULTILINE
 
@@ -74,6 +74,20 @@ def alternation(patterns: list[str]) -> str:
     return "|".join(f"(?:{p})" for p in patterns)
 
 
+def led(patterns: list[str], flags: int = re.MULTILINE) -> str:
+    """The alternation of ``patterns`` (to compile with ``flags``) led by a lookahead for what their matches start
+    with, when known (:func:`~qa.checks.clauses.first_chars`): most start with ``\\b`` or an optional word, so
+    ``re`` tries them at every position; the lookahead fails at once at most. The same matches, sooner."""
+    firsts: set[str] = set()
+    for p in patterns:
+        found = first_chars(p, flags)
+        if found is None:
+            return patterns[0] if len(patterns) == 1 else alternation(patterns)
+        firsts |= found
+    lead = "".join(sorted(re.escape(c) if len(c) == 1 else c for c in firsts))
+    return f"(?=[{lead}])(?:{alternation(patterns)})"
+
+
 class _Compiled:
     """One pattern, compiled case-folded for lower-cased text (about three times faster in Python's ``re``
     than ``IGNORECASE``), and with ``IGNORECASE`` for the rare text whose length ``lower()`` changes (compiled
@@ -83,8 +97,8 @@ class _Compiled:
 
     def __init__(self, pattern: str) -> None:
         self._pattern = pattern
-        self.exact = re.compile(pattern, _FLAGS) if "(?-i:" in pattern else None
-        self.fold = None if self.exact else re.compile(_fold_pattern(pattern), re.MULTILINE)
+        self.exact = re.compile(led([pattern], _FLAGS), _FLAGS) if "(?-i:" in pattern else None
+        self.fold = None if self.exact else re.compile(led([_fold_pattern(pattern)]), re.MULTILINE)
         self._fold_i: re.Pattern[str] | None = None
 
     def on(self, text: str, lower: str) -> tuple[re.Pattern[str], str]:
@@ -93,7 +107,7 @@ class _Compiled:
         if len(lower) == len(text):
             return self.fold, lower  # type: ignore[return-value]
         if self._fold_i is None:
-            self._fold_i = re.compile(self._pattern, _FLAGS)
+            self._fold_i = re.compile(led([self._pattern], _FLAGS), _FLAGS)
         return self._fold_i, text
 
 
@@ -216,7 +230,7 @@ class Group:
         joined: re.Pattern[str] | None = None
         if not any("(?-i:" in p or _UNSPLITTABLE.search(p) for p in patterns):
             try:
-                joined = re.compile(alternation([_fold_pattern(p) for p in patterns]), re.MULTILINE)
+                joined = re.compile(led([_fold_pattern(p) for p in patterns]), re.MULTILINE)
             except re.error:
                 joined = None
         if len(self._joins) >= JOINS_KEPT:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from qa.checks import CHECKS, ReplyContext
@@ -126,3 +126,19 @@ def test_fast_entity_patterns_agree_with_their_plain_forms(text: str) -> None:
     assert (entities._ENOUGH_DIGITS.search(text) is None) == (plain_enough.search(text) is None)
     if phrasebook().macros["EMAIL"].search(text):
         assert entities._EMAIL_AT.search(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(st.sampled_from(["1", "8", "00", "456", "7890", " ", "-", ".", "(", ")", "+", "*", "Flowers", "ſ",
+                                 "K", "a", "/", "\n", "٣"]), max_size=16).map("".join))
+@example("call 1-800-FLOWERS now")
+@example("1 800Banamex")
+@example("1-800-ſKſK")
+@example("dial *4444")
+@example("+1 (800) 956-4442")
+def test_phones_skip_only_texts_without_a_number_they_keep(text: str) -> None:
+    """The cheap tests in front of the PHONE macro (seven digits close together, a "*", a vanity number) never
+    hide a number: ``phones`` finds what the macro alone, filtered the same way, finds."""
+    from qa.checks import entities
+
+    assert entities.phones(text) == (entities._phones(text) if entities._TWO_DIGITS.search(text) else [])

@@ -195,6 +195,42 @@ def test_patterns_searched_as_one_alternation_match_as_one_by_one() -> None:
     assert joined > 100  # most groups were searched joined
 
 
+def test_first_characters_of_a_pattern() -> None:
+    """What every match starts with, looking past anchors, lookarounds and optional parts; unknown (None) for a
+    class by category, a pattern that can match empty, or letters matched in either case."""
+    from qa.checks.clauses import first_chars
+
+    assert first_chars(r"\b(?:so\s+|very\s+)?sorry\b") == frozenset("sv")
+    assert first_chars(r"(?<![@\w])dms?\b") == frozenset("d")
+    assert first_chars(r"\bl[íi]nea|\bcall") == frozenset("lc")
+    assert first_chars(r"(?:ab)*c") == frozenset("ac")
+    assert first_chars(r"(?:^|[.!?]|@\w+)\s*call") == frozenset([".", "!", "?", "@", "\\s", "c"])
+    for unknown in (r"\w+", r"(?:ab)*", r"a?", r"[^a]b", r".x", r"(?i:a)b", r"(?i)ab"):
+        assert first_chars(unknown) is None, unknown
+
+
+def test_led_patterns_match_as_the_plain_ones() -> None:
+    """Every phrase pattern led by the lookahead for its first characters finds the same matches as itself:
+    case-folded on lower-cased text, and with ``IGNORECASE`` on the text as written."""
+    import re
+
+    from qa.checks.matching import _fold_pattern, led
+
+    texts = REPLIES + [" ".join(REPLIES), "DM us. Call us. Email us. Sorry! Dial 1-800-FLOWERS\n\tnow. " * 3]
+    led_count = 0
+    for group in phrasebook().patterns.values():
+        for p in group._patterns:
+            both = [(p, re.IGNORECASE | re.MULTILINE, texts)]
+            if "(?-i:" not in p:
+                both.append((_fold_pattern(p), re.MULTILINE, [t.lower() for t in texts]))
+            for pattern, flags, cases in both:
+                fast, plain = re.compile(led([pattern], flags), flags), re.compile(pattern, flags)
+                led_count += fast.pattern != pattern
+                for text in cases:
+                    assert [m.span() for m in fast.finditer(text)] == [m.span() for m in plain.finditer(text)], p
+    assert led_count > 600  # most patterns are led
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(["@", "a", "_", "__", ".", "+", "-", "/", ":", " ", "h", "w", "1", "é", "http://",
                                  "https://", "www.", "__email__", "@Brand", "x@y.co", "\n"]), max_size=20).map("".join))
