@@ -32,7 +32,10 @@ def _start_worker(progress_queue) -> None:
 def _replicate(scenario: Scenario, rep: int, seed: int | None) -> ReplicationResult:
     q = _progress_queue
     progress = (lambda minutes: q.put((rep, minutes))) if q is not None else None
-    return simulate_replication(scenario, rep, seed, progress=progress)
+    result = simulate_replication(scenario, rep, seed, progress=progress)
+    if q is not None:
+        q.put((rep, None))  # after its last report: the queue's feeder thread may still hold them when we return
+    return result
 
 
 def run_parallel(
@@ -60,10 +63,14 @@ def run_parallel(
         signal.signal(signal.SIGINT, handler)
     try:
         pending = [pool.apply_async(_replicate, (scenario, rep, seed)) for rep in range(reps)]
+        finished: set[int] = set()
         while not all(p.ready() for p in pending):
-            _drain(progress_queue, progress, timeout=0.2)
+            _drain(progress_queue, progress, 0.2, finished)
         results = [p.get() for p in pending]  # re-raises a worker's exception here
-        _drain(progress_queue, progress, timeout=0.0)
+        waited = 0.0
+        while progress_queue is not None and len(finished) < reps and waited < _LAST_REPORTS_WAIT:
+            _drain(progress_queue, progress, 0.2, finished)  # the reports still in the workers' feeder threads
+            waited += 0.2
         pool.close()
     finally:
         pool.terminate()
@@ -71,8 +78,13 @@ def run_parallel(
     return RunResult(scenario, results)
 
 
-def _drain(progress_queue, progress: Callable[[int, float], None] | None, timeout: float) -> None:
-    """Pass queued ``(rep, minutes)`` reports to ``progress``; wait up to ``timeout`` for the first one."""
+_LAST_REPORTS_WAIT = 30.0  # seconds: a finished worker's reports arrive within this, or are given up
+
+
+def _drain(progress_queue, progress: Callable[[int, float], None] | None, timeout: float,
+           finished: set[int]) -> None:
+    """Pass queued ``(rep, minutes)`` reports to ``progress``, and note in ``finished`` the replications whose
+    last report has come (``minutes`` None); wait up to ``timeout`` for the first one."""
     if progress_queue is None:
         if timeout:
             import time
@@ -82,7 +94,11 @@ def _drain(progress_queue, progress: Callable[[int, float], None] | None, timeou
     try:
         item = progress_queue.get(timeout=timeout) if timeout else progress_queue.get_nowait()
         while True:
-            progress(*item)
+            rep, minutes = item
+            if minutes is None:
+                finished.add(rep)
+            else:
+                progress(rep, minutes)
             item = progress_queue.get_nowait()
     except queue_module.Empty:
         return
