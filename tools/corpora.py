@@ -46,9 +46,11 @@ def load_contexts(path: Path) -> list[ReplyContext]:
 
 @contextlib.contextmanager
 def ref_tree(ref: str) -> Iterator[Path]:
-    """A temporary folder holding the ``qa`` package of git ref ``ref``."""
+    """A temporary folder holding the ``qa`` package of git ref ``ref``, and the ``carebench_shared`` it imports
+    (the ref's own: a name this tree renamed would not import)."""
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "qa"], check=True, capture_output=True)
+        archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref, "qa", "carebench_shared"], check=True,
+                                 capture_output=True)
         subprocess.run(["tar", "-x", "-C", tmp], input=archive.stdout, check=True)
         yield Path(tmp)
 
