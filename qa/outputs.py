@@ -9,7 +9,9 @@ callers, so a run's folder is either complete or absent.
 from __future__ import annotations
 
 import csv
+import io
 import json
+import re
 from pathlib import Path
 from collections.abc import Callable
 from typing import Any, TextIO
@@ -40,9 +42,21 @@ def csv_ready(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-# csv's writer with to_csv's dialect (QUOTE_MINIMAL, '"' doubled, "\n" ends a line) quotes a field exactly
-# when it holds one of these (Python 3.11's _csv.c: the delimiter, the quote, a line-terminator character)
-_NEEDS_QUOTES = '[",\n]'
+def _quoting_characters() -> str:
+    """The characters for which csv's writer with to_csv's dialect (QUOTE_MINIMAL, '"' doubled, "\\n" ends a
+    line) quotes a field, asked of the running Python: 3.11 quotes the delimiter, the quote and a line
+    terminator's characters, and a later one may add "\\r"."""
+    found = ""
+    for c in ',"\n\r':
+        probe = io.StringIO()
+        csv.writer(probe, lineterminator="\n").writerow([f"a{c}b"])
+        found += c if probe.getvalue().startswith('"') else ""
+    return found
+
+
+_QUOTING = _quoting_characters()
+_NEEDS_QUOTES = "[" + _QUOTING + "]"  # for Arrow's regular expressions, and ours
+_QUOTE_THIS = re.compile(_NEEDS_QUOTES).search
 _BOOL_TEXT = np.array(["False", "True", ""], dtype=object)  # a bool as csv writes it (str), or missing
 
 
@@ -53,9 +67,9 @@ def _quoted(v: str) -> str:
 def _as_field(v: Any) -> str:
     """One value as csv's writer makes it text: a float (numpy's too) by ``repr``, None blank, else ``str``."""
     if type(v) is str:
-        return _quoted(v) if '"' in v or "," in v or "\n" in v else v
+        return _quoted(v) if _QUOTE_THIS(v) else v
     v = "" if v is None else repr(v) if isinstance(v, float) else str(v)
-    return _quoted(v) if '"' in v or "," in v or "\n" in v else v
+    return _quoted(v) if _QUOTE_THIS(v) else v
 
 
 def _lookup(values: np.ndarray, mask: np.ndarray, text: Callable[[Any], str]) -> np.ndarray:
