@@ -70,6 +70,8 @@ def languages(th: Sequence[Any], role: Sequence[Any], text: Sequence[str], given
     instead of once per reply after it. Brand texts are remembered across batches (``brand_memo``) because
     templates repeat all day.
     """
+    # About 60 lines: one pass over the rows carrying each thread's state (its posts, their languages) is what
+    # makes each post detected once; split, that state would travel between the parts.
     n = len(th)
     reply_out: list[str | None] = [None] * n
     cust_out: list[str | None] = [None] * n

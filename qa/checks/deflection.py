@@ -81,7 +81,7 @@ class Deflection:
     name = "deflection"
     nothing = settled(name, False, channels=())  # the shared finding of most replies
 
-    # About 60 lines: the early return for replies with no referral words comes first, then one pass over the
+    # About 80 lines: the early return for replies with no referral words comes first, then one pass over the
     # referrals with the exceptions next to the rule they qualify (kept together so the verdict reads top down).
     def run(self, ctx: ReplyContext) -> Finding:
         book, text = phrasebook(), ctx.text
