@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from qa.memo import Memo
+
 __all__ = ["Link", "UNWRAPPERS", "links", "iter_links", "LOCALE", "LONG_NUMBER"]
 
 # Where a URL may start: a scheme, "www.", or a bare host whose first label names a help site (lower case).
@@ -150,8 +152,7 @@ def _starts(low: str, hints: list[str]) -> list[int]:
     return sorted(set(starts)) if hints else starts
 
 
-_PARSED: dict[tuple[str, bool], tuple[str, tuple[str, ...], bool] | None] = {}  # addresses repeat all day
-_MEMO_SIZE = 4096
+_PARSED = Memo(lambda key: _parse(*key), 4096)  # (url, truncated) -> what _parse says: addresses repeat all day
 
 
 def links(text: str, low: str | None = None) -> list[Link]:
@@ -180,9 +181,6 @@ def iter_links(text: str, low: str | None = None) -> Iterator[Link]:
         bare = not low.startswith(("http", "www."), start)
         if not url or (bare and not _BARE_HOST.match(url.split("/", 1)[0].lower())) or "@" in url.split("/", 1)[0]:
             continue
-        key = (url, truncated)
-        parsed = _PARSED[key] if key in _PARSED else _PARSED.setdefault(key, _parse(url, truncated))
-        if len(_PARSED) > _MEMO_SIZE:
-            _PARSED.clear()
+        parsed = _PARSED[(url, truncated)]
         if parsed is not None:
             yield Link(start, start + len(url), url, *parsed)
