@@ -113,3 +113,39 @@ def test_model_loads_when_the_cache_folder_cannot_be_written(tmp_path, monkeypat
     blocker.write_text("not a folder")
     monkeypatch.setenv("CAREBENCH_CACHE", str(blocker / "cache"))
     assert load_identifier(LANGUAGES).classify("Thank you for waiting, the courier comes tomorrow")[0] == "en"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Perdona la demora, estamos revisando la incidencia.",
+        "Cálmese, por favor, estamos revisando la incidencia.",
+        "Ya estamos revisando la incidencia de la app.",
+    ],
+)
+def test_cld2s_sure_english_on_short_spanish_is_overruled_by_its_function_words(text: str) -> None:
+    """CLD2 answers English at 96-98% on these Spanish sentences; a false language_mismatch would follow."""
+    assert detect(text) == "es"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Thanks! We've passed this to the team at Casa de la Playa.",
+        "Sorry about that! Our team at La Tienda de la Esquina will help you today.",
+    ],
+)
+def test_english_naming_a_spanish_place_stays_english(text: str) -> None:
+    assert detect(text) == "en"
+
+
+def test_spanish_reply_to_a_spanish_customer_is_no_mismatch(build) -> None:
+    from qa.pipeline import score_messages
+    from qa.api import load_policy
+
+    r = score_messages(build([
+        dict(role="customer", text="@Acme Llevo tres días sin servicio de internet en casa, ¿qué está pasando?"),
+        dict(message_id="r", role="brand", text="@pat Perdona la demora, estamos revisando la incidencia."),
+    ]), load_policy())
+    s = r.scores.set_index("reply_id")
+    assert s.loc["r", "language_mismatch"] == False  # noqa: E712  (a numpy or pandas bool)
