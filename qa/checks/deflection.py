@@ -21,6 +21,7 @@ from itertools import islice
 
 from qa.checks import entities, link_pages
 from qa.checks.base import Finding, ReplyContext, register, settled
+from qa.checks.matching import Reading
 from qa.checks.phrases import evidence, phrasebook, reply_lang
 
 __all__ = ["Deflection"]
@@ -77,6 +78,13 @@ def _customer_keys(customer_text: str) -> frozenset[str]:
     return frozenset(e.key for e in found)
 
 
+def _to_brand(r: Reading, lang: str | None) -> _Spans:
+    """Spans of the phrases that make a link a way to reach the brand itself (see ``Deflection.run``)."""
+    book = phrasebook()
+    return _Spans(r.spans(book.get("dm_request", "message_link"), lang)
+                  + r.spans(book.get("dm_request", "details_link"), lang))
+
+
 class Deflection:
     name = "deflection"
     nothing = settled(name, False, channels=())  # the shared finding of most replies
@@ -96,15 +104,16 @@ class Deflection:
         found: list[tuple[int, int]] = []
         channels: list[str] = []
 
-        # A link described as a way to message the brand is a dm_request (settled), not a contact page: nothing
-        # found inside such a phrase ("write to us here: <link>") is a referral.
+        # A link described as a way to message the brand is a dm_request (settled), and one to leave details for
+        # the brand to act on is the brand's next step, not a contact page: nothing found inside such a phrase
+        # ("write to us here: <link>", "share your details here: <link>") is a referral.
         to_brand: list[_Spans] = []  # found on the first hit: most replies that get this far have none
 
         def add(group: str, hits: list[tuple[int, int]]) -> None:
             if not hits:
                 return
             if not to_brand:
-                to_brand.append(_Spans(r.spans(book.get("dm_request", "message_link"), lang)))
+                to_brand.append(_to_brand(r, lang))
             hits = [h for h in hits if not to_brand[0].covers(h[0])]
             if hits:
                 found.extend(hits)
@@ -115,7 +124,7 @@ class Deflection:
         contact = r.spans(g["contact_link"], lang)
         kept_pages: list[str] = []
         if pages:
-            to_brand.append(_Spans(r.spans(book.get("dm_request", "message_link"), lang)))
+            to_brand.append(_to_brand(r, lang))
         if contact or pages:
             next_step = _Spans(r.spans(g["brand_next_step"], lang))
 

@@ -67,10 +67,21 @@ def test_deflection_families(family: str, positive: str | None, expected: str | 
     "@1 Sorry about that! Send us a note here: https://example.com/m so our team can help.",
     "@1 That's not right. Please write to us at the link and we'll look into it.",
     "@1 Please tell us more: https://example.com/form",
-    "@1 Could you share some details here so we can help? https://example.com/requests/new",
 ])
 def test_a_link_to_message_the_brand_is_a_dm_request_not_a_deflection(text: str) -> None:
     assert find("dm_request", text).verdict is True
+    assert find("deflection", text).verdict is False
+
+
+@pytest.mark.parametrize("text", [
+    "@1 Could you share some details here so we can help? https://example.com/requests/new",
+    "@1 Please send us your details here: https://example.com/form and we'll give you a call.",
+    "@1 Sorry to hear it. You can share your info here so someone on our team can reach out: https://example.com/f",
+])
+def test_details_left_on_a_form_for_the_brand_to_act_are_neither_a_dm_nor_a_deflection(text: str) -> None:
+    """LABELING: "send us your details here: <link> and we'll call you" is no deflection, the brand takes the
+    next step; nor is it a move to private messages (a form is not a conversation)."""
+    assert find("dm_request", text).verdict is False
     assert find("deflection", text).verdict is False
 
 
