@@ -48,12 +48,67 @@ def _pr(pred: np.ndarray, y: np.ndarray) -> str:
     return f"{p:.3f} / {r:.3f} (tp {tp} fp {fp} fn {fn})"
 
 
+WEIGHTING = "none"
+
+
+def weights(x, groups: np.ndarray) -> np.ndarray | None:  # noqa: ANN001
+    """Sample weights of a training part (mean 1), so that a brand's macros do not outvote other brands:
+    ``dedupe`` gives a reply 1 / (replies with the same hashed words), ``brand`` 1 / sqrt(its brand's replies)."""
+    if WEIGHTING == "none":
+        return None
+    if WEIGHTING == "dedupe":
+        keys = [hash((x.indices[a:b].tobytes(), x.data[a:b].tobytes())) for a, b in zip(x.indptr[:-1], x.indptr[1:])]
+    else:
+        keys = list(groups)
+    _, inverse, counts = np.unique(np.asarray(keys), return_inverse=True, return_counts=True)
+    w = 1.0 / (counts[inverse] if WEIGHTING == "dedupe" else np.sqrt(counts[inverse]))
+    return w / w.mean()
+
+
+AUGMENT: dict[str, tuple] = {}  # check -> (matrix, labels) of generated replies added to every fit
+CURRENT = {"check": ""}  # the check being measured (which generated labels to add)
+
+
+def fitted(x, y, groups):  # noqa: ANN001, ANN201
+    """A classifier fitted on a training part (and the generated replies of ``--augment``, if any)."""
+    check = CURRENT["check"]
+    if check in AUGMENT:
+        import scipy.sparse as sp
+        xa, ya = AUGMENT[check]
+        x, y, groups = sp.vstack([x, xa]).tocsr(), np.concatenate([y, ya]), np.concatenate([groups, ["gen"] * len(ya)])
+    return train._classifier().fit(x, y, sample_weight=weights(x, groups))
+
+
+def oof(x, y, groups, splits: int) -> np.ndarray:  # noqa: ANN001
+    """``train._oof`` with :func:`weights`."""
+    out = np.zeros(len(y))
+    for tr, te in train.GroupKFold(n_splits=splits).split(x, y, groups):
+        if len(set(y[tr])) >= 2:
+            out[te] = fitted(x[tr], y[tr], groups[tr]).predict_proba(x[te])[:, 1]
+    return out
+
+
+def nested(x, y, rule, groups, target) -> dict:  # noqa: ANN001
+    """``train._nested`` with :func:`weights`: rules alone and rules + model, thresholds chosen inside."""
+    joint = np.zeros(len(y), dtype=bool)
+    for tr, te in train.GroupKFold(n_splits=min(5, len(set(groups)))).split(x, y, groups):
+        t = train.choose_threshold(oof(x[tr], y[tr], groups[tr], 4), rule[tr], y[tr], target)
+        proba = fitted(x[tr], y[tr], groups[tr]).predict_proba(x[te])[:, 1]
+        joint[te] = rule[te] | (proba >= t)
+    out = {}
+    for name, pred in (("rules", rule), ("rules+model", joint)):
+        tp, fp, fn = train._confusion(pred, y)
+        p, r, _ = train._scores(tp, fp, fn)
+        out[name] = {"precision": p, "recall": r, "tp": tp, "fp": fp, "fn": fn}
+    return out
+
+
 def sealed_run(x, y, rule, groups, sealed, target) -> tuple[np.ndarray, float]:  # noqa: ANN001
     """Rules + a model fitted and thresholded on development brands, on the sealed ones."""
     dev = ~sealed
     inner = min(5, len(set(groups[dev])))
-    t = train.choose_threshold(train._oof(x[dev], y[dev], groups[dev], inner), rule[dev], y[dev], target)
-    proba = train._classifier().fit(x[dev], y[dev]).predict_proba(x[sealed])[:, 1]
+    t = train.choose_threshold(oof(x[dev], y[dev], groups[dev], inner), rule[dev], y[dev], target)
+    proba = fitted(x[dev], y[dev], groups[dev]).predict_proba(x[sealed])[:, 1]
     return rule[sealed] | (proba >= t), t
 
 
@@ -106,20 +161,21 @@ def rank(name: str, x, rows, rules, sealed_mask, checks) -> None:  # noqa: ANN00
     """Out-of-fold (by brand) ranking beyond the rules, all brands; and a development-fitted model's on sealed."""
     groups_all = np.array([r.brand for r in rows])
     for check in checks:
+        CURRENT["check"] = check
         lab = np.array([r.label[check] for r in rows])
         known = lab != ""
         y = (lab[known] == "1").astype(int)
         rule, groups, xk, sealed = rules[check][known], groups_all[known], x[known], sealed_mask[known]
         if RESIDUAL:  # fitted on the rules' negatives only: the model learns what the rules miss
             neg = ~rule
-            oof = np.zeros(len(y))
-            oof[neg] = train._oof(xk[neg], y[neg], groups[neg], 5)
+            ranks = np.zeros(len(y))
+            ranks[neg] = oof(xk[neg], y[neg], groups[neg], 5)
             fit_on = ~sealed & neg
         else:
-            oof = train._oof(xk, y, groups, 5)
+            ranks = oof(xk, y, groups, 5)
             fit_on = ~sealed
-        proba = train._classifier().fit(xk[fit_on], y[fit_on]).predict_proba(xk[sealed])[:, 1]
-        print(f"{name:14s} {check:13s} oof {_beyond(oof, y, rule)} | sealed {_beyond(proba, y[sealed], rule[sealed])}",
+        proba = fitted(xk[fit_on], y[fit_on], groups[fit_on]).predict_proba(xk[sealed])[:, 1]
+        print(f"{name:14s} {check:13s} oof {_beyond(ranks, y, rule)} | sealed {_beyond(proba, y[sealed], rule[sealed])}",
               flush=True)
 
 
@@ -127,6 +183,7 @@ def evaluate(name: str, x, rows, rules, sealed_mask, checks) -> None:  # noqa: A
     """Nested leave-brands-out figures on all brands, and a development-fitted model on the sealed ones."""
     groups_all = np.array([r.brand for r in rows])
     for check in checks:
+        CURRENT["check"] = check
         lab = np.array([r.label[check] for r in rows])
         known = lab != ""
         y = (lab[known] == "1").astype(int)
@@ -134,7 +191,7 @@ def evaluate(name: str, x, rows, rules, sealed_mask, checks) -> None:  # noqa: A
         groups = groups_all[known]
         target = train.TARGET_PRECISION.get(check, train.DEFAULT_TARGET)
         xk = x[known]
-        cv = train._nested(xk, y, rule, groups, target)
+        cv = nested(xk, y, rule, groups, target)
         m = cv["rules+model"]
         sealed = sealed_mask[known]
         pred, t = sealed_run(xk, y, rule, groups, sealed, target)
@@ -268,6 +325,22 @@ def matrix(name: str, rows):  # noqa: ANN001, ANN201
     return vectorise([VARIANTS[name](r.ctx) for r in rows])
 
 
+def augment(path: Path, name: str, checks: list[str]) -> None:
+    """Generated replies (``carebench qa generate``; labels beside them) as extra training rows, never scored."""
+    import pandas as pd
+
+    from qa.learned.contexts import reply_contexts
+    from qa.readers import read_messages
+
+    contexts = reply_contexts(read_messages(path).messages)
+    labels = pd.read_csv(path.with_suffix(".labels.csv"), dtype=str).set_index("reply_id")
+    keep = [c for c in contexts if c.reply_id in labels.index]
+    rows = [real_data.Labelled("gen", {}, c, 0) for c in keep]
+    xa = matrix(name, rows)
+    for check in checks:
+        AUGMENT[check] = (xa, np.array([labels.at[c.reply_id, check] == "True" for c in keep], dtype=int))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--real", type=Path, default=real_data.DEFAULT_REAL)
@@ -275,10 +348,13 @@ def main() -> None:
     ap.add_argument("--checks", default=",".join(CHECKS_FITTED))
     ap.add_argument("--C", type=float, default=None)
     ap.add_argument("--choose", default="recall", choices=sorted(CHOOSERS))
+    ap.add_argument("--augment", type=Path, help="generated replies (qa generate) added to every training part")
+    ap.add_argument("--weight", default="none", choices=("none", "dedupe", "brand"))
     ap.add_argument("--residual", action="store_true", help="fit on the rules' negatives only")
     ap.add_argument("--rank", action="store_true", help="ranking beyond the rules instead of thresholded figures")
     args = ap.parse_args()
-    global RESIDUAL
+    global RESIDUAL, WEIGHTING
+    WEIGHTING = args.weight
     train.choose_threshold = CHOOSERS[args.choose]
     RESIDUAL = args.residual
     if args.C is not None:
@@ -291,6 +367,8 @@ def main() -> None:
     for name in args.variants.split(","):
         start = time.perf_counter()
         x = matrix(name, rows)
+        if args.augment:
+            augment(args.augment, name, checks)
         (rank if args.rank else evaluate)(name, x, rows, rules, sealed, checks)
         print(f"{name}: {time.perf_counter() - start:.0f} s", flush=True)
 
