@@ -195,7 +195,7 @@ def _detect_cached(text: str) -> tuple[str, float]:
 # "a", "as", "do", "die", "e"). CLD2 is sure of English on some short Spanish sentences ("Perdona la demora,
 # estamos revisando la incidencia.", 98%); when more distinct function words of another language than of CLD2's
 # answer are there (two at least), py3langid decides instead. Words several languages share count for each of
-# them: a tie never overrules CLD2.
+# them: a tie never overrules CLD2, and nor does py3langid when it is not sure either (a text in two languages).
 _FUNCTION_WORDS: dict[str, frozenset[str]] = {lang: frozenset(words.split()) for lang, words in {
     "en": "the and you your we our is are this that with have please thanks sorry it of to for will can be",
     "es": "el la los las de del en por para que con una estamos gracias nos muy pero está hola lo su tu le es "
@@ -241,8 +241,7 @@ def _fast(words: str) -> tuple[str, float] | None:
         return None
     _, code, percent, _ = details[0]
     code = code.split("-")[0].lower()  # zh-Hant -> zh
-    if reliable and percent >= 90 and code in _LANGUAGE_SET and details[1][1] == "un" \
-            and not _contradicted(code, words):
+    if reliable and percent >= 90 and code in _LANGUAGE_SET and details[1][1] == "un":
         return code, percent / 100.0
     return None
 
@@ -251,11 +250,11 @@ def _fast(words: str) -> tuple[str, float] | None:
 def _classify(words: str) -> tuple[str, float]:
     """The models' answer on cleaned text; cached because brands paste the same templates all day."""
     fast = _fast(words)
-    if fast is not None:
+    if fast is not None and not _contradicted(fast[0], words):
         return fast
     lang, confidence = _identifier().classify(words)
-    if confidence < MIN_CONFIDENCE:
-        return UND, float(confidence)
+    if confidence < MIN_CONFIDENCE:  # CLD2's answer, overruled only by a sure one (a text in two languages)
+        return fast if fast is not None else (UND, float(confidence))
     return str(lang), float(confidence)
 
 
