@@ -88,12 +88,14 @@ def _excused(table: pd.DataFrame, bad: np.ndarray, rule: CriterionRule | None) -
         rows = rows[~hit]
 
 
+Failure = tuple[str, Criterion, Any, np.ndarray, np.ndarray, Any]
+
+
 def _failures(table: pd.DataFrame, book: Rulebook,
-              excused: dict[int, list[str]] | None = None) -> Iterator[tuple[str, Criterion, Any, np.ndarray,
-                                                                             np.ndarray, Any]]:
+              excused: dict[int, list[tuple[str, str]]] | None = None) -> Iterator[Failure]:
     """(name, criterion, rule or None, failed per reply, points lost per reply, grading values or None) for
     every criterion some reply fails; replies a rule excuses do not fail it, and ``excused`` gets their
-    "criterion not charged: reason" notes by row."""
+    (criterion, reason) by row."""
     rules = book.scorecard.criteria
     for name, crit in criteria().items():
         rule = rules.get(name)
@@ -106,7 +108,7 @@ def _failures(table: pd.DataFrame, book: Rulebook,
         for i, reason in let_off:
             bad[i] = False
             if excused is not None:
-                excused.setdefault(i, []).append(f"{_label(name)} not charged: {reason}")
+                excused.setdefault(i, []).append((name, reason))
         if not bad.any():
             continue
         pts, values = _points(crit, rule, bad, table) if rule is not None else (np.zeros(len(table)), None)
@@ -120,16 +122,18 @@ def points_lost(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
                         index=table.index)
 
 
-def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
+def score_replies(table: pd.DataFrame, book: Rulebook,
+                  excused: dict[int, list[tuple[str, str]]] | None = None) -> pd.DataFrame:
     """``score`` (0-100), ``passed``, ``auto_fail`` (a critical failure) and its reasons, ``failed_criteria``
-    (every failed criterion, weighted or not), ``score_explained`` and ``score_without_critical``."""
+    (every failed criterion, weighted or not), ``score_explained`` and ``score_without_critical``. ``excused``,
+    when given, gets the (criterion, reason) the rulebook excused, by row position (for the evidence)."""
     n = len(table)
     lost = np.zeros(n)
     critical = np.zeros(n, dtype=bool)
     failed_names: list[list[str]] = [[] for _ in range(n)]
     crit_names: list[list[str]] = [[] for _ in range(n)]
     terms: list[list[str]] = [[] for _ in range(n)]
-    excused: dict[int, list[str]] = {}
+    excused = {} if excused is None else excused
     for name, crit, rule, bad, pts, values in _failures(table, book, excused):
         rows = np.flatnonzero(bad).tolist()  # Python ints and floats below: numpy scalars cost ~10x per row
         for i in rows:
@@ -160,7 +164,7 @@ def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
     passed = ~critical & (score >= book.scorecard.pass_mark)
     explained = _explanations(terms, lost, raw, crit_names, passed, book.scorecard.pass_mark)
     for i, notes in excused.items():  # few replies: the reason follows the sum
-        explained[i] += "".join(f" ({note})" for note in notes)
+        explained[i] += "".join(f" ({_label(name)} not charged: {reason})" for name, reason in notes)
     return pd.DataFrame({
         "score": score,
         "passed": passed,

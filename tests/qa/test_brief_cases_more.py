@@ -91,6 +91,8 @@ def test_giving_the_channel_the_customer_asked_for_is_flagged_but_not_charged(sc
     assert row["deflection"]
     assert not row["auto_fail"] and row["passed"] and "deflection" not in row["failed_criteria"].split(";")
     assert "deflection not charged: the customer asked how to reach the brand" in row["score_explained"]
+    assert any(i.check == "deflection" and i.note == "not charged: the customer asked how to reach the brand"
+               for i in row["evidence"])
 
 
 @pytest.mark.parametrize("rid", ["m-complaint-number-2", "m-deflect-email-2", "m-deflect-dept-2",
