@@ -86,3 +86,45 @@ def test_spanish_replacements_and_refunded_fees_are_compensation(text):
 ])
 def test_near_misses_of_spanish_compensation_stay_quiet(text):
     assert not find("compensation", text, lang="es").verdict
+
+
+@pytest.mark.parametrize("text", [
+    "Unfortunately the social team doesn't have access to billing.",
+    "That's not something our team handles, it's a different department.",
+])
+def test_the_social_team_lacking_access_or_another_department_is_not_our_team(text):
+    assert find("not_our_team", text, lang="en").verdict
+
+
+@pytest.mark.parametrize("text", [
+    "It is a different colour from the photo, sorry: we'll swap it.",
+    "That is a separate order, so it ships on its own.",
+    "The team has no record of a second payment.",
+])
+def test_a_different_thing_or_a_record_is_not_not_our_team(text):
+    assert not find("not_our_team", text, lang="en").verdict
+
+
+@pytest.mark.parametrize("text", ["We've credited £10 to your account for the trouble.",
+                                  "As a goodwill gesture we've added £15 to your account."])
+def test_money_credited_to_the_account_is_a_credit_with_its_amount(text):
+    from qa.concessions import from_finding
+
+    found = {c.kind: c.amount for c in from_finding(find("compensation", text, lang="en"), text, "en")}
+    assert found.get("store_credit") in (10.0, 15.0), found
+
+
+def test_money_the_customer_added_is_not_a_credit():
+    assert not find("compensation", "You added £10 to your account yesterday, so the balance is £12.", lang="en").verdict
+
+
+@pytest.mark.parametrize("text", ["Para eso tienes que llamar al servicio de atención al cliente.",
+                                  "Debes llamar a atención al cliente para cambiarlo."])
+def test_spanish_you_have_to_call_customer_service_is_a_deflection(text):
+    assert find("deflection", text, lang="es").verdict
+
+
+@pytest.mark.parametrize("text", ["Tienes que esperar a que llegue el técnico mañana.",
+                                  "Hay que reiniciar el router y ya funciona."])
+def test_spanish_you_have_to_without_a_channel_is_not(text):
+    assert not find("deflection", text, lang="es").verdict
