@@ -3,10 +3,12 @@
 A text check judges the reply's words, as ``LABELING.md`` defines them: "you can reach us on 0800 ..." is a
 ``deflection`` whatever was asked. The scorecard judges the reply as a QA lead would, and lesson 6's failure is
 sending a customer elsewhere *instead of* handling their matter: giving the number to a customer who asked
-"what's your phone number?" answers them. A rulebook names the excuses a criterion accepts
-(``scorecard.criteria.deflection.excused_when``); an excused reply keeps its flag, loses no points for it, and
-its explanation says why. Each excuse is an object here, by name, so a brand adds one without touching the
-scorecard.
+"what's your phone number?" answers them. Lesson 12 likewise accepts a reply that "explains and offers a
+translation". A rulebook names the excuses a criterion accepts (``scorecard.criteria.<name>.excused_when``); an
+excused reply keeps its flag, loses no points for it, and its explanation and evidence say why.
+
+The excuses and their words are data (``policies/excuses.yaml``): each names what it reads (the customer's
+latest post or the reply) and its patterns per language, so a brand adds one without touching the scorecard.
 """
 
 from __future__ import annotations
@@ -19,54 +21,64 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-__all__ = ["Excuse", "CustomerAskedForContact", "excuses", "excuse_names"]
+__all__ = ["Excuse", "excuses", "excuse_names", "holds", "DATA_FILE"]
 
-CONTACT_QUESTIONS = Path(__file__).parent / "policies" / "contact_questions.yaml"
+DATA_FILE = Path(__file__).parent / "policies" / "excuses.yaml"
+_READS = {"customer": "customer_text", "reply": "text"}
+
+
+def _latest_post(customer_text: str) -> str:
+    """The customer's latest post before the reply (the last non-empty line of their posts, joined by lines)."""
+    lines = [line for line in customer_text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
 
 
 @dataclass(frozen=True)
 class Excuse:
-    """``applies(table)``: True on the replies the excuse covers; ``reason`` is shown in their explanation."""
+    """Applies to the replies whose ``reads`` text ("customer": their latest post; "reply") matches ``pattern``;
+    ``reason`` is shown in their explanation and evidence."""
 
     name: str
     reason: str
+    reads: str
+    pattern: re.Pattern[str]
+
+    def holds(self, text: str) -> bool:
+        if self.reads == "customer":
+            text = _latest_post(text)
+        return bool(text) and self.pattern.search(text) is not None
 
     def applies(self, table: pd.DataFrame) -> pd.Series:
-        raise NotImplementedError
-
-
-@lru_cache(maxsize=1)
-def _contact_question() -> re.Pattern[str]:
-    with open(CONTACT_QUESTIONS, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh)
-    return re.compile("|".join(f"(?:{p})" for lang in data.values() for p in lang), re.IGNORECASE)
+        column = _READS[self.reads]
+        if column not in table.columns:
+            return pd.Series(False, index=table.index)
+        texts = table[column].fillna("").astype(str).tolist()
+        return pd.Series([_holds(self, t) for t in texts], index=table.index, dtype=bool)
 
 
 @lru_cache(maxsize=4096)
-def asks_for_contact(customer_text: str) -> bool:
-    """Whether the customer's latest post (the last line of their posts) asks how to reach the brand."""
-    lines = [line for line in customer_text.splitlines() if line.strip()]
-    return bool(lines) and _contact_question().search(lines[-1]) is not None
+def _holds(excuse: Excuse, text: str) -> bool:
+    """Cached: a thread's customer posts are read again for each of its replies."""
+    return excuse.holds(text)
 
 
-@dataclass(frozen=True)
-class CustomerAskedForContact(Excuse):
-    """The customer's latest post asked for the brand's number, e-mail or address, or how to call or write."""
-
-    def applies(self, table: pd.DataFrame) -> pd.Series:
-        if "customer_text" not in table.columns:
-            return pd.Series(False, index=table.index)
-        texts = table["customer_text"].fillna("").astype(str)
-        return pd.Series([asks_for_contact(t) for t in texts.tolist()], index=table.index, dtype=bool)
-
-
-_EXCUSES = (CustomerAskedForContact("customer_asked_for_contact",
-                                    "the customer asked how to reach the brand"),)
-
-
+@lru_cache(maxsize=1)
 def excuses() -> dict[str, Excuse]:
-    return {e.name: e for e in _EXCUSES}
+    """Every excuse of the data file, by name."""
+    with open(DATA_FILE, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    out = {}
+    for name, spec in data.items():
+        patterns = [p for key, items in spec.items() if key not in ("reason", "reads") for p in items]
+        out[name] = Excuse(name, spec["reason"], spec["reads"],
+                           re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
+    return out
 
 
 def excuse_names() -> list[str]:
     return sorted(excuses())
+
+
+def holds(name: str, text: str) -> bool:
+    """Whether excuse ``name`` holds for ``text`` (the customer's posts or the reply, as the excuse reads)."""
+    return excuses()[name].holds(text)

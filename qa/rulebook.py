@@ -177,7 +177,7 @@ class CriterionRule(Strict):
                                                 "the weight is lost")
     excused_when: Seq[Annotated[str, AfterValidator(_excuse)]] = Field(
         default=(), description="facts of the thread (qa.excuses) under which a reply does not fail the criterion "
-                                "although its check flags it: customer_asked_for_contact")
+                                "although its check flags it (policies/excuses.yaml)")
 
 
 

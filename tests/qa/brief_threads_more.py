@@ -197,6 +197,14 @@ case("m-lang-translation", "reply in the customer's language plus a translation:
      [("customer", 0, "@Acme mi paquete llegó abierto y falta uno de los libros que pedí."),
       ("brand", 10, "@u_m_l3 Lo sentimos mucho, te enviamos hoy el libro que falta. (EN: Sorry, we're sending "
                     "the missing book today.)")])
+case("m-lang-offer", "English reply that explains and offers a translation (lesson 12): flagged, not charged",
+     "u_m_l5", on(FB, [("customer", 0, "Hola, el cargador que me llegó no funciona y quiero que me enviéis otro."),
+                       ("brand", 10, "Hi, sorry about the charger! Our Spanish-speaking team is offline right now; "
+                                     "a new charger is on its way today. Would you like us to translate this "
+                                     "message?")]))
+case("m-lang-english-only", "English only 'on this channel' to a Spanish customer: mismatch and not_our_team",
+     "u_m_l6", on(FB, [("customer", 0, "Hola, el cargador que compré no carga nada y quiero otro, por favor."),
+                       ("brand", 10, "Hi, sorry, we only support English on this channel.")]))
 case("m-lang-short", "a very short customer post: language undetermined, no mismatch charged", "u_m_l4",
      [("customer", 0, "@Acme ???"),
       ("brand", 10, "@u_m_l4 Hi! How can we help you today?")])

@@ -14,7 +14,7 @@ import pytest
 
 from qa.api import load_policy, score_file
 from qa.closings import needs_reply
-from qa.excuses import asks_for_contact
+from qa.excuses import holds
 from qa.rulebook import CriterionRule
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -110,7 +110,7 @@ def test_sending_a_complaint_elsewhere_still_fails_critically(scores, rid):
     "¿cuál es vuestro correo de atención al cliente?", "¿tenéis un teléfono de atención?",
     "¿cómo puedo contactar con vosotros?", "me pasáis el número de atención al cliente"])
 def test_a_question_about_how_to_reach_the_brand(text):
-    assert asks_for_contact(text)
+    assert holds("customer_asked_for_contact", text)
 
 
 @pytest.mark.parametrize("text", [
@@ -118,7 +118,7 @@ def test_a_question_about_how_to_reach_the_brand(text):
     "what is going on with my order", "nobody answers your number", "el teléfono no contesta nunca",
     "what's your phone number?\nnever mind, my router is still down and I need it fixed"])
 def test_a_complaint_that_mentions_a_channel_is_not_a_question_about_one(text):
-    assert not asks_for_contact(text)
+    assert not holds("customer_asked_for_contact", text)
 
 
 def test_a_rulebook_without_the_excuse_charges_the_deflection(tmp_path):
@@ -182,6 +182,29 @@ def test_language_verdicts(scores):
     assert not scores.loc["m-lang-translation-2", "language_mismatch"]
     short = scores.loc["m-lang-short-2"]
     assert pd.isna(short["language_mismatch"]) and "language_mismatch" not in short["failed_criteria"]
+
+
+def test_a_reply_that_offers_a_translation_is_flagged_but_not_charged(scores):
+    """Lesson 12: answer in the customer's language "or explain and offer a translation"."""
+    offer, only = scores.loc["m-lang-offer-2"], scores.loc["m-lang-english-only-2"]
+    assert offer["language_mismatch"] and offer["passed"] and "language_mismatch" not in offer["failed_criteria"]
+    assert "language mismatch not charged: the reply offers or gives a translation" in offer["score_explained"]
+    assert only["language_mismatch"] and only["not_our_team"] and not only["passed"]
+    assert {"language_mismatch", "not_our_team"} <= set(only["failed_criteria"].split(";"))
+
+
+@pytest.mark.parametrize("text", [
+    "Would you like us to translate this reply?", "We'd be happy to translate it for you.",
+    "Here's a translation: ...", "¿Quieres que te lo traduzcamos?", "Te lo traducimos ahora mismo."])
+def test_an_offer_of_a_translation(text):
+    assert holds("reply_offers_translation", text)
+
+
+@pytest.mark.parametrize("text", [
+    "Sorry, we only support English on this channel.", "We can't translate messages here.",
+    "Our translation app is down today.", "No podemos traducir mensajes."])
+def test_saying_what_language_is_served_is_no_offer(text):
+    assert not holds("reply_offers_translation", text)
 
 
 @pytest.mark.parametrize("rid", ["m-social-access-2", "m-social-es-2"])
