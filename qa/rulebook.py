@@ -180,8 +180,6 @@ class CriterionRule(Strict):
                                 "although its check flags it (policies/excuses.yaml)")
 
 
-
-
 def _criterion(v: str) -> str:
     from .criteria import criterion_names
 
