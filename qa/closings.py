@@ -1,10 +1,12 @@
-"""Customer posts that need no reply: thanks, acknowledgements, closings (lesson 2 of the domain brief).
+"""Customer posts that need no reply: thanks, acknowledgements, closings and praise (lesson 2 of the brief).
 
 "Fine, thanks" after the brand's answer is not an unanswered post, and a brand that replies "you're welcome"
 to it is not late. The words are data (``policies/no_reply_needed.yaml``, one list per language the phrase
 files cover); the rule is here: a post needs no reply when it asks nothing, holds at least one closing and
-nothing else but filler words. Anything else (a question, a complaint, a word we do not know) needs a reply,
-so a doubt always counts the post as waiting.
+nothing else but filler words. Praise needs none either, whatever it praises ("best airline ever"): a post
+that asks nothing, holds a praise phrase and none of the vetoes (a complaint, a request, a contrast, a question
+word, a sarcasm marker: "love you guys but my order is late", "great, another delay"). Anything else needs a
+reply, so a doubt always counts the post as waiting.
 """
 
 from __future__ import annotations
@@ -53,18 +55,28 @@ class ClosingRule:
         anchors += [str(s) for s in data.get("symbols") or []]
         self.anchor = _pattern(anchors)
         self.filler = _pattern([w for lang in langs for w in lang.get("filler") or []])
+        self.praise = _pattern([w for lang in langs for w in lang.get("praise") or []])
+        self.veto = _pattern([w for lang in langs for w in lang.get("veto") or []])
 
     def needs_reply(self, text: str) -> bool:
-        """False only for a post that is nothing but thanks, acknowledgement or goodbye."""
+        """False only for a post that is nothing but thanks, acknowledgement or goodbye, or only praise."""
         if not text or len(text) > self.max_length or _QUESTION.search(text) or self.anchor is None:
             return True
-        s = _HANDLES_LINKS.sub(" ", text.lower())
-        s, found = self.anchor.subn(" ", s)
+        lower = _HANDLES_LINKS.sub(" ", text.lower().replace("\u2019", "'"))
+        return self._more_than_closings(lower) and not self._praise_only(lower)
+
+    def _more_than_closings(self, lower: str) -> bool:
+        s, found = self.anchor.subn(" ", lower)
         if not found:
             return True
         if self.filler is not None:
             s = self.filler.sub(" ", s)
         return bool(_LETTER.search(s))
+
+    def _praise_only(self, lower: str) -> bool:
+        """Praise of anything, with no complaint, request, contrast or sarcasm beside it."""
+        return (self.praise is not None and self.praise.search(lower) is not None
+                and (self.veto is None or self.veto.search(lower) is None))
 
 
 @lru_cache(maxsize=1)

@@ -24,7 +24,7 @@ import pandas as pd
 from .checks.base import Check
 from .consistency import FINDING_COLUMNS
 from .detection import language_detector
-from .evidence import forget_item_json
+from .evidence import Item, forget_item_json
 from .memory import release
 from .replies import Batch, score_batch
 from .repeats import REPEAT_COLUMNS, KeepFn, RepeatFinder
@@ -32,7 +32,7 @@ from .scorecard import AGGREGATE_BY, aggregate, score_replies
 from .templates import echo_flags
 from .thread_checks import UNANSWERED_COLUMNS
 from .verdicts import specs, text_checks
-from .wholefile import Whole, WholeFile, apply
+from .wholefile import Whole, WholeFile, apply, with_items
 
 if TYPE_CHECKING:
     from .rulebook import Rulebook
@@ -133,7 +133,13 @@ class Audit:
     def complete(self, table: pd.DataFrame, whole: Whole) -> pd.DataFrame:
         """Phase three on a batch of phase one's replies: whole-file columns, score, flags; the final columns."""
         t = apply(table, whole)
-        t = pd.concat([t, score_replies(t, self.book)], axis=1)
+        excused: dict[int, list[tuple[str, str]]] = {}
+        t = pd.concat([t, score_replies(t, self.book, excused)], axis=1)
+        if excused:  # the reason a flagged criterion was not charged, beside the flag's own evidence
+            ev = t["evidence"].to_numpy().copy()
+            for j, notes in excused.items():
+                ev[j] = with_items(ev[j], tuple(Item(name, note=f"not charged: {reason}") for name, reason in notes))
+            t["evidence"] = ev
         t["flags"] = t["failed_criteria"]
         return t[[c for c in score_columns(self.checks) if c in t.columns]]
 

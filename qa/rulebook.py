@@ -159,6 +159,14 @@ def _grades(v: dict[float, float]) -> dict[float, float]:
     return dict(ordered)
 
 
+def _excuse(v: str) -> str:
+    from .excuses import excuse_names
+
+    if v not in excuse_names():
+        raise ValueError(f"unknown excuse {v!r}; known: {', '.join(excuse_names())}")
+    return v
+
+
 class CriterionRule(Strict):
     """One criterion of the scorecard: the points a failing reply loses, its grades, whether it is critical."""
 
@@ -167,6 +175,9 @@ class CriterionRule(Strict):
     grades: Annotated[dict[float, float], AfterValidator(_grades)] | None = Field(
         default=None, min_length=1, description="graded criteria only: from this value up, this share (0-1) of "
                                                 "the weight is lost")
+    excused_when: Seq[Annotated[str, AfterValidator(_excuse)]] = Field(
+        default=(), description="facts of the thread (qa.excuses) under which a reply does not fail the criterion "
+                                "although its check flags it (policies/excuses.yaml)")
 
 
 def _criterion(v: str) -> str:

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .criteria import Criterion, criteria
+from .excuses import excuses
 from .rulebook import CriterionRule, Rulebook
 
 __all__ = ["score_replies", "points_lost", "aggregate", "AGGREGATE_BY", "SCORE_RESULT_COLUMNS", "grade_shares"]
@@ -71,15 +72,43 @@ def _points(crit: Criterion, rule: CriterionRule, failed: np.ndarray, table: pd.
     return np.where(failed, rule.weight * grade_shares(values, rule.grades), 0.0), values
 
 
-def _failures(table: pd.DataFrame, book: Rulebook) -> Iterator[tuple[str, Criterion, Any, np.ndarray, np.ndarray, Any]]:
+def _excused(table: pd.DataFrame, bad: np.ndarray, rule: CriterionRule | None) -> Iterator[tuple[int, str]]:
+    """(row, reason) for each reply that fails the criterion but is excused by one of the rule's excuses
+    (:mod:`qa.excuses`); read on the failing replies only."""
+    if rule is None or not rule.excused_when:
+        return
+    rows = np.flatnonzero(bad)
+    known = excuses()
+    for name in rule.excused_when:
+        if not rows.size:
+            return
+        hit = known[name].applies(table.iloc[rows]).to_numpy(dtype=bool)
+        for i in rows[hit].tolist():
+            yield i, known[name].reason
+        rows = rows[~hit]
+
+
+Failure = tuple[str, Criterion, Any, np.ndarray, np.ndarray, Any]
+
+
+def _failures(table: pd.DataFrame, book: Rulebook,
+              excused: dict[int, list[tuple[str, str]]] | None = None) -> Iterator[Failure]:
     """(name, criterion, rule or None, failed per reply, points lost per reply, grading values or None) for
-    every criterion some reply fails."""
+    every criterion some reply fails; replies a rule excuses do not fail it, and ``excused`` gets their
+    (criterion, reason) by row."""
     rules = book.scorecard.criteria
     for name, crit in criteria().items():
         rule = rules.get(name)
         if rule is None and crit.derived:  # a criterion made of other verdicts: listed only when used
             continue
         bad = crit.failed(table, book).fillna(False).to_numpy(dtype=bool)
+        let_off = list(_excused(table, bad, rule))
+        if let_off:
+            bad = bad.copy()  # it may be a view of the verdict column, which keeps the check's label
+        for i, reason in let_off:
+            bad[i] = False
+            if excused is not None:
+                excused.setdefault(i, []).append((name, reason))
         if not bad.any():
             continue
         pts, values = _points(crit, rule, bad, table) if rule is not None else (np.zeros(len(table)), None)
@@ -93,16 +122,19 @@ def points_lost(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
                         index=table.index)
 
 
-def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
+def score_replies(table: pd.DataFrame, book: Rulebook,
+                  excused: dict[int, list[tuple[str, str]]] | None = None) -> pd.DataFrame:
     """``score`` (0-100), ``passed``, ``auto_fail`` (a critical failure) and its reasons, ``failed_criteria``
-    (every failed criterion, weighted or not), ``score_explained`` and ``score_without_critical``."""
+    (every failed criterion, weighted or not), ``score_explained`` and ``score_without_critical``. ``excused``,
+    when given, gets the (criterion, reason) the rulebook excused, by row position (for the evidence)."""
     n = len(table)
     lost = np.zeros(n)
     critical = np.zeros(n, dtype=bool)
     failed_names: list[list[str]] = [[] for _ in range(n)]
     crit_names: list[list[str]] = [[] for _ in range(n)]
     terms: list[list[str]] = [[] for _ in range(n)]
-    for name, crit, rule, bad, pts, values in _failures(table, book):
+    excused = {} if excused is None else excused
+    for name, crit, rule, bad, pts, values in _failures(table, book, excused):
         rows = np.flatnonzero(bad).tolist()  # Python ints and floats below: numpy scalars cost ~10x per row
         for i in rows:
             failed_names[i].append(name)
@@ -130,13 +162,16 @@ def score_replies(table: pd.DataFrame, book: Rulebook) -> pd.DataFrame:
     raw = np.round(np.clip(100.0 - lost, 0.0, 100.0), 1)
     score = np.where(critical, 0.0, raw)
     passed = ~critical & (score >= book.scorecard.pass_mark)
+    explained = _explanations(terms, lost, raw, crit_names, passed, book.scorecard.pass_mark)
+    for i, notes in excused.items():  # few replies: the reason follows the sum
+        explained[i] += "".join(f" ({_label(name)} not charged: {reason})" for name, reason in notes)
     return pd.DataFrame({
         "score": score,
         "passed": passed,
         "auto_fail": critical,
         "auto_fail_reasons": [";".join(a) for a in crit_names],
         "failed_criteria": [";".join(a) for a in failed_names],
-        "score_explained": _explanations(terms, lost, raw, crit_names, passed, book.scorecard.pass_mark),
+        "score_explained": explained,
         "score_without_critical": raw,
     }, index=table.index)
 

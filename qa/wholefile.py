@@ -27,7 +27,7 @@ from .templates import EchoFn, distinct_per_group, overuse
 if TYPE_CHECKING:
     from .rulebook import Rulebook
 
-__all__ = ["WholeFile", "Whole", "apply"]
+__all__ = ["WholeFile", "Whole", "apply", "with_items"]
 
 _KEEP_STRINGS = ("reply_id", "brand", "issue_category", "channel", "agent_id")
 _FEW_VALUES = ("brand", "issue_category", "channel", "agent_id")
@@ -97,7 +97,7 @@ class WholeFile:
         return issue, template_id, spread, over, findings
 
 
-def _with(evidence: tuple[Item, ...] | str, items: tuple[Item, ...]) -> tuple[Item, ...] | str:
+def with_items(evidence: tuple[Item, ...] | str, items: tuple[Item, ...]) -> tuple[Item, ...] | str:
     """A reply's evidence with ``items`` added: a tuple of items, or their JSON (a streamed run's spill)."""
     return dumps_more(evidence, items) if isinstance(evidence, str) else evidence + items
 
@@ -118,7 +118,7 @@ def apply(t: pd.DataFrame, whole: Whole) -> pd.DataFrame:
         if item is None:
             item = made[name, issues] = Item("template_overuse", note=f"same text as reply {name}, sent to "
                                                                      f"{int(issues)} different issues")
-        ev[j] = _with(ev[j], (item,))
+        ev[j] = with_items(ev[j], (item,))
     if len(whole.repeat_pos):  # a reply answering a post that repeats an earlier one by content
         first, last = t["first_pending"].to_numpy(), t["last_pending"].to_numpy()
         order = np.argsort(whole.repeat_pos, kind="stable")
@@ -132,7 +132,7 @@ def apply(t: pd.DataFrame, whole: Whole) -> pd.DataFrame:
             of_id, kind, of_channel = (r[c].to_numpy(dtype=object) for c in ("of_message_id", "kind", "of_channel"))
             answered = order[lo[hit]]  # per hit, the first repeating post the reply answered
             for j, k in zip(np.flatnonzero(hit).tolist(), answered.tolist()):
-                ev[j] = _with(ev[j], (Item("customer_repeated", note=f"the customer's post repeats their post "
+                ev[j] = with_items(ev[j], (Item("customer_repeated", note=f"the customer's post repeats their post "
                                            f"{of_id[k]} ({kind[k]}, {of_channel[k]})"),))
     t["evidence"] = ev
     return t

@@ -7,7 +7,8 @@ anyone but the customer, so it is never flagged, and every True verdict says it 
 Personal data is the customer's phone, e-mail, postal address, or an order, booking, ticket, account or card
 number. A value in the reply is the customer's when the customer's own posts contain it (the reply quotes it
 back), when the reply calls it theirs ("your order number is 123-456789", "we'll call you back on ...",
-"registered to ...": groups ``pii.possessive``, ``pii.to_customer``), or when it is an order, booking, account,
+"registered to ...", "we'll deliver it to 22 Oak Road": groups ``pii.possessive``, ``pii.to_customer``,
+``pii.address_to_customer``), or when it is an order, booking, account,
 case or ticket number (``pii.id_theirs``: brands have no order numbers of their own); a valid card number is
 always personal. Phone numbers are found and typed by ``phonenumbers`` (Google's libphonenumber metadata, in
 the regions of the reply's language): toll-free, shared-cost, premium-rate and "universal access" numbers are
@@ -96,6 +97,8 @@ class PiiExposed:
         if ent.kind in ("identifier", "address") and (before(possessive, text, ent.start, 24)
                                                       or before(id_theirs, text, ent.start, 24)):
             return True
+        if ent.kind == "address" and before(book.get("pii", "address_to_customer"), text, ent.start, 50):
+            return True  # the brand delivers or sends something there: the customer's address
         if before(book.get("pii", "to_customer"), text, ent.start, 50):
             return True
         if before(book.get("pii", "brand_own"), text, ent.start, 50):

@@ -7,7 +7,7 @@
   number they used) rather than only template words. Undetermined when there is no customer text to compare.
   It is a word-overlap heuristic: it cannot tell a paraphrase from a template.
 
-Empathy and personalisation are undetermined (not scored) when the customer's posts are nothing but thanks,
+Empathy and personalisation are undetermined (not scored) when the customer's posts are nothing but thanks, praise,
 acknowledgements or goodbyes (:mod:`qa.closings`, lesson 2 of the domain brief): "Glad it works!" to "thanks,
 all sorted" owes no apology and has none of their words to take up.
 """
@@ -48,7 +48,7 @@ def courtesy_only(customer_text: str) -> bool:
 class Empathy(_PhraseCheck):
     name = "empathy"
     polarity = "quality"  # registry: True is good; the scorecard flags its absence
-    courtesy = settled(name, None, customer_posts="only thanks or goodbyes")
+    courtesy = settled(name, None, customer_posts="only thanks, praise or goodbyes")
 
     def run(self, ctx: ReplyContext) -> Finding:
         return self.courtesy if courtesy_only(ctx.customer_text) else super().run(ctx)
@@ -133,7 +133,7 @@ class Personalisation:
     name = "personalisation"
     nothing = settled(name, False, shared_words=())  # the shared finding of most replies
     no_customer = settled(name, None)
-    courtesy = settled(name, None, customer_posts="only thanks or goodbyes")
+    courtesy = settled(name, None, customer_posts="only thanks, praise or goodbyes")
     polarity = "quality"  # registry: True is good; the scorecard flags its absence
 
     def run(self, ctx: ReplyContext) -> Finding:

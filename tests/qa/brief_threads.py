@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import sys
 from datetime import datetime, timedelta, timezone
+from pathlib import Path
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=timezone.utc)
 COLUMNS = ["message_id", "thread_id", "parent_id", "role", "author_id", "brand", "channel", "public",
@@ -278,6 +279,21 @@ def _consistency_near_miss() -> None:
 
 
 _consistency_near_miss()
+
+
+def _more() -> None:
+    """The variants of ``brief_threads_more`` (other channels, more deflections, praise, ...)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    from brief_threads_more import MORE
+
+    for cid, expect, customer, posts, facts in MORE:
+        facts = dict(facts)
+        if "purchase_days_before" in facts:
+            facts["purchase_date"] = _day(facts.pop("purchase_days_before"))
+        case(cid, expect, customer, posts, **facts)
+
+
+_more()
 
 
 def rows() -> list[dict]:

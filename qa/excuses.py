@@ -1,0 +1,84 @@
+"""Excuses: facts of a thread that keep a reply from failing a scorecard criterion its text check still flags.
+
+A text check judges the reply's words, as ``LABELING.md`` defines them: "you can reach us on 0800 ..." is a
+``deflection`` whatever was asked. The scorecard judges the reply as a QA lead would, and lesson 6's failure is
+sending a customer elsewhere *instead of* handling their matter: giving the number to a customer who asked
+"what's your phone number?" answers them. Lesson 12 likewise accepts a reply that "explains and offers a
+translation". A rulebook names the excuses a criterion accepts (``scorecard.criteria.<name>.excused_when``); an
+excused reply keeps its flag, loses no points for it, and its explanation and evidence say why.
+
+The excuses and their words are data (``policies/excuses.yaml``): each names what it reads (the customer's
+latest post or the reply) and its patterns per language, so a brand adds one without touching the scorecard.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+__all__ = ["Excuse", "excuses", "excuse_names", "holds", "DATA_FILE"]
+
+DATA_FILE = Path(__file__).parent / "policies" / "excuses.yaml"
+_READS = {"customer": "customer_text", "reply": "text"}
+
+
+def _latest_post(customer_text: str) -> str:
+    """The customer's latest post before the reply (the last non-empty line of their posts, joined by lines)."""
+    lines = [line for line in customer_text.splitlines() if line.strip()]
+    return lines[-1] if lines else ""
+
+
+@dataclass(frozen=True)
+class Excuse:
+    """Applies to the replies whose ``reads`` text ("customer": their latest post; "reply") matches ``pattern``;
+    ``reason`` is shown in their explanation and evidence."""
+
+    name: str
+    reason: str
+    reads: str
+    pattern: re.Pattern[str]
+
+    def holds(self, text: str) -> bool:
+        if self.reads == "customer":
+            text = _latest_post(text)
+        return bool(text) and self.pattern.search(text) is not None
+
+    def applies(self, table: pd.DataFrame) -> pd.Series:
+        column = _READS[self.reads]
+        if column not in table.columns:
+            return pd.Series(False, index=table.index)
+        texts = table[column].fillna("").astype(str).tolist()
+        return pd.Series([_holds(self, t) for t in texts], index=table.index, dtype=bool)
+
+
+@lru_cache(maxsize=4096)
+def _holds(excuse: Excuse, text: str) -> bool:
+    """Cached: a thread's customer posts are read again for each of its replies."""
+    return excuse.holds(text)
+
+
+@lru_cache(maxsize=1)
+def excuses() -> dict[str, Excuse]:
+    """Every excuse of the data file, by name."""
+    with open(DATA_FILE, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh)
+    out = {}
+    for name, spec in data.items():
+        patterns = [p for key, items in spec.items() if key not in ("reason", "reads") for p in items]
+        out[name] = Excuse(name, spec["reason"], spec["reads"],
+                           re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
+    return out
+
+
+def excuse_names() -> list[str]:
+    return sorted(excuses())
+
+
+def holds(name: str, text: str) -> bool:
+    """Whether excuse ``name`` holds for ``text`` (the customer's posts or the reply, as the excuse reads)."""
+    return excuses()[name].holds(text)
