@@ -4,8 +4,9 @@ Lessons 1, 2, 4 and 6 of the domain brief: once a brand answers, every customer 
 post needs one (thanks, closings); a mild post turns angry while it waits; a conversation moved to DM should
 come back publicly with the resolution. Working on a whole thread in time order:
 
-* a customer post that needs a reply (:mod:`qa.closings`) is *pending* until the brand next writes in the
-  thread; a post that needs none (thanks, goodbye) never is;
+* a customer post that needs a reply (:mod:`qa.closings`) is *pending* until the brand next answers that
+  customer in the thread (the reply's parent says whom it answers; a reply with no known parent answers every
+  pending post, as in a one-customer thread); a post that needs none (thanks, goodbye) never is;
 * a brand reply's *latency* is its time minus the oldest pending post's (the customer's wait for a first
   response); a reply with nothing pending (a follow-up, a "you're welcome") has no latency;
 * a *repeat* is a customer post made while an earlier one is still pending (they had to ask again); repeats
@@ -19,6 +20,7 @@ Pure functions over sorted columns, one pass, so they scale to millions of messa
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,10 +60,13 @@ def thread_timing(messages: pd.DataFrame, needs_reply: np.ndarray | None = None)
     ``needs_reply`` (one bool per row, read on customer posts) says which posts wait for an answer; by
     default every one does.
     """
+    # About 65 lines: one pass over the rows carrying each thread's waiting posts per customer; split, that
+    # state would travel between the parts.
     n = len(messages)
     threads = messages["thread_id"].to_numpy()
     brand = messages["role"].to_numpy() == "brand"
     needs = np.ones(n, dtype=bool) if needs_reply is None else np.asarray(needs_reply, dtype=bool)
+    owed = needs & _owed_a_reply(messages, threads, brand)
     epoch = pd.Timestamp(0, tz="UTC")
     minutes = ((messages["created_at"] - epoch) / pd.Timedelta(minutes=1)).to_numpy(dtype="float64")
     latency = np.full(n, np.nan)
@@ -69,28 +74,36 @@ def thread_timing(messages: pd.DataFrame, needs_reply: np.ndarray | None = None)
     first_p = np.full(n, -1, dtype=np.int64)
     last_p = np.full(n, -1, dtype=np.int64)
     repeat_flag = np.zeros(n, dtype=bool)
-    pending: list[int] = []
     unanswered: list[int] = []
-    prev = None
     # the loop reads Python lists: indexing a numpy array makes a numpy scalar per read
-    threads_l, brand_l, needs_l, minutes_l = threads.tolist(), brand.tolist(), needs.tolist(), minutes.tolist()
+    threads_l, brand_l, needs_l, minutes_l = threads.tolist(), brand.tolist(), owed.tolist(), minutes.tolist()
+    ids_l, authors_l, parents_l = (_column(messages, c, n) for c in ("message_id", "author_id", "parent_id"))
+    pending: dict[object, list[int]] = {}  # per customer (author id): their posts waiting, oldest first
+    whose: dict[object, object] = {}  # message id -> the customer it belongs to (a brand reply: the one it answers)
+    prev = None
     for i in range(n):
         t = threads_l[i]
         if t != prev:
-            unanswered.extend(pending)
-            pending = []
-            prev = t
+            for rows in pending.values():
+                unanswered.extend(rows)
+            pending, whose, prev = {}, {}, t
         if brand_l[i]:
-            if pending:
-                latency[i] = minutes_l[i] - minutes_l[pending[0]]
-                repeats[i] = len(pending) - 1
-                first_p[i], last_p[i] = pending[0], pending[-1]
-                pending = []
-        elif needs_l[i]:
-            if pending:
-                repeat_flag[i] = True
-            pending.append(i)
-    unanswered.extend(pending)
+            answered, who = _answered(pending, whose.get(parents_l[i], _UNKNOWN))
+            if answered:
+                latency[i] = minutes_l[i] - minutes_l[answered[0]]
+                repeats[i] = len(answered) - 1
+                first_p[i], last_p[i] = answered[0], answered[-1]
+            whose[ids_l[i]] = who
+        else:
+            whose[ids_l[i]] = authors_l[i]
+            if needs_l[i]:
+                waiting = pending.setdefault(authors_l[i], [])
+                if waiting:
+                    repeat_flag[i] = True
+                waiting.append(i)
+    for rows in pending.values():
+        unanswered.extend(rows)
+    unanswered.sort()
     idx = np.asarray(unanswered, dtype=np.int64)
     has_reply = pd.Series(brand).groupby(threads).transform("any").to_numpy()[idx] if n else np.zeros(0, bool)
     un = pd.DataFrame({
@@ -107,6 +120,69 @@ def thread_timing(messages: pd.DataFrame, needs_reply: np.ndarray | None = None)
     })
     no_reply = int((~needs & ~brand).sum())
     return ThreadTiming(latency, repeats, first_p, last_p, un, no_reply)
+
+
+_LEADING_HANDLES = re.compile(r"^(?:\s*@\w+)+")
+
+
+def _owed_a_reply(messages: pd.DataFrame, threads: np.ndarray, brand: np.ndarray) -> np.ndarray:
+    """Per row: False on a customer post the brand owes nothing because it answers another customer.
+
+    Where several customers post in a thread the brand takes part in (comments under one post, a public
+    exchange between customers), a post that replies to another customer's post, or opens a conversation that
+    only other customers reply to, without naming the brand (@handle), is between customers; every other post is
+    addressed to the brand. Threads of one customer, or with no brand message, are left as they are.
+    """
+    n = len(messages)
+    owed = np.ones(n, dtype=bool)
+    if n == 0 or "author_id" not in messages.columns or "parent_id" not in messages.columns:
+        return owed
+    author = messages["author_id"]
+    customer = ~brand
+    others = author.where(customer).groupby(threads).transform("nunique").to_numpy() > 1
+    with_brand = pd.Series(brand).groupby(threads).transform("any").to_numpy()
+    candidates = np.flatnonzero(customer & others & with_brand)
+    if not len(candidates):
+        return owed
+    row_of = dict(zip(messages["message_id"].tolist(), range(n)))
+    handles = {"@" + str(h).lower() for h in author[brand].dropna().unique()}
+    parents, authors, texts = messages["parent_id"].tolist(), author.tolist(), messages["text"].tolist()
+    answered_by_customers = {parents[i] for i in candidates.tolist()}
+    for i in candidates.tolist():
+        p = row_of.get(parents[i]) if isinstance(parents[i], str) else None
+        if p is None:  # a post opening a conversation: to another customer when only customers take it up
+            to_customer = messages["message_id"].iat[i] in answered_by_customers
+        else:
+            to_customer = not brand[p] and authors[p] != authors[i]
+        if to_customer:  # the handles a reply starts with are added by the platform: only the words count
+            body = _LEADING_HANDLES.sub("", str(texts[i] or "")).lower()
+            owed[i] = any(h in body for h in handles)
+    return owed
+
+
+_UNKNOWN = object()  # a reply whose parent is not a message of its thread
+
+
+def _column(messages: pd.DataFrame, name: str, n: int) -> list[object]:
+    return messages[name].tolist() if name in messages.columns else [None] * n
+
+
+def _answered(pending: dict[object, list[int]], addressee: object) -> tuple[list[int], object]:
+    """The pending posts a brand reply answers (taken out of ``pending``), and the customer it answers.
+
+    A reply answers the customer whose post (or whose thread of replies) it replies to: under one public post
+    several customers comment, and answering one leaves the others waiting (lesson 1). When its parent is
+    unknown, it answers every pending post, as a reply in a one-customer thread does.
+    """
+    if addressee is not _UNKNOWN:
+        return pending.pop(addressee, []), addressee
+    if len(pending) == 1:
+        (who, rows), = pending.items()
+        pending.clear()
+        return rows, who
+    rows = sorted(r for waiting in pending.values() for r in waiting)
+    pending.clear()
+    return rows, _UNKNOWN
 
 
 def no_public_close(thread: np.ndarray, is_brand: np.ndarray, public: np.ndarray,

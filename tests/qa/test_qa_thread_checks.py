@@ -75,3 +75,65 @@ def test_every_customer_post_is_answered_or_listed_and_waits_are_not_negative(bu
             continue
         later = m[(m["thread_id"] == r["thread_id"]) & (m.index > i) & (m["role"] == "brand")]
         assert (r["message_id"] in set(t.unanswered["message_id"])) == later.empty
+
+
+def test_a_reply_answers_the_customer_it_replies_to_and_leaves_the_others_waiting(build):
+    """Lesson 1: comments of several customers under one post; answering one does not answer the others."""
+    m = build([
+        dict(message_id="ann1", author_id="ann", text="@Acme my parcel never came", at=0),
+        dict(message_id="bob1", author_id="bob", text="@Acme same here, three weeks now", at=10),
+        dict(message_id="ann2", author_id="ann", text="@Acme hello?", at=20),          # Ann asks again
+        dict(message_id="to_ann", role="brand", author_id="Acme", parent_id="ann2", text="@ann sorry, checking",
+             at=60),
+        dict(message_id="bob2", author_id="bob", text="@Acme and me??", at=70),        # Bob asks again
+        dict(message_id="ann3", author_id="ann", text="@Acme any news?", at=80),
+        dict(message_id="more", role="brand", author_id="Acme", parent_id="to_ann", text="@ann it ships today",
+             at=90),                                                                    # Acme's own thread to Ann
+    ])
+    t = thread_timing(m)
+    row = dict(zip(m["message_id"], range(len(m))))
+    assert t.latency_minutes[row["to_ann"]] == pytest.approx(60)  # Ann's wait, from her first post
+    assert t.repeats_before[row["to_ann"]] == 1  # her own "hello?", not Bob's post
+    assert t.latency_minutes[row["more"]] == pytest.approx(10)  # answers Ann's "any news?"
+    un = t.unanswered.set_index("message_id")
+    assert list(un.index) == ["bob1", "bob2"]  # Bob is still waiting, in time order
+    assert bool(un.loc["bob2", "repeat"]) and not bool(un.loc["bob1", "repeat"])
+
+
+def test_a_reply_whose_parent_is_unknown_answers_every_waiting_post(build):
+    m = build([
+        dict(message_id="ann1", author_id="ann", text="@Acme my parcel never came", at=0),
+        dict(message_id="bob1", author_id="bob", text="@Acme same here", at=10),
+        dict(message_id="r", role="brand", author_id="Acme", text="@ann @bob sorry, checking", at=40),
+    ])
+    t = thread_timing(m)
+    assert t.unanswered.empty and t.latency_minutes[2] == pytest.approx(40) and t.repeats_before[2] == 1
+
+
+def test_several_customers_in_the_pipeline_one_answered(build):
+    from qa.api import load_policy
+    from qa.pipeline import score_messages
+
+    r = score_messages(build([
+        dict(message_id="ann1", author_id="ann", channel="facebook", text="My order is two weeks late", at=0),
+        dict(message_id="bob1", author_id="bob", channel="facebook", text="Mine too, and nobody answers", at=5),
+        dict(message_id="to_ann", role="brand", author_id="Acme", channel="facebook", parent_id="ann1",
+             text="Sorry Ann, we're checking your order now and will update you here today.", at=30),
+    ]), load_policy())
+    assert list(r.unanswered["message_id"]) == ["bob1"]
+    assert not bool(r.scores.set_index("reply_id").loc["to_ann", "customer_repeated"])
+
+
+def test_customers_talking_among_themselves_are_owed_no_reply(build):
+    m = build([
+        dict(message_id="post", role="brand", author_id="Acme", text="Delivery slots for December are open!", at=0),
+        dict(message_id="ann1", author_id="ann", parent_id="post", text="@Acme the site won't load", at=5),
+        dict(message_id="bob1", author_id="bob", parent_id="ann1", text="@ann @Acme same, queue of 20 min", at=6),
+        dict(message_id="cat1", author_id="cat", parent_id="ann1", text="@ann it works now for me", at=7),
+        dict(message_id="dan1", author_id="dan", parent_id="ann1", text="@ann still broken, @Acme please fix", at=8),
+        dict(message_id="to_ann", role="brand", author_id="Acme", parent_id="ann1", text="@ann sorry, try again?",
+             at=20),
+    ])
+    t = thread_timing(m)
+    # Bob and Cat answer Ann (the handles a reply starts with are the platform's); Dan names the brand in his words
+    assert list(t.unanswered["message_id"]) == ["dan1"]
