@@ -29,6 +29,7 @@ from .yaml_safe import YamlProblem, parse_yaml
 __all__ = ["ConfigError", "load_yaml", "load_model", "apply_overrides", "describe_validation_error", "union_tags",
            "decode_text", "sniff_text", "refuse_binary_bytes", "regular_file", "undecoded_byte", "MAX_CONFIG_BYTES"]
 
+MAX_PROBLEMS = 10  # problems listed of a file that has more (one line each)
 MAX_CONFIG_BYTES = 2 * 1024 * 1024  # a config file larger than this is refused before parsing (~6 s of PyYAML)
 
 
@@ -246,13 +247,14 @@ def describe_validation_error(exc: ValidationError, source: str, node: yaml.Node
     hidden = _VALIDATOR_STEPS | tags
     set_keys = {o.partition("=")[0]: o for o in overrides or []}
     errors = exc.errors(include_url=False)
-    for err in errors:
-        if err["type"] == "too_short" and any(len(e["loc"]) > len(err["loc"]) and e["loc"][: len(err["loc"])] ==
-                                              err["loc"] for e in errors):
-            continue  # "at least 1 item ... not 0" because its items were refused: those lines say why
+    parents = {e["loc"][:i] for e in errors for i in range(1, len(e["loc"]))}
+    # "at least 1 item ... not 0" because its items were refused: those lines say why
+    errors = [e for e in errors if not (e["type"] == "too_short" and e["loc"] in parents)]
+    for err in errors[:MAX_PROBLEMS]:
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.split("[")[0] in hidden))
         dotted = ".".join(str(p) for p in loc)
-        override = next((o for k, o in set_keys.items() if dotted == k or dotted.startswith(k + ".")), None)
+        override = next((o for k, o in set_keys.items()  # a --set of a key inside an unknown one: the --set
+                         if dotted == k or dotted.startswith(k + ".") or k.startswith(dotted + ".")), None)
         line = None if override else _line_of(node, loc)
         where = f"{source}: --set {printable(override, 120)}" if override else (f"{source}:{line}" if line else source)
         msg = err["msg"]
@@ -263,6 +265,8 @@ def describe_validation_error(exc: ValidationError, source: str, node: yaml.Node
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         lines.append(f"{where}: {printable(_field_path(loc), 120)}: {printable(msg)}")
+    if len(errors) > MAX_PROBLEMS:  # 60,000 unknown keys: the first few say what is wrong, in a moment
+        lines.append(f"{source}: {len(errors) - MAX_PROBLEMS:,} more problems not shown")
     return "\n".join(lines)
 
 
