@@ -69,8 +69,9 @@ def decode_text(raw: bytes, source: str, what: str = "YAML", complete: bool = Tr
         raise ConfigError(f"{source}:{line}: {_NOT_UTF8.format(raw[exc.start])}; save the file as UTF-8") from None
 
 
-def _refuse_not_text(raw: bytes, source: str, what: str) -> None:
-    """One :class:`ConfigError` line if ``raw`` is UTF-16 or UTF-32 text or binary data."""
+def _refuse_not_text(raw: bytes, source: str, what: str, rows: bool = False) -> None:
+    """One :class:`ConfigError` line if ``raw`` is UTF-16 or UTF-32 text or binary data. ``rows=True``: a few NUL
+    bytes after a clean header line are damaged rows of a text file (:func:`undecoded_byte`), not a binary file."""
     for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
                       (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
         if raw.startswith(bom):
@@ -82,6 +83,8 @@ def _refuse_not_text(raw: bytes, source: str, what: str) -> None:
         for zeros, other in ((odd, even), (even, odd)):  # Latin text in UTF-16: every other byte NUL
             if len(head) >= 4 and zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
                 raise ConfigError(f"{source}: the file looks like UTF-16 text; save it as UTF-8")
+        if rows and b"\n" in raw[:nul] and raw.count(b"\x00", 0, 1 << 16) * 100 <= min(len(raw), 1 << 16):
+            return
         raise ConfigError(f"{source}: a binary file, not {what} text (a NUL byte at offset {nul})")
 
 
@@ -92,6 +95,8 @@ _UNDECODED = re.compile("[\udc80-\udcff]")  # what ``errors="surrogateescape"`` 
 def undecoded_byte(text: str) -> str | None:
     """The problem of a line read with ``errors="surrogateescape"`` that held bytes that are not UTF-8 (a broken
     row: "not UTF-8 text (byte 0xE9)"), or None. Cheap on the usual line: ASCII is checked first."""
+    if "\x00" in text:
+        return "a NUL byte (binary data) in the row"
     if text.isascii():
         return None
     found = _UNDECODED.search(text)
@@ -135,7 +140,7 @@ def sniff_text(path: str | Path, what: str, size: int = 1 << 16, rows: bool = Fa
         raise ConfigError(f"{printable(path)}: cannot read file: {exc.strerror or exc}") from None
     head, complete = head[:size], len(head) <= size
     if rows and not _another_encoding(head, complete):
-        _refuse_not_text(head, printable(path), what)  # damaged rows are the reader's to report
+        _refuse_not_text(head, printable(path), what, rows=True)  # damaged rows are the reader's to report
         return
     decode_text(head, printable(path), what, complete=complete)
 
