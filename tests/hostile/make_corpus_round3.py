@@ -82,6 +82,10 @@ def _planning(write) -> None:
                                             for k in range(336))
 
     write("planning/shifts.yaml", SHIFTS)
+    many = "".join(f"  - {{name: s{i}, lengths: ['8:00'], starts: {{earliest: '0:00', latest: '23:30'}}}}\n"
+                   for i in range(600))  # 201,600 ways to work them (3,000 patterns: building the program took minutes)
+    write("planning/shifts_600_patterns.yaml", "shifts:\n" + many)
+    write("planning/requirement.csv", requirement())
     write("planning/requirement_target_text.csv", requirement("high", "soon"))
     write("planning/requirement_target_huge.csv", requirement("0.8", "1e308"))
     write("planning/requirement_million_agents.csv", requirement(need=1_000_000))  # a shift holds 100,000 at most
