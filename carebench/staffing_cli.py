@@ -63,6 +63,9 @@ def _jobs(value: int | None) -> int:
     return value
 
 
+MAX_SOLVER_SECONDS = 86_400
+
+
 def _check_counts(args: argparse.Namespace) -> None:
     """--reps, --max-reps and --seed in the ranges ``simulate`` allows: a billion replications ran out of memory
     before any check, and a negative seed failed inside a worker with a traceback."""
@@ -144,8 +147,10 @@ def cmd_roster(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise _usage(str(exc)) from None
     shifts = load_model(ShiftsFile, args.shifts)
-    if args.time_limit is not None and not args.time_limit > 0:
-        raise _usage("--time-limit: must be positive")
+    if args.time_limit is not None and not 0 < args.time_limit <= MAX_SOLVER_SECONDS:  # inf: solve to the end
+        raise _usage(f"--time-limit: seconds between 0 and {MAX_SOLVER_SECONDS:,} (a day)")
+    if not 0 <= args.gap < 1:  # nan or -1 went to the solver as they were
+        raise _usage("--gap: a share from 0 to 1 (not included), such as 0.001")
     limit = {} if args.time_limit is None else {"time_limit": args.time_limit}
     out = Path(args.out) if args.out else Path("runs") / f"{scenario.name}-roster"
     try:
