@@ -25,6 +25,8 @@ ROUND3_CONFIG_CASES = [
     sim("float_tag_empty.yaml", "'' is not a valid number", "syntax"),
     Case("batch:date_invalid", "syntax", ("batch", "@experiments/date_invalid.yaml", "--out", "out"), 2,
          ":7: '2026-02-30' is not a valid date or time"),
+    Case("batch:seed_huge", "huge number", ("batch", "@experiments/seed_huge.yaml", "--out", "out"), 2,
+         ":7: seed: Input should be less than or equal to 9223372036854775807"),
     # 40,000 unknown keys: every error was matched against every other (quadratic): minutes, not seconds
     Case("cli:many_unknown_keys", "hang", ("simulate", "in/many.yaml", "--out", "out"), 2, ":17: k0: unknown key",
          names="many.yaml", setup=("many_unknown_keys",), lines=11, timeout=45),

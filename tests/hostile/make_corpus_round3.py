@@ -20,6 +20,7 @@ def _yaml_values(write, s: str, e: str) -> None:
     write("scenarios/bool_tag_junk.yaml", s.replace("replications: 2", "replications: !!bool maybe"))
     write("scenarios/float_tag_empty.yaml", s.replace("horizon_days: 0.25", "horizon_days: !!float"))
     write("experiments/date_invalid.yaml", e + "note: 2026-02-30\n")
+    write("experiments/seed_huge.yaml", e + "seed: 99999999999999999999999\n")  # a traceback writing the manifest
 
 
 def _reply_headers(write, own_rows, own_csv, twcs_header: str, twcs_rows: list[str]) -> None:
