@@ -27,6 +27,10 @@ ROUND3_CONFIG_CASES = [
          ":7: '2026-02-30' is not a valid date or time"),
     Case("batch:seed_huge", "huge number", ("batch", "@experiments/seed_huge.yaml", "--out", "out"), 2,
          ":7: seed: Input should be less than or equal to 9223372036854775807"),
+    # the --out folder was made (and left) before a --twcs device was refused, after generating
+    Case("qa-generate:twcs_device", "existing-file --out", ("qa", "generate", "--out", "g/g.csv", "--threads", "5",
+                                                             "--twcs", "/dev/full"), 2,
+         "--twcs /dev/full: is not a regular file", names="/dev/full"),
     # 40,000 unknown keys: every error was matched against every other (quadratic): minutes, not seconds
     Case("cli:many_unknown_keys", "hang", ("simulate", "in/many.yaml", "--out", "out"), 2, ":17: k0: unknown key",
          names="many.yaml", setup=("many_unknown_keys",), lines=11, timeout=45),
