@@ -49,6 +49,9 @@ ROUND3_REPLY_CASES = [
     qa("own_header_text_capital.csv", 2, "line 1: column 'Text' differs from 'text'", "accepted nonsense"),
     qa("own_key_capital.jsonl", 2, "key 'Text' differs from 'text'", "accepted nonsense"),
     qa("tweets_header_case.csv", 2, "line 1: column 'Tweet_ID' differs from 'tweet_id'", "missing columns"),
+    # a line of 17 MB was held (and scored) whole: a 2 GB one exhausted memory, with no file named
+    Case("qa-score:long_line", "memory", ("qa", "score", "in/long_line.csv", "--out", "out"), 0,
+         setup=("long_line_reply",), check={"replies": 3, "broken_lines": [7]}, timeout=90),
     # numbers no float holds: 1e400 became the id "inf"
     qa("own_number_1e400.jsonl", 0, kind="overflow", check={"replies": 2, "broken_lines": [2]}),
     qa("parquet_float_ids.parquet", 0, kind="infinity", check={"replies": 3, "broken_lines": [3]}),
