@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, FiniteFloat, field_validator, model_validator
 
+from sim.bounds import MAX_SEED
 from sim.intervals import KPI_KINDS
 from sim.loader import ConfigError, load_model, load_scenario, load_yaml
 from sim.results import KPI_LABELS
@@ -80,7 +81,7 @@ class Experiment(_Strict):
 
     name: str = Field(pattern=SAFE_NAME.pattern, description="names the default output folder")
     scenarios: list[str] = Field(min_length=1, description="scenario files, relative to this file")
-    seed: int | None = Field(default=None, description="one seed for every point (common random numbers "
+    seed: int | None = Field(default=None, ge=0, le=MAX_SEED, description="one seed for every point (common random numbers "
                              "across scenarios too); absent: each scenario's own seed")
     set: dict[str, Any] = Field(default_factory=dict, description="overrides applied to every point")
     grid: dict[str, list[Any]] | None = Field(default=None, description="key -> values; every combination")

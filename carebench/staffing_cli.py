@@ -63,6 +63,22 @@ def _jobs(value: int | None) -> int:
     return value
 
 
+MAX_SOLVER_SECONDS = 86_400
+
+
+def _check_counts(args: argparse.Namespace) -> None:
+    """--reps, --max-reps and --seed in the ranges ``simulate`` allows: a billion replications ran out of memory
+    before any check, and a negative seed failed inside a worker with a traceback."""
+    from sim.bounds import MAX_REPLICATIONS, MAX_SEED
+
+    for name in ("reps", "max_reps"):
+        value = getattr(args, name, None)
+        if value is not None and not 2 <= value <= MAX_REPLICATIONS:
+            raise _usage(f"--{name.replace('_', '-')}: must be between 2 and {MAX_REPLICATIONS:,}")
+    if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
+        raise _usage(f"--seed: must be between 0 and {MAX_SEED}")
+
+
 def cmd_staff(args: argparse.Namespace) -> int:
     from carebench_shared.atomic import OutputError
     from sim.loader import load_scenario
@@ -74,9 +90,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise _usage(f"--target: {exc}") from None
     scenario = load_scenario(args.scenario, args.set)
-    for name, value, low in (("--reps", args.reps, 2), ("--max-reps", args.max_reps, 2)):
-        if value is not None and value < low:
-            raise _usage(f"{name}: must be at least {low}")
+    _check_counts(args)
     if not 0 < args.precision < 1:
         raise _usage("--precision: a half-width between 0 and 1, such as 0.03")
     if not 0 <= args.indifference < 1:
@@ -117,20 +131,26 @@ def cmd_roster(args: argparse.Namespace) -> int:
     from sim.planning.roster import RosterError
     from sim.planning.report import write_roster
     from sim.planning.rostering import plan_rosters
+    from carebench_shared.safe_text import printable
     from sim.planning.requirement import Target
     from sim.planning.shifts import ShiftsFile
 
     scenario = load_scenario(args.scenario, args.set)
+    _check_counts(args)
+    try:
+        target = Target.parse(args.target) if args.target else None
+    except ValueError as exc:
+        raise _usage(f"--target: {exc}") from None
     try:
         need = read_requirement(args.requirement)
-        target = Target.parse(args.target) if args.target else _target_of(need, args.requirement)
+        target = target or _target_of(need, args.requirement)
     except ValueError as exc:
         raise _usage(str(exc)) from None
     shifts = load_model(ShiftsFile, args.shifts)
-    if args.reps is not None and args.reps < 2:
-        raise _usage("--reps: must be at least 2")
-    if args.time_limit is not None and not args.time_limit > 0:
-        raise _usage("--time-limit: must be positive")
+    if args.time_limit is not None and not 0 < args.time_limit <= MAX_SOLVER_SECONDS:  # inf: solve to the end
+        raise _usage(f"--time-limit: seconds between 0 and {MAX_SOLVER_SECONDS:,} (a day)")
+    if not 0 <= args.gap < 1:  # nan or -1 went to the solver as they were
+        raise _usage("--gap: a share from 0 to 1 (not included), such as 0.001")
     limit = {} if args.time_limit is None else {"time_limit": args.time_limit}
     out = Path(args.out) if args.out else Path("runs") / f"{scenario.name}-roster"
     try:
@@ -160,10 +180,17 @@ def cmd_roster(args: argparse.Namespace) -> int:
 
 
 def _target_of(need, path) -> object:
+    from carebench_shared.safe_text import printable
     from sim.planning.requirement import Target
 
     if {"target_goal", "target_minutes"} <= set(need.columns) and len(need):
-        return Target(float(need["target_goal"].iloc[0]), float(need["target_minutes"].iloc[0]))
+        goal, minutes = need["target_goal"].iloc[0], need["target_minutes"].iloc[0]
+        try:
+            return Target(float(goal), float(minutes))
+        except (TypeError, ValueError) as exc:  # a hand-edited file: "high", nan, 1e308
+            why = exc if isinstance(exc, ValueError) and "goal must" in str(exc) else "not numbers"
+            raise ValueError(f"{printable(path)}:2: target_goal {printable(goal, 40)!r}, target_minutes "
+                             f"{printable(minutes, 40)!r}: {why}") from None
     raise ValueError(f"{path}: no target columns; give --target GOAL@MINUTES")
 
 

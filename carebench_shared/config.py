@@ -29,6 +29,7 @@ from .yaml_safe import YamlProblem, parse_yaml
 __all__ = ["ConfigError", "load_yaml", "load_model", "apply_overrides", "describe_validation_error", "union_tags",
            "decode_text", "sniff_text", "refuse_binary_bytes", "regular_file", "undecoded_byte", "MAX_CONFIG_BYTES"]
 
+MAX_PROBLEMS = 10  # problems listed of a file that has more (one line each)
 MAX_CONFIG_BYTES = 2 * 1024 * 1024  # a config file larger than this is refused before parsing (~6 s of PyYAML)
 
 
@@ -68,8 +69,9 @@ def decode_text(raw: bytes, source: str, what: str = "YAML", complete: bool = Tr
         raise ConfigError(f"{source}:{line}: {_NOT_UTF8.format(raw[exc.start])}; save the file as UTF-8") from None
 
 
-def _refuse_not_text(raw: bytes, source: str, what: str) -> None:
-    """One :class:`ConfigError` line if ``raw`` is UTF-16 or UTF-32 text or binary data."""
+def _refuse_not_text(raw: bytes, source: str, what: str, rows: bool = False) -> None:
+    """One :class:`ConfigError` line if ``raw`` is UTF-16 or UTF-32 text or binary data. ``rows=True``: a few NUL
+    bytes after a clean header line are damaged rows of a text file (:func:`undecoded_byte`), not a binary file."""
     for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
                       (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16")):
         if raw.startswith(bom):
@@ -81,6 +83,8 @@ def _refuse_not_text(raw: bytes, source: str, what: str) -> None:
         for zeros, other in ((odd, even), (even, odd)):  # Latin text in UTF-16: every other byte NUL
             if len(head) >= 4 and zeros.count(0) >= 0.9 * len(zeros) and other.count(0) <= 0.1 * len(other):
                 raise ConfigError(f"{source}: the file looks like UTF-16 text; save it as UTF-8")
+        if rows and b"\n" in raw[:nul] and raw.count(b"\x00", 0, 1 << 16) * 100 <= min(len(raw), 1 << 16):
+            return
         raise ConfigError(f"{source}: a binary file, not {what} text (a NUL byte at offset {nul})")
 
 
@@ -91,6 +95,8 @@ _UNDECODED = re.compile("[\udc80-\udcff]")  # what ``errors="surrogateescape"`` 
 def undecoded_byte(text: str) -> str | None:
     """The problem of a line read with ``errors="surrogateescape"`` that held bytes that are not UTF-8 (a broken
     row: "not UTF-8 text (byte 0xE9)"), or None. Cheap on the usual line: ASCII is checked first."""
+    if "\x00" in text:
+        return "a NUL byte (binary data) in the row"
     if text.isascii():
         return None
     found = _UNDECODED.search(text)
@@ -134,7 +140,7 @@ def sniff_text(path: str | Path, what: str, size: int = 1 << 16, rows: bool = Fa
         raise ConfigError(f"{printable(path)}: cannot read file: {exc.strerror or exc}") from None
     head, complete = head[:size], len(head) <= size
     if rows and not _another_encoding(head, complete):
-        _refuse_not_text(head, printable(path), what)  # damaged rows are the reader's to report
+        _refuse_not_text(head, printable(path), what, rows=True)  # damaged rows are the reader's to report
         return
     decode_text(head, printable(path), what, complete=complete)
 
@@ -246,13 +252,14 @@ def describe_validation_error(exc: ValidationError, source: str, node: yaml.Node
     hidden = _VALIDATOR_STEPS | tags
     set_keys = {o.partition("=")[0]: o for o in overrides or []}
     errors = exc.errors(include_url=False)
-    for err in errors:
-        if err["type"] == "too_short" and any(len(e["loc"]) > len(err["loc"]) and e["loc"][: len(err["loc"])] ==
-                                              err["loc"] for e in errors):
-            continue  # "at least 1 item ... not 0" because its items were refused: those lines say why
+    parents = {e["loc"][:i] for e in errors for i in range(1, len(e["loc"]))}
+    # "at least 1 item ... not 0" because its items were refused: those lines say why
+    errors = [e for e in errors if not (e["type"] == "too_short" and e["loc"] in parents)]
+    for err in errors[:MAX_PROBLEMS]:
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.split("[")[0] in hidden))
         dotted = ".".join(str(p) for p in loc)
-        override = next((o for k, o in set_keys.items() if dotted == k or dotted.startswith(k + ".")), None)
+        override = next((o for k, o in set_keys.items()  # a --set of a key inside an unknown one: the --set
+                         if dotted == k or dotted.startswith(k + ".") or k.startswith(dotted + ".")), None)
         line = None if override else _line_of(node, loc)
         where = f"{source}: --set {printable(override, 120)}" if override else (f"{source}:{line}" if line else source)
         msg = err["msg"]
@@ -263,6 +270,8 @@ def describe_validation_error(exc: ValidationError, source: str, node: yaml.Node
         elif msg.startswith("Value error, "):
             msg = msg[len("Value error, ") :]
         lines.append(f"{where}: {printable(_field_path(loc), 120)}: {printable(msg)}")
+    if len(errors) > MAX_PROBLEMS:  # 60,000 unknown keys: the first few say what is wrong, in a moment
+        lines.append(f"{source}: {len(errors) - MAX_PROBLEMS:,} more problems not shown")
     return "\n".join(lines)
 
 

@@ -36,6 +36,9 @@ class _Refused(yaml.MarkedYAMLError):
     """A well-formed YAML document we refuse (duplicate key, too deep, not finite): no "unreadable" prefix."""
 
 
+_TAG_NAMES = {"timestamp": "date or time", "bool": "boolean (true or false)", "float": "number", "int": "integer"}
+
+
 class YamlLoader(yaml.SafeLoader):
     """SafeLoader without YAML 1.1's base-60 numbers (``17:00`` stays the string "17:00"), that refuses
     duplicate keys, nesting deeper than :data:`MAX_DEPTH` and numbers that are not finite."""
@@ -51,6 +54,18 @@ class YamlLoader(yaml.SafeLoader):
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
+
+    def construct_object(self, node, deep=False):
+        # PyYAML's constructors check few values: "!!bool abc" is a KeyError, "2026-13-45" or "!!timestamp x" a
+        # ValueError or AttributeError, "!!float ''" an IndexError. Any of them is this node's value, refused
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, KeyError, AttributeError, IndexError, TypeError, OverflowError):
+            tag = node.tag.rsplit(":", 1)[-1] if node.tag.startswith("tag:yaml.org,2002:") else node.tag
+            tag = _TAG_NAMES.get(tag, tag)
+            value = node.value if isinstance(node, yaml.ScalarNode) else "..."
+            raise _Refused(None, None, f"{printable(value, 40)!r} is not a valid {printable(tag, 40)}",
+                           node.start_mark) from None
 
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):

@@ -145,9 +145,12 @@ def cmd_generate(args: argparse.Namespace) -> int:
         raise ConfigError("--days: must be more than 0 and at most 3660")
     if not 0 <= args.seed < 2**63:
         raise ConfigError("--seed: must be between 0 and 2**63 - 1")
-    for p in (args.out, args.twcs):
+    for flag, p in (("--out", args.out), ("--twcs", args.twcs)):
         if p and Path(p).is_dir():
-            raise ConfigError(f"--out {printable(p)}: is a folder; give the file to write (.csv, .jsonl or .parquet)")
+            raise ConfigError(f"{flag} {printable(p)}: is a folder; give the file to write (.csv, .jsonl or .parquet)")
+        if p and Path(p).exists() and not Path(p).is_file():  # before the --out folder is made, not after the run
+            raise ConfigError(f"{flag} {printable(p)}: is not a regular file (a device, a pipe or a socket); give a "
+                              "file to write")
     paths, messages, replies = _generate_atomically(args, locales)
     print(f"{args.threads} threads, {messages} messages, {replies} labelled replies")
     for p in paths:

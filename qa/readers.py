@@ -20,7 +20,7 @@ from pathlib import Path
 from carebench_shared.config import ConfigError, regular_file
 from carebench_shared.safe_text import printable
 
-from .readers_common import Format, ReadResult
+from .readers_common import Format, ReadResult, near_misses, refuse_near_misses
 from .readers_csv import csv_header
 from .readers_own import OwnCsv, OwnJsonl, OwnParquet
 from .readers_twcs import TWCS_COLUMNS, Twcs
@@ -39,6 +39,9 @@ __all__ = [
 FORMATS: tuple[Format, ...] = (Twcs(), OwnCsv(), OwnParquet(), OwnJsonl())
 
 
+_KNOWN = {"twcs": (TWCS_COLUMNS, TWCS_COLUMNS), "own-csv": (MESSAGE_COLUMNS, REQUIRED_COLUMNS)}  # columns, needed
+
+
 def detect_format(path: str | Path) -> Format:
     """The format of ``path``, from its extension (Parquet, JSONL) or CSV header (twcs, own schema)."""
     path = Path(path)
@@ -52,8 +55,13 @@ def detect_format(path: str | Path) -> Format:
                               f"{counts[twice[0]]} times")
     for fmt in FORMATS:
         if fmt.sniff(path, header):
+            if header:  # 'Text' would be dropped silently: every reply scored as an empty text
+                refuse_near_misses(f"{printable(path)}: line 1", header, _KNOWN[fmt.name][0])
             return fmt
     if header:
+        for known, needed in _KNOWN.values():  # 'Tweet_ID': the file would be twcs with the column renamed
+            if set(needed) <= {near_misses(header, known).get(h, h) for h in header}:
+                refuse_near_misses(f"{printable(path)}: line 1", header, known)
         shown = printable(",".join(header), 120)
         raise ConfigError(
             f"{printable(path)}: line 1: unknown format: header '{shown}' is neither twcs ({','.join(TWCS_COLUMNS)}) "

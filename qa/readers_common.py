@@ -7,6 +7,8 @@ not parse is reported with its line number by the format's validation and its ro
 from __future__ import annotations
 
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -14,10 +16,13 @@ from typing import Protocol
 import numpy as np
 import pandas as pd
 
+from carebench_shared.config import ConfigError
+from carebench_shared.safe_text import printable
+
 from .schema import MESSAGE_COLUMNS
 
 __all__ = ["ReadResult", "Format", "norm_ids", "blank_to_na", "parse_bool", "parse_time", "epoch_times",
-           "report_rows", "finish", "EPOCH_SECONDS", "within_years", "TIME_YEARS"]
+           "report_rows", "finish", "EPOCH_SECONDS", "within_years", "TIME_YEARS", "near_misses", "refuse_near_misses"]
 
 FLOAT_ID = re.compile(r"^(\d+)\.0*$")
 _ASCII_FLOAT_ID = r"^([0-9]+)\.0*$"  # FLOAT_ID on ASCII text, written for RE2 (ids are stripped: no final "\n")
@@ -142,3 +147,25 @@ def finish(df: pd.DataFrame, broken: list[tuple[int, str]], fmt: str) -> ReadRes
     df = df.sort_values(["thread_id", "created_at", "message_id"], kind="stable").reset_index(drop=True)
     broken.sort()
     return ReadResult(messages=df[list(MESSAGE_COLUMNS)], broken_rows=broken, format=fmt)
+
+
+def _folded(name: object) -> str:
+    """A column name without case, spaces, underscores, hyphens or invisible characters (zero-width, BOM)."""
+    text = unicodedata.normalize("NFKC", str(name))
+    return "".join(c for c in text if not (c.isspace() or c in "_-" or unicodedata.category(c) == "Cf")).casefold()
+
+
+def near_misses(names: Iterable[object], known: Iterable[str]) -> dict[object, str]:
+    """Each name that is not a known column but would be once case, spaces or invisible characters are set aside
+    ('Text', 'text\u200b', 'created at'), with the column it would be; a known column also given exactly is none."""
+    names = list(names)
+    folded = {_folded(k): k for k in known if k not in set(names)}
+    return {n: folded[_folded(n)] for n in names if _folded(n) in folded}
+
+
+def refuse_near_misses(source: str, names: Iterable[object], known: Iterable[str], where: str = "column") -> None:
+    """One :class:`ConfigError` line for the first of :func:`near_misses`: silently dropped, the file would be
+    scored without it (every text empty)."""
+    for name, meant in near_misses(names, known).items():
+        raise ConfigError(f"{source}: {where} '{printable(name, 60)}' differs from '{meant}' only in case, "
+                          "spaces or invisible characters; rename it")

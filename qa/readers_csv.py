@@ -9,7 +9,6 @@ lines it swallowed are read again as records of their own.
 from __future__ import annotations
 
 import csv
-import sys
 from collections import deque
 from collections.abc import Iterator
 from itertools import islice
@@ -24,7 +23,8 @@ from carebench_shared.safe_text import printable
 
 __all__ = ["open_text", "csv_header", "iter_csv", "plan_records", "string_columns", "MAX_RECORD_LINES", "CHUNK_ROWS"]
 
-csv.field_size_limit(min(sys.maxsize, 2**31 - 1))
+MAX_LINE_CHARS = 16 << 20  # a line (and a field) longer than this is a broken row, skipped without holding it
+csv.field_size_limit(MAX_LINE_CHARS)
 
 MAX_RECORD_LINES = 1000  # physical lines one CSV record may span (an unbalanced quote stops there)
 CHUNK_ROWS = 32_768  # records held as Python strings at a time while reading a CSV
@@ -56,6 +56,10 @@ def csv_header(path: Path) -> list[str] | None:
         return None
 
 
+class _LineTooLong(Exception):
+    """A physical line longer than :data:`MAX_LINE_CHARS` (skipped unread: holding it could exhaust memory)."""
+
+
 class _RecordTooLong(Exception):
     """A CSV record ran over :data:`MAX_RECORD_LINES` lines: an unbalanced quote, not a text with line breaks."""
 
@@ -77,9 +81,16 @@ class _Lines:
         if self._pending:
             number, text = self._pending.popleft()
         else:
-            text = next(self._fh)
+            text = self._fh.readline(MAX_LINE_CHARS)
+            if not text:
+                raise StopIteration
             self._number += 1
             number = self._number
+            if len(text) == MAX_LINE_CHARS and not text.endswith("\n"):  # a 2 GB line: skip it in pieces
+                while (more := self._fh.readline(MAX_LINE_CHARS)) and not more.endswith("\n"):
+                    pass
+                self.record.append((number, "\n"))  # read again after a resync: a blank line
+                raise _LineTooLong
         self.record.append((number, text))
         if len(self.record) > MAX_RECORD_LINES:
             raise _RecordTooLong
@@ -123,7 +134,7 @@ def iter_csv(path: Path, n_fields: int, broken: list[tuple[int, str]]) -> Iterat
         try:
             next(reader)  # header
             last = reader.line_num
-            if last == 1:
+            if last == 1 and not _holds_nul(path):  # csv.reader keeps a NUL: the careful reader reports its row
                 for row in reader:
                     if reader.line_num != last + 1 or (row and len(row) != n_fields):
                         break
@@ -133,9 +144,15 @@ def iter_csv(path: Path, n_fields: int, broken: list[tuple[int, str]]) -> Iterat
                         yield last, row
                 else:
                     return
-        except (StopIteration, csv.Error, UnicodeDecodeError):
+        except (StopIteration, csv.Error, UnicodeDecodeError, MemoryError):  # MemoryError: a line of gigabytes
             pass
     yield from islice(_careful_records(path, n_fields, broken), given, None)
+
+
+def _holds_nul(path: Path) -> bool:
+    """Whether the file holds a NUL byte anywhere (one pass at memory speed, in blocks)."""
+    with open(path, "rb") as f:
+        return any(b"\x00" in block for block in iter(lambda: f.read(1 << 20), b""))
 
 
 def plan_records(path: Path, n_fields: int) -> Iterator[list[str]]:
@@ -151,7 +168,7 @@ def _careful_records(path: Path, n_fields: int, broken: list[tuple[int, str]]) -
         reader = csv.reader(lines)
         try:
             next(reader)  # header
-        except (StopIteration, csv.Error, _RecordTooLong):
+        except (StopIteration, csv.Error, _RecordTooLong, _LineTooLong):
             return
         while True:
             lines.record = []
@@ -168,6 +185,8 @@ def _careful_records(path: Path, n_fields: int, broken: list[tuple[int, str]]) -
                     problem = "bare carriage return inside an unquoted field"
             except _RecordTooLong:
                 problem = f"unbalanced quote: the record runs over more than {MAX_RECORD_LINES} lines"
+            except _LineTooLong:
+                problem = f"a line longer than {MAX_LINE_CHARS:,} characters"
             start = lines.record[0][0] if lines.record else 0
             span = len(lines.record)
             # a record over several lines is a quoted text with line breaks only if its quotes pair up: an odd

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from carebench_shared.config import ConfigError, sniff_text, undecoded_byte
 from carebench_shared.safe_text import printable
 
 from .readers_common import (TIME_YEARS, BadRows, ReadResult, blank_to_na, epoch_times, finish, norm_ids,
+                             refuse_near_misses,
                              parse_bool, parse_time, within_years)
 from .readers_csv import csv_header, iter_csv, open_text, string_columns
 from .schema import MESSAGE_COLUMNS, REQUIRED_COLUMNS
@@ -127,6 +129,7 @@ class OwnJsonl:
                               + (f"; {len(broken) - 1} more such lines" if len(broken) > 1 else ""))
         df = pd.DataFrame.from_records(records) if records else pd.DataFrame(columns=list(MESSAGE_COLUMNS))
         df = df.astype({c: "object" for c in df.columns})
+        refuse_near_misses(printable(path), df.columns, MESSAGE_COLUMNS, "key")
         if len(df) and "message_id" not in df.columns:
             raise ConfigError(f"{printable(path)}: unknown format: JSON objects without 'message_id' (see "
                               "`carebench qa schema`)")
@@ -135,6 +138,13 @@ class OwnJsonl:
 
 def _no_constant(name: str):
     raise ValueError(f"{name} is not a JSON number")
+
+
+def _finite(text: str) -> float:
+    value = float(text)
+    if value in (math.inf, -math.inf):  # 1e400: JSON allows the digits, no float holds them
+        raise ValueError(f"the number {printable(text, 40)} is too large")
+    return value
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -153,7 +163,7 @@ def _json_object(raw: str) -> tuple[str | None, Any]:
     (which value was meant?), and a lone surrogate escape such as ``\\ud800`` (no character: it could not be
     written out as UTF-8)."""
     try:
-        obj = json.loads(raw, parse_constant=_no_constant, object_pairs_hook=_unique_keys)
+        obj = json.loads(raw, parse_constant=_no_constant, parse_float=_finite, object_pairs_hook=_unique_keys)
     except RecursionError:
         return "not valid JSON: nested too deeply", None
     except ValueError as exc:  # JSONDecodeError, an integer of more than 4300 digits, or a refusal above
@@ -192,6 +202,11 @@ class OwnParquet:
         except Exception as exc:  # pyarrow raises several types for a damaged file
             raise ConfigError(f"{printable(path)}: cannot read Parquet file: "
                               f"{printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}") from None
+        refuse_near_misses(printable(path), pf.schema_arrow.names, MESSAGE_COLUMNS)
+        twice = next((c for c in MESSAGE_COLUMNS if pf.schema_arrow.names.count(c) > 1), None)
+        if twice:  # which of the two is meant? (pandas would hand on a table where a column belongs)
+            raise ConfigError(f"{printable(path)}: the file names column '{twice}' "
+                              f"{pf.schema_arrow.names.count(twice)} times")
         names = set(pf.schema_arrow.names)
         missing = [c for c in REQUIRED_COLUMNS if c not in names]
         if missing:
@@ -203,6 +218,9 @@ class OwnParquet:
             raise ConfigError(f"{printable(path)}: cannot read Parquet file: "
                               f"{printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}") from None
         df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=cols)
+        for c in ("message_id", "thread_id", "parent_id"):  # a float id of NaN or inf is no id ("nan", "inf")
+            if c in df.columns and pd.api.types.is_float_dtype(df[c]):
+                df[c] = df[c].where(np.isfinite(df[c]))
         df = df.astype({c: "object" for c in df.columns if c != "created_at"})
         if "created_at" in df.columns and pd.api.types.is_datetime64_any_dtype(df["created_at"]):
             df["created_at"] = df["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%f%z").astype("string")

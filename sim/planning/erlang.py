@@ -92,6 +92,8 @@ def _beta_tail(j: np.ndarray, b: float, p: float) -> np.ndarray:
     to about 1e-13 in absolute terms, which is what the weighted sums need."""
     if p <= 0.0:
         return np.zeros_like(j)
+    if p >= 1.0:  # a target so long that everyone still waiting is answered in time: log1p(-1) is no number
+        return np.ones_like(j)
     log_pmf = special.gammaln(j + b) - special.gammaln(j + 1.0) - special.gammaln(b) + j * math.log(p) \
         + b * math.log1p(-p)
     return np.clip(1.0 - np.cumsum(np.exp(log_pmf)), 0.0, 1.0)

@@ -59,6 +59,8 @@ def requirement_frame(req: Requirement) -> pd.DataFrame:
 def read_requirement(path: str | Path) -> pd.DataFrame:
     """``requirement.csv`` back, checked: the columns the roster needs, one full week per team."""
     from carebench_shared.config import sniff_text
+    from carebench_shared.safe_text import printable
+    from sim.bounds import MAX_AGENTS
 
     path = Path(path)
     sniff_text(path, "CSV")  # a folder, a pipe, a device, binary or UTF-16: one line before pandas sees it
@@ -69,12 +71,17 @@ def read_requirement(path: str | Path) -> pd.DataFrame:
     missing = [c for c in ("team", "start_minute", "requirement") if c not in df.columns]
     if missing:
         raise ValueError(f"{path}: not a requirement.csv (no column {missing[0]!r}); write one with carebench staff")
+    twice = [c for c in df.columns if isinstance(c, str) and c.rpartition(".")[0] in df.columns]
+    if twice:  # pandas renamed the second 'requirement' to 'requirement.1': which one was meant?
+        raise ValueError(f"{path}:1: the header names column {twice[0].rpartition('.')[0]!r} twice")
     req = pd.to_numeric(df["requirement"], errors="coerce")
-    bad = df.index[req.isna() | (req < 0) | (req != np.floor(req)) | (req > 1e6)]
+    bad = df.index[req.isna() | (req < 0) | (req != np.floor(req)) | (req > MAX_AGENTS)]
     if len(bad):
         i = int(bad[0])
-        raise ValueError(f"{path}:{i + 2}: requirement: {df['requirement'].iloc[i]!r} is not a whole number of "
-                         "agents between 0 and 1,000,000")
+        value = df["requirement"].iloc[i]
+        shown = "empty" if pd.isna(value) else repr(printable(value, 40))
+        raise ValueError(f"{path}:{i + 2}: requirement: {shown} is not a whole number of agents between 0 and "
+                         f"{MAX_AGENTS:,}")
     for team, part in df.groupby("team", sort=False):
         n = len(part)
         if 10080 % n or 1440 % (10080 // n) or sorted(part["start_minute"]) != list(range(0, 10080, 10080 // n)):

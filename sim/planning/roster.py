@@ -29,6 +29,9 @@ __all__ = ["Column", "RosterError", "Roster", "columns_for", "coverage_matrix", 
            "uncoverable"]
 
 
+MAX_COLUMNS = 100_000  # ways to work the shifts (the benchmark's shifts allow 1,750)
+
+
 class RosterError(Exception):
     """The shifts cannot cover the requirement (or the solver failed): one line for the user."""
 
@@ -70,6 +73,12 @@ def columns_for(shifts: ShiftsFile, interval: int, team: str | None = None) -> l
                             continue
                         out.append(Column(p, day, start, length, at, brk, length - unpaid))
     return out
+
+
+def column_count(shifts: ShiftsFile, interval: int, team: str | None = None) -> int:
+    """How many columns :func:`columns_for` would make at most, counted without making them."""
+    return sum(len(p.weekdays) * len(p.start_minutes(interval)) * len(p.lengths) * len(p.break_offsets(interval))
+               for p in shifts.shifts if team is None or p.teams is None or team in p.teams)
 
 
 def coverage_matrix(columns: list[Column], grid: WeekGrid) -> sparse.csc_matrix:
@@ -229,8 +238,12 @@ def plan_roster(need: np.ndarray, grid: WeekGrid, shifts: ShiftsFile, team: str 
     if problems:
         raise RosterError(f"{problems[0][0]}: {problems[0][1]}")
     need = np.asarray(need, float)
-    columns = columns_for(shifts, grid.interval, team)
     who = f" for team {team}" if team else ""
+    count = column_count(shifts, grid.interval, team)
+    if count > MAX_COLUMNS:  # each a Python object and a column of the integer program: minutes, gigabytes
+        raise RosterError(f"the shifts allow {count:,} ways to work them{who}, over the limit of {MAX_COLUMNS:,}: "
+                          "allow fewer patterns, start times, lengths or break times")
+    columns = columns_for(shifts, grid.interval, team)
     if not columns:
         raise RosterError(f"no shift is open{who}")
     cover = coverage_matrix(columns, grid)

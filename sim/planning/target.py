@@ -4,15 +4,22 @@ Kept apart from the search itself so the CLI, the app and the roster can read a 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
+
+from sim.bounds import MAX_MINUTES
 
 @dataclass(frozen=True)
 class Target:
-    """Service-level target: ``goal`` of posts answered within ``minutes``."""
+    """Service-level target: ``goal`` of posts answered within ``minutes``. Checked here, whoever makes it (the
+    flag, a requirement.csv, the app): minutes of 1e308 overflow Erlang A's formulas."""
 
     goal: float
     minutes: float
+
+    def __post_init__(self) -> None:
+        if not (0 < self.goal < 1) or not (0 < self.minutes <= MAX_MINUTES):
+            raise ValueError(f"the goal must lie between 0 and 1 (not included) and the minutes between 0 and "
+                             f"{MAX_MINUTES:,.0f} (ten years), as in 0.8@60")
 
     @classmethod
     def parse(cls, text: str) -> Target:
@@ -23,10 +30,12 @@ class Target:
             m = float(minutes)
         except ValueError:
             raise ValueError(f"{text!r} is not GOAL@MINUTES such as 0.8@60") from None
-        if not sep or not (0 < g < 1) or not (0 < m < math.inf):
-            raise ValueError(f"{text!r}: the goal must lie between 0 and 1 (not included) and the minutes be "
-                             "positive, as in 0.8@60")
-        return cls(g, m)
+        if not sep:
+            raise ValueError(f"{text!r} is not GOAL@MINUTES such as 0.8@60")
+        try:
+            return cls(g, m)
+        except ValueError as exc:
+            raise ValueError(f"{text!r}: {exc}") from None
 
     def __str__(self) -> str:
         return f"{self.goal:.0%} within {self.minutes:g} min"

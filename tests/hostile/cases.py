@@ -10,24 +10,9 @@ the output folder as ``out``. ``kind`` says which kind of hostility of issue #11
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from case_model import Case
 
 __all__ = ["Case", "CASES", "GROUPS"]
-
-
-@dataclass(frozen=True)
-class Case:
-    id: str
-    kind: str
-    argv: tuple[str, ...]
-    expect: int  # exit code: 0 (valid output) or 2 (one-line refusal)
-    says: str = ""  # a fragment the refusal line must contain
-    names: str | None = None  # what the refusal line must name (default: the first corpus file of argv)
-    outputs: tuple[str, ...] = ("out",)  # what the run may create (relative to the case folder)
-    setup: tuple[str, ...] = ()  # steps run before (runner.SETUPS)
-    check: dict = field(default_factory=dict)  # more checks of a successful run (runner.CHECKS)
-    owner: str | None = None  # another helper's part of issue #11: expected to fail until that branch is merged
-    timeout: float = 60.0
 
 
 def sim(name: str, expect: int, says: str = "", kind: str = "", *extra: str, **kw) -> Case:
@@ -391,12 +376,17 @@ SPECIAL_FILE_CASES = [
          2, "it is a named pipe (FIFO)", names="pipe.csv", setup=("fifo:pipe.csv",)),
 ]
 
+# the third sweep's holes (hostile13), in their own module
+from cases_round3 import PLANNING_CASES, ROUND3_CONFIG_CASES, ROUND3_REPLY_CASES  # noqa: E402
+
 CASES: list[Case] = (SCENARIO_CASES + OVERRIDE_CASES + REPLY_CASES + RULEBOOK_CASES + REPORT_CASES + OTHER_CASES
-                     + MODEL_CASES + LABEL_CASES + SPECIAL_FILE_CASES)
+                     + MODEL_CASES + LABEL_CASES + SPECIAL_FILE_CASES + ROUND3_CONFIG_CASES + ROUND3_REPLY_CASES
+                     + PLANNING_CASES)
 GROUPS = {
-    "scenarios": SCENARIO_CASES + OVERRIDE_CASES,
-    "replies": REPLY_CASES,
+    "scenarios": SCENARIO_CASES + OVERRIDE_CASES + ROUND3_CONFIG_CASES,
+    "replies": REPLY_CASES + ROUND3_REPLY_CASES,
     "rulebooks_reports_other": RULEBOOK_CASES + REPORT_CASES + OTHER_CASES,
     "models_labels_special_files": MODEL_CASES + LABEL_CASES + SPECIAL_FILE_CASES,
+    "planning": PLANNING_CASES,
 }
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"

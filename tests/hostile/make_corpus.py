@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from make_corpus_models import labels, models
+from make_corpus_round3 import round3
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 
@@ -348,6 +349,7 @@ def main() -> None:
     labels(write)
     settings()
     experiments()
+    round3(write, SCENARIO, EXPERIMENT, own_rows, own_csv, TWCS_HEADER, TWCS_ROWS)
     files = sorted(p for p in CORPUS.rglob("*") if p.is_file())
     print(f"{len(files)} files in {CORPUS}")
 

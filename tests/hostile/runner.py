@@ -108,6 +108,13 @@ def _setup(step: str, work: Path, root: Path) -> None:
     elif step == "big_scenario":
         text = (CORPUS / "scenarios" / "valid_small.yaml").read_text()
         (work / "in" / "big.yaml").write_text(text + "# " + "x" * (3 << 20) + "\n")
+    elif step == "many_unknown_keys":  # 40,000 keys (about 500 kB): under the size limit, each refused
+        text = (CORPUS / "scenarios" / "valid_small.yaml").read_text()
+        (work / "in" / "many.yaml").write_text(text + "".join(f"k{i}: {i}\n" for i in range(40_000)))
+    elif step == "long_line_reply":  # a 17 MB line (a field past the 16 MiB line limit) between valid rows
+        rows = (CORPUS / "replies" / "own_valid.csv").read_text().splitlines(keepends=True)
+        long = rows[6].replace("b2,", "b9,", 1).replace("Thank you", "x" * (17 << 20))
+        (work / "in" / "long_line.csv").write_text("".join(rows[:6]) + long + rows[6])
     elif step == "huge_reply":
         header = "tweet_id,author_id,inbound,created_at,text,response_tweet_id,in_response_to_tweet_id\n"
         words = "we are sorry. please send us a dm and we will refund you. " * (3_000_000 // 58)  # 3 MB

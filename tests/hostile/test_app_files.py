@@ -115,3 +115,17 @@ def test_the_settings_page_cannot_point_the_server_elsewhere(tmp_path, monkeypat
     assert not at.exception, at.exception
     assert [e.value for e in at.error] and "data_dir: /etc is outside" in at.error[0].value
     assert load_settings(settings).data_dir == str(tmp_path)  # not saved
+
+
+@pytest.mark.parametrize("name,says", [("date_invalid.yaml", ":1: '2026-13-45' is not a valid date or time"),
+                                       ("bool_tag_junk.yaml", ":5: 'maybe' is not a valid boolean"),
+                                       ("float_tag_empty.yaml", ":3: '' is not a valid number")])
+def test_an_uploaded_scenario_that_pyyaml_cannot_construct_is_one_line_naming_the_upload(name, says):
+    """The planner's upload catches ConfigError only: a ValueError from PyYAML's date constructor was a
+    Streamlit exception on the page."""
+    from carebench_app.planner_service import load_uploaded
+    from sim.loader import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        load_uploaded("upload.yaml", (CORPUS / "scenarios" / name).read_bytes())
+    assert str(err.value).startswith(f"upload.yaml{says}") and "\n" not in str(err.value)
