@@ -1,5 +1,5 @@
-"""How ``carebench`` ends when something goes wrong: one line per problem and exit code 2, or one line and the
-shell's code for a signal (Ctrl-C, SIGTERM). Standard library only, so it costs nothing at start-up."""
+"""How ``carebench`` ends when something goes wrong: one line (every problem of a file on it) and exit code 2,
+or one line and the shell's code for a signal (Ctrl-C, SIGTERM). Standard library only, so it costs nothing at start-up."""
 
 from __future__ import annotations
 
@@ -23,9 +23,13 @@ def on_sigterm(signum, frame) -> None:
 
 
 def report_error(exc: object) -> None:
-    """Print an expected error: each line prefixed ``carebench:``, user text made printable."""
-    for line in str(exc).splitlines() or [type(exc).__name__]:
-        print(f"carebench: {printable(line, 2000)}", file=sys.stderr)
+    """Print an expected error as one line prefixed ``carebench:``, user text made printable.
+
+    A file with several problems has one per line in the message; they are joined on the one line, the first
+    in front ("...: unknown key; and 2 more: ...; ..."), so that a script reading stderr sees one line."""
+    lines = [line for line in str(exc).splitlines() if line.strip()] or [type(exc).__name__]
+    text = lines[0] if len(lines) == 1 else f"{lines[0]}; and {len(lines) - 1} more: " + "; ".join(lines[1:])
+    print(f"carebench: {printable(text, 4000)}", file=sys.stderr)
 
 
 def interrupted(exc: KeyboardInterrupt) -> int:

@@ -20,4 +20,3 @@ class Case:
     check: dict = field(default_factory=dict)  # more checks of a successful run (runner.CHECKS)
     owner: str | None = None  # another helper's part of issue #11: expected to fail until that branch is merged
     timeout: float = 60.0
-    lines: int = 1  # lines on standard error of a refusal (one per problem; a file with many shows the first few)
