@@ -122,16 +122,19 @@ def thread_timing(messages: pd.DataFrame, needs_reply: np.ndarray | None = None)
     return ThreadTiming(latency, repeats, first_p, last_p, un, no_reply)
 
 
+TIMELINE_CHANNELS = frozenset({"twitter", "x"})  # where customers talk to each other by replying and @handles
 _LEADING_HANDLES = re.compile(r"^(?:\s*@\w+)+")
 
 
 def _owed_a_reply(messages: pd.DataFrame, threads: np.ndarray, brand: np.ndarray) -> np.ndarray:
     """Per row: False on a customer post the brand owes nothing because it answers another customer.
 
-    Where several customers post in a thread the brand takes part in (comments under one post, a public
+    Where several customers post in a thread the brand takes part in, on a timeline (Twitter/X: a public
     exchange between customers), a post that replies to another customer's post, or opens a conversation that
     only other customers reply to, without naming the brand (@handle), is between customers; every other post is
-    addressed to the brand. Threads of one customer, or with no brand message, are left as they are.
+    addressed to the brand. On a brand's page (Facebook, Instagram) every comment is addressed to the brand, a
+    "same here" under another's comment included. Threads of one customer, or with no brand message, are left
+    as they are.
     """
     n = len(messages)
     owed = np.ones(n, dtype=bool)
@@ -141,17 +144,21 @@ def _owed_a_reply(messages: pd.DataFrame, threads: np.ndarray, brand: np.ndarray
     customer = ~brand
     others = author.where(customer).groupby(threads).transform("nunique").to_numpy() > 1
     with_brand = pd.Series(brand).groupby(threads).transform("any").to_numpy()
-    candidates = np.flatnonzero(customer & others & with_brand)
+    on_timelines = messages["channel"].astype(str).str.lower().isin(TIMELINE_CHANNELS).to_numpy() \
+        if "channel" in messages.columns else np.zeros(n, dtype=bool)
+    candidates = np.flatnonzero(customer & others & with_brand & on_timelines)
     if not len(candidates):
         return owed
     row_of = dict(zip(messages["message_id"].tolist(), range(n)))
     handles = {"@" + str(h).lower() for h in author[brand].dropna().unique()}
     parents, authors, texts = messages["parent_id"].tolist(), author.tolist(), messages["text"].tolist()
     answered_by_customers = {parents[i] for i in candidates.tolist()}
+    answered_by_brand = {parents[i] for i in np.flatnonzero(brand).tolist()}
+    ids = messages["message_id"].tolist()
     for i in candidates.tolist():
         p = row_of.get(parents[i]) if isinstance(parents[i], str) else None
         if p is None:  # a post opening a conversation: to another customer when only customers take it up
-            to_customer = messages["message_id"].iat[i] in answered_by_customers
+            to_customer = ids[i] in answered_by_customers and ids[i] not in answered_by_brand
         else:
             to_customer = not brand[p] and authors[p] != authors[i]
         if to_customer:  # the handles a reply starts with are added by the platform: only the words count

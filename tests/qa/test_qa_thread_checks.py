@@ -137,3 +137,21 @@ def test_customers_talking_among_themselves_are_owed_no_reply(build):
     t = thread_timing(m)
     # Bob and Cat answer Ann (the handles a reply starts with are the platform's); Dan names the brand in his words
     assert list(t.unanswered["message_id"]) == ["dan1"]
+
+
+def test_a_comment_other_customers_and_the_brand_answer_is_owed_its_reply(build):
+    """The first comment under a post (its parent, the post, not in the data) that another customer takes up is
+    still addressed to the brand when the brand answers it too."""
+    m = build([
+        dict(message_id="ann1", author_id="ann", channel="facebook", text="My order is two weeks late", at=0),
+        dict(message_id="bob1", author_id="bob", channel="facebook", parent_id="ann1", text="Same here", at=5),
+        dict(message_id="to_ann", role="brand", author_id="Acme", channel="facebook", parent_id="ann1",
+             text="Sorry Ann, checking your order now.", at=30),
+    ])
+    t = thread_timing(m)
+    assert t.latency_minutes[2] == pytest.approx(30)
+    assert list(t.unanswered["message_id"]) == ["bob1"]  # a "same here" on the brand's page waits for it too
+    on_twitter = m.assign(channel="twitter")
+    t = thread_timing(on_twitter)
+    assert t.latency_minutes[2] == pytest.approx(30)
+    assert list(t.unanswered["message_id"]) == []  # on a timeline Bob answered Ann, not the brand
