@@ -1,5 +1,6 @@
-"""How ``carebench`` ends when something goes wrong: one line (every problem of a file on it) and exit code 2,
-or one line and the shell's code for a signal (Ctrl-C, SIGTERM). Standard library only, so it costs nothing at start-up."""
+"""How ``carebench`` ends when something goes wrong: one line (every problem of a file on it) and exit
+code 2, or one line and the shell's code for a signal (Ctrl-C, SIGTERM). Standard library only, so it costs
+nothing at start-up."""
 
 from __future__ import annotations
 

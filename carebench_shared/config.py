@@ -29,7 +29,7 @@ from .yaml_safe import YamlProblem, parse_yaml
 __all__ = ["ConfigError", "load_yaml", "load_model", "apply_overrides", "describe_validation_error", "union_tags",
            "decode_text", "sniff_text", "refuse_binary_bytes", "regular_file", "undecoded_byte", "MAX_CONFIG_BYTES"]
 
-MAX_PROBLEMS = 10  # problems listed of a file that has more (one line each)
+MAX_PROBLEMS = 10  # problems listed of a file that has more (on its one error line, then a count)
 MAX_CONFIG_BYTES = 2 * 1024 * 1024  # a config file larger than this is refused before parsing (~6 s of PyYAML)
 
 

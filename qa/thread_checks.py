@@ -66,7 +66,8 @@ def thread_timing(messages: pd.DataFrame, needs_reply: np.ndarray | None = None)
     threads = messages["thread_id"].to_numpy()
     brand = messages["role"].to_numpy() == "brand"
     needs = np.ones(n, dtype=bool) if needs_reply is None else np.asarray(needs_reply, dtype=bool)
-    owed = needs & _owed_a_reply(messages, threads, brand)
+    with_brand = pd.Series(brand).groupby(threads).transform("any").to_numpy() if n else np.zeros(0, bool)
+    owed = needs & _owed_a_reply(messages, threads, brand, with_brand)
     epoch = pd.Timestamp(0, tz="UTC")
     minutes = ((messages["created_at"] - epoch) / pd.Timedelta(minutes=1)).to_numpy(dtype="float64")
     latency = np.full(n, np.nan)
@@ -105,7 +106,7 @@ def thread_timing(messages: pd.DataFrame, needs_reply: np.ndarray | None = None)
         unanswered.extend(rows)
     unanswered.sort()
     idx = np.asarray(unanswered, dtype=np.int64)
-    has_reply = pd.Series(brand).groupby(threads).transform("any").to_numpy()[idx] if n else np.zeros(0, bool)
+    has_reply = with_brand[idx]
     un = pd.DataFrame({
         "message_id": messages["message_id"].to_numpy()[idx],
         "thread_id": threads[idx],
@@ -126,15 +127,16 @@ TIMELINE_CHANNELS = frozenset({"twitter", "x"})  # where customers talk to each 
 _LEADING_HANDLES = re.compile(r"^(?:\s*@\w+)+")
 
 
-def _owed_a_reply(messages: pd.DataFrame, threads: np.ndarray, brand: np.ndarray) -> np.ndarray:
+def _owed_a_reply(messages: pd.DataFrame, threads: np.ndarray, brand: np.ndarray,
+                  with_brand: np.ndarray) -> np.ndarray:
     """Per row: False on a customer post the brand owes nothing because it answers another customer.
 
     Where several customers post in a thread the brand takes part in, on a timeline (Twitter/X: a public
     exchange between customers), a post that replies to another customer's post, or opens a conversation that
     only other customers reply to, without naming the brand (@handle), is between customers; every other post is
     addressed to the brand. On a brand's page (Facebook, Instagram) every comment is addressed to the brand, a
-    "same here" under another's comment included. Threads of one customer, or with no brand message, are left
-    as they are.
+    "same here" under another's comment included. Threads of one customer, or with no brand message
+    (``with_brand``, per row), are left as they are.
     """
     n = len(messages)
     owed = np.ones(n, dtype=bool)
@@ -143,7 +145,6 @@ def _owed_a_reply(messages: pd.DataFrame, threads: np.ndarray, brand: np.ndarray
     author = messages["author_id"]
     customer = ~brand
     others = author.where(customer).groupby(threads).transform("nunique").to_numpy() > 1
-    with_brand = pd.Series(brand).groupby(threads).transform("any").to_numpy()
     on_timelines = messages["channel"].astype(str).str.lower().isin(TIMELINE_CHANNELS).to_numpy() \
         if "channel" in messages.columns else np.zeros(n, dtype=bool)
     candidates = np.flatnonzero(customer & others & with_brand & on_timelines)
