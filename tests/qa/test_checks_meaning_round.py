@@ -1,0 +1,84 @@
+"""Families of meaning added after a probe written from LABELING.md's definitions (issue #9, meaning round).
+
+Each sentence is made up for the test: ways brands send people elsewhere, say this team cannot help, or give
+something back, worded as LABELING describes them but not as the earlier families were written. Each positive
+asserts the words that triggered it; each family has negatives that share its words and must stay quiet.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from check_helpers import find, words
+
+# (check, reply, words expected in the evidence)
+POSITIVES = [
+    ("deflection", "@1 Your router is supplied by your internet provider, so they'll be best placed to help.",
+     "they'll be best placed to help"),
+    ("deflection", "@1 Your landlord would be the best person to advise on the meter.", "landlord would be the best"),
+    ("deflection", "@1 Please raise a support case through the portal and the engineers will pick it up.",
+     "raise a support case through the portal"),
+    ("deflection", "@1 We'd suggest contacting your card issuer about the declined payment.",
+     "contacting your card issuer"),
+    ("deflection", "@1 It would be best to speak with the hotel directly about the room.", "speak with the hotel"),
+    ("deflection", "@1 Please post this on our developer forum so the product team sees it.",
+     "post this on our developer forum"),
+    ("deflection", "@1 Please reach out to the number on your bill and they can go through the charges.",
+     "reach out to the number on your bill"),
+    ("deflection", "@1 Have you tried speaking with the pharmacist at your local store?",
+     "have you tried speaking with the pharmacist"),
+    ("deflection", "@1 Please speak to the driver or the station staff next time this happens.", "speak to the driver"),
+    ("deflection", "@1 Puedes levantar tu reporte en el portal de clientes: https://ejemplo.com/reporte",
+     "levantar tu reporte"),
+    ("deflection", "@1 Es necesario que te pongas en contacto con el comercio donde realizaste la compra.",
+     "pongas en contacto con el comercio"),
+    ("deflection", "@1 Marca a nuestra banca telefónica y un ejecutivo te ayudará.", "marca a nuestra banca telefónica"),
+    ("not_our_team", "@1 Unfortunately the social team can't make changes to bookings.", "the social team can't"),
+    ("not_our_team", "@1 Twitter isn't a safe place for account details, so we can't help here.", "we can't help here"),
+    ("not_our_team", "@1 We aren't able to look at individual accounts over Twitter.",
+     "we aren't able to look at individual accounts over twitter"),
+    ("not_our_team", "@1 This channel can't be used for complaints, sorry.", "this channel can't be used for"),
+    ("not_our_team", "@1 I don't have the tools to check payments from this account.",
+     "i don't have the tools to check payments from this account"),
+    ("not_our_team", "@1 Unfortunately, Twitter support can't reset passwords.", "twitter support can't"),
+    ("not_our_team", "@1 Sadly we can't help with that through Facebook.", "we can't help with that through facebook"),
+    ("not_our_team", "@1 The team on here has no access to your personal data.", "the team on here has no"),
+    ("not_our_team", "@1 That's not something we're able to do over social, sorry!",
+     "not something we're able to do over social"),
+    ("compensation", "@1 A $20 credit is now on your account for the trouble.", "$20 credit is now on"),
+    ("compensation", "@1 Sorry for the wait! Enjoy $10 off your next order.", "$10 off your next"),
+    ("compensation", "@1 We've gone ahead and reimbursed the cost of the taxi.", "we've gone ahead and reimbursed"),
+    ("compensation", "@1 We've comped your meal, enjoy!", "we've comped your meal"),
+    ("compensation", "@1 We'll cover the cost of the repair.", "we'll cover the cost of"),
+]
+
+# (check, reply that shares a family's words but does not do what the check names)
+NEGATIVES = [
+    ("deflection", "@1 Our team will be best placed to help once you DM us your order number."),
+    ("deflection", "@1 We've spoken with the hotel directly and your room is now confirmed."),
+    ("deflection", "@1 Have you tried restarting the app since the update?"),
+    ("deflection", "@1 Have you tried messaging us by DM? We can look at the booking there."),
+    ("deflection", "@1 We'll call the number on your account this afternoon to confirm."),
+    ("deflection", "@1 We've raised a support case for you and the engineers will pick it up."),
+    ("deflection", "@1 Ya nos pusimos en contacto con el comercio y el cargo se reembolsará hoy."),
+    ("not_our_team", "@1 The social team can help with that, pop us a DM with your booking reference."),
+    ("not_our_team", "@1 We can help here! Which branch did you visit?"),
+    ("not_our_team", "@1 We can't wait to see you on board next week!"),
+    ("not_our_team", "@1 Sorry about the delay, we can't see any outage in your area right now."),
+    ("compensation", "@1 We can't cover the cost of the taxi, sorry."),
+    ("compensation", "@1 We cover the cost of return shipping for all orders within 30 days of purchase."),
+    ("compensation", "@1 Our prices start from $20 a month."),
+    ("compensation", "@1 We'll look into whether we can cover the cost of the repair."),
+]
+
+
+@pytest.mark.parametrize(("check", "text", "evidence"), POSITIVES)
+def test_family_finds_the_reply(check: str, text: str, evidence: str) -> None:
+    finding = find(check, text)
+    assert finding.verdict is True, text
+    assert evidence in words(finding)
+
+
+@pytest.mark.parametrize(("check", "text"), NEGATIVES)
+def test_family_stays_quiet(check: str, text: str) -> None:
+    assert find(check, text).verdict is False, text
