@@ -74,6 +74,7 @@ POSITIVES = [
     ("compensation", "@1 We've gone ahead and reimbursed the cost of the taxi.", "we've gone ahead and reimbursed"),
     ("compensation", "@1 We've comped your meal, enjoy!", "we've comped your meal"),
     ("compensation", "@1 We'll cover the cost of the repair.", "we'll cover the cost of"),
+    ("compensation", "@1 Sorry! Happy to refund you in full today.", "refund you"),
 ]
 
 # (check, reply that shares a family's words but does not do what the check names)
@@ -89,6 +90,7 @@ NEGATIVES = [
     ("deflection", "@1 Ya solicitamos la reposición de tu tarjeta; te llegará a domicilio."),
     ("not_our_team", "@1 Your question can't be handled without your order number, could you DM it to us?"),
     ("compensation", "@1 A refund for the missing item can be requested in the app."),
+    ("compensation", "@1 The refund you asked about was declined by the bank."),
     ("compensation", "@1 Delivery fees are refunded when an order is cancelled within an hour."),
     ("compensation", "@1 La devolución se realiza en un plazo de 5 a 10 días hábiles si la solicitas."),
     ("not_our_team", "@1 The social team can help with that, pop us a DM with your booking reference."),
