@@ -58,7 +58,7 @@ CASES = [  # (edit of the shipped rulebook, the line's marker, words the message
     (("      grades: {0: 0.2, 60: 0.4, 240: 0.7, 1440: 1.0}", "      grades: {0: 0.2, 60: 1.4}"),
      "grades: {0: 0.2, 60: 1.4}", "share 1.4 must be between 0 and 1"),
     (("    blame:\n", "    blmae:\n"), "    blmae:", "scorecard.criteria.blmae: unknown criterion 'blmae'"),
-    (("excused_when: [customer_asked_for_contact]", "excused_when: [asked_nicely]"), "excused_when: [asked_nicely]",
+    (("excused_when: [customer_asked_for_contact,", "excused_when: [asked_nicely,"), "excused_when: [asked_nicely,",
      "scorecard.criteria.deflection.excused_when[0]: unknown excuse 'asked_nicely'"),
     (("  repeat_similarity: 0.8 ", "  repeat_similarity: 0 "), "repeat_similarity", "threads.repeat_similarity"),
 ]
