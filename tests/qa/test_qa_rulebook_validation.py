@@ -53,7 +53,7 @@ CASES = [  # (edit of the shipped rulebook, the line's marker, words the message
      "less than or equal to"),
     (("  influence_bands: [1000, 10000, 100000]", "  influence_bands: [1000, 100, 100000]"), "influence_bands",
      "must be increasing"),
-    (("    blame:\n      weight: 15", "    blame:\n      weight: 15\n      grades: {1: 0.5}"), "grades: {1: 0.5}",
+    (("    blame:\n      weight: 25", "    blame:\n      weight: 25\n      grades: {1: 0.5}"), "grades: {1: 0.5}",
      "scorecard.criteria.blame.grades: blame is a yes/no criterion"),
     (("      grades: {0: 0.2, 60: 0.4, 240: 0.7, 1440: 1.0}", "      grades: {0: 0.2, 60: 1.4}"),
      "grades: {0: 0.2, 60: 1.4}", "share 1.4 must be between 0 and 1"),
