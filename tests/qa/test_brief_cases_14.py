@@ -65,6 +65,10 @@ def test_a_phone_line_offered_with_no_answer_is_still_critical(scores, rid):
     "Your parcel is out for delivery today. If that doesn't suit, ring 0333 444 5555 to move it.",
     "Tu pedido ha sido enviado y llegará el jueves. Si lo prefieres, llámanos al 900 111 222.",
     "Hemos emitido el reembolso. Si necesitas cambiar la fecha de recogida, llama al 900 333 444.",
+    "Your replacement was dispatched today; if it hasn't arrived by Monday, give us a ring on 0800 111 2222.",
+    "Your order is due on Tuesday. You can also check with our team on 0800 111 2222.",
+    "Tu reembolso se emitió ayer. También puedes consultarlo en el 900 111 222.",
+    "Hemos enviado el repuesto hoy; si aún no te llega el lunes, llámanos al 900 111 222.",
 ])
 def test_the_answer_first_excuse_holds_for_answers_in_other_words(text):
     assert holds("reply_answers_first", text)
@@ -76,6 +80,7 @@ def test_the_answer_first_excuse_holds_for_answers_in_other_words(text):
     "Please call 0800 111 2222. Your refund will then be processed.",  # the referral first, no option word
     "If you prefer, call us on 0800 111 2222 and your order will be refunded.",  # the option before the answer
     "Lo sentimos. Si lo prefieres, puedes llamarnos al 900 111 222.",
+    "If it hasn't arrived, you can also call us on 0800 111 2222.",  # a contingency with no answer
     "Your refund depends on the store, so please call them on 0800 111 2222.",  # no option offered
 ])
 def test_the_answer_first_excuse_does_not_hold_without_an_answer_then_an_option(text):
@@ -134,14 +139,17 @@ def test_the_public_close_after_a_dm_keeps_full_marks(scores, rid):
 
 @pytest.mark.parametrize("text", [
     "All sorted in DM, thanks!", "Glad we could sort this out over DM 😊", "Resolved via private message, enjoy "
-    "your trip!", "¡Resuelto por privado, gracias!", "Nos alegra haberlo podido solucionar por DM."])
+    "your trip!", "¡Resuelto por privado, gracias!", "Nos alegra haberlo podido solucionar por DM.",
+    "Thanks for chatting with us over DM, glad it's all sorted now!", "Gracias por escribirnos por privado, ¡ya está "
+    "solucionado!"])
 def test_the_dm_close_excuse_holds_for_closes_in_other_words(text):
     assert holds("closes_after_dm", text)
 
 
 @pytest.mark.parametrize("text", [
     "Please DM us your order number.", "Thanks, we've replied to your DM.", "Thanks for getting in touch!",
-    "Escríbenos por privado y lo revisamos.", "We'll look into it in DM if you send your order number."])
+    "Escríbenos por privado y lo revisamos.", "We'll look into it in DM if you send your order number.",
+    "Reach out via DM and we'll get that sorted for you.", "Escríbenos por privado y quedará solucionado."])
 def test_the_dm_close_excuse_does_not_hold_for_requests_or_plain_thanks(text):
     assert not holds("closes_after_dm", text)
 
