@@ -104,6 +104,16 @@ case("dm-close", "a public 'all sorted in DM' close after the DM: passes, owes n
       ("brand", 25, "Thanks. We've cancelled the old card and a new one will reach you by Thursday.", DM),
       ("customer", 30, "brilliant, thank you", DM),
       ("brand", 40, "@u_dm_close All sorted in DM, thanks!")])
+for cid, ask, fix in (("dm-close-b", "@Acme you've charged me twice for the same pizza order", "refunded the "
+                       "second charge; it shows in 2-3 days."),
+                      ("dm-close-c", "@Acme the hinge on my new wardrobe door snapped on day one", "sent a new "
+                       "hinge by first class post, due Wednesday.")):
+    case(cid, "the same public close after a DM on another problem: a close, not a template that ignores anyone",
+         [("customer", 0, ask),
+          ("brand", 10, f"@u_{cid.replace('-', '_')} Sorry about that! Could you DM us so we can fix it?"),
+          ("customer", 15, "Sent you the details", DM),
+          ("brand", 25, f"Thanks. We've {fix}", DM),
+          ("brand", 40, f"@u_{cid.replace('-', '_')} All sorted in DM, thanks!")])
 case("dm-close-es", "(Spanish) a public 'resuelto por privado' close: passes",
      on(FB, [("customer", 0, "Me habéis cobrado dos veces la cuota de este mes"),
              ("brand", 10, "¡Hola! Lo sentimos mucho. Escríbenos por privado y lo revisamos."),

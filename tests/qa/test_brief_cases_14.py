@@ -69,6 +69,8 @@ def test_a_phone_line_offered_with_no_answer_is_still_critical(scores, rid):
     "Your order is due on Tuesday. You can also check with our team on 0800 111 2222.",
     "Tu reembolso se emitió ayer. También puedes consultarlo en el 900 111 222.",
     "Hemos enviado el repuesto hoy; si aún no te llega el lunes, llámanos al 900 111 222.",
+    "We've refunded the delivery charge. For future orders, our store team can help on 0800 111 2222.",
+    "Ya hemos reprogramado la entrega. La próxima vez también puedes gestionarlo en el 900 111 222.",
 ])
 def test_the_answer_first_excuse_holds_for_answers_in_other_words(text):
     assert holds("reply_answers_first", text)
@@ -129,7 +131,7 @@ def test_the_same_email_in_a_dm_and_the_brands_own_address_pass(scores):
 
 
 # ---- gap 4: the public close after a DM ----------------------------------------------------------------------
-@pytest.mark.parametrize("rid", ["dm-close-6", "dm-close-es-5"])
+@pytest.mark.parametrize("rid", ["dm-close-6", "dm-close-es-5", "dm-close-b-5", "dm-close-c-5"])
 def test_the_public_close_after_a_dm_keeps_full_marks(scores, rid):
     row = scores.loc[rid]
     assert row["score"] == 100 and row["passed"], row["score_explained"]
