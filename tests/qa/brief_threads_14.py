@@ -63,6 +63,12 @@ for cid, post in (("tpl-login", "@Acme your app logs me out every single time I 
                   ("tpl-staff", "@Acme the checkout assistant in Leeds was really rude to my mum")):
     case(cid, "the same pasted text on unrelated problems: fails", [
         ("customer", 0, post), ("brand", 20, PASTE.format(who="u_" + cid.replace("-", "_")))])
+PASTE_ES = "¡Hola! Gracias por escribirnos, hemos trasladado tu comentario al departamento correspondiente."
+for cid, post in (("tpl-es-wifi", "El router se desconecta cada noche a las diez, ya no sé qué hacer"),
+                  ("tpl-es-factura", "¿Por qué me habéis subido la factura este mes sin avisar?"),
+                  ("tpl-es-tecnico", "El técnico no vino el jueves y nadie me llamó para cambiar la cita")):
+    case(cid, "(Spanish, facebook) the same pasted text on unrelated problems: fails",
+         on(FB, [("customer", 0, post), ("brand", 20, PASTE_ES)]))
 # a canned answer to one incident, taking up each customer's own words, is the brief's lesson 7 done right
 FIX = "@{who} Sorry about the {what}: the outage is fixed now; restart the app and it will load again."
 for cid, post, what in (("fix-a", "@Acme app won't load at all this morning??", "app not loading"),

@@ -90,7 +90,8 @@ def test_the_answer_first_excuse_does_not_hold_without_an_answer_then_an_option(
 
 
 # ---- gap 2: a text pasted onto unrelated problems -------------------------------------------------------------
-@pytest.mark.parametrize("rid", ["tpl-login-2", "tpl-charge-2", "tpl-mould-2", "tpl-staff-2"])
+@pytest.mark.parametrize("rid", ["tpl-login-2", "tpl-charge-2", "tpl-mould-2", "tpl-staff-2", "tpl-es-wifi-2",
+                                 "tpl-es-factura-2", "tpl-es-tecnico-2"])
 def test_one_text_pasted_onto_unrelated_problems_fails(scores, rid):
     row = scores.loc[rid]
     assert row["template_overuse"] == True and row["personalisation"] == False  # noqa: E712
