@@ -46,7 +46,8 @@ case("ans-phone-fb", "answers when the parcel comes, phone only an option: not a
 case("ans-phone-es", "(Spanish) answers, phone only an option: not a critical deflection",
      on(IG, [("customer", 0, "¿Dónde está mi reembolso? Devolví las zapatillas hace diez días"),
              ("brand", 30, "¡Hola! Tu reembolso se emitió el lunes y lo verás en tu tarjeta en 3-5 días "
-                           "hábiles. Si prefieres hablarlo por teléfono, también puedes llamarnos al 900 123 456.")]))
+                           "hábiles. Si prefieres hablarlo por teléfono, también puedes llamarnos al "
+                           "900 123 456.")]))
 case("cond-phone", "no answer, only 'if you'd like help, call': still a critical deflection",
      [("customer", 0, "@Acme where is my refund for the sofa you cancelled? it's been over a week now"),
       ("brand", 20, "@u_cond_phone Sorry to hear that. If you'd rather speak to someone, you can call us on "
