@@ -21,7 +21,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from .rulebook import Rulebook
 
-__all__ = ["Criterion", "ThresholdCriterion", "OffPolicyHighPrecedent", "criteria", "criterion_names"]
+__all__ = ["Criterion", "ThresholdCriterion", "OffPolicyHighPrecedent", "AllOf", "criteria", "criterion_names"]
 
 
 def _missing(table: pd.DataFrame) -> pd.Series:
@@ -96,6 +96,29 @@ class OffPolicyHighPrecedent(Criterion):
         return out.mask(status == "unknown", pd.NA)
 
 
+@dataclass(frozen=True)
+class AllOf(Criterion):
+    """Fails when every criterion of ``parts`` fails (undetermined when one is and none passes): a fault that
+    is worse together than its parts, such as a template pasted onto another problem that also takes up nothing
+    the customer wrote (lessons 7 and 14: it ignores the customer). With ``only_where``, it applies only to the
+    replies where that column is known: ``latency_minutes``, the replies that answer a customer's post (a
+    follow-up such as "was your question resolved?" answers none, so it ignores nothing the customer said)."""
+
+    parts: tuple[str, ...] = ()
+    only_where: str = ""
+    derived = True  # type: ignore[assignment]
+
+    def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
+        known = _cached()
+        out = pd.Series(True, index=table.index, dtype="boolean")
+        for name in self.parts:
+            out = out & known[name].failed(table, book).astype("boolean")  # Kleene logic: False wins over NA
+        if self.only_where:
+            where = table[self.only_where].notna() if self.only_where in table.columns else False
+            out = out & where
+        return out
+
+
 # Criteria that are not one verdict column each.
 _NUMERIC = (
     ThresholdCriterion("precedent_risk", "precedent_risk", "precedent risk, graded by its value: the same "
@@ -104,6 +127,9 @@ _NUMERIC = (
     ThresholdCriterion("high_precedent_risk", "precedent_risk", "precedent risk at or above precedent.high"),
     OffPolicyHighPrecedent("off_policy_high_precedent", "policy_status",
                            "an off-policy concession with high precedent risk"),
+    AllOf("template_ignores_customer", "template_overuse", "a text pasted onto different problems that takes "
+          "up nothing the customer wrote, in answer to their post", parts=("template_overuse", "no_personalisation"),
+          only_where="latency_minutes"),
 )
 
 

@@ -8,7 +8,9 @@ translation". A rulebook names the excuses a criterion accepts (``scorecard.crit
 excused reply keeps its flag, loses no points for it, and its explanation and evidence say why.
 
 The excuses and their words are data (``policies/excuses.yaml``): each names what it reads (the customer's
-latest post or the reply) and its patterns per language, so a brand adds one without touching the scorecard.
+latest post or the reply) and its patterns per language, so a brand adds one without touching the scorecard. An
+excuse may also name parts that must be found one after the other (``then``: an answer, then the channel offered
+as an option), each part with its patterns per language.
 """
 
 from __future__ import annotations
@@ -35,18 +37,27 @@ def _latest_post(customer_text: str) -> str:
 
 @dataclass(frozen=True)
 class Excuse:
-    """Applies to the replies whose ``reads`` text ("customer": their latest post; "reply") matches ``pattern``;
-    ``reason`` is shown in their explanation and evidence."""
+    """Applies to the replies whose ``reads`` text ("customer": their latest post; "reply") matches ``pattern``
+and then, after that match, each of ``then`` in turn; ``reason`` is shown in their explanation and evidence."""
 
     name: str
     reason: str
     reads: str
     pattern: re.Pattern[str]
+    then: tuple[re.Pattern[str], ...] = ()
 
     def holds(self, text: str) -> bool:
         if self.reads == "customer":
             text = _latest_post(text)
-        return bool(text) and self.pattern.search(text) is not None
+        if not text:
+            return False
+        at = 0
+        for part in (self.pattern, *self.then):
+            m = part.search(text, at)
+            if m is None:
+                return False
+            at = m.end()
+        return True
 
     def applies(self, table: pd.DataFrame) -> pd.Series:
         column = _READS[self.reads]
@@ -69,10 +80,15 @@ def excuses() -> dict[str, Excuse]:
         data = yaml.safe_load(fh)
     out = {}
     for name, spec in data.items():
-        patterns = [p for key, items in spec.items() if key not in ("reason", "reads") for p in items]
-        out[name] = Excuse(name, spec["reason"], spec["reads"],
-                           re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE))
+        then = tuple(_compiled(part) for part in spec.get("then", ()))
+        out[name] = Excuse(name, spec["reason"], spec["reads"], _compiled(spec), then)
     return out
+
+
+def _compiled(spec: dict) -> re.Pattern[str]:
+    """One pattern of every language's patterns of ``spec`` (the keys that are not settings)."""
+    patterns = [p for key, items in spec.items() if key not in ("reason", "reads", "then") for p in items]
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 def excuse_names() -> list[str]:

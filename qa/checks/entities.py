@@ -21,6 +21,8 @@ __all__ = ["Entity", "phones", "phone_numbers", "emails", "identifiers", "addres
 
 _NON_DIGIT = re.compile(r"\D")
 _ID_VALUE = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-]{4,30}")
+# A booking or reference code in capitals: letters and at least one digit ("ABX7Q2", "KQ7ZTB"), which a word never is.
+_CODE_VALUE = re.compile(r"(?=[A-Z]*\d)(?=\d*[A-Z])[A-Z0-9]{5,10}")
 # A run of digits (spaces and hyphens inside), not part of a word, a path, a decimal or an @handle. Written to
 # start with the digit (the lookbehinds after it, one character wider), so that ``re`` skips to the digits
 # instead of trying the lookbehinds at every position: the same matches as
@@ -29,10 +31,11 @@ _DIGIT_RUN = re.compile(r"\d(?<![\w/.#@]\d)(?<![A-Za-z]-\d)[\d \-]{4,22}\d(?![\w
 # Every alternative starts with a character ("_", "h", "w", "@"), so that ``re`` skips to them; the @handle's
 # lookbehind, ``(?<![\w.+\-])@``, is written after its "@" to that end.
 _MASK = re.compile(r"__\w+?__|https?://\S+|www\.\S+|@(?<![\w.+\-]@)\w+")
-# A digit that is not part of an @handle, or an e-mail-like "x@y.z": without either a text has no entity.
-# Written to start with one character class, the digit or the "@" (``(?<![@\w])\d|\w@\w+\.`` with the
-# lookbehinds after it), which ``re`` skips to instead of trying the lookbehinds at every position.
-_MAY_HAVE = re.compile(r"[\d@](?:(?<=\d)(?<![@\w]\d)|(?<=\w@)\w+\.)")
+# A digit that is not part of an @handle, a digit after a capital (a code such as "ABX7Q2"), or an e-mail-like
+# "x@y.z": without any of them a text has no entity. Written to start with one character class, the digit or the
+# "@" (``(?<![@\w])\d|[A-Z]\d|\w@\w+\.`` with the lookbehinds after it), which ``re`` skips to instead of
+# trying the lookbehinds at every position.
+_MAY_HAVE = re.compile(r"[\d@](?:(?<=\d)(?<![@\w]\d)|(?<=[A-Z]\d)|(?<=\w@)\w+\.)")
 # Every telephone number the PHONE macro finds holds two digits in a row (see _macros.yaml).
 _TWO_DIGITS = re.compile(r"\d\d")
 # Every e-mail address the EMAIL macro finds has an "@" between an address character and "domain." (see
@@ -175,7 +178,8 @@ def emails(text: str) -> list[Entity]:
 
 
 def identifiers(text: str) -> list[Entity]:
-    """Values introduced by ``order``, ``account``, ``folio``... (5+ characters, 3+ digits), and long digit runs.
+    """Values introduced by ``order``, ``account``, ``folio``... (5+ characters, 3+ digits, or a code in capitals
+    with letters and a digit: "booking ABX7Q2"), and long digit runs.
 
     A Luhn-valid 13-19 digit run is a ``card``; other runs of 6+ digits are ``number``.
     """
@@ -186,7 +190,7 @@ def identifiers(text: str) -> list[Entity]:
     if intro is not None:
         for m in intro.finditer(text):
             v = _ID_VALUE.match(text, m.end())
-            if v and sum(c.isdigit() for c in v.group(0)) >= 3:
+            if v and (sum(c.isdigit() for c in v.group(0)) >= 3 or _CODE_VALUE.fullmatch(v.group(0))):
                 seen[v.start()] = v.end()
                 out.append(Entity("identifier", v.start(), v.end(), v.group(0).upper().replace("-", "")))
     starts = sorted(seen)

@@ -99,11 +99,11 @@ class PiiExposed:
             return True
         if ent.kind == "address" and before(book.get("pii", "address_to_customer"), text, ent.start, 50):
             return True  # the brand delivers or sends something there: the customer's address
+        if ent.kind == "email" and brand and brand in ent.key.split("@", 1)[-1]:
+            return False  # the brand's own domain, whatever was sent there ("we've sent it to billing@acme.com")
         if before(book.get("pii", "to_customer"), text, ent.start, 50):
             return True
         if before(book.get("pii", "brand_own"), text, ent.start, 50):
-            return False
-        if ent.kind == "email" and brand and brand in ent.key.split("@", 1)[-1]:
             return False
         said = ent.kind in ("identifier", "number", "address") and (
             before(possessive, text, ent.start, 40)
