@@ -62,6 +62,9 @@ ROUND4_CASES = [
     Case("batch:scheduler_no_port", "syntax", ("batch", "in/exp.yaml", "--out", "out", "--scheduler", "junk",
                                                "--no-plots"), 2, "--scheduler junk: not an address tcp://HOST:PORT",
          names="junk", setup=("setup4:experiment",)),
+    # a reply file whose lines end in CR only: the whole file read as one header line, "unknown format"
+    Case("qa-score:cr_line_ends", "syntax", ("qa", "score", "in/cr.csv", "--out", "out"), 2,
+         "line 1: lines end with a bare carriage return", names="cr.csv", setup=("setup4:cr_only",)),
     # a host that does not resolve: Streamlit's traceback after the banner, exit 1
     Case("app:host_unresolvable", "syntax", ("app", "--host", "no such host!"), 2,
          "--host no such host! --port 8501: cannot serve there", names="no such host!"),

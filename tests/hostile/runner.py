@@ -91,6 +91,9 @@ def _setup_round4(name: str, work: Path) -> None:
         shutil.copy(CORPUS / "scenarios" / "valid_small.yaml", work / "in")
         (work / "in" / "exp.yaml").write_text("name: e\nscenarios: [valid_small.yaml]\nset: {horizon_days: 0.05}\n"
                                               "grid:\n  staffing.agents: [3]\nreplications: 2\n")
+    elif name == "cr_only":  # the valid own-schema replies with classic Mac line ends
+        text = (CORPUS / "replies" / "own_valid.csv").read_text(encoding="utf-8")
+        (work / "in" / "cr.csv").write_bytes(text.replace("\n", "\r").encode("utf-8"))
     elif name == "junk_server":  # a service that is not Dask's, answering every connection with its banner
         _junk_server()
     else:
