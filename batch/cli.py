@@ -40,18 +40,21 @@ def _progress_bar(name: str):
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from carebench_shared.atomic import OutputError
+    from sim.bounds import MAX_JOBS
     from sim.loader import ConfigError
 
     from .experiment import expand_points, load_experiment
-    from .runner import BatchError, dask_client, run_batch
+    from .runner import BatchError, check_scheduler, dask_client, run_batch
     from .store import ResultsStore
 
-    if args.workers is not None and args.workers < 1:
-        raise ConfigError("--workers: must be at least 1")
+    if args.workers is not None and not 1 <= args.workers <= MAX_JOBS:  # 100,000 local processes never start
+        raise ConfigError(f"--workers: must be between 1 and {MAX_JOBS}")
     if args.workers is not None and args.scheduler:
         raise ConfigError("--workers: the cluster at --scheduler has its own workers; give one or the other")
     experiment = load_experiment(args.experiment)
     points = expand_points(experiment, args.experiment)
+    if args.scheduler:
+        check_scheduler(args.scheduler)  # before the results folder is made
     out = Path(args.out) if args.out else Path("runs") / experiment.name
     store = ResultsStore(out, experiment, points)
     bar = _progress_bar(experiment.name)

@@ -25,7 +25,7 @@ from .plan import Plan
 from .store import ResultsStore
 from .tasks import run_one
 
-__all__ = ["BatchError", "BatchStats", "dask_client", "run_batch", "local_cores"]
+__all__ = ["check_scheduler", "BatchError", "BatchStats", "dask_client", "run_batch", "local_cores"]
 
 
 class BatchError(Exception):
@@ -45,6 +45,54 @@ def local_cores() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+def check_scheduler(scheduler: str, timeout: float = 10.0) -> None:
+    """Refuse a ``tcp://`` address where no Dask scheduler answers, before the results folder is made: a
+    scheduler speaks first, a frame whose 8-byte length is small. Dask's own client waits forever on a silent
+    service (an HTTP server, such as the dashboard's port) and reads another's first bytes as a frame of
+    exabytes."""
+    import struct
+
+    address = scheduler if "://" in scheduler else f"tcp://{scheduler}"  # Dask reads HOST:PORT as TCP
+    if not address.startswith("tcp://"):
+        return  # another protocol (tls://, ucx://): Dask's own checks
+    host, _, port = address[len("tcp://"):].rpartition(":")
+    if not (host and port.isdigit() and int(port) < 65536):
+        raise ConfigError(f"--scheduler {scheduler}: not an address tcp://HOST:PORT, such as tcp://10.0.0.5:8786")
+    try:
+        head = _first_bytes(host.strip("[]"), int(port), timeout)
+    except OSError as exc:  # no such host, no route, nobody listening within the timeout
+        raise ConfigError(f"--scheduler {scheduler}: cannot connect ({exc.strerror or exc})") from None
+    if len(head) < 8 or struct.unpack("<Q", head)[0] > 1 << 26:
+        raise ConfigError(f"--scheduler {scheduler}: cannot connect (the service there does not speak Dask's "
+                          "protocol; a scheduler's port is usually 8786)")
+
+
+def _first_bytes(host: str, port: int, timeout: float) -> bytes:
+    """The first 8 bytes the service at ``host:port`` sends (fewer if it stays silent for ``timeout`` seconds).
+    A refused connection is tried again until then, as Dask does: a scheduler may still be starting."""
+    import socket
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn = socket.create_connection((host, port), timeout=max(0.1, deadline - time.monotonic()))
+            break
+        except ConnectionRefusedError:
+            if time.monotonic() >= deadline:
+                raise
+            time.sleep(0.2)
+    head = b""
+    with conn:
+        conn.settimeout(max(0.1, deadline - time.monotonic()))
+        try:
+            while len(head) < 8 and (chunk := conn.recv(8 - len(head))):
+                head += chunk
+        except socket.timeout:
+            pass
+    return head
+
+
 @contextmanager
 def dask_client(scheduler: str | None = None, workers: int | None = None, timeout: float = 10.0) -> Iterator:
     """A Dask client: on ``scheduler`` (``tcp://host:8786``) or on a new local cluster of ``workers`` processes.
@@ -55,8 +103,12 @@ def dask_client(scheduler: str | None = None, workers: int | None = None, timeou
     from dask.distributed import Client, LocalCluster
 
     if scheduler:
+        check_scheduler(scheduler, timeout)
         try:
             client = Client(scheduler, timeout=f"{timeout}s")
+        except MemoryError:  # a service that is not Dask's: its first bytes read as a frame of exabytes
+            raise ConfigError(f"--scheduler {scheduler}: cannot connect (the service there does not speak Dask's "
+                              "protocol)") from None
         except (OSError, TimeoutError, ValueError) as exc:
             reason = str(exc).splitlines()[0] if str(exc) else "no answer"
             raise ConfigError(f"--scheduler {scheduler}: cannot connect ({reason})") from None

@@ -32,28 +32,47 @@ def app_command(host: str, port: int, settings: str | None = None, roots: list[P
             "--runner.magicEnabled", "false"]  # every element is an st.* call: no bare-expression rewriting
 
 
+def _check_host(host: str, port: int) -> None:
+    """An address and port this machine can serve on, tried before the server starts: Streamlit's own failure
+    comes after the banner, as a traceback (a name that does not resolve, another machine's address) or as
+    several lines and exit code 1 (a port in use)."""
+    import socket
+
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the server binds
+            probe.bind(address)
+    except (OSError, UnicodeError, ValueError) as exc:
+        why = getattr(exc, "strerror", None) or exc
+        raise UsageError(f"--host {printable(host)} --port {port}: cannot serve there ({why})") from None
+
+
 def cmd_app(args: argparse.Namespace) -> int:
     import os
     import subprocess
 
     if not 0 < args.port < 65536:
         raise UsageError(f"--port: {args.port} is not a port number (1-65535)")
-    if args.host not in ("127.0.0.1", "localhost", "::1"):
-        print(f"carebench: warning: serving on {args.host}, reachable beyond this machine", file=sys.stderr)
     from carebench_app.settings import ENV_VAR, settings_path
     from carebench_app.uploads import ROOTS_VAR
+    from carebench_shared.atomic import real_path
 
     env = dict(os.environ)  # the server's environment; this process's own is left as it was
     if args.settings:
-        env[ENV_VAR] = str(Path(args.settings).resolve())
+        env[ENV_VAR] = str(real_path(args.settings))
     for d in args.allow_dir:
         if not Path(d).is_dir():
             raise UsageError(f"--allow-dir {printable(d)}: not a folder")
     settings_file = Path(env[ENV_VAR]) if env.get(ENV_VAR) else settings_path()
-    roots = [Path.cwd(), settings_file.resolve().parent, *(Path(d) for d in args.allow_dir)]
+    roots = [Path.cwd(), real_path(settings_file).parent, *(Path(d) for d in args.allow_dir)]
     # the folders the server may read and write in, fixed now: the Settings page cannot point it elsewhere
-    env[ROOTS_VAR] = os.pathsep.join(dict.fromkeys(str(d.resolve()) for d in roots))
+    env[ROOTS_VAR] = os.pathsep.join(dict.fromkeys(str(real_path(d)) for d in roots))
     cmd = app_command(args.host, args.port, args.settings, roots)
+    _check_host(args.host, args.port)  # last: a bad settings file is named even while the port is busy
+    if args.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"carebench: warning: serving on {printable(args.host)}, reachable beyond this machine",
+              file=sys.stderr)
     print(f"carebench workbench on http://{args.host}:{args.port} (Ctrl+C to stop)", file=sys.stderr)
     try:
         return subprocess.call(cmd, env=env)

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from carebench_shared.atomic import refuse_inputs_inside, write_text_output
 from carebench_shared.safe_text import printable
-from sim.bounds import DEFAULT_MAX_MENTIONS
+from sim.bounds import DEFAULT_MAX_MENTIONS, MAX_JOBS
 
 from .errors import UsageError
 
@@ -110,12 +110,7 @@ def _reply_log(arg: str | None, out: Path, tmp: Path):
     from sim.replylog import ReplyLogWriter
 
     path = Path(arg)
-    if path.is_dir():
-        raise UsageError(f"--reply-log {printable(arg)}: is a folder, not a file")
-    try:
-        inside = path.resolve().relative_to(out.resolve())
-    except ValueError:
-        inside = None
+    inside = _inside_out(path, out)
     if inside is not None:
         target = tmp / inside
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -126,6 +121,28 @@ def _reply_log(arg: str | None, out: Path, tmp: Path):
         raise UsageError(f"--reply-log {printable(arg)}: folder {printable(path.parent)} does not exist")
     with atomic_file(path, "w", newline="", encoding="utf-8") as f:
         yield ReplyLogWriter(f)
+
+
+def _inside_out(path: Path, out: Path) -> Path | None:
+    """Where ``path`` lies inside the results folder ``out``, or None when outside."""
+    from carebench_shared.atomic import real_path
+
+    try:
+        return real_path(path).relative_to(real_path(out))
+    except ValueError:
+        return None
+
+
+def _check_reply_log(arg: str | None, out: Path, scenario: str) -> None:
+    """Refuse a ``--reply-log`` that cannot be written, before the run: a folder (``--out`` itself among them), or
+    the scenario file, which writing the log would replace."""
+    from carebench_shared.atomic import refuse_output_is_input
+
+    if not arg:
+        return
+    if Path(arg).is_dir() or _inside_out(Path(arg), out) == Path("."):
+        raise UsageError(f"--reply-log {printable(arg)}: is a folder, not a file")
+    refuse_output_is_input("--reply-log", arg, scenario)
 
 
 def _records_writer(path: Path):
@@ -149,14 +166,15 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
     scenario = _with_seed(load_scenario(args.scenario, args.set), args.seed)
     reps = _checked_reps(args.reps, scenario.replications)
-    if args.jobs < 1:
-        raise UsageError("--jobs: must be at least 1")
+    if not 1 <= args.jobs <= MAX_JOBS:  # each process holds a simulator: thousands exhaust memory
+        raise UsageError(f"--jobs: must be between 1 and {MAX_JOBS}")
     if args.jobs > 1 and (args.records or args.reply_log):
         raise UsageError("--jobs: --records and --reply-log are written in order by one process; use --jobs 1")
     _check_work(printable(args.scenario), [scenario], reps, args.max_mentions)
     out = _output_folder(args.out, scenario.name)
     check_output_dir(out)  # before the run, not after an hour of it
     refuse_inputs_inside(out, args.scenario)
+    _check_reply_log(args.reply_log, out, args.scenario)
     bar = _progress_bar(scenario.horizon_minutes, reps, printable(scenario.name, 40))
     advance = _advancer(bar)
 

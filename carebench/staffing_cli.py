@@ -58,8 +58,10 @@ def _jobs(value: int | None) -> int:
 
     if value is None:
         return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    if value < 1:
-        raise _usage("--jobs: must be at least 1")
+    from sim.bounds import MAX_JOBS
+
+    if not 1 <= value <= MAX_JOBS:  # each process holds a simulator: thousands exhaust memory
+        raise _usage(f"--jobs: must be between 1 and {MAX_JOBS}")
     return value
 
 
@@ -77,6 +79,18 @@ def _check_counts(args: argparse.Namespace) -> None:
             raise _usage(f"--{name.replace('_', '-')}: must be between 2 and {MAX_REPLICATIONS:,}")
     if args.seed is not None and not 0 <= args.seed <= MAX_SEED:
         raise _usage(f"--seed: must be between 0 and {MAX_SEED}")
+
+
+def _check_out(out: Path, *inputs: str) -> None:
+    """The results folder, checked before the planning (not after minutes of it): never one holding an input,
+    which the new results would replace (``roster --out`` the folder of the ``staff`` run it reads)."""
+    from carebench_shared.atomic import OutputError, check_output_dir, refuse_inputs_inside
+
+    try:
+        check_output_dir(out)
+        refuse_inputs_inside(out, *inputs)
+    except OutputError as exc:
+        raise _usage(str(exc)) from None
 
 
 def cmd_staff(args: argparse.Namespace) -> int:
@@ -108,6 +122,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise _usage(f"--interval: {exc}") from None
     out = Path(args.out) if args.out else Path("runs") / f"{scenario.name}-staff"
+    _check_out(out, args.scenario)
     on_iteration, progress, close = _iteration_bar(scenario.name)
     days = scenario.horizon_days + scenario.warmup_days
     try:
@@ -153,6 +168,7 @@ def cmd_roster(args: argparse.Namespace) -> int:
         raise _usage("--gap: a share from 0 to 1 (not included), such as 0.001")
     limit = {} if args.time_limit is None else {"time_limit": args.time_limit}
     out = Path(args.out) if args.out else Path("runs") / f"{scenario.name}-roster"
+    _check_out(out, args.scenario, args.requirement, args.shifts)
     try:
         plan = plan_rosters(scenario, need, shifts, target, gap=args.gap, **limit)
     except RosterError as exc:

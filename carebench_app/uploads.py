@@ -23,6 +23,7 @@ import tempfile
 import threading
 from pathlib import Path
 
+from carebench_shared.atomic import real_path
 from carebench_shared.safe_text import printable
 
 __all__ = ["ROOTS_VAR", "allowed_roots", "outside_roots", "safe_upload_name", "stage", "is_staged",
@@ -42,22 +43,22 @@ def allowed_roots(settings_file: str | Path | None = None) -> list[Path]:
     working folder and the settings file's folder."""
     env = os.environ.get(ROOTS_VAR)
     if env:
-        return [Path(p).resolve() for p in env.split(os.pathsep) if p]
-    roots = [Path.cwd().resolve()]
+        return [real_path(p) for p in env.split(os.pathsep) if p]
+    roots = [real_path(Path.cwd())]
     if settings_file is not None:
-        roots.append(Path(settings_file).expanduser().resolve().parent)
+        roots.append(real_path(Path(settings_file).expanduser()).parent)
     return roots
 
 
 def outside_roots(settings, settings_file: str | Path | None = None, roots: list[Path] | None = None) -> str | None:
     """The one-line reason ``settings`` names a path outside the allowed folders (``roots``, by default
     :func:`allowed_roots`), or None when all are inside."""
-    roots = [Path(r).resolve() for r in roots] if roots is not None else allowed_roots(settings_file)
+    roots = [real_path(r) for r in roots] if roots is not None else allowed_roots(settings_file)
     for field in ("data_dir", "review_db", "scenarios_dir"):
         value = getattr(settings, field, None)
         if value is None:
             continue
-        path = Path(value).expanduser().resolve()
+        path = real_path(Path(value).expanduser())
         if not any(path == r or path.is_relative_to(r) for r in roots):
             shown = ", ".join(printable(r, 80) for r in roots)
             return (f"{field}: {printable(value, 120)} is outside the folders this workbench may use ({shown}); "
@@ -164,4 +165,4 @@ def stage(name: str, data: bytes, digest: str) -> Path:
 def is_staged(path: str | Path) -> bool:
     """Whether ``path`` is a staged upload (so messages name the upload, not the private copy)."""
     root = _root
-    return root is not None and Path(path).resolve().is_relative_to(root.resolve())
+    return root is not None and real_path(path).is_relative_to(real_path(root))

@@ -19,7 +19,7 @@ from pathlib import Path
 from .safe_text import printable
 
 __all__ = ["MARKER", "OutputError", "atomic_dir", "atomic_file", "check_output_dir", "check_output_file",
-           "refuse_inputs_inside", "write_text_output"]
+           "refuse_inputs_inside", "refuse_output_is_input", "real_path", "write_text_output"]
 
 MARKER = ".carebench-results"  # present in every complete results folder carebench writes
 
@@ -28,8 +28,18 @@ class OutputError(Exception):
     """The destination cannot be written (exists as a file, is a folder that is not ours, no permission)."""
 
 
+def real_path(path: str | Path) -> Path:
+    """``path`` absolute with every link followed, as far as they lead: never an error (``Path.resolve`` raises
+    RuntimeError on a symlink loop before Python 3.13; the refusal belongs to whoever opens the path)."""
+    return Path(os.path.realpath(path))
+
+
 def check_output_dir(out: Path) -> None:
-    """Refuse a destination that is a file, or a non-empty folder carebench did not write."""
+    """Refuse a destination that is a file, a link that leads nowhere (renaming the results folder onto it
+    fails after the run), or a non-empty folder carebench did not write."""
+    if out.is_symlink() and not out.exists():
+        raise OutputError(f"{printable(out)}: is a link that leads nowhere (a loop or a missing target); choose "
+                          "another --out")
     if out.exists() and not out.is_dir():
         raise OutputError(f"{out}: exists and is a file, not a results folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
@@ -38,11 +48,29 @@ def check_output_dir(out: Path) -> None:
 
 def refuse_inputs_inside(out: str | Path, *inputs: str | Path | None) -> None:
     """A new run replaces its whole output folder: refuse one that holds an input file of the run."""
-    folder = Path(out).resolve()
+    folder = real_path(out)
     for p in inputs:
-        if p and Path(p).resolve().is_relative_to(folder):
+        if p and real_path(p).is_relative_to(folder):
             raise OutputError(f"--out {printable(out)}: holds the input {printable(p)}, and a new run replaces the "
                               "whole folder; choose another --out")
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    """Whether ``a`` and ``b`` are one file (a hard link too); False when either cannot be looked at."""
+    try:
+        return os.path.samefile(a, b)
+    except (OSError, ValueError):
+        return False
+
+
+def refuse_output_is_input(flag: str, out: str | Path, *inputs: str | Path | None) -> None:
+    """An output file that is one of the run's inputs (under any name) would be replaced by what the run writes:
+    the input lost. Refused before the run."""
+    target = real_path(out)
+    for p in inputs:
+        if p and (real_path(p) == target or _same_file(p, out)):
+            raise OutputError(f"{flag} {printable(out)}: is the input {printable(p)}, which writing it would "
+                              "replace; choose another file")
 
 
 @contextmanager

@@ -81,7 +81,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 
 def cmd_train(args: argparse.Namespace) -> int:
-    from carebench_shared.atomic import OutputError, check_output_file
+    from carebench_shared.atomic import OutputError, check_output_file, refuse_output_is_input
     from carebench_shared.config import ConfigError, regular_file
 
     from .checks import CHECKS
@@ -91,6 +91,7 @@ def cmd_train(args: argparse.Namespace) -> int:
 
     try:
         check_output_file(Path(args.out))  # before the training, not after it
+        refuse_output_is_input("--out", args.out, *args.replies, args.labels)
     except OutputError as exc:
         raise ConfigError(str(exc)) from None
     labels = read_labels(args.labels)
@@ -151,11 +152,28 @@ def cmd_generate(args: argparse.Namespace) -> int:
         if p and Path(p).exists() and not Path(p).is_file():  # before the --out folder is made, not after the run
             raise ConfigError(f"{flag} {printable(p)}: is not a regular file (a device, a pipe or a socket); give a "
                               "file to write")
+    _refuse_same_names(args.out, args.twcs)
     paths, messages, replies = _generate_atomically(args, locales)
     print(f"{args.threads} threads, {messages} messages, {replies} labelled replies")
     for p in paths:
         print(f"wrote {p}")
     return 0
+
+
+def _refuse_same_names(out: str, twcs: str | None) -> None:
+    """The four files are made side by side in one temporary folder and renamed into place: a ``--twcs`` named
+    like another of them (``--out`` itself, or its labels) would overwrite it, and the run fail half-done."""
+    from carebench_shared.config import ConfigError
+
+    from .generator_write import companion_paths
+
+    if not twcs:
+        return
+    _, labels, posts = companion_paths(Path(out), twcs)
+    for flag, other in (("--out", Path(out)), ("the labels file", labels), ("the post labels file", posts)):
+        if Path(twcs).name == other.name:
+            raise ConfigError(f"--twcs {printable(twcs)}: has the name of {flag} {printable(other)}; give the twcs "
+                              "copy another name")
 
 
 MAX_THREADS = 2_000_000  # threads `qa generate` writes at most (about 6 million messages)

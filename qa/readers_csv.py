@@ -50,6 +50,9 @@ def csv_header(path: Path) -> list[str] | None:
             raise ConfigError(f"{printable(path)}: cannot read file: {exc.strerror or exc}") from None
     if not first.strip():
         return None
+    if "\n" not in first and "\r" in first.rstrip("\r"):  # the whole file (or 64 KB of it) read as one line
+        raise ConfigError(f"{printable(path)}: line 1: lines end with a bare carriage return (CR, as old Mac "
+                          "programs save CSV); save the file with LF or CRLF line ends")
     try:
         return [c.strip() for c in next(csv.reader([first.rstrip("\r\n")]))]
     except (csv.Error, StopIteration):

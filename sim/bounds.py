@@ -10,7 +10,7 @@ from __future__ import annotations
 
 __all__ = ["MAX_DAYS", "MAX_MINUTES", "MIN_MEAN_MINUTES", "MAX_RATE", "MAX_WEIGHT", "MIN_LARGEST_WEIGHT", "MAX_AGENTS",
            "MAX_CONCURRENCY", "MAX_COUNT", "MAX_TIER", "MAX_FACTOR", "MAX_AMOUNT", "MAX_FOLLOWERS", "MIN_ALPHA",
-           "MIN_SHAPE", "MAX_SHAPE", "MAX_SEED", "MAX_REPLICATIONS", "MAX_NAME", "DEFAULT_MAX_MENTIONS"]
+           "MIN_SHAPE", "MAX_SHAPE", "MAX_SEED", "MAX_REPLICATIONS", "MAX_JOBS", "MAX_NAME", "DEFAULT_MAX_MENTIONS"]
 
 MAX_DAYS = 3660.0  # horizon, warm-up, drain and incident start: ten years
 MAX_MINUTES = MAX_DAYS * 1440.0  # any time or mean time in minutes (5,270,400)
@@ -29,5 +29,6 @@ MIN_ALPHA = 0.1  # Pareto tail index: smaller would overflow a float on extreme 
 MIN_SHAPE, MAX_SHAPE = 1e-3, 1e6  # gamma shape
 MAX_SEED = 2**63 - 1  # seeds are stored in int64 columns
 MAX_REPLICATIONS = 10_000
+MAX_JOBS = 64  # worker processes (--jobs, --workers): more would exhaust memory long before they help (qa: 64 too)
 MAX_NAME = 200  # characters of a name (scenario, channel, team, ...)
 DEFAULT_MAX_MENTIONS = 30_000_000  # work of one run, posts (sim.budget; about 2-7 minutes on one core, README "Speed")

@@ -378,15 +378,18 @@ SPECIAL_FILE_CASES = [
 
 # the third sweep's holes (hostile13), in their own module
 from cases_round3 import PLANNING_CASES, ROUND3_CONFIG_CASES, ROUND3_REPLY_CASES  # noqa: E402
+# the fourth sweep's (hostile14)
+from cases_round4 import ROUND4_CASES  # noqa: E402
 
 CASES: list[Case] = (SCENARIO_CASES + OVERRIDE_CASES + REPLY_CASES + RULEBOOK_CASES + REPORT_CASES + OTHER_CASES
                      + MODEL_CASES + LABEL_CASES + SPECIAL_FILE_CASES + ROUND3_CONFIG_CASES + ROUND3_REPLY_CASES
-                     + PLANNING_CASES)
+                     + PLANNING_CASES + ROUND4_CASES)
 GROUPS = {
     "scenarios": SCENARIO_CASES + OVERRIDE_CASES + ROUND3_CONFIG_CASES,
     "replies": REPLY_CASES + ROUND3_REPLY_CASES,
     "rulebooks_reports_other": RULEBOOK_CASES + REPORT_CASES + OTHER_CASES,
     "models_labels_special_files": MODEL_CASES + LABEL_CASES + SPECIAL_FILE_CASES,
     "planning": PLANNING_CASES,
+    "round4": ROUND4_CASES,
 }
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"

@@ -81,6 +81,49 @@ def _zip_bomb_model(path: Path) -> None:
                 f.write(bytes(4 << 20))
 
 
+def _setup_round4(name: str, work: Path) -> None:
+    """The fourth sweep's setups (cases_round4.py)."""
+    if name == "out_holds_requirement":  # a `staff` results folder that `roster` reads its requirement from
+        (work / "out").mkdir()
+        (work / "out" / ".carebench-results").write_text("complete\n")
+        shutil.copy(CORPUS / "planning" / "requirement.csv", work / "out")
+    elif name == "experiment":  # a valid experiment over the valid scenario (a few seconds of runs)
+        shutil.copy(CORPUS / "scenarios" / "valid_small.yaml", work / "in")
+        (work / "in" / "exp.yaml").write_text("name: e\nscenarios: [valid_small.yaml]\nset: {horizon_days: 0.05}\n"
+                                              "grid:\n  staffing.agents: [3]\nreplications: 2\n")
+    elif name == "cr_only":  # the valid own-schema replies with classic Mac line ends
+        text = (CORPUS / "replies" / "own_valid.csv").read_text(encoding="utf-8")
+        (work / "in" / "cr.csv").write_bytes(text.replace("\n", "\r").encode("utf-8"))
+    elif name == "junk_server":  # a service that is not Dask's, answering every connection with its banner
+        _junk_server()
+    else:
+        raise ValueError(f"unknown setup step {name}")
+
+
+JUNK_PORT = 47913  # cases_round4's --scheduler address
+
+
+def _junk_server() -> None:
+    import socket
+    import threading
+
+    if getattr(_junk_server, "started", False):
+        return
+    srv = socket.socket()
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("127.0.0.1", JUNK_PORT))
+    srv.listen()
+
+    def serve():
+        while True:
+            conn, _ = srv.accept()
+            with conn:
+                conn.sendall(b"SSH-2.0-OpenSSH_9.6\r\n" * 4)
+
+    threading.Thread(target=serve, daemon=True).start()
+    _junk_server.started = True
+
+
 def _setup(step: str, work: Path, root: Path) -> None:
     import pandas as pd
 
@@ -90,6 +133,11 @@ def _setup(step: str, work: Path, root: Path) -> None:
         os.mkfifo(work / "in" / name)
     elif kind == "devzero":
         os.symlink("/dev/zero", work / "in" / name)
+    elif kind == "loop":  # two links pointing at each other: every open fails with ELOOP
+        os.symlink(f"{name}.other", work / "in" / name)
+        os.symlink(name, work / "in" / f"{name}.other")
+    elif kind == "setup4":
+        _setup_round4(name, work)
     elif step == "zip_bomb_model":
         _zip_bomb_model(work / "in" / "bomb.npz")
     elif step == "out_is_file":

@@ -102,6 +102,21 @@ def test_settings_outside_the_start_up_folders_are_refused(tmp_path, monkeypatch
     assert load_settings(write_settings(tmp_path / "etc.yaml", data_dir="/etc")).data_dir == "/etc"
 
 
+def test_settings_naming_a_symlink_loop_are_read_not_a_traceback(tmp_path, monkeypatch):
+    """Path.resolve() raised RuntimeError on a loop (Python 3.11): a traceback at `carebench app` start-up."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv(uploads.ROOTS_VAR, raising=False)
+    os.symlink("loop.b", tmp_path / "loop.a")
+    os.symlink("loop.a", tmp_path / "loop.b")
+    assert load_settings(write_settings(tmp_path / "app.yaml", data_dir="loop.a")).data_dir == "loop.a"
+    escape = tmp_path / "sub"
+    escape.mkdir()
+    os.symlink("/etc", escape / "etc")  # a link that leaves the folders is still outside them
+    with pytest.raises(SettingsError, match="data_dir: sub/etc is outside the folders"):
+        load_settings(write_settings(tmp_path / "bad.yaml", data_dir="sub/etc"))
+    assert uploads.is_staged(tmp_path / "loop.a") is False
+
+
 def test_the_settings_page_cannot_point_the_server_elsewhere(tmp_path, monkeypatch):
     settings = write_settings(tmp_path / "app.yaml", data_dir=str(tmp_path), review_db=str(tmp_path / "r.sqlite"),
                               scenarios_dir=str(ROOT / "scenarios"))

@@ -22,7 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 SAMPLE = ["simulate:rate_inf.yaml", "simulate:deep_flow_lists.yaml", "simulate:name_traversal.yaml",
           "simulate:utf16_bom.yaml", "cli:out_is_file", "qa-score:tweets_unbalanced_quote.csv",
           "qa-score:binary.csv", "qa-report:drop_score_column", "rulebook:duplicate_weight.yaml",
-          "app:settings_utf16"]
+          "app:settings_utf16", "app:host_unresolvable", "batch:scheduler_not_dask", "simulate:reply_log_is_scenario",
+          "qa-score:input_symlink_loop"]
 
 
 @pytest.mark.slow
