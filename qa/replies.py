@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .checks.base import CONTEXT_POSTS, Check, CheckSpec, ReplyContext
-from .closings import closing_rule
+from .closings import needs_reply
 from .concessions import Concession, from_finding
 from .evidence import Item
 from .policy_checks import judge_concessions, never_acceptable
@@ -274,15 +274,6 @@ def score_batch(messages: pd.DataFrame, book: Rulebook, checks: dict[str, Check]
     m = messages.reset_index(drop=True)
     role = m["role"].to_numpy()
     is_brand = role == "brand"
-    rule = closing_rule()
-    answers: dict[str, bool] = {}  # by text: the same "thanks!" is posted in many threads
-
-    def needs_reply(text: str) -> bool:
-        found = answers.get(text)
-        if found is None:
-            found = answers[text] = rule.needs_reply(text)
-        return found
-
     needs = np.fromiter((b or needs_reply(t) for b, t in zip(is_brand.tolist(),  # lists: no scalar per cell
                                                               m["text"].fillna("").astype(str).tolist())),
                         bool, len(m))
