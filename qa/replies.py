@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .checks.base import CONTEXT_POSTS, Check, CheckSpec, ReplyContext
-from .closings import needs_reply
+from .closings import forget as forget_answers, needs_reply
 from .concessions import Concession, from_finding
 from .evidence import Item
 from .policy_checks import judge_concessions, never_acceptable
@@ -274,6 +274,7 @@ def score_batch(messages: pd.DataFrame, book: Rulebook, checks: dict[str, Check]
     m = messages.reset_index(drop=True)
     role = m["role"].to_numpy()
     is_brand = role == "brand"
+    forget_answers()  # the last batch's posts: this batch's are judged below, then read again by the tone checks
     needs = np.fromiter((b or needs_reply(t) for b, t in zip(is_brand.tolist(),  # lists: no scalar per cell
                                                               m["text"].fillna("").astype(str).tolist())),
                         bool, len(m))
