@@ -103,16 +103,6 @@ def _reply_stems() -> Memo:
                 STEMS_KEPT)
 
 
-@lru_cache(maxsize=2048)
-def _needles(customer: frozenset[str]) -> tuple[str, ...]:
-    """The customer's stems that a reply word can have: a stem shorter than :data:`_STEM` is only the stem of
-    that very word (``_stem`` keeps a word whole or cuts it to ``_STEM`` characters), so one that is a skipped
-    word (a stopword, a single digit) never meets a reply's stem and is left out. Cached per set: a thread's
-    replies share it."""
-    skip = _skip_words()
-    return tuple(s for s in customer if len(s) >= _STEM or not (s in skip or (s.isdigit() and len(s) < 2)))
-
-
 _CAPITAL_SIGMA = "\u03a3"  # the one character ``str.lower`` maps by its neighbours (final or medial sigma)
 
 
@@ -126,8 +116,6 @@ def _shared(masked: str, customer: frozenset[str]) -> list[tuple[int, int]]:
     stems = _reply_stems()
     lower = masked.lower()
     if len(lower) == len(masked) and _CAPITAL_SIGMA not in masked:
-        if not any(map(lower.__contains__, _needles(customer))):
-            return []  # a word's stem is a piece of the word, so of ``lower``: none is there (a third of replies)
         found = list(_TOKEN.finditer(lower))
         words = map(_matched, found)
     else:

@@ -151,21 +151,3 @@ def test_fast_word_pattern_finds_the_words_of_the_definition(text: str) -> None:
     from qa.checks.tone import WORD, _TOKEN
 
     assert [m.span() for m in _TOKEN.finditer(text)] == [m.span() for m in WORD.finditer(text)]
-
-
-@settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(["The", "then", "there", "our", "ours", "Our's", "and", "Android", "5", "55", "5th",
-                                 "able", "ablest", "days", "Daysy", "cant", "can't", "delay", "DELAYED", "x", " ",
-                                 ". ", "-", "İ", "Σ"]), max_size=12).map("".join),
-       st.lists(st.sampled_from(["the", "then", "there", "our", "ours", "our's", "and", "andro", "5", "55", "5th",
-                                 "able", "ables", "days", "daysy", "cant", "can't", "delay", "x"]),
-                max_size=5).map(frozenset))
-def test_personalisation_gate_on_customer_stems_never_drops_a_shared_word(text: str, customer: frozenset[str]) -> None:
-    """The gate that returns no shared word when none of the customer's stems a reply word can have is in the
-    lower-cased reply (stopwords and single digits left out of that test) finds what tokenising finds: the
-    customer's stems here are stopwords, their longer relatives and stems of both lengths."""
-    from qa.checks.tone import _needles, _shared, _skip_words
-
-    assert {"the", "our", "and", "able", "days", "cant"} <= _skip_words()  # the stopwords this test relies on
-    assert _shared(text, customer) == _shared_by_token(text, customer)
-    assert set(_needles(customer)) <= customer
