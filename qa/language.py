@@ -20,8 +20,6 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from itertools import islice
 
-from .memo import Memo
-
 try:
     import pycld2 as _pycld2
 except ImportError:  # pragma: no cover - py3langid alone still works, only slower
@@ -268,12 +266,6 @@ def detect(text: str) -> str:
 _SEGMENT = re.compile(r"(?<=[.!?¿¡])\s+|\n+")
 
 
-# Languages of sentences, by sentence: a template's sentences recur in many replies that each differ as a whole
-# (a name), and the whole texts pass through detection's own cache faster than the sentences come back to it.
-SEGMENTS_KEPT = 16_384
-_SEGMENT_LANGUAGE = Memo(lambda part: detect(part), SEGMENTS_KEPT)
-
-
 def segment_languages(text: str) -> set[str]:
     """Languages of the sentences or lines of ``text`` that can be told apart on their own (and of the whole).
 
@@ -282,7 +274,7 @@ def segment_languages(text: str) -> set[str]:
     found = {detect(text)}
     for part in _SEGMENT.split(text or ""):
         if part:
-            found.add(_SEGMENT_LANGUAGE[part])
+            found.add(detect(part))
     found.discard(UND)
     return found
 

@@ -72,8 +72,7 @@ def clear_text_caches() -> None:
 
     for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems"),
                          (tone, "_STEMS"), (tone, "_reply_stems"), (entities, "_VERIFIED"), (entities, "_KINDS"),
-                         (deflection, "_customer_keys"), (tone, "courtesy_only"),
-                         (closings, "_ANSWERS"), (language, "_SEGMENT_LANGUAGE")):
+                         (deflection, "_customer_keys"), (tone, "courtesy_only"), (closings, "_ANSWERS")):
         cache = getattr(module, name, None)
         clear = getattr(cache, "cache_clear", None) or getattr(cache, "clear", None)  # lru_cache, or a dict
         if clear is not None:

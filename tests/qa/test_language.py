@@ -149,17 +149,3 @@ def test_spanish_reply_to_a_spanish_customer_is_no_mismatch(build) -> None:
     ]), load_policy())
     s = r.scores.set_index("reply_id")
     assert s.loc["r", "language_mismatch"] == False  # noqa: E712  (a numpy or pandas bool)
-
-
-def test_segment_languages_remembered_by_sentence_answer_as_detecting_each() -> None:
-    """Sentences' languages are remembered apart (templates' sentences recur in replies that differ as a whole):
-    the answer, asked twice, is that of detecting the whole and each sentence or line, "und" left out."""
-    from qa.language import _SEGMENT
-
-    texts = ["Hi Ana, thanks for waiting. Your refund was sent today. Hola Ana, tu reembolso ya fue enviado hoy.",
-             "Hi Bo, thanks for waiting.\nYour refund was sent today!", "Ok.", "",
-             "Lamentamos la demora con tu pedido. We are sorry about the delay with your order."]
-    for _ in range(2):
-        for text in texts:
-            expected = ({detect(text)} | {detect(p) for p in _SEGMENT.split(text) if p}) - {UND}
-            assert segment_languages(text) == expected
