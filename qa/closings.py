@@ -88,7 +88,7 @@ def closing_rule() -> ClosingRule:
 
 # Answers by text, shared by the thread timing (every customer post of a batch) and the tone checks (the posts
 # before each reply): a post is judged once, not once more per reply after it. Emptied when a batch starts and
-# after phase one (:func:`forget`), so it holds one batch's posts at most; bounded all the same.
+# ends and after phase one (:func:`forget`), so it holds one batch's posts at most; bounded all the same.
 ANSWERS_KEPT = 65_536
 _ANSWERS = Memo(lambda text: closing_rule().needs_reply(text), ANSWERS_KEPT)
 

@@ -281,6 +281,7 @@ def score_batch(messages: pd.DataFrame, book: Rulebook, checks: dict[str, Check]
     timing = thread_timing(m, needs)
     errors: list[tuple[str, str, str]] = []
     cols = _reply_rows(m, book, checks, specs, detect, {} if brand_memo is None else brand_memo, errors, model)
+    forget_answers()  # nothing of the batch outlives it (posts kept between batches pin the heap's arenas)
     public = cols.pop("_public")
     t = pd.DataFrame(cols)
     for c in checks:
