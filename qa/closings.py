@@ -18,8 +18,9 @@ from pathlib import Path
 import yaml
 
 from .concessions import literal_trie
+from .memo import Memo
 
-__all__ = ["needs_reply", "ClosingRule", "closing_rule"]
+__all__ = ["needs_reply", "ClosingRule", "closing_rule", "forget"]
 
 DATA_FILE = Path(__file__).parent / "policies" / "no_reply_needed.yaml"
 _HANDLES_LINKS = re.compile(r"https?://\S+|www\.\S+|[@#]\w+")
@@ -85,6 +86,18 @@ def closing_rule() -> ClosingRule:
         return ClosingRule(yaml.safe_load(fh))
 
 
+# Answers by text, shared by the thread timing (every customer post of a batch) and the tone checks (the posts
+# before each reply): a post is judged once, not once more per reply after it. Emptied when a batch starts and
+# ends and after phase one (:func:`forget`), so it holds one batch's posts at most; bounded all the same.
+ANSWERS_KEPT = 65_536
+_ANSWERS = Memo(lambda text: closing_rule().needs_reply(text), ANSWERS_KEPT)
+
+
 def needs_reply(text: str) -> bool:
-    """Whether a customer post waits for an answer (see :class:`ClosingRule`)."""
-    return closing_rule().needs_reply(text)
+    """Whether a customer post waits for an answer (see :class:`ClosingRule`); remembered by text."""
+    return _ANSWERS[text]
+
+
+def forget() -> None:
+    """Drop the remembered answers (a run's phase one is over; a benchmark's repeat starts cold)."""
+    _ANSWERS.clear()

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .checks.base import Check
+from .closings import forget as forget_answers
 from .consistency import FINDING_COLUMNS
 from .detection import language_detector
 from .evidence import Item, forget_item_json
@@ -118,6 +119,7 @@ class Audit:
     def finish(self, echo_of: Callable[[np.ndarray], np.ndarray] | None) -> Whole:
         """Phase two; ``echo_of(positions)``: whether those replies reuse their customer's words."""
         self._brand_memo.clear()  # phase one's language memo: no more replies to detect
+        forget_answers()  # and its memo of which customer posts need a reply
         forget_item_json()  # and its evidence JSON memo: phase two's peak is the run's
         issue, tid, spread, over, findings = self.whole_file.finish(echo_of)
         frames = [f for f in [*self._repeats, self.repeat_finder.finish()] if len(f)]

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from .checks.base import CONTEXT_POSTS, Check, CheckSpec, ReplyContext
-from .closings import closing_rule
+from .closings import forget as forget_answers, needs_reply
 from .concessions import Concession, from_finding
 from .evidence import Item
 from .policy_checks import judge_concessions, never_acceptable
@@ -274,21 +274,14 @@ def score_batch(messages: pd.DataFrame, book: Rulebook, checks: dict[str, Check]
     m = messages.reset_index(drop=True)
     role = m["role"].to_numpy()
     is_brand = role == "brand"
-    rule = closing_rule()
-    answers: dict[str, bool] = {}  # by text: the same "thanks!" is posted in many threads
-
-    def needs_reply(text: str) -> bool:
-        found = answers.get(text)
-        if found is None:
-            found = answers[text] = rule.needs_reply(text)
-        return found
-
+    forget_answers()  # the last batch's posts: this batch's are judged below, then read again by the tone checks
     needs = np.fromiter((b or needs_reply(t) for b, t in zip(is_brand.tolist(),  # lists: no scalar per cell
                                                               m["text"].fillna("").astype(str).tolist())),
                         bool, len(m))
     timing = thread_timing(m, needs)
     errors: list[tuple[str, str, str]] = []
     cols = _reply_rows(m, book, checks, specs, detect, {} if brand_memo is None else brand_memo, errors, model)
+    forget_answers()  # nothing of the batch outlives it (posts kept between batches pin the heap's arenas)
     public = cols.pop("_public")
     t = pd.DataFrame(cols)
     for c in checks:

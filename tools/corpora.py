@@ -66,13 +66,13 @@ def clear_text_caches() -> None:
     """Empty the caches keyed by text (language detection, words, phone numbers), so that a repeated timing is
     not flattered by the texts of the run before; caches that learn from use (compiled patterns) are kept, as in
     a server. Looked up by name: an older tree (``--compare REF``) may lack some."""
-    from qa import language
+    from qa import closings, language
     from qa.checks import deflection, entities, tone
     from qa.checks.phrases import phrasebook
 
     for module, name in ((language, "_classify"), (language, "_detect_cached"), (tone, "_customer_stems"),
                          (tone, "_STEMS"), (tone, "_reply_stems"), (entities, "_VERIFIED"), (entities, "_KINDS"),
-                         (deflection, "_customer_keys")):
+                         (deflection, "_customer_keys"), (tone, "courtesy_only"), (closings, "_ANSWERS")):
         cache = getattr(module, name, None)
         clear = getattr(cache, "cache_clear", None) or getattr(cache, "clear", None)  # lru_cache, or a dict
         if clear is not None:

@@ -155,3 +155,28 @@ def test_a_comment_other_customers_and_the_brand_answer_is_owed_its_reply(build)
     t = thread_timing(on_twitter)
     assert t.latency_minutes[2] == pytest.approx(30)
     assert list(t.unanswered["message_id"]) == []  # on a timeline Bob answered Ann, not the brand
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(["thanks", "Thanks!", "all sorted", "great", "but", "my order is late",
+                                          "love you guys", "?", "ok", " ", ", ", "👍", "gracias", "@brand"]),
+                         max_size=6).map("".join), max_size=12))
+def test_remembered_answers_are_the_rules_own(posts: list[str]) -> None:
+    """Which posts need a reply is remembered by text (the thread timing and the tone checks both ask): asked
+    again, after a batch forgets, or with the memo full, the answer is the rule's own."""
+    from qa import closings
+
+    rule = closings.closing_rule()
+    for text in posts + posts:
+        assert closings.needs_reply(text) is rule.needs_reply(text)
+    closings.forget()
+    assert not closings._ANSWERS
+    limit = closings._ANSWERS.limit
+    closings._ANSWERS.limit = 3  # full every few posts: it starts over
+    try:
+        for text in reversed(posts):
+            assert closings.needs_reply(text) is rule.needs_reply(text)
+            assert len(closings._ANSWERS) <= 3
+    finally:
+        closings._ANSWERS.limit = limit
+        closings.forget()
