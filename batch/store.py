@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from carebench_shared.atomic import OutputError, atomic_file
+from carebench_shared.safe_text import printable
 from sim.intervals import KPI_KINDS
 
 from .experiment import Experiment, Point
@@ -96,16 +97,16 @@ class ResultsStore:
         return sum(len(r) for r in self._reps.values())
 
     def _check_folder(self) -> None:
-        out = self.out
+        out, shown = self.out, printable(self.out)
         if out.exists() and not out.is_dir():
-            raise OutputError(f"{out}: exists and is a file, not a batch results folder")
+            raise OutputError(f"{shown}: exists and is a file, not a batch results folder")
         if out.is_dir() and any(out.iterdir()) and not (out / "experiment.json").exists():
-            raise OutputError(f"{out}: exists, is not empty and is not a batch results folder; choose another --out")
+            raise OutputError(f"{shown}: exists, is not empty and is not a batch results folder; choose another --out")
         known = {(p.scenario_name, p.point_id) for p in self.points}
         stale = [d for d in (out / "runs").glob("scenario=*/point=*") if d.is_dir()
                  and (d.parent.name.partition("=")[2], d.name.partition("=")[2]) not in known]
         if stale:
-            raise OutputError(f"{out}: holds results of {len(stale)} point(s) that are not in this experiment "
+            raise OutputError(f"{shown}: holds results of {len(stale)} point(s) that are not in this experiment "
                               "(its scenarios, overrides or seed changed); choose another --out")
 
     def _write_manifest(self) -> None:

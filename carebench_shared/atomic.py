@@ -41,9 +41,10 @@ def check_output_dir(out: Path) -> None:
         raise OutputError(f"{printable(out)}: is a link that leads nowhere (a loop or a missing target); choose "
                           "another --out")
     if out.exists() and not out.is_dir():
-        raise OutputError(f"{out}: exists and is a file, not a results folder")
+        raise OutputError(f"{printable(out)}: exists and is a file, not a results folder")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise OutputError(f"{out}: exists, is not empty and is not a carebench results folder; choose another --out")
+        raise OutputError(f"{printable(out)}: exists, is not empty and is not a carebench results folder; choose "
+                          "another --out")
 
 
 def refuse_inputs_inside(out: str | Path, *inputs: str | Path | None) -> None:
@@ -88,7 +89,7 @@ def atomic_dir(out: str | Path) -> Iterator[Path]:
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
         tmp.chmod(0o777 & ~_umask())  # mkdtemp makes it private; a results folder gets the usual permissions
     except OSError as exc:
-        raise OutputError(f"{out}: cannot write here ({exc.strerror or exc})") from None
+        raise OutputError(f"{printable(out)}: cannot write here ({exc.strerror or exc})") from None
     try:
         yield tmp
         (tmp / MARKER).write_text("complete\n", encoding="utf-8")

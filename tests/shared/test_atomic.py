@@ -54,6 +54,19 @@ def test_refuses_a_file_or_a_foreign_folder(tmp_path):
     assert (foreign / "thesis.tex").read_text() == "precious"
 
 
+@pytest.mark.parametrize("name", ["a\nfile", "a\x1b[2Jfile"])
+def test_refusal_names_a_hostile_path_on_one_printable_line(tmp_path, name):
+    (tmp_path / name).write_text("x")
+    (tmp_path / (name + "-dir")).mkdir()
+    (tmp_path / (name + "-dir") / "thesis.tex").write_text("precious")
+    for out in (tmp_path / name, tmp_path / (name + "-dir")):
+        with pytest.raises(OutputError) as err:
+            with atomic_dir(out):
+                pass
+        assert str(err.value).isprintable()  # the control characters escaped, not echoed
+        assert "\\x" in str(err.value)
+
+
 def test_atomic_file_replaces_only_on_success(tmp_path):
     path = tmp_path / "scores.csv"
     with atomic_file(path, encoding="utf-8") as f:
