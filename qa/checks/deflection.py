@@ -9,7 +9,8 @@ home page (:mod:`qa.checks.link_pages`; an article's address is self-help and ma
 
 Not deflections (LABELING.md): continuing by DM (that is ``dm_request``); a self-help link that answers; the
 brand passing the case on or promising to call ("send us your details here: <link> and we'll call you");
-numbers the brand calls *from*; routine self-service places (ATM, app).
+numbers the brand calls *from*; routine self-service places (ATM, app); the opening hours of this very channel
+("we're here on Twitter Mon-Fri 8-8", group ``own_hours``).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ _CHANNELS = {
 
 
 _REFERRALS = (*_CHANNELS, "earlier_link")  # the groups that can make a reply a deflection
-_GROUPS = (*_REFERRALS, "brand_next_step", "brand_acts", "sender_list")
+_GROUPS = (*_REFERRALS, "brand_next_step", "brand_acts", "sender_list", "own_hours")
 
 MAX_PER_GROUP = 20  # referrals of one kind kept as evidence; also bounds the work on a pathological reply
 
@@ -145,10 +146,13 @@ class Deflection:
                     kept_pages.append(kind.name)
         senders = r.spans(g["sender_list"], lang)
         after_senders = senders[0][1] if senders else len(text) + 1  # numbers listed after it are senders
+        # Opening hours of this very channel ("we're here on Twitter Mon-Fri 8-8") send the customer nowhere.
+        own_hours = _Spans(r.spans(g["own_hours"], lang)) if g["own_hours"] else None
         for group in ("phone", "email", "visit", "other_party"):
             limit = after_senders if group in ("phone", "email") else len(text) + 1
             add(group, _first(r.spans(g[group], lang),
-                              lambda h: h[0] < limit and not entities.preceded_by(brand_acts, text, h[0], 40)))
+                              lambda h: h[0] < limit and not entities.preceded_by(brand_acts, text, h[0], 40)
+                              and not (own_hours and group == "phone" and own_hours.covers(h[0]))))
 
         # A brand number or address written out, not the customer's own and not a sender to watch out for.
         if numbers:
