@@ -146,13 +146,15 @@ class Deflection:
                     kept_pages.append(kind.name)
         senders = r.spans(g["sender_list"], lang)
         after_senders = senders[0][1] if senders else len(text) + 1  # numbers listed after it are senders
-        # Opening hours of this very channel ("we're here on Twitter Mon-Fri 8-8") send the customer nowhere.
-        own_hours = _Spans(r.spans(g["own_hours"], lang)) if g["own_hours"] else None
         for group in ("phone", "email", "visit", "other_party"):
             limit = after_senders if group in ("phone", "email") else len(text) + 1
-            add(group, _first(r.spans(g[group], lang),
-                              lambda h: h[0] < limit and not entities.preceded_by(brand_acts, text, h[0], 40)
-                              and not (own_hours and group == "phone" and own_hours.covers(h[0]))))
+            hits = r.spans(g[group], lang)
+            if hits and group == "phone" and g["own_hours"]:
+                # Opening hours of this very channel ("we're here on Twitter Mon-Fri 8-8") send no one anywhere;
+                # searched only when a phone phrase was found (most replies with a number have none).
+                own_hours = _Spans(r.spans(g["own_hours"], lang))
+                hits = [h for h in hits if not own_hours.covers(h[0])]
+            add(group, _first(hits, lambda h: h[0] < limit and not entities.preceded_by(brand_acts, text, h[0], 40)))
 
         # A brand number or address written out, not the customer's own and not a sender to watch out for.
         if numbers:
