@@ -10,7 +10,9 @@ excused reply keeps its flag, loses no points for it, and its explanation and ev
 The excuses and their words are data (``policies/excuses.yaml``): each names what it reads (the customer's
 latest post or the reply) and its patterns per language, so a brand adds one without touching the scorecard. An
 excuse may also name parts that must be found one after the other (``then``: an answer, then the channel offered
-as an option), each part with its patterns per language.
+as an option), each part with its patterns per language. An excuse that reads the thread (``reads: thread``)
+names instead a fact of the thread's structure that the thread checks give per reply (``fact``: the reply comes
+back in public from a private exchange), for what no words say: "All done, enjoy your week!" closes a DM.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from pathlib import Path
 import pandas as pd
 import yaml
 
-__all__ = ["Excuse", "excuses", "excuse_names", "holds", "DATA_FILE"]
+__all__ = ["Excuse", "ThreadExcuse", "excuses", "excuse_names", "holds", "DATA_FILE"]
 
 DATA_FILE = Path(__file__).parent / "policies" / "excuses.yaml"
 _READS = {"customer": "customer_text", "reply": "text"}
@@ -67,22 +69,52 @@ and then, after that match, each of ``then`` in turn; ``reason`` is shown in the
         return pd.Series([_holds(self, t) for t in texts], index=table.index, dtype=bool)
 
 
+@dataclass(frozen=True)
+class ThreadExcuse:
+    """Applies to the replies whose thread ``fact`` holds: a column the thread checks add to the reply table
+    (:mod:`qa.thread_checks`, :mod:`qa.replies`), True or False per reply; missing, it holds for none."""
+
+    name: str
+    reason: str
+    fact: str
+    reads: str = "thread"
+
+    def applies(self, table: pd.DataFrame) -> pd.Series:
+        if self.fact not in table.columns:
+            return pd.Series(False, index=table.index)
+        return table[self.fact].astype("boolean").fillna(False).astype(bool)
+
+
+THREAD_FACTS = ("back_from_dm",)  # the facts the thread checks give (a new one: add its column there too)
+
+
 @lru_cache(maxsize=4096)
 def _holds(excuse: Excuse, text: str) -> bool:
     """Cached: a thread's customer posts are read again for each of its replies."""
     return excuse.holds(text)
 
 
+def _text_excuse(name: str, spec: dict) -> Excuse:
+    then = tuple(_compiled(part) for part in spec.get("then", ()))
+    return Excuse(name, spec["reason"], spec["reads"], _compiled(spec), then)
+
+
+def _thread_excuse(name: str, spec: dict) -> ThreadExcuse:
+    if spec["fact"] not in THREAD_FACTS:
+        raise ValueError(f"{DATA_FILE}: excuse {name}: unknown thread fact {spec['fact']!r} "
+                         f"(known: {', '.join(THREAD_FACTS)})")
+    return ThreadExcuse(name, spec["reason"], spec["fact"])
+
+
+_KINDS = {"customer": _text_excuse, "reply": _text_excuse, "thread": _thread_excuse}  # by what an excuse reads
+
+
 @lru_cache(maxsize=1)
-def excuses() -> dict[str, Excuse]:
+def excuses() -> dict[str, Excuse | ThreadExcuse]:
     """Every excuse of the data file, by name."""
     with open(DATA_FILE, encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
-    out = {}
-    for name, spec in data.items():
-        then = tuple(_compiled(part) for part in spec.get("then", ()))
-        out[name] = Excuse(name, spec["reason"], spec["reads"], _compiled(spec), then)
-    return out
+    return {name: _KINDS[spec["reads"]](name, spec) for name, spec in data.items()}
 
 
 def _compiled(spec: dict) -> re.Pattern[str]:
@@ -96,5 +128,9 @@ def excuse_names() -> list[str]:
 
 
 def holds(name: str, text: str) -> bool:
-    """Whether excuse ``name`` holds for ``text`` (the customer's posts or the reply, as the excuse reads)."""
-    return excuses()[name].holds(text)
+    """Whether excuse ``name`` holds for ``text`` (the customer's posts or the reply, as the excuse reads); for
+    an excuse that reads words only."""
+    excuse = excuses()[name]
+    if not isinstance(excuse, Excuse):
+        raise TypeError(f"excuse {name} reads the thread, not a text")
+    return excuse.holds(text)

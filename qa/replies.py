@@ -25,7 +25,7 @@ from .evidence import Item
 from .policy_checks import judge_concessions, never_acceptable
 from .precedent import precedent_risk
 from .repeats import RepeatFinder
-from .thread_checks import no_public_close, thread_timing
+from .thread_checks import back_from_dm, no_public_close, thread_timing
 
 if TYPE_CHECKING:
     from .rulebook import Rulebook
@@ -317,6 +317,8 @@ def _thread_columns(t: pd.DataFrame, m: pd.DataFrame, rows: np.ndarray, timing, 
         t["no_public_close"] = pd.array(flag, dtype="boolean")
     else:
         t["no_public_close"] = pd.array([pd.NA] * len(t), dtype="boolean")
+    # read by the excuse `back_from_dm` (qa.excuses), not written out
+    t["back_from_dm"] = back_from_dm(m["thread_id"].to_numpy(), m["role"].to_numpy() == "brand", public)[rows]
     notes: dict[int, list[Item]] = {}
     minutes = lat.to_numpy()  # read per flagged row: a Series lookup costs microseconds each
     for j in np.flatnonzero(t["late_response"].fillna(False).to_numpy(dtype=bool)):

@@ -13,7 +13,9 @@ come back publicly with the resolution. Working on a whole thread in time order:
   by content, across threads and channels, are found by :mod:`qa.repeats`;
 * posts still pending at the end are *unanswered*;
 * a public reply that moves the conversation to DM (a DM request, or private brand messages after it) with no
-  public brand message after the private part (other than another DM request) has *no public close*.
+  public brand message after the private part (other than another DM request) has *no public close*;
+* a public brand reply that comes *back from DM* (a private message of its thread before it, and no public
+  customer post since) is the public close of a matter handled in private, whatever its words.
 
 Pure functions over sorted columns, one pass, so they scale to millions of messages.
 """
@@ -28,7 +30,7 @@ import pandas as pd
 
 from .checks.base import CheckSpec, declare
 
-__all__ = ["ThreadTiming", "thread_timing", "no_public_close", "UNANSWERED_COLUMNS"]
+__all__ = ["ThreadTiming", "thread_timing", "no_public_close", "back_from_dm", "UNANSWERED_COLUMNS"]
 
 declare(CheckSpec("late_response", "late_response", description="answered after the first-response target",
                   evidence=False, grade_by="minutes_late", kind="thread"))
@@ -226,6 +228,23 @@ def no_public_close(thread: np.ndarray, is_brand: np.ndarray, public: np.ndarray
     moved |= first_private & public_post_before & ~public_brand_before
     after = np.maximum(row, last_private)
     return moved & (last_close <= after)
+
+
+def back_from_dm(thread: np.ndarray, is_brand: np.ndarray, public: np.ndarray) -> np.ndarray:
+    """Per message: True on a public brand reply that follows the thread's private part (lesson 6's way back).
+
+    A private message (the brand's or the customer's) came earlier in its thread, and no public customer post
+    came after the last such message: the reply closes, in public, what was handled in private ("All done,
+    enjoy your week!"), and answers no new public complaint. Rows sorted by thread then time.
+    """
+    n = len(thread)
+    if n == 0:
+        return np.zeros(0, dtype=bool)
+    row = np.arange(n)
+    codes = pd.factorize(thread)[0]
+    last_private = _before(np.where(~public, row, -1), codes)
+    last_public_post = _before(np.where(~is_brand & public, row, -1), codes)
+    return is_brand & public & (last_private >= 0) & (last_public_post < last_private)
 
 
 def _per_thread(values: np.ndarray, codes: np.ndarray, how: str) -> np.ndarray:
