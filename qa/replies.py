@@ -217,8 +217,8 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
         facts, given_facts = cached
         pub, r_lang = pub_l[i], msg_lang[i]
         ctx = ReplyContext(reply_id=ids[i], text=text[i], customer_text=customer_text, customer_language=c_langs[i],
-                           reply_language=r_lang, earlier_brand_texts=tuple(brand_texts[-CONTEXT_POSTS:]), brand=brand_col[i],
-                           channel=channel[i], public=pub, facts=given_facts)
+                           reply_language=r_lang, earlier_brand_texts=tuple(brand_texts[-CONTEXT_POSTS:]),
+                           brand=brand_col[i], channel=channel[i], public=pub, facts=given_facts)
         evidence: list[Item] = []
         comp = None
         for name, chk, col, spec in runs:
@@ -236,7 +236,8 @@ def _reply_rows(m: pd.DataFrame, book: Rulebook, checks: dict[str, Check], specs
             if fd.verdict and spec.evidence:
                 note = _where(pub, channel[i]) if spec.context == "where" else ""
                 if fd.source != "rule":  # the learned layer found it (alone, or as the rules did)
-                    note = "; ".join(x for x in (note, f"found by the {'model alone' if fd.source == 'model' else 'rules and the model'}") if x)
+                    found_by = "model alone" if fd.source == "model" else "rules and the model"
+                    note = "; ".join(x for x in (note, f"found by the {found_by}") if x)
                 evidence += [Item(spec.column, e.text, e.start, e.end, note) for e in fd.evidence] or \
                     [Item(spec.column, note=note or "the whole reply")]
         concessions = from_finding(comp, text[i], r_lang)
