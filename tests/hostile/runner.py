@@ -133,6 +133,8 @@ def _junk_server() -> None:
         return
     srv = socket.socket()
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # test_subprocess's pytest worker keeps its server while the round4 runner starts its own: share the port
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
     srv.bind(("127.0.0.1", JUNK_PORT))
     srv.listen()
 
