@@ -46,15 +46,17 @@ def local_cores() -> int:
 
 
 def check_scheduler(scheduler: str, timeout: float = 10.0) -> None:
-    """Refuse a ``tcp://`` address where no Dask scheduler answers, before the results folder is made: a
-    scheduler speaks first, a frame whose 8-byte length is small. Dask's own client waits forever on a silent
-    service (an HTTP server, such as the dashboard's port) and reads another's first bytes as a frame of
-    exabytes."""
+    """Refuse an address that is not ``tcp://``, or one where no Dask scheduler answers, before the results
+    folder is made: a scheduler speaks first, a frame whose 8-byte length is small. Dask's own client waits
+    forever on a silent service (an HTTP server, such as the dashboard's port) and reads another's first bytes
+    as a frame of exabytes."""
     import struct
 
     address = scheduler if "://" in scheduler else f"tcp://{scheduler}"  # Dask reads HOST:PORT as TCP
-    if not address.startswith("tcp://"):
-        return  # another protocol (tls://, ucx://): Dask's own checks
+    if not address.startswith("tcp://"):  # tls:// needs certificates carebench has no flag for (a traceback)
+        scheme = address.partition("://")[0]
+        raise ConfigError(f"--scheduler {scheduler}: the protocol {scheme}:// is not supported; give a "
+                          "tcp://HOST:PORT address, such as tcp://10.0.0.5:8786")
     host, _, port = address[len("tcp://"):].rpartition(":")
     if not (host and port.isdigit() and int(port) < 65536):
         raise ConfigError(f"--scheduler {scheduler}: not an address tcp://HOST:PORT, such as tcp://10.0.0.5:8786")

@@ -133,16 +133,23 @@ def _inside_out(path: Path, out: Path) -> Path | None:
         return None
 
 
-def _check_reply_log(arg: str | None, out: Path, scenario: str) -> None:
-    """Refuse a ``--reply-log`` that cannot be written, before the run: a folder (``--out`` itself among them), or
-    the scenario file, which writing the log would replace."""
-    from carebench_shared.atomic import refuse_output_is_input
+def _check_reply_log(arg: str | None, out: Path, scenario: str, records: bool) -> None:
+    """Refuse a ``--reply-log`` that cannot be written, before the run: a folder (``--out`` itself among them),
+    the scenario file, which writing the log would replace, or a results file's name in ``--out`` (the results
+    would overwrite the log)."""
+    from carebench_shared.atomic import MARKER, refuse_output_is_input
+    from sim.output import RESULT_FILES
 
     if not arg:
         return
-    if Path(arg).is_dir() or _inside_out(Path(arg), out) == Path("."):
+    inside = _inside_out(Path(arg), out)
+    if Path(arg).is_dir() or inside == Path("."):
         raise UsageError(f"--reply-log {printable(arg)}: is a folder, not a file")
     refuse_output_is_input("--reply-log", arg, scenario)
+    taken = RESULT_FILES | {MARKER} | ({"records.csv"} if records else set())
+    if inside is not None and inside.parts[0] in taken:
+        raise UsageError(f"--reply-log {printable(arg)}: {inside.parts[0]} is one of the results the run writes "
+                         f"in --out {printable(out)}; choose another name")
 
 
 def _records_writer(path: Path):
@@ -174,7 +181,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
     out = _output_folder(args.out, scenario.name)
     check_output_dir(out)  # before the run, not after an hour of it
     refuse_inputs_inside(out, args.scenario)
-    _check_reply_log(args.reply_log, out, args.scenario)
+    _check_reply_log(args.reply_log, out, args.scenario, bool(args.records))
     bar = _progress_bar(scenario.horizon_minutes, reps, printable(scenario.name, 40))
     advance = _advancer(bar)
 

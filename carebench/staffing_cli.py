@@ -142,6 +142,7 @@ def cmd_staff(args: argparse.Namespace) -> int:
 def cmd_roster(args: argparse.Namespace) -> int:
     from carebench_shared.atomic import OutputError
     from sim.loader import load_model, load_scenario
+    from sim.planning.demand import TeamRule
     from sim.planning.report import read_requirement
     from sim.planning.roster import RosterError
     from sim.planning.report import write_roster
@@ -157,7 +158,7 @@ def cmd_roster(args: argparse.Namespace) -> int:
     except ValueError as exc:
         raise _usage(f"--target: {exc}") from None
     try:
-        need = read_requirement(args.requirement)
+        need = read_requirement(args.requirement, TeamRule.of(scenario).names)
         target = target or _target_of(need, args.requirement)
     except ValueError as exc:
         raise _usage(str(exc)) from None

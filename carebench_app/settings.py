@@ -57,6 +57,9 @@ def load_settings(path: Path | None = None, roots: list[Path] | None = None) -> 
     (by default the folders the server was started with)."""
     path = path or settings_path()
     if not path.exists():
+        if path.is_symlink():  # the defaults could never be saved through it: say so at start, not on saving
+            raise SettingsError(f"{printable(path)}: is a link that leads nowhere (a loop or a missing target); "
+                                "remove it or point it at a settings file")
         return AppSettings()
     from sim.loader import ConfigError, load_yaml
 

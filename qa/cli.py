@@ -99,6 +99,7 @@ def cmd_train(args: argparse.Namespace) -> int:
     for p in args.replies:
         regular_file(p, "reply file")
         replies.append((read_messages(p).messages, Path(p).name))
+    _refuse_shared_reply_ids(labels, [m for m, _ in replies], args.replies)
     data, missing = training_set(labels, replies, CHECKS)
     if not data.texts:
         raise ConfigError(f"{printable(args.labels)}: none of its {len(labels)} reply ids is in the reply files")
@@ -121,6 +122,26 @@ def cmd_train(args: argparse.Namespace) -> int:
               f"{r['precision']:.2f}/{r['recall']:.2f}, rules+model {m['precision']:.2f}/{m['recall']:.2f}")
     print(f"wrote {args.out}")
     return 0
+
+
+def _refuse_shared_reply_ids(labels, tables: list, paths: list[str]) -> None:  # noqa: ANN001
+    """Refuse a labelled reply id that two reply files give different texts: each label would go to the first
+    file's reply (two brands' exports both numbering their replies b1, b2, ...). The same reply in two files (an
+    overlap of exports) is one reply."""
+    from carebench_shared.config import ConfigError
+
+    wanted = set(labels["reply_id"].astype(str))
+    first: dict[str, tuple[str, str]] = {}  # reply id -> (its text, the file it was first found in)
+    for messages, path in zip(tables, paths):
+        brand = messages[messages["role"] == "brand"]
+        for rid, text in zip(brand["message_id"].astype(str), brand["text"].astype(str)):
+            if rid not in wanted:
+                continue
+            seen = first.setdefault(rid, (text, path))
+            if seen[0] != text:
+                raise ConfigError(f"{printable(seen[1])} and {printable(path)}: both have reply id "
+                                  f"{printable(rid, 40)!r}, with different texts: which reply is labelled? Give "
+                                  "reply files whose labelled ids are unique")
 
 
 def cmd_report(args: argparse.Namespace) -> int:

@@ -10,13 +10,15 @@ processes map into memory instead of reading, so only the pages a text walks thr
 are identical: the arrays are the same.
 
 Cache folder: ``$CAREBENCH_CACHE``, else ``$XDG_CACHE_HOME/carebench``, else ``~/.cache/carebench``. A folder
-that cannot be written, or a cache file that does not read back whole, only means the packaged model is used.
+that cannot be written, or a cache file that does not read back whole or is not a regular file (a named pipe, a
+folder, a device), only means the packaged model is used.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import zipfile
 from array import array
 from collections.abc import Sequence
@@ -57,6 +59,8 @@ def _as_array(values: np.ndarray) -> array:
 
 def _read(path: Path, identifier_class: Any) -> Any | None:
     """The identifier from the cache files, or None when they are missing or do not hold a whole model."""
+    if not (_regular(path) and _regular(_dfa_file(path))):
+        return None  # a named pipe would block the read for ever, a device would be read without end
     try:
         with np.load(path, allow_pickle=False) as data:
             ptc, pc, classes = data["ptc"], data["pc"], data["classes"].tolist()
@@ -72,6 +76,14 @@ def _read(path: Path, identifier_class: Any) -> Any | None:
     # a memoryview of the mapped file indexes like py3langid's array("I") and as fast, without the 39 MB copy
     return identifier_class(ptc, pc, classes, memoryview(nextmove), output.tolist(), norm_probs=True,
                             tk_row=_as_array(row))
+
+
+def _regular(path: Path) -> bool:
+    """Whether ``path`` is a regular file (after links): only those are read from the cache folder."""
+    try:
+        return stat.S_ISREG(path.stat().st_mode)
+    except (OSError, RuntimeError):  # missing, unreadable, a link loop
+        return False
 
 
 def _dfa_file(path: Path) -> Path:

@@ -14,7 +14,7 @@ import pandas as pd  # noqa: E402
 from .intervals import few_replications_warning  # noqa: E402
 from .results import RunResult  # noqa: E402
 
-__all__ = ["write_results", "format_kpi_table", "plot_hours", "format_comparison", "plot_comparison"]
+__all__ = ["RESULT_FILES", "write_results", "format_kpi_table", "plot_hours", "format_comparison", "plot_comparison"]
 
 
 def _fmt(x: float) -> str:
@@ -90,6 +90,11 @@ def plot_hours(hours: pd.DataFrame, scenario_name: str, mean_handle: float, out:
     fig.savefig(paths[-1], dpi=110)
     plt.close(fig)
     return paths
+
+
+# every name write_results (and plot_hours) may write: another file of that name in the folder would be lost
+RESULT_FILES = frozenset({"summary.csv", "intervals.parquet", "kpis.csv", "scenario.json", "breakdown.csv",
+                          "weeks.csv", "fairness.csv", "volume_vs_capacity.png", "service_level.png", "backlog.png"})
 
 
 def write_results(result: RunResult, out: Path, plots: bool = True) -> list[Path]:

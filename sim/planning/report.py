@@ -56,16 +56,15 @@ def requirement_frame(req: Requirement) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=REQUIREMENT_COLUMNS)
 
 
-def read_requirement(path: str | Path) -> pd.DataFrame:
-    """``requirement.csv`` back, checked: the columns the roster needs, one full week per team."""
+def read_requirement(path: str | Path, teams: tuple[str, ...] | None = None) -> pd.DataFrame:
+    """``requirement.csv`` back, checked: the columns the roster needs, one full week per team, and (given the
+    scenario's ``teams``) no team the scenario lacks, which would be planned for and never staffed."""
     from carebench_shared.config import sniff_text
-    from carebench_shared.safe_text import printable
-    from sim.bounds import MAX_AGENTS
 
     path = Path(path)
     sniff_text(path, "CSV")  # a folder, a pipe, a device, binary or UTF-16: one line before pandas sees it
-    try:
-        df = pd.read_csv(path)
+    try:  # only an empty cell is missing: a "nan" or "NA" typed in is a value, and not a number
+        df = pd.read_csv(path, keep_default_na=False, na_values=[""])
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
         raise ValueError(f"{path}: cannot read the requirement: {getattr(exc, 'strerror', None) or exc}") from None
     missing = [c for c in ("team", "start_minute", "requirement") if c not in df.columns]
@@ -74,20 +73,40 @@ def read_requirement(path: str | Path) -> pd.DataFrame:
     twice = [c for c in df.columns if isinstance(c, str) and c.rpartition(".")[0] in df.columns]
     if twice:  # pandas renamed the second 'requirement' to 'requirement.1': which one was meant?
         raise ValueError(f"{path}:1: the header names column {twice[0].rpartition('.')[0]!r} twice")
-    req = pd.to_numeric(df["requirement"], errors="coerce")
-    bad = df.index[req.isna() | (req < 0) | (req != np.floor(req)) | (req > MAX_AGENTS)]
-    if len(bad):
-        i = int(bad[0])
-        value = df["requirement"].iloc[i]
-        shown = "empty" if pd.isna(value) else repr(printable(value, 40))
-        raise ValueError(f"{path}:{i + 2}: requirement: {shown} is not a whole number of agents between 0 and "
-                         f"{MAX_AGENTS:,}")
+    _check_requirement_rows(df, path, teams)
     for team, part in df.groupby("team", sort=False):
         n = len(part)
         if 10080 % n or 1440 % (10080 // n) or sorted(part["start_minute"]) != list(range(0, 10080, 10080 // n)):
             raise ValueError(f"{path}: team {team!r}: expected one row per interval of a whole week "
                              f"(start_minute 0, 30, ..., 10050 for 30-minute intervals), got {n} rows")
     return df
+
+
+def _check_requirement_rows(df: pd.DataFrame, path: Path, teams: tuple[str, ...] | None) -> None:
+    """The first row (by its line in the file) whose requirement, measured flag or team is wrong: ValueError."""
+    from carebench_shared.safe_text import printable
+    from sim.bounds import MAX_AGENTS
+
+    def shown(column: str, i: int) -> str:
+        value = df[column].iloc[i]
+        return "empty" if pd.isna(value) else repr(printable(str(value), 40))
+
+    req = pd.to_numeric(df["requirement"], errors="coerce")
+    bad = df.index[req.isna() | (req < 0) | (req != np.floor(req)) | (req > MAX_AGENTS)]
+    if len(bad):
+        raise ValueError(f"{path}:{int(bad[0]) + 2}: requirement: {shown('requirement', int(bad[0]))} is not a "
+                         f"whole number of agents between 0 and {MAX_AGENTS:,}")
+    if "measured" in df.columns and df["measured"].dtype != bool:  # pandas reads a column of True/False as bool
+        flags = df["measured"].astype(str).str.lower()
+        bad = df.index[~flags.isin(["true", "false"])]
+        if len(bad):
+            raise ValueError(f"{path}:{int(bad[0]) + 2}: measured: {shown('measured', int(bad[0]))} is not True or "
+                             "False")
+    if teams is not None:
+        bad = df.index[~df["team"].astype(str).isin(teams) | df["team"].isna()]
+        if len(bad):
+            raise ValueError(f"{path}:{int(bad[0]) + 2}: team {shown('team', int(bad[0]))} is not a team of the "
+                             f"scenario ({', '.join(teams)})")
 
 
 def _summary_lines(req: Requirement, g: int) -> list[str]:

@@ -1,4 +1,4 @@
-"""One case of the hostile corpus (cases.py, cases_round3.py): a command line, what the run must do, and why."""
+"""One case of the hostile corpus (cases.py, cases_round3.py to 5): a command line, what the run must do, and why."""
 
 from __future__ import annotations
 

@@ -380,10 +380,12 @@ SPECIAL_FILE_CASES = [
 from cases_round3 import PLANNING_CASES, ROUND3_CONFIG_CASES, ROUND3_REPLY_CASES  # noqa: E402
 # the fourth sweep's (hostile14)
 from cases_round4 import ROUND4_CASES  # noqa: E402
+# the fifth sweep's (hostile15)
+from cases_round5 import ROUND5_CASES  # noqa: E402
 
 CASES: list[Case] = (SCENARIO_CASES + OVERRIDE_CASES + REPLY_CASES + RULEBOOK_CASES + REPORT_CASES + OTHER_CASES
                      + MODEL_CASES + LABEL_CASES + SPECIAL_FILE_CASES + ROUND3_CONFIG_CASES + ROUND3_REPLY_CASES
-                     + PLANNING_CASES + ROUND4_CASES)
+                     + PLANNING_CASES + ROUND4_CASES + ROUND5_CASES)
 GROUPS = {
     "scenarios": SCENARIO_CASES + OVERRIDE_CASES + ROUND3_CONFIG_CASES,
     "replies": REPLY_CASES + ROUND3_REPLY_CASES,
@@ -391,5 +393,6 @@ GROUPS = {
     "models_labels_special_files": MODEL_CASES + LABEL_CASES + SPECIAL_FILE_CASES,
     "planning": PLANNING_CASES,
     "round4": ROUND4_CASES,
+    "round5": ROUND5_CASES,
 }
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"

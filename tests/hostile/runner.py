@@ -100,6 +100,28 @@ def _setup_round4(name: str, work: Path) -> None:
         raise ValueError(f"unknown setup step {name}")
 
 
+def _setup_round5(name: str, work: Path) -> None:
+    """The fifth sweep's setups (cases_round5.py): the corpus requirement edited one field, a dangling link."""
+    rows = (CORPUS / "planning" / "requirement.csv").read_text().splitlines(keepends=True)
+    edits = {  # line (0: the header) -> the edit
+        "requirement_nan": (3, lambda r: r.replace(",1,1,1,1,", ",1,1,1,nan,", 1)),
+        "requirement_team_unknown": (None, lambda r: r.replace("all,", "support,", 1)),
+        "requirement_team_empty": (2, lambda r: r.replace("all,", ",", 1)),
+        "requirement_measured_maybe": (4, lambda r: r.replace("False", "maybe", 1)),
+    }
+    if name in edits:
+        line, edit = edits[name]
+        rows = [rows[0]] + [edit(r) if line in (None, i) else r for i, r in enumerate(rows[1:], 1)]
+        (work / "in" / f"{name.removeprefix('requirement_')}.csv").write_text("".join(rows))
+    elif name == "dangling_settings":
+        os.symlink("missing.yaml", work / "in" / "gone.yaml")
+    elif name == "same_ids_other":  # the same ids as own_valid.csv, other replies under them
+        text = (CORPUS / "replies" / "own_valid.csv").read_text()
+        (work / "in" / "other.csv").write_text(text.replace("Sorry for the wait", "Apologies for the delay"))
+    else:
+        raise ValueError(f"unknown setup step {name}")
+
+
 JUNK_PORT = 47913  # cases_round4's --scheduler address
 
 
@@ -111,7 +133,15 @@ def _junk_server() -> None:
         return
     srv = socket.socket()
     srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    srv.bind(("127.0.0.1", JUNK_PORT))
+    # test_subprocess's pytest worker keeps its server while the round4 runner starts its own: share the port
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT, 1)
+    try:
+        srv.bind(("127.0.0.1", JUNK_PORT))
+    except OSError:  # held by a copy that did not share it (another run of the tests): a non-Dask service is there
+        srv.close()
+        socket.create_connection(("127.0.0.1", JUNK_PORT), timeout=5).close()  # ... or the setup fails here
+        _junk_server.started = True
+        return
     srv.listen()
 
     def serve():
@@ -138,6 +168,8 @@ def _setup(step: str, work: Path, root: Path) -> None:
         os.symlink(name, work / "in" / f"{name}.other")
     elif kind == "setup4":
         _setup_round4(name, work)
+    elif kind == "setup5":
+        _setup_round5(name, work)
     elif step == "zip_bomb_model":
         _zip_bomb_model(work / "in" / "bomb.npz")
     elif step == "out_is_file":

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 
 from qa.language import UND, clean, detect, detect_scored, segment_languages, thread_language
@@ -113,6 +116,36 @@ def test_model_loads_when_the_cache_folder_cannot_be_written(tmp_path, monkeypat
     blocker.write_text("not a folder")
     monkeypatch.setenv("CAREBENCH_CACHE", str(blocker / "cache"))
     assert load_identifier(LANGUAGES).classify("Thank you for waiting, the courier comes tomorrow")[0] == "en"
+
+
+@pytest.mark.parametrize("pipe", ["npz", "dfa"])
+def test_model_loads_when_a_cache_file_is_a_named_pipe(tmp_path, pipe) -> None:
+    """A named pipe in the cache file's place blocked the read for ever: it is passed over (hostile15)."""
+    import subprocess
+    import sys
+
+    from py3langid.langid import MODEL_DIR, MODEL_FILE
+
+    from qa.language import LANGUAGES
+    from qa.language_model import _cache_file
+
+    npz = _cache_file(Path(MODEL_DIR) / MODEL_FILE, LANGUAGES)
+    folder = tmp_path / "cache"
+    folder.mkdir()
+    if pipe == "npz":
+        os.mkfifo(folder / npz.name)
+    else:  # a whole weights' file beside a pipe for the byte DFA
+        env = {**os.environ, "CAREBENCH_CACHE": str(tmp_path / "whole")}
+        subprocess.run([sys.executable, "-c", LOAD], env=env, check=True, timeout=120, capture_output=True)
+        (folder / npz.name).write_bytes((tmp_path / "whole" / npz.name).read_bytes())
+        os.mkfifo(folder / npz.with_suffix(".dfa.npy").name)
+    proc = subprocess.run([sys.executable, "-c", LOAD], env={**os.environ, "CAREBENCH_CACHE": str(folder)},
+                          capture_output=True, text=True, timeout=120)  # on main: no end
+    assert proc.returncode == 0 and proc.stdout.strip() == "en", proc.stderr[-800:]
+
+
+LOAD = ("from qa.language import LANGUAGES; from qa.language_model import load_identifier; "
+        "print(load_identifier(LANGUAGES).classify('Thank you for waiting, the courier comes tomorrow')[0])")
 
 
 @pytest.mark.parametrize(
