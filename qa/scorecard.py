@@ -72,9 +72,11 @@ def _points(crit: Criterion, rule: CriterionRule, failed: np.ndarray, table: pd.
     return np.where(failed, rule.weight * grade_shares(values, rule.grades), 0.0), values
 
 
-def _excused(table: pd.DataFrame, bad: np.ndarray, rule: CriterionRule | None) -> Iterator[tuple[int, str]]:
+def _excused(table: pd.DataFrame, bad: np.ndarray, rule: CriterionRule | None,
+             seen: dict[str, dict[int, bool]]) -> Iterator[tuple[int, str]]:
     """(row, reason) for each reply that fails the criterion but is excused by one of the rule's excuses
-    (:mod:`qa.excuses`); read on the failing replies only."""
+    (:mod:`qa.excuses`); read on the failing replies only, each excuse at most once per reply of the table
+    (``seen``: several criteria accept the same excuse, and an excuse's patterns run over the whole reply)."""
     if rule is None or not rule.excused_when:
         return
     rows = np.flatnonzero(bad)
@@ -82,7 +84,11 @@ def _excused(table: pd.DataFrame, bad: np.ndarray, rule: CriterionRule | None) -
     for name in rule.excused_when:
         if not rows.size:
             return
-        hit = known[name].applies(table.iloc[rows]).to_numpy(dtype=bool)
+        answers = seen.setdefault(name, {})
+        new = [i for i in rows.tolist() if i not in answers]
+        if new:
+            answers.update(zip(new, known[name].applies(table.iloc[new]).to_numpy(dtype=bool).tolist()))
+        hit = np.fromiter((answers[i] for i in rows.tolist()), dtype=bool, count=rows.size)
         for i in rows[hit].tolist():
             yield i, known[name].reason
         rows = rows[~hit]
@@ -97,12 +103,13 @@ def _failures(table: pd.DataFrame, book: Rulebook,
     every criterion some reply fails; replies a rule excuses do not fail it, and ``excused`` gets their
     (criterion, reason) by row."""
     rules = book.scorecard.criteria
+    seen: dict[str, dict[int, bool]] = {}  # excuse -> row -> holds: asked once per table
     for name, crit in criteria().items():
         rule = rules.get(name)
         if rule is None and crit.derived:  # a criterion made of other verdicts: listed only when used
             continue
         bad = crit.failed(table, book).fillna(False).to_numpy(dtype=bool)
-        let_off = list(_excused(table, bad, rule))
+        let_off = list(_excused(table, bad, rule, seen))
         if let_off:
             bad = bad.copy()  # it may be a view of the verdict column, which keeps the check's label
         for i, reason in let_off:
