@@ -47,12 +47,17 @@ and then, after that match, each of ``then`` in turn; ``reason`` is shown in the
     reads: str
     pattern: re.Pattern[str]
     then: tuple[re.Pattern[str], ...] = ()
+    gate: tuple[str, ...] | None = None  # words one of which every match of ``pattern`` holds (None: no gate)
 
     def holds(self, text: str) -> bool:
         if self.reads == "customer":
             text = _latest_post(text)
         if not text:
             return False
+        if self.gate is not None:  # most replies hold none of the words: the big alternation is not searched
+            lower = text.lower()
+            if not any(word in lower for word in self.gate):
+                return False
         at = 0
         for part in (self.pattern, *self.then):
             m = part.search(text, at)
@@ -96,7 +101,22 @@ def _holds(excuse: Excuse, text: str) -> bool:
 
 def _text_excuse(name: str, spec: dict) -> Excuse:
     then = tuple(_compiled(part) for part in spec.get("then", ()))
-    return Excuse(name, spec["reason"], spec["reads"], _compiled(spec), then)
+    return Excuse(name, spec["reason"], spec["reads"], _compiled(spec), then, _gate(spec))
+
+
+def _gate(spec: dict) -> tuple[str, ...] | None:
+    """The words (lower-cased, as substrings) one of which every match of the excuse's first part holds, from the
+    literals each pattern requires (:mod:`qa.checks.clauses`, as the text checks are gated); None when some
+    pattern requires none."""
+    from qa.checks.clauses import required_literals
+
+    words: set[str] = set()
+    for p in _patterns(spec):
+        literals = required_literals(p)
+        if not literals:
+            return None
+        words.update(lit.removeprefix("\\b").removesuffix("\\b").lower() for lit in literals)
+    return tuple(sorted(words)) if all(words) else None
 
 
 def _thread_excuse(name: str, spec: dict) -> ThreadExcuse:
@@ -117,10 +137,14 @@ def excuses() -> dict[str, Excuse | ThreadExcuse]:
     return {name: _KINDS[spec["reads"]](name, spec) for name, spec in data.items()}
 
 
+def _patterns(spec: dict) -> list[str]:
+    """Every language's patterns of ``spec`` (the keys that are not settings)."""
+    return [p for key, items in spec.items() if key not in ("reason", "reads", "then") for p in items]
+
+
 def _compiled(spec: dict) -> re.Pattern[str]:
-    """One pattern of every language's patterns of ``spec`` (the keys that are not settings)."""
-    patterns = [p for key, items in spec.items() if key not in ("reason", "reads", "then") for p in items]
-    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+    """One pattern of every language's patterns of ``spec``."""
+    return re.compile("|".join(f"(?:{p})" for p in _patterns(spec)), re.IGNORECASE)
 
 
 def excuse_names() -> list[str]:

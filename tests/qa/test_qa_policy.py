@@ -179,3 +179,28 @@ def test_concession_gates_only_skip_work() -> None:
     for lang in ("en", "es", "und"):
         assert [gated.extract(t, lang) for t in texts] == [ungated.extract(t, lang) for t in texts]
     assert any(gated.extract(t, "und") for t in texts)
+
+
+def test_excuse_gates_never_change_an_answer():
+    """Each text excuse's word gate (from the literals its patterns require) answers as its patterns alone do."""
+    import dataclasses
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
+    import corpora
+    from qa.excuses import Excuse, excuses
+
+    contexts = corpora.generated_contexts(400, seed=3)
+    made_up = ["All sorted in DM, thanks!", "Glad we could fix it via DM", "¡Resuelto por privado!",
+               "Your refund was issued on Monday. If you'd rather, call us.", "what's your phone number?",
+               "We'll translate it for you", "gracias por hablar con nosotros por DM"]
+    texts = [c.text for c in contexts] + [c.customer_text for c in contexts] + made_up
+    for excuse in excuses().values():
+        if not isinstance(excuse, Excuse):
+            continue
+        assert excuse.gate is not None  # every text excuse here is gated: a pattern without a word would run always
+        ungated = dataclasses.replace(excuse, gate=None)
+        assert [excuse.holds(t) for t in texts] == [ungated.holds(t) for t in texts], excuse.name
+    held = {name: sum(e.holds(t) for t in made_up) for name, e in excuses().items() if isinstance(e, Excuse)}
+    assert all(held.values()), held  # the made-up texts reach every excuse: the comparison above is not vacuous
