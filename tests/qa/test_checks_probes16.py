@@ -1,9 +1,10 @@
 """Families of meaning added after a fourth probe written from LABELING.md's definitions (issue #9, probes 16).
 
-Sixty replies were written from the definitions before the rules were run on them; the rules as they were found
-deflection 17 of 30, not_our_team 10 of 15, compensation 13 of 15. Each miss is below, with the words that must now
-trigger it, and each new family has made-up negatives sharing its words that must stay quiet (all quiet before the
-change too). On the 2,765 real labelled replies these families change no finding (tools/measure_checks.py --diff).
+Ninety replies were written from the definitions before the rules were run on them; the rules as they were found
+deflection 17 of 30, not_our_team 10 of 15, compensation 13 of 15, and in a second, Spanish batch deflection 12 of
+20, not_our_team 5 of 10. Each miss is below with the words that must now trigger it; each new family has made-up
+negatives sharing its words that must stay quiet (quiet before the change too). On the 2,765 real labelled replies
+these families change no verdict (tools/measure_checks.py --diff: one evidence span).
 """
 
 from __future__ import annotations
@@ -54,6 +55,33 @@ POSITIVES = [
      'enjoy a free month'),
     ('compensation', '@1 Hemos anulado la comisión por pago tardío.',
      'hemos anulado la comisión'),
+    # a second, Spanish batch: deflection 12 of 20, not_our_team 5 of 10 found before
+    ('deflection', '@1 Te pedimos contactar a tu ejecutivo, él tiene tu expediente.',
+     'te pedimos contactar a tu ejecutivo'),
+    ('deflection', '@1 La aclaración la debes hacer con el comercio donde realizaste la compra.',
+     'debes hacer con el comercio'),
+    ('deflection', '@1 Esto lo tiene que revisar la aseguradora, por favor contáctala.',
+     'esto lo tiene que revisar la aseguradora'),
+    ('deflection', '@1 Deberás solicitarlo al emisor de tu tarjeta.',
+     'deberás solicitarlo al emisor'),
+    ('deflection', '@1 Ese reembolso lo gestiona la agencia de viajes, consúltalo con ellos.',
+     'lo gestiona la agencia de viajes'),
+    ('deflection', '@1 Te sugerimos hablar con el gerente de la sucursal.',
+     'te sugerimos hablar con el gerente'),
+    ('deflection', '@1 ¿Ya lo reportaste a la línea de emergencias de tu tarjeta?',
+     '¿ya lo reportaste a la línea de emergencias de tu tarjeta?'),
+    ('deflection', '@1 Escríbele a nuestro equipo de soporte técnico a través de soporte.acme.es.',
+     'escríbele a nuestro equipo de soporte'),
+    ('not_our_team', '@1 Nosotros solo gestionamos las redes sociales, no vemos tu contrato.',
+     'solo gestionamos las redes sociales'),
+    ('not_our_team', '@1 Ese trámite no lo podemos hacer por aquí.',
+     'no lo podemos hacer por aquí'),
+    ('not_our_team', '@1 Aquí no manejamos temas de facturación.',
+     'aquí no manejamos'),
+    ('not_our_team', '@1 No está en nuestras manos, lo decide el comercio.',
+     'no está en nuestras manos'),
+    ('not_our_team', '@1 Eso no depende de nosotros sino del banco emisor.',
+     'no depende de nosotros'),
 ]
 
 # (check, reply): share a new family's words, and are not what the check names
@@ -82,6 +110,16 @@ NEGATIVES = [
     ('compensation', "@1 Here's a free guide to setting up your router: https://example.com/guide"),
     ('compensation', '@1 Enjoy a free trial of our new app features this week, open to everyone.'),
     ('compensation', '@1 Hemos anulado el pedido como pediste, no se te cobrará nada.'),
+    ('deflection', '@1 ¿Intentaste comprarlo en línea desde la app?'),
+    ('deflection', '@1 El comercio ya nos confirmó tu reembolso, llega en 3 días.'),
+    ('deflection', '@1 Lo revisamos con el comercio y te avisamos por aquí.'),
+    ('deflection', '@1 Nosotros lo gestionamos con la aerolínea, no te preocupes.'),
+    ('deflection', '@1 Puedes consultar tu saldo en la app del banco.'),
+    ('deflection', '@1 Vamos a hablar con el gerente de la sucursal y te contamos.'),
+    ('deflection', '@1 Ya escribimos a nuestro equipo de soporte técnico y te responden hoy.'),
+    ('not_our_team', '@1 Aquí no vemos ningún cargo duplicado en tu cuenta, ¿nos mandas captura?'),
+    ('not_our_team', '@1 Solo necesitamos tu número de pedido para ayudarte.'),
+    ('not_our_team', '@1 Lo podemos hacer por aquí mismo, envíanos tus datos por DM.'),
 ]
 
 
