@@ -1,10 +1,12 @@
 """Families of meaning added after a fourth probe written from LABELING.md's definitions (issue #9, probes 16).
 
-Ninety replies were written from the definitions before the rules were run on them; the rules as they were found
-deflection 17 of 30, not_our_team 10 of 15, compensation 13 of 15, and in a second, Spanish batch deflection 12 of
-20, not_our_team 5 of 10. Each miss is below with the words that must now trigger it; each new family has made-up
-negatives sharing its words that must stay quiet (quiet before the change too). On the 2,765 real labelled replies
-these families change no verdict (tools/measure_checks.py --diff: one evidence span).
+135 replies in three batches were written from the definitions before the rules were run on them. The rules as
+they were found: batch 1, deflection 17 of 30, not_our_team 10 of 15, compensation 13 of 15; batch 2 (Spanish),
+deflection 12 of 20, not_our_team 5 of 10; batch 3 (other trades: software support, venues, pharmacies, billing),
+deflection 3 of 20, not_our_team 3 of 10, compensation 7 of 15. Each miss is below with the words that must now
+trigger it; each new family has made-up negatives sharing its words that must stay quiet (quiet before too).
+On the 2,765 real labelled replies: no development verdict changes, one sealed reply labelled no deflection is
+now flagged (tools/measure_checks.py --diff; the README's accuracy history has the figures).
 """
 
 from __future__ import annotations
@@ -82,6 +84,72 @@ POSITIVES = [
      'no está en nuestras manos'),
     ('not_our_team', '@1 Eso no depende de nosotros sino del banco emisor.',
      'no depende de nosotros'),
+    # a third batch, other trades (software support, venues, pharmacies, billing): deflection 3 of 20,
+    # not_our_team 3 of 10, compensation 7 of 15 found before
+    ('deflection', '@1 Please open a support ticket with our product support team so they can collect logs.',
+     'please open a support ticket with our product support team'),
+    ('deflection', '@1 Your system administrator should be able to reset that permission for you.',
+     'your system administrator should be able to reset'),
+    ('deflection', '@1 Check with your account rep about licence renewals.',
+     '@1 check with your account rep'),
+    ('deflection', "@1 This is best raised on the product's GitHub issues page.",
+     'best raised on the'),
+    ('deflection', "@1 Your IT department manages the single sign-on settings, so they'll need to look.",
+     'your it department manages'),
+    ('deflection', '@1 A case with technical support is the way to go here, they can dig into the logs.',
+     'case with technical support is the way to go'),
+    ('deflection', '@1 Please call the support number listed in your contract.',
+     'call the support number listed in your contract'),
+    ('deflection', "@1 You can book an appointment at the service centre online and they'll run diagnostics.",
+     'book an appointment at the service centre'),
+    ('deflection', '@1 The cinema manager on duty can sort out the refund for the screening.',
+     'the cinema manager on duty can sort'),
+    ('deflection', '@1 Please direct this to the merchant you purchased from.',
+     'please direct this to the merchant'),
+    ('deflection', "@1 We'd advise speaking with a pharmacist in store about dosage.",
+     "we'd advise speaking with a pharmacist"),
+    ('deflection', "@1 For this you'll need to see the concierge at the hotel.",
+     "you'll need to see the concierge"),
+    ('deflection', "@1 Ask at the information desk in the terminal and they'll page your bag.",
+     '@1 ask at the information desk'),
+    ('deflection', "@1 The school's admin team sets up the student accounts, so it's best to ask them.",
+     "the school's admin team sets up"),
+    ('deflection', '@1 Our accessibility team can arrange assistance if you ring them 48 hours before.',
+     'if you ring them'),
+    ('deflection', '@1 Please report the outage through the status page and our engineers will update it.',
+     'report the outage through the status page'),
+    ('deflection', '@1 Your internet service provider would need to check the line from their side.',
+     'your internet service provider would need to check'),
+    ('not_our_team', "@1 This forum is for product questions only, we can't help with licensing here.",
+     'this forum is for product questions only'),
+    ('not_our_team', "@1 Support for that product isn't provided through this community.",
+     "support for that product isn't provided through this community"),
+    ('not_our_team', "@1 We've no way to look at your account details over Twitter.",
+     "we've no way to look at your account details over twitter"),
+    ('not_our_team', "@1 I don't have the permissions to change that from this account.",
+     "i don't have the permissions to change that from this account"),
+    ('not_our_team', '@1 Billing is outside what this team covers.',
+     'outside what this team covers'),
+    ('not_our_team', "@1 We're not set up to handle orders through Facebook.",
+     "we're not set up to handle orders through facebook"),
+    ('not_our_team', "@1 That's one for a different department, we can't action it from here.",
+     "that's one for a different department"),
+    ('compensation', '@1 A £15 e-voucher is winging its way to your inbox.',
+     'e-voucher is winging its way'),
+    ('compensation', '@1 Your membership has been extended by 3 months as a thank you for your patience.',
+     'membership has been extended'),
+    ('compensation', "@1 We've put £20 back on your card.",
+     "we've put £20 back on your card"),
+    ('compensation', "@1 We'll cover the taxi fare, just send us the receipt.",
+     "we'll cover the taxi"),
+    ('compensation', "@1 We've matched the lower price and refunded the difference.",
+     "we've matched the lower price and refunded"),
+    ('compensation', "@1 Next month's bill will be half price.",
+     "next month's bill will be half price"),
+    ('compensation', "@1 We've made a goodwill payment of £30 into your account.",
+     'goodwill payment'),
+    ('compensation', "@1 We've reissued your ticket for free.",
+     "we've reissued your ticket for free"),
 ]
 
 # (check, reply): share a new family's words, and are not what the check names
@@ -120,6 +188,21 @@ NEGATIVES = [
     ('not_our_team', '@1 Aquí no vemos ningún cargo duplicado en tu cuenta, ¿nos mandas captura?'),
     ('not_our_team', '@1 Solo necesitamos tu número de pedido para ayudarte.'),
     ('not_our_team', '@1 Lo podemos hacer por aquí mismo, envíanos tus datos por DM.'),
+    ('deflection', '@1 Please see your bank statement for the pending charge.'),
+    ('deflection', "@1 We'll contact the merchant and get back to you here."),
+    ('deflection', '@1 Our technical support team will look into it and update you here.'),
+    ('deflection', "@1 You can see the seller's rating on the product page."),
+    ('deflection', "@1 We've raised this with the retailer and they'll reply by Friday."),
+    ('deflection', '@1 The airline has confirmed your new seat, enjoy the flight.'),
+    ('deflection', '@1 This is best handled here in DM, send us your order number.'),
+    ('deflection', '@1 Please see the steps below to reset your password.'),
+    ('not_our_team', '@1 Support for the old model is not available on this version of the app.'),
+    ('not_our_team', "@1 That's one for the diary, see you Saturday!"),
+    ('not_our_team', '@1 This community is for everyone, so be kind.'),
+    ('compensation', "@1 We can't cover the taxi fare, sorry."),
+    ('compensation', '@1 The goodwill payment policy is explained on our website.'),
+    ('compensation', "@1 Next month's bill will be higher because the promo ended."),
+    ('compensation', '@1 Your warranty runs until May next year.'),
 ]
 
 
