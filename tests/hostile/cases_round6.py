@@ -1,0 +1,48 @@
+"""The sixth sweep's cases (hostile16). Each was a silent guess or a line naming no file on main at c528903. Files
+are made at run time (``setups_round6.py``; ``qa_run`` copies a complete `qa score` folder of the valid replies)."""
+
+from __future__ import annotations
+
+from case_model import Case
+
+__all__ = ["ROUND6_CASES"]
+
+S = "@scenarios/valid_small.yaml"
+
+
+def _evaluate(labels: str, says: str, kind: str, *setup: str, expect: int = 2) -> Case:
+    """``qa evaluate`` of the valid run against ``in/<labels>``; the refusal names the labels file."""
+    return Case(f"qa-evaluate:{labels.removesuffix('.csv')}", kind, ("qa", "evaluate", "run", "--labels",
+                                                                     f"in/{labels}"), expect, says, names=labels,
+                setup=("qa_run", f"setup6:{labels}", *setup))
+
+
+def _scores(edit: str, says: str, kind: str) -> Case:
+    """``qa evaluate`` of the valid run whose scores.csv was edited (``edit``), against valid labels."""
+    return Case(f"qa-evaluate:{edit}", kind, ("qa", "evaluate", "run", "--labels", "in/labels.csv"), 2, says,
+                names="run/scores.csv", setup=("qa_run", "setup6:labels.csv", f"setup6:{edit}"))
+
+
+ROUND6_CASES = [
+    # qa evaluate read its labels with none of qa train's checks: each of these was exit 0 with a table
+    _evaluate("column_twice.csv", "line 1: the header names column 'deflection' twice", "duplicates"),
+    _evaluate("not_a_label.csv", ":3: deflection: 'ture' is not a label", "accepted nonsense"),
+    # pandas took the first row's extra leading fields as its index: every value one column to the right
+    _evaluate("first_row_long.csv", ":2: the first row has more fields than the header has columns (3)",
+              "broken rows"),
+    # the app's reviews export (qa train reads it): a table of nothing, exit 0; now evaluated, or refused
+    _evaluate("reviews_maybe.csv", ":4: human_verdict: 'maybe' is not a label", "accepted nonsense"),
+    _evaluate("reviews.csv", "", "control", expect=0),
+    # ... and its scores file with none of qa report's: a second column ignored, a verdict 'perhaps' "not flagged"
+    _scores("scores_column_twice", "line 1: the header names column 'deflection' twice", "duplicates"),
+    _scores("scores_flag_text", ":2: deflection: 'perhaps' is not True or False", "accepted nonsense"),
+    # qa train: the same first row read shifted, refused for a label it never held ("deflection: '1'")
+    Case("train:first_row_long", "broken rows", ("qa", "train", "@replies/valid.twcs.csv", "--labels",
+                                                 "in/first_row_long.csv", "--out", "m.npz"), 2,
+         ":2: the first row has more fields than the header has columns (3)", names="first_row_long.csv",
+         setup=("setup6:first_row_long.csv",)),
+    # a --twcs copy in a folder that does not exist: refused after generating, with the other three files written
+    Case("qa-generate:twcs_no_folder", "path trick", ("qa", "generate", "--out", "g.csv", "--threads", "5",
+                                                      "--twcs", "other/t.csv"), 2,
+         "--twcs other/t.csv: cannot write here (no folder other)", names="other/t.csv"),
+]
