@@ -220,7 +220,7 @@ def _generate_atomically(args: argparse.Namespace, locales: tuple[str, ...]) -> 
     import shutil
     import tempfile
 
-    from carebench_shared.atomic import OutputError, atomic_file
+    from carebench_shared.atomic import OutputError, atomic_file, name_the_output
 
     from .generator import generate_files
 
@@ -243,6 +243,9 @@ def _generate_atomically(args: argparse.Namespace, locales: tuple[str, ...]) -> 
                 with open(src, "rb") as fin, atomic_file(dst, "wb") as fout:
                     shutil.copyfileobj(fin, fout, 1 << 20)
         return final, messages, replies
+    except OSError as exc:
+        name_the_output(exc, out)  # a full disk: the line names --out
+        raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

@@ -8,6 +8,7 @@ from case_model import Case
 __all__ = ["ROUND6_CASES"]
 
 S = "@scenarios/valid_small.yaml"
+FULL = "cannot write the output: File too large; nothing was written"
 
 
 def _evaluate(labels: str, says: str, kind: str, *setup: str, expect: int = 2) -> Case:
@@ -21,6 +22,13 @@ def _scores(edit: str, says: str, kind: str) -> Case:
     """``qa evaluate`` of the valid run whose scores.csv was edited (``edit``), against valid labels."""
     return Case(f"qa-evaluate:{edit}", kind, ("qa", "evaluate", "run", "--labels", "in/labels.csv"), 2, says,
                 names="run/scores.csv", setup=("qa_run", "setup6:labels.csv", f"setup6:{edit}"))
+
+
+def _full(cid: str, argv: tuple[str, ...], out: str) -> Case:
+    """A write past the file size limit (as on a full disk): on main "carebench: [Errno 27] File too large",
+    naming no file; the output folder or file is not left behind."""
+    return Case(f"{cid}:disk_full", "disk full", argv, 2, f"{out}: {FULL}", names=out,
+                setup=("setup6:fsize_4096",))
 
 
 ROUND6_CASES = [
@@ -45,4 +53,9 @@ ROUND6_CASES = [
     Case("qa-generate:twcs_no_folder", "path trick", ("qa", "generate", "--out", "g.csv", "--threads", "5",
                                                       "--twcs", "other/t.csv"), 2,
          "--twcs other/t.csv: cannot write here (no folder other)", names="other/t.csv"),
+    # a disk that fills up while the outputs are written
+    _full("simulate", ("simulate", S, "--out", "out", "--no-plots", "--records"), "out"),
+    _full("qa-score", ("qa", "score", "@replies/valid.twcs.csv", "--out", "out"), "out"),
+    _full("schema", ("schema", "--out", "schema.json"), "schema.json"),
+    _full("qa-generate", ("qa", "generate", "--out", "g.csv", "--threads", "300"), "g.csv"),
 ]
