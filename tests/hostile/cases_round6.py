@@ -24,6 +24,13 @@ def _scores(edit: str, says: str, kind: str) -> Case:
                 names="run/scores.csv", setup=("qa_run", "setup6:labels.csv", f"setup6:{edit}"))
 
 
+def _batch(damage: str, says: str, kind: str) -> Case:
+    """``batch`` rerun on a results folder whose one point's runs.parquet is damaged (``damage``)."""
+    return Case(f"batch:runs_{damage}", kind, ("batch", "in/exp.yaml", "--out", "out", "--workers", "1",
+                                                "--no-plots"), 2, says, names="runs.parquet",
+                setup=(f"setup6:batch_{damage}",))
+
+
 def _full(cid: str, argv: tuple[str, ...], out: str) -> Case:
     """A write past the file size limit (as on a full disk): on main "carebench: [Errno 27] File too large",
     naming no file; the output folder or file is not left behind."""
@@ -53,6 +60,12 @@ ROUND6_CASES = [
     Case("qa-generate:twcs_no_folder", "path trick", ("qa", "generate", "--out", "g.csv", "--threads", "5",
                                                       "--twcs", "other/t.csv"), 2,
          "--twcs other/t.csv: cannot write here (no folder other)", names="other/t.csv"),
+    # a rerun of a batch whose results folder was damaged: tracebacks (pyarrow's ArrowInvalid, KeyError,
+    # ArrowTypeError) or, for a replication recorded twice, a resumed batch counting it twice, exit 0
+    _batch("truncated", "not a readable Parquet file", "corrupt"),
+    _batch("folder", "it is a folder; the results folder is damaged", "path trick"),
+    _batch("rep_text", "column 'rep' is missing or of another type than this experiment writes", "wrong types"),
+    _batch("rep_twice", "its replication numbers ('rep') are not distinct", "duplicates"),
     # a disk that fills up while the outputs are written
     _full("simulate", ("simulate", S, "--out", "out", "--no-plots", "--records"), "out"),
     _full("qa-score", ("qa", "score", "@replies/valid.twcs.csv", "--out", "out"), "out"),

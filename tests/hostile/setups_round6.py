@@ -37,12 +37,50 @@ def setup_round6(name: str, work: Path) -> None:
         _edit_scores(work, lambda h, f: (h + ",deflection", f + ",True"))
     elif name == "scores_flag_text":  # a verdict that is no True or False
         _edit_scores(work, lambda h, f: (h, f.replace(",False,", ",perhaps,", 1)))
+    elif name.startswith("batch_"):
+        _damaged_batch(name.removeprefix("batch_"), work)
     elif name.startswith("fsize_"):  # writes past this many bytes fail (EFBIG): a disk that fills up
         limit = int(name.removeprefix("fsize_"))
         _SAVED.append((resource.RLIMIT_FSIZE, resource.getrlimit(resource.RLIMIT_FSIZE)))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limit, _SAVED[-1][1][1]))
     else:
         raise ValueError(f"unknown setup step {name}")
+
+
+EXPERIMENT = "name: e\nscenarios: [valid_small.yaml]\nset: {horizon_days: 0.05}\ngrid:\n  staffing.agents: [3]\n" \
+             "replications: 2\n"
+
+
+def _damaged_batch(damage: str, work: Path) -> None:
+    """``out``: the results folder of ``in/exp.yaml`` with its point's ``runs.parquet`` damaged (``damage``), as a
+    rerun finds it. Made without running the batch: the folder needs only its manifest and the point's file."""
+    import shutil
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from batch.experiment import expand_points, load_experiment
+    from batch.store import ResultsStore
+
+    shutil.copy(Path(__file__).parent / "corpus" / "scenarios" / "valid_small.yaml", work / "in")
+    (work / "in" / "exp.yaml").write_text(EXPERIMENT)
+    experiment = load_experiment(work / "in" / "exp.yaml")
+    points = expand_points(experiment, work / "in" / "exp.yaml")
+    store = ResultsStore(work / "out", experiment, points)
+    runs = store.point_file(points[0])
+    runs.parent.mkdir(parents=True)
+    (work / "out" / "experiment.json").write_text("{}\n")
+    rows = [{"rep": 0, "seed": 1}, {"rep": 0 if damage == "rep_twice" else 1, "seed": 2}]
+    table = store._table(rows)  # noqa: SLF001 - the layout a run writes, whatever columns it has
+    if damage == "truncated":  # the first 300 bytes: no Parquet footer
+        pq.write_table(table, runs)
+        runs.write_bytes(runs.read_bytes()[:300])
+    elif damage == "folder":
+        runs.mkdir()
+    elif damage == "rep_text":
+        pq.write_table(table.set_column(0, "rep", pa.array(["0", "1"])), runs)
+    else:  # rep_twice
+        pq.write_table(table, runs)
 
 
 def undo_limits() -> None:
