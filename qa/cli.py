@@ -216,6 +216,7 @@ def _generate_atomically(args: argparse.Namespace, locales: tuple[str, ...]) -> 
     """:func:`qa.generator.generate_files` (chunk by chunk) into a private folder beside ``--out``, then each
     file renamed into place: every file is the old one or the complete new one (an interrupted run leaves no
     half-written file). Returns (paths, messages, replies)."""
+    import contextlib
     import os
     import shutil
     import tempfile
@@ -226,6 +227,7 @@ def _generate_atomically(args: argparse.Namespace, locales: tuple[str, ...]) -> 
 
     out, twcs = Path(args.out), Path(args.twcs) if args.twcs else None
     parent = out.parent if str(out.parent) else Path(".")
+    new_folders = [d for d in (parent, *parent.parents) if not d.exists()]  # deepest first: gone on a failure
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
@@ -242,12 +244,16 @@ def _generate_atomically(args: argparse.Namespace, locales: tuple[str, ...]) -> 
             else:  # another folder, maybe another disk: copy to a temporary name there and rename
                 with open(src, "rb") as fin, atomic_file(dst, "wb") as fout:
                     shutil.copyfileobj(fin, fout, 1 << 20)
+        new_folders = []
         return final, messages, replies
     except OSError as exc:
         name_the_output(exc, out)  # a full disk: the line names --out
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        for d in new_folders:  # a failed or interrupted run leaves no folder it made either
+            with contextlib.suppress(OSError):
+                d.rmdir()
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
