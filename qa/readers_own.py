@@ -15,7 +15,7 @@ from carebench_shared.config import ConfigError, sniff_text, undecoded_byte
 from carebench_shared.safe_text import printable
 
 from .readers_common import (TIME_YEARS, BadRows, ReadResult, blank_to_na, epoch_times, finish, norm_ids,
-                             refuse_near_misses,
+                             refuse_near_misses, refuse_no_text,
                              parse_bool, parse_time, within_years)
 from .readers_csv import csv_header, iter_csv, open_text, string_columns
 from .schema import MESSAGE_COLUMNS, REQUIRED_COLUMNS
@@ -211,6 +211,7 @@ class OwnParquet:
         missing = [c for c in REQUIRED_COLUMNS if c not in names]
         if missing:
             raise ConfigError(f"{printable(path)}: unknown format: Parquet columns lack {', '.join(missing)}")
+        refuse_no_text(printable(path), pf.schema_arrow.names)
         cols = [c for c in MESSAGE_COLUMNS if c in names]
         try:
             parts = [b.to_pandas() for b in pf.iter_batches(batch_size=200_000, columns=cols)]

@@ -57,6 +57,9 @@ def read_labels(path: str | Path, known: Iterable[str] = LABEL_CHECKS) -> pd.Dat
     df = read_csv_table(path, "labels", dtype=str, keep_default_na=False)
     if "reply_id" not in df.columns:
         raise ConfigError(f"{printable(path)}: no reply_id column (expected a labels CSV or the app's reviews export)")
+    blank = np.flatnonzero((df["reply_id"].str.strip() == "").to_numpy())
+    if len(blank):  # its labels would belong to no reply, and be dropped without a word
+        raise ConfigError(f"{printable(path)}:{blank[0] + 2}: reply_id: empty")
     reviews = {"check", "human_verdict"} <= set(df.columns)
     if reviews:
         _refuse_unreadable(path, "human_verdict", df["human_verdict"], df["human_verdict"].map(_flag))

@@ -45,6 +45,8 @@ ROUND6_CASES = [
     # pandas took the first row's extra leading fields as its index: every value one column to the right
     _evaluate("first_row_long.csv", ":2: the first row has more fields than the header has columns (3)",
               "broken rows"),
+    # a labelled row with no reply id: dropped without a word (qa train too)
+    _evaluate("blank_id.csv", ":3: reply_id: empty", "broken rows"),
     # the app's reviews export (qa train reads it): a table of nothing, exit 0; now evaluated, or refused
     _evaluate("reviews_maybe.csv", ":4: human_verdict: 'maybe' is not a label", "accepted nonsense"),
     _evaluate("reviews.csv", "", "control", expect=0),
@@ -60,6 +62,10 @@ ROUND6_CASES = [
     Case("qa-generate:twcs_no_folder", "path trick", ("qa", "generate", "--out", "g.csv", "--threads", "5",
                                                       "--twcs", "other/t.csv"), 2,
          "--twcs other/t.csv: cannot write here (no folder other)", names="other/t.csv"),
+    # an own-schema reply file with no text column: every reply audited as an empty text and passed, exit 0
+    *(Case(f"qa-score:no_text_column_{ext}", "accepted nonsense", ("qa", "score", f"in/no_text.{ext}", "--out", "out"),
+           2, "no 'text' column: the replies cannot be audited without their texts", names=f"no_text.{ext}",
+           setup=("setup6:no_text_column",)) for ext in ("csv", "parquet")),
     # a rerun of a batch whose results folder was damaged: tracebacks (pyarrow's ArrowInvalid, KeyError,
     # ArrowTypeError) or, for a replication recorded twice, a resumed batch counting it twice, exit 0
     _batch("truncated", "not a readable Parquet file", "corrupt"),

@@ -17,6 +17,7 @@ FILES = {  # name -> the text of in/<name>
                          "104,deflection,False,2024-01-01T10:05:00Z\n106,deflection,maybe,2024-01-01T10:09:00Z\n",
     "reviews.csv": "reply_id,check,human_verdict,reviewed_at\n102,dm_request,True,2024-01-01T10:00:00Z\n"
                    "104,dm_request,False,2024-01-01T10:05:00Z\n",
+    "blank_id.csv": "reply_id,deflection,dm_request\n102,0,1\n,1,0\n106,1,0\n",
     "labels.csv": LABELS,
 }
 
@@ -37,6 +38,13 @@ def setup_round6(name: str, work: Path) -> None:
         _edit_scores(work, lambda h, f: (h + ",deflection", f + ",True"))
     elif name == "scores_flag_text":  # a verdict that is no True or False
         _edit_scores(work, lambda h, f: (h, f.replace(",False,", ",perhaps,", 1)))
+    elif name == "no_text_column":  # the valid own-schema replies without their text column (CSV and Parquet)
+        import pandas as pd
+
+        df = pd.read_csv(Path(__file__).parent / "corpus" / "replies" / "own_valid.csv", dtype=str,
+                         keep_default_na=False).drop(columns=["text"])
+        df.to_csv(work / "in" / "no_text.csv", index=False)
+        df.to_parquet(work / "in" / "no_text.parquet")
     elif name.startswith("batch_"):
         _damaged_batch(name.removeprefix("batch_"), work)
     elif name.startswith("fsize_"):  # writes past this many bytes fail (EFBIG): a disk that fills up
