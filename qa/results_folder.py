@@ -24,8 +24,8 @@ from . import evidence as ev
 from .outputs import ID_COLUMNS
 from .verdicts import verdict_columns
 
-__all__ = ["read_table", "read_scores", "read_verdicts", "iter_scores", "read_messages_parquet", "read_meta", "read_broken_rows",
-           "require"]
+__all__ = ["read_table", "read_scores", "read_verdicts", "iter_scores", "read_messages_parquet", "read_meta",
+           "read_broken_rows", "require"]
 
 _NUMBER_COLUMNS = ("score", "score_without_critical", "precedent_risk", "departure", "visibility", "claimability",
                    "latency_minutes", "minutes_late")
