@@ -58,6 +58,11 @@ ROUND6_CASES = [
                                                  "in/first_row_long.csv", "--out", "m.npz"), 2,
          ":2: the first row has more fields than the header has columns (3)", names="first_row_long.csv",
          setup=("setup6:first_row_long.csv",)),
+    # ... and roster's requirement.csv: "carebench: invalid literal for int() with base 10: 'all'", naming no file
+    Case("roster:requirement_first_row_long", "broken rows",
+         ("roster", S, "--requirement", "in/long.csv", "--shifts", "@planning/shifts.yaml", "--no-simulate", "--out",
+          "out"), 2, "long.csv:2: the first row has more fields than the header has columns (15)", names="long.csv",
+         setup=("setup6:requirement_first_row_long",)),
     # a --twcs copy in a folder that does not exist: refused after generating, with the other three files written
     Case("qa-generate:twcs_no_folder", "path trick", ("qa", "generate", "--out", "g.csv", "--threads", "5",
                                                       "--twcs", "other/t.csv"), 2,

@@ -45,6 +45,9 @@ def setup_round6(name: str, work: Path) -> None:
                          keep_default_na=False).drop(columns=["text"])
         df.to_csv(work / "in" / "no_text.csv", index=False)
         df.to_parquet(work / "in" / "no_text.parquet")
+    elif name == "requirement_first_row_long":  # the corpus requirement.csv, its first row one field longer
+        rows = (Path(__file__).parent / "corpus" / "planning" / "requirement.csv").read_text().splitlines(True)
+        (work / "in" / "long.csv").write_text("".join([rows[0], "x," + rows[1], *rows[2:]]))
     elif name.startswith("batch_"):
         _damaged_batch(name.removeprefix("batch_"), work)
     elif name.startswith("fsize_"):  # writes past this many bytes fail (EFBIG): a disk that fills up
