@@ -71,6 +71,9 @@ ROUND6_CASES = [
     *(Case(f"qa-score:no_text_column_{ext}", "accepted nonsense", ("qa", "score", f"in/no_text.{ext}", "--out", "out"),
            2, "no 'text' column: the replies cannot be audited without their texts", names=f"no_text.{ext}",
            setup=("setup6:no_text_column",)) for ext in ("csv", "parquet")),
+    # a Parquet text column of bytes (binary), one of them not UTF-8: pandas' UnicodeDecodeError traceback
+    Case("qa-score:parquet_binary_not_utf8", "encoding", ("qa", "score", "in/binary_text.parquet", "--out", "out"), 0,
+         setup=("setup6:binary_text_parquet",), check={"replies": 3, "broken_lines": [1]}),
     # a rerun of a batch whose results folder was damaged: tracebacks (pyarrow's ArrowInvalid, KeyError,
     # ArrowTypeError) or, for a replication recorded twice, a resumed batch counting it twice, exit 0
     _batch("truncated", "not a readable Parquet file", "corrupt"),

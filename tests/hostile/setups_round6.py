@@ -48,6 +48,16 @@ def setup_round6(name: str, work: Path) -> None:
     elif name == "requirement_first_row_long":  # the corpus requirement.csv, its first row one field longer
         rows = (Path(__file__).parent / "corpus" / "planning" / "requirement.csv").read_text().splitlines(True)
         (work / "in" / "long.csv").write_text("".join([rows[0], "x," + rows[1], *rows[2:]]))
+    elif name == "binary_text_parquet":  # text as Parquet binary (bytes), the first message's not UTF-8
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        df = pd.read_csv(Path(__file__).parent / "corpus" / "replies" / "own_valid.csv", dtype=str,
+                         keep_default_na=False)
+        texts = [b"\xff\xfe", *(t.encode() for t in df["text"][1:])]
+        pq.write_table(pa.table({**{c: df[c].tolist() for c in df.columns if c != "text"},
+                                 "text": pa.array(texts, pa.binary())}), work / "in" / "binary_text.parquet")
     elif name.startswith("batch_"):
         _damaged_batch(name.removeprefix("batch_"), work)
     elif name.startswith("fsize_"):  # writes past this many bytes fail (EFBIG): a disk that fills up
