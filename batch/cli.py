@@ -40,6 +40,8 @@ def _progress_bar(name: str):
 
 def cmd_batch(args: argparse.Namespace) -> int:
     from carebench_shared.atomic import OutputError
+    from carebench_shared.interrupts import Terminated
+    from carebench_shared.safe_text import printable
     from sim.bounds import MAX_JOBS
     from sim.loader import ConfigError
 
@@ -72,10 +74,11 @@ def cmd_batch(args: argparse.Namespace) -> int:
     except BatchError as exc:
         print(f"carebench: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print(f"carebench: interrupted; the finished runs are in {out}/: run the same command to resume",
+    except KeyboardInterrupt as exc:  # SIGTERM too (Terminated): said, and exited, as such
+        what, code = ("terminated", 143) if isinstance(exc, Terminated) else ("interrupted", 130)
+        print(f"carebench: {what}; the finished runs are in {printable(out)}/: run the same command to resume",
               file=sys.stderr)
-        return 130
+        return code
     finally:
         bar.close()
     return _summarise(out, experiment, points, stats, plots=not args.no_plots)

@@ -23,12 +23,13 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from carebench_shared.atomic import OutputError, atomic_file
+from carebench_shared.config import ConfigError, regular_file
 from carebench_shared.safe_text import printable
 from sim.intervals import KPI_KINDS
 
-from .experiment import Experiment, Point
+from .experiment import MAX_REPLICATIONS, Experiment, Point
 
-__all__ = ["ResultsStore", "FORMAT", "runs_glob", "param_types", "param_row"]
+__all__ = ["ResultsStore", "FORMAT", "runs_glob", "param_types", "param_row", "read_runs"]
 
 FORMAT = 1  # version of this layout, in experiment.json
 
@@ -90,7 +91,7 @@ class ResultsStore:
             for tmp in path.parent.glob(".runs.parquet.tmp-*") if path.parent.is_dir() else []:
                 tmp.unlink(missing_ok=True)  # left by a batch killed while writing; the last file is intact
             if path.exists():
-                table = pq.read_table(path)
+                table = read_runs(path, self._table([]).schema)
                 self._tables[point.key] = table
                 self._reps[point.key] = set(table.column("rep").to_pylist())
         self._write_manifest()
@@ -172,6 +173,32 @@ class ResultsStore:
         fields += [(k, pa.float64()) for k in self._kpi_columns]
         schema = pa.schema(fields)
         return pa.table({name: [r.get(name) for r in rows] for name in schema.names}, schema=schema)
+
+
+def read_runs(path: Path, schema: pa.Schema) -> pa.Table:
+    """A point's ``runs.parquet`` left by an earlier run of the batch, checked before a rerun adds to it: a file
+    that is not one (damaged, emptied, replaced by a folder, a pipe or another table) is one line, never a
+    traceback or a resumed batch whose replications are miscounted."""
+    def damaged(problem: str) -> OutputError:
+        return OutputError(f"{printable(path)}: {problem}; the results folder is damaged: delete this file (its "
+                           "runs are run again) or choose another --out")
+
+    try:
+        regular_file(path, "a runs file")
+    except ConfigError as exc:
+        raise damaged(str(exc).rpartition(": ")[2]) from None
+    try:
+        table = pq.read_table(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise damaged(f"not a readable Parquet file ({printable(str(exc).splitlines()[0], 200)})") from None
+    wrong = [f.name for f in schema if f.name not in table.schema.names or table.schema.field(f.name).type != f.type]
+    if wrong:
+        raise damaged(f"column {wrong[0]!r} is missing or of another type than this experiment writes")
+    reps = table.column("rep").to_numpy(zero_copy_only=False)
+    if table.column("rep").null_count or len(set(reps.tolist())) != len(reps) or \
+            (len(reps) and not (0 <= reps.min() and reps.max() < MAX_REPLICATIONS)):
+        raise damaged(f"its replication numbers ('rep') are not distinct numbers from 0 to {MAX_REPLICATIONS - 1:,}")
+    return table
 
 
 def _float(value: Any) -> float | None:

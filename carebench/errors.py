@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sys
 
+from carebench_shared.interrupts import Terminated
 from carebench_shared.safe_text import printable
 
 __all__ = ["UsageError", "Terminated", "on_sigterm", "report_error", "interrupted", "interruption_behind"]
@@ -13,10 +14,6 @@ __all__ = ["UsageError", "Terminated", "on_sigterm", "report_error", "interrupte
 
 class UsageError(Exception):
     """A problem with the user's input: printed as one line, exit code 2."""
-
-
-class Terminated(KeyboardInterrupt):
-    """SIGTERM, raised like Ctrl-C so that temporary outputs are removed on the way out."""
 
 
 def on_sigterm(signum, frame) -> None:

@@ -8,6 +8,7 @@ existing folder is replaced only when it is one of ours (never a user's folder t
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 import sys
@@ -19,7 +20,7 @@ from pathlib import Path
 from .safe_text import printable
 
 __all__ = ["MARKER", "OutputError", "atomic_dir", "atomic_file", "check_output_dir", "check_output_file",
-           "refuse_inputs_inside", "refuse_output_is_input", "real_path", "write_text_output"]
+           "name_the_output", "refuse_inputs_inside", "refuse_output_is_input", "real_path", "write_text_output"]
 
 MARKER = ".carebench-results"  # present in every complete results folder carebench writes
 
@@ -94,8 +95,9 @@ def atomic_dir(out: str | Path) -> Iterator[Path]:
         yield tmp
         (tmp / MARKER).write_text("complete\n", encoding="utf-8")
         _replace_dir(tmp, out)
-    except BaseException:
+    except BaseException as exc:
         shutil.rmtree(tmp, ignore_errors=True)
+        name_the_output(exc, out)
         raise
 
 
@@ -145,9 +147,21 @@ def atomic_file(path: str | Path, mode: str = "w", **open_kwargs) -> Iterator:
             yield f
         tmp.chmod(0o666 & ~_umask())  # mkstemp makes it private; the file gets the usual permissions
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         tmp.unlink(missing_ok=True)
+        name_the_output(exc, path)
         raise
+
+
+_DISK_FULL = frozenset({errno.ENOSPC, errno.EFBIG, errno.EDQUOT, errno.EIO, errno.EROFS})
+
+
+def name_the_output(exc: BaseException, out: Path) -> None:
+    """A write the disk refused (full, over a quota or the file size limit, failing): :class:`OutputError`
+    naming the output. The OSError of a ``write`` names no file, and the line would not say which output failed."""
+    if isinstance(exc, OSError) and exc.errno in _DISK_FULL and not exc.filename:
+        raise OutputError(f"{printable(out)}: cannot write the output: {exc.strerror or exc}; nothing was written "
+                          "(an earlier output there is kept as it was)") from None
 
 
 def _umask() -> int:

@@ -174,6 +174,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
             raise ConfigError(f"{flag} {printable(p)}: is not a regular file (a device, a pipe or a socket); give a "
                               "file to write")
     _refuse_same_names(args.out, args.twcs)
+    _refuse_missing_twcs_folder(args.out, args.twcs)
     paths, messages, replies = _generate_atomically(args, locales)
     print(f"{args.threads} threads, {messages} messages, {replies} labelled replies")
     for p in paths:
@@ -197,6 +198,17 @@ def _refuse_same_names(out: str, twcs: str | None) -> None:
                               "copy another name")
 
 
+def _refuse_missing_twcs_folder(out: str, twcs: str | None) -> None:
+    """A ``--twcs`` copy in a folder that does not exist (and is not the one made for ``--out``) would be refused
+    after the run, with the other three files already in place: refused before anything is made."""
+    from carebench_shared.atomic import real_path
+    from carebench_shared.config import ConfigError
+
+    folder = Path(twcs).parent if twcs else None
+    if folder is not None and not folder.is_dir() and real_path(folder) != real_path(Path(out).parent):
+        raise ConfigError(f"--twcs {printable(twcs)}: cannot write here (no folder {printable(folder)})")
+
+
 MAX_THREADS = 2_000_000  # threads `qa generate` writes at most (about 6 million messages)
 
 
@@ -204,16 +216,18 @@ def _generate_atomically(args: argparse.Namespace, locales: tuple[str, ...]) -> 
     """:func:`qa.generator.generate_files` (chunk by chunk) into a private folder beside ``--out``, then each
     file renamed into place: every file is the old one or the complete new one (an interrupted run leaves no
     half-written file). Returns (paths, messages, replies)."""
+    import contextlib
     import os
     import shutil
     import tempfile
 
-    from carebench_shared.atomic import OutputError, atomic_file
+    from carebench_shared.atomic import OutputError, atomic_file, name_the_output
 
     from .generator import generate_files
 
     out, twcs = Path(args.out), Path(args.twcs) if args.twcs else None
     parent = out.parent if str(out.parent) else Path(".")
+    new_folders = [d for d in (parent, *parent.parents) if not d.exists()]  # deepest first: gone on a failure
     try:
         parent.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=parent))
@@ -230,41 +244,41 @@ def _generate_atomically(args: argparse.Namespace, locales: tuple[str, ...]) -> 
             else:  # another folder, maybe another disk: copy to a temporary name there and rename
                 with open(src, "rb") as fin, atomic_file(dst, "wb") as fout:
                     shutil.copyfileobj(fin, fout, 1 << 20)
+        new_folders = []
         return final, messages, replies
+    except OSError as exc:
+        name_the_output(exc, out)  # a full disk: the line names --out
+        raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+        for d in new_folders:  # a failed or interrupted run leaves no folder it made either
+            with contextlib.suppress(OSError):
+                d.rmdir()
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
     from carebench_shared.config import regular_file
 
-    from .evaluate import markdown_table, precision_recall
+    from .evaluate import markdown_table, precision_recall, predictions
+    from .learned.data import read_labels
+    from .results_folder import read_verdicts
 
     src = Path(args.scores)
     scores_p = src / "scores.csv" if src.is_dir() else src
     for p in (scores_p, Path(args.labels)):
         regular_file(p)
-    scores, labels = _read_keyed_csv(scores_p), _read_keyed_csv(Path(args.labels))
-    table = precision_recall(scores, labels)
+    # the labels as `qa train` reads them (a label that is none, a column twice, the app's reviews export), for
+    # every verdict a run writes; the scores typed as `qa report` reads them
+    scores = _one_row_per_reply(read_verdicts(scores_p), scores_p)
+    table = precision_recall(scores, read_labels(args.labels, known=predictions()))
     print(markdown_table(table) if args.markdown else table.to_string(index=False))
     return 0
 
 
-def _read_keyed_csv(path: Path):
-    """A CSV with a ``reply_id`` column (scores or labels); anything else is one ConfigError line."""
-    import pandas as pd
+def _one_row_per_reply(df, path: Path):  # noqa: ANN001, ANN202 - a pandas DataFrame
+    """``df`` (a scores file) with a row given twice dropped; a reply id given again with other values refused."""
+    from carebench_shared.config import ConfigError
 
-    from carebench_shared.config import ConfigError, refuse_binary_bytes, sniff_text
-
-    sniff_text(path, "CSV")
-    refuse_binary_bytes(path, "a CSV file")
-    try:
-        df = pd.read_csv(path, dtype={"reply_id": str}, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
-        raise ConfigError(f"{printable(path)}: cannot read: "
-                          f"{printable(str(exc).splitlines()[0] if str(exc) else type(exc).__name__)}") from None
-    if "reply_id" not in df.columns:
-        raise ConfigError(f"{printable(path)}: no reply_id column")
     df = df.drop_duplicates()  # the same row twice says nothing new
     again = df["reply_id"].duplicated()
     if again.any():  # two different rows for one reply: which one holds is not for the evaluation to guess

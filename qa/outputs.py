@@ -8,6 +8,7 @@ callers, so a run's folder is either complete or absent.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -215,8 +216,23 @@ class MessageWriter:
 
         if self._writer is None:  # no batch at all: an empty file with the schema
             pq.write_table(self.schema.empty_table(), self.path)
-        else:
+            return
+        try:
             self._writer.close()
+        finally:
+            self._abandon()
+
+    def _abandon(self) -> None:
+        """Forget the writer, closing it if it still can be. Also when this object is dropped unclosed (the run
+        failed, e.g. the disk is full): pyarrow's writer would close itself when collected, fail the same way, and
+        print a traceback ("Exception ignored in ...") after carebench's one line."""
+        writer, self._writer = self._writer, None
+        if writer is not None and writer.is_open:
+            with contextlib.suppress(Exception):
+                writer.close()
+            writer.is_open = False
+
+    __del__ = _abandon
 
 
 def read_csv(path: Path, **kw: Any) -> pd.DataFrame:

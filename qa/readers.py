@@ -20,7 +20,7 @@ from pathlib import Path
 from carebench_shared.config import ConfigError, regular_file
 from carebench_shared.safe_text import printable
 
-from .readers_common import Format, ReadResult, near_misses, refuse_near_misses
+from .readers_common import Format, ReadResult, near_misses, refuse_near_misses, refuse_no_text
 from .readers_csv import csv_header
 from .readers_own import OwnCsv, OwnJsonl, OwnParquet
 from .readers_twcs import TWCS_COLUMNS, Twcs
@@ -57,6 +57,7 @@ def detect_format(path: str | Path) -> Format:
         if fmt.sniff(path, header):
             if header:  # 'Text' would be dropped silently: every reply scored as an empty text
                 refuse_near_misses(f"{printable(path)}: line 1", header, _KNOWN[fmt.name][0])
+                refuse_no_text(f"{printable(path)}: line 1", header)
             return fmt
     if header:
         for known, needed in _KNOWN.values():  # 'Tweet_ID': the file would be twcs with the column renamed

@@ -22,7 +22,8 @@ from carebench_shared.safe_text import printable
 from .schema import MESSAGE_COLUMNS
 
 __all__ = ["ReadResult", "Format", "norm_ids", "blank_to_na", "parse_bool", "parse_time", "epoch_times",
-           "report_rows", "finish", "EPOCH_SECONDS", "within_years", "TIME_YEARS", "near_misses", "refuse_near_misses"]
+           "report_rows", "finish", "EPOCH_SECONDS", "within_years", "TIME_YEARS", "near_misses", "refuse_near_misses",
+           "refuse_no_text"]
 
 FLOAT_ID = re.compile(r"^(\d+)\.0*$")
 _ASCII_FLOAT_ID = r"^([0-9]+)\.0*$"  # FLOAT_ID on ASCII text, written for RE2 (ids are stripped: no final "\n")
@@ -169,3 +170,10 @@ def refuse_near_misses(source: str, names: Iterable[object], known: Iterable[str
     for name, meant in near_misses(names, known).items():
         raise ConfigError(f"{source}: {where} '{printable(name, 60)}' differs from '{meant}' only in case, "
                           "spaces or invisible characters; rename it")
+
+
+def refuse_no_text(where: str, columns: list[str]) -> None:
+    """A reply file with no ``text`` column at all: every reply would be audited as an empty text, and pass. (A
+    message's text may be empty; a file's texts cannot all be missing.)"""
+    if "text" not in columns:
+        raise ConfigError(f"{where}: no 'text' column: the replies cannot be audited without their texts")

@@ -15,7 +15,7 @@ from carebench_shared.config import ConfigError, sniff_text, undecoded_byte
 from carebench_shared.safe_text import printable
 
 from .readers_common import (TIME_YEARS, BadRows, ReadResult, blank_to_na, epoch_times, finish, norm_ids,
-                             refuse_near_misses,
+                             refuse_near_misses, refuse_no_text,
                              parse_bool, parse_time, within_years)
 from .readers_csv import csv_header, iter_csv, open_text, string_columns
 from .schema import MESSAGE_COLUMNS, REQUIRED_COLUMNS
@@ -195,6 +195,7 @@ class OwnParquet:
         return path.suffix.lower() in (".parquet", ".pq")
 
     def read(self, path: Path) -> ReadResult:
+        import pyarrow as pa
         import pyarrow.parquet as pq
 
         try:
@@ -211,6 +212,7 @@ class OwnParquet:
         missing = [c for c in REQUIRED_COLUMNS if c not in names]
         if missing:
             raise ConfigError(f"{printable(path)}: unknown format: Parquet columns lack {', '.join(missing)}")
+        refuse_no_text(printable(path), pf.schema_arrow.names)
         cols = [c for c in MESSAGE_COLUMNS if c in names]
         try:
             parts = [b.to_pandas() for b in pf.iter_batches(batch_size=200_000, columns=cols)]
@@ -226,4 +228,31 @@ class OwnParquet:
             df["created_at"] = df["created_at"].dt.strftime("%Y-%m-%dT%H:%M:%S.%f%z").astype("string")
         elif "created_at" in df.columns and not pd.api.types.is_numeric_dtype(df["created_at"]):
             df["created_at"] = df["created_at"].astype("string")  # numbers stay numbers: Unix times
-        return validate_own(df, np.arange(1, len(df) + 1, dtype=np.int64), [], self.name)
+        binary = [f.name for f in pf.schema_arrow if f.name in cols and (pa.types.is_binary(f.type)
+                                                                         or pa.types.is_large_binary(f.type))]
+        df, lines, broken = _decode_binary(df, binary)
+        return validate_own(df, lines, broken, self.name)
+
+
+def _decode_binary(df: pd.DataFrame, columns: list[str]) -> tuple[pd.DataFrame, np.ndarray, list[tuple[int, str]]]:
+    """Parquet ``binary`` columns (bytes, not strings) decoded as UTF-8: a row holding bytes that are not UTF-8
+    is a broken row, like such a row of a CSV file (pandas' string conversion stopped on it with a traceback).
+    Returns the rows kept, their row numbers and the broken rows."""
+    lines = np.arange(1, len(df) + 1, dtype=np.int64)
+    bad = np.zeros(len(df), dtype=bool)
+    broken: list[tuple[int, str]] = []
+    for c in columns:
+        values = df[c].to_numpy(dtype=object).copy()
+        for i, v in enumerate(values):
+            if isinstance(v, bytes):
+                try:
+                    values[i] = v.decode("utf-8")
+                except UnicodeDecodeError:
+                    values[i] = None
+                    if not bad[i]:
+                        bad[i] = True
+                        broken.append((int(lines[i]), f"{c}: not UTF-8 text"))
+        df[c] = values
+    if not bad.any():
+        return df, lines, broken
+    return df[~bad].reset_index(drop=True), lines[~bad], sorted(broken)

@@ -16,15 +16,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carebench_shared.config import ConfigError, decode_text, sniff_text
+from carebench_shared.config import ConfigError, decode_text, refuse_binary_bytes, sniff_text
+from carebench_shared.csv_table import refuse_misread
 from carebench_shared.safe_text import printable
 
 from . import evidence as ev
 from .outputs import ID_COLUMNS
 from .verdicts import verdict_columns
 
-__all__ = ["read_table", "read_scores", "iter_scores", "read_messages_parquet", "read_meta", "read_broken_rows",
-           "require"]
+__all__ = ["read_table", "read_scores", "read_verdicts", "iter_scores", "read_messages_parquet", "read_meta",
+           "read_broken_rows", "require"]
 
 _NUMBER_COLUMNS = ("score", "score_without_critical", "precedent_risk", "departure", "visibility", "claimability",
                    "latency_minutes", "minutes_late")
@@ -55,12 +56,14 @@ def _csv(p: Path, **kw):
     """``pd.read_csv`` with ids as text; a damaged file is one line."""
     sniff_text(p, "CSV")  # UTF-16, binary, another encoding: said as such
     try:
-        return pd.read_csv(p, dtype=ID_COLUMNS, encoding="utf-8", **kw)
+        df = pd.read_csv(p, dtype=ID_COLUMNS, encoding="utf-8", **kw)
     except pd.errors.EmptyDataError:
         return pd.DataFrame()
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
         raise ConfigError(f"{printable(p)}: cannot read: {printable(str(exc).splitlines()[0] if str(exc) else exc)}") \
             from None
+    refuse_misread(df, printable(p))  # a column twice, a first row with more fields than the header
+    return df
 
 
 def read_table(folder: Path, name: str, required: bool = False) -> pd.DataFrame:
@@ -130,6 +133,16 @@ def read_scores(folder: Path) -> pd.DataFrame:
     return scores
 
 
+def read_verdicts(p: Path) -> pd.DataFrame:
+    """A scores file for ``qa evaluate``: its reply ids and whatever verdict columns it has, typed as
+    :func:`read_scores` types them (a verdict that is not True, False or blank is one line, never "not flagged")."""
+    sniff_text(p, "CSV")  # a folder, a pipe, UTF-16 or binary: said as such
+    refuse_binary_bytes(p, "a scores file")  # past the start sniff_text reads, pandas would cut a value at a NUL
+    scores = _csv(p)
+    require(scores, ("reply_id",), printable(p))
+    return _typed(scores, printable(p))
+
+
 def _evidence(x, p: Path, line: int):
     try:
         return ev.parse(x)
@@ -147,6 +160,7 @@ def iter_scores(folder: Path, chunksize: int) -> Iterator[pd.DataFrame]:
         reader = pd.read_csv(p, dtype=ID_COLUMNS, encoding="utf-8", chunksize=chunksize)
         for chunk in reader:
             if first == 2:
+                refuse_misread(chunk, printable(p))
                 require(chunk, _SCORES_NEEDED, printable(p))
             yield _typed(chunk, printable(p), first)
             first += len(chunk)

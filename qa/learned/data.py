@@ -15,7 +15,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from carebench_shared.config import ConfigError, refuse_binary_bytes, regular_file, sniff_text
+from carebench_shared.config import ConfigError, regular_file
+from carebench_shared.csv_table import read_csv_table
 from carebench_shared.safe_text import printable
 
 from qa.checks.base import ReplyContext
@@ -48,28 +49,25 @@ def labels_from_reviews(reviews: pd.DataFrame) -> pd.DataFrame:
     return wide.reset_index()
 
 
-def read_labels(path: str | Path) -> pd.DataFrame:
-    """A labels CSV or an app reviews CSV, as a labels table (``reply_id`` + a column per check)."""
+def read_labels(path: str | Path, known: Iterable[str] = LABEL_CHECKS) -> pd.DataFrame:
+    """A labels CSV or an app reviews CSV, as a labels table (``reply_id`` + a column per check of ``known``:
+    the checks a model may learn for ``qa train``, every verdict for ``qa evaluate``)."""
     path = Path(path)
     regular_file(path, "labels")
-    sniff_text(path, "CSV")
-    refuse_binary_bytes(path, "a labels file")
-    try:
-        df = pd.read_csv(path, dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{printable(path)}: cannot read labels: {printable(str(exc).splitlines()[0])}") from None
+    df = read_csv_table(path, "labels", dtype=str, keep_default_na=False)
     if "reply_id" not in df.columns:
         raise ConfigError(f"{printable(path)}: no reply_id column (expected a labels CSV or the app's reviews export)")
-    twice = next((c for c in df.columns if f"{c}.1" in df.columns), None)  # pandas renames a second "x" "x.1"
-    if twice is not None:
-        raise ConfigError(f"{printable(path)}: line 1: the header names column '{printable(twice, 40)}' twice")
+    blank = np.flatnonzero((df["reply_id"].str.strip() == "").to_numpy())
+    if len(blank):  # its labels would belong to no reply, and be dropped without a word
+        raise ConfigError(f"{printable(path)}:{blank[0] + 2}: reply_id: empty")
     reviews = {"check", "human_verdict"} <= set(df.columns)
     if reviews:
         _refuse_unreadable(path, "human_verdict", df["human_verdict"], df["human_verdict"].map(_flag))
         df = labels_from_reviews(df)
-    checks = [c for c in LABEL_CHECKS if c in df.columns]
+    known = tuple(known)
+    checks = [c for c in known if c in df.columns]
     if not checks:
-        raise ConfigError(f"{printable(path)}: no check columns (any of {', '.join(LABEL_CHECKS)})")
+        raise ConfigError(f"{printable(path)}: no check columns (any of {', '.join(known)})")
     out = df[["reply_id", *checks]].copy()
     for c in checks:
         out[c] = [_flag(v) for v in out[c]]

@@ -60,6 +60,7 @@ def read_requirement(path: str | Path, teams: tuple[str, ...] | None = None) -> 
     """``requirement.csv`` back, checked: the columns the roster needs, one full week per team, and (given the
     scenario's ``teams``) no team the scenario lacks, which would be planned for and never staffed."""
     from carebench_shared.config import sniff_text
+    from carebench_shared.csv_table import refuse_misread
 
     path = Path(path)
     sniff_text(path, "CSV")  # a folder, a pipe, a device, binary or UTF-16: one line before pandas sees it
@@ -73,6 +74,7 @@ def read_requirement(path: str | Path, teams: tuple[str, ...] | None = None) -> 
     twice = [c for c in df.columns if isinstance(c, str) and c.rpartition(".")[0] in df.columns]
     if twice:  # pandas renamed the second 'requirement' to 'requirement.1': which one was meant?
         raise ValueError(f"{path}:1: the header names column {twice[0].rpartition('.')[0]!r} twice")
+    refuse_misread(df, str(path))  # a first row with more fields than the header: every value a column off
     _check_requirement_rows(df, path, teams)
     for team, part in df.groupby("team", sort=False):
         n = len(part)

@@ -270,7 +270,7 @@ OTHER_CASES = [
          names="in"),
     Case("qa-evaluate:labels_conflict", "duplicates", ("qa", "evaluate", "@labels/valid.csv", "--labels",
                                                        "@labels/labelled_twice.csv"), 2,
-         ":5: reply_id 'b1' is given again with other values (first on line 3)", names="labelled_twice.csv"),
+         ":5: reply_id 'b1' is labelled again with other labels (first on line 3)", names="labelled_twice.csv"),
     Case("qa-evaluate:binary_labels", "binary", ("qa", "evaluate", "@replies/binary.csv", "--labels",
                                                  "@replies/own_valid.csv"), 2, "a binary file, not CSV text", names="binary.csv"),
     Case("batch:duplicate_key", "duplicate", ("batch", "@experiments/duplicate_key.yaml", "--out", "out"), 2,
@@ -382,10 +382,12 @@ from cases_round3 import PLANNING_CASES, ROUND3_CONFIG_CASES, ROUND3_REPLY_CASES
 from cases_round4 import ROUND4_CASES  # noqa: E402
 # the fifth sweep's (hostile15)
 from cases_round5 import ROUND5_CASES  # noqa: E402
+# the sixth sweep's (hostile16)
+from cases_round6 import ROUND6_CASES  # noqa: E402
 
 CASES: list[Case] = (SCENARIO_CASES + OVERRIDE_CASES + REPLY_CASES + RULEBOOK_CASES + REPORT_CASES + OTHER_CASES
                      + MODEL_CASES + LABEL_CASES + SPECIAL_FILE_CASES + ROUND3_CONFIG_CASES + ROUND3_REPLY_CASES
-                     + PLANNING_CASES + ROUND4_CASES + ROUND5_CASES)
+                     + PLANNING_CASES + ROUND4_CASES + ROUND5_CASES + ROUND6_CASES)
 GROUPS = {
     "scenarios": SCENARIO_CASES + OVERRIDE_CASES + ROUND3_CONFIG_CASES,
     "replies": REPLY_CASES + ROUND3_REPLY_CASES,
@@ -394,5 +396,6 @@ GROUPS = {
     "planning": PLANNING_CASES,
     "round4": ROUND4_CASES,
     "round5": ROUND5_CASES,
+    "round6": ROUND6_CASES,
 }
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"

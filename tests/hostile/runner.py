@@ -28,6 +28,7 @@ CORPUS = HERE / "corpus"
 sys.path.insert(0, str(HERE))
 
 from cases import GROUPS, Case  # noqa: E402
+from setups_round6 import setup_round6, undo_limits  # noqa: E402
 
 
 # HOSTILE_TIMEOUT_CAP=15 shortens every case's timeout (to measure another version of the code quickly)
@@ -170,6 +171,8 @@ def _setup(step: str, work: Path, root: Path) -> None:
         _setup_round4(name, work)
     elif kind == "setup5":
         _setup_round5(name, work)
+    elif kind == "setup6":
+        setup_round6(name, work)
     elif step == "zip_bomb_model":
         _zip_bomb_model(work / "in" / "bomb.npz")
     elif step == "out_is_file":
@@ -323,6 +326,7 @@ def run_case(case: Case, folder: Path, root: Path, process: bool = False) -> dic
         seconds = time.perf_counter() - t0
         after_work, after_root = _snapshot(work), sorted(p.name for p in root.iterdir())
     finally:
+        undo_limits()
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(env)

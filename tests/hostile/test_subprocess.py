@@ -126,3 +126,36 @@ def test_interrupted_scoring_leaves_the_old_run_or_the_new_one_never_a_mix(tmp_p
             old = now  # the next attempt starts from this complete run
         assert leftovers(tmp_path) == []
     assert outcomes, "no attempt ran"
+
+
+@pytest.mark.slow
+def test_interrupted_generation_leaves_no_folder_it_made(tmp_path):
+    """`qa generate --out a/b/g.csv` makes a/b for its files: stopped before they are renamed into place, it
+    leaves neither (the sixth sweep: on main at c528903 the empty folders stayed after "no partial output")."""
+    proc = start(["qa", "generate", "--out", str(tmp_path / "a" / "b" / "g.csv"), "--threads", "200000"], ROOT)
+    wait_for(".g.csv.tmp-*", tmp_path / "a" / "b", proc)
+    time.sleep(0.3)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert shell_status(proc) == 143, err
+    assert err.strip().splitlines() == ["carebench: terminated; no partial output was left (earlier results are "
+                                        "kept as they were)"], err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_sigterm_stops_a_batch_as_terminated(tmp_path):
+    """SIGTERM while a batch runs: "terminated" and 143, as every command (on main at c528903: "interrupted", 130,
+    as for Ctrl-C); the finished runs stay for a rerun to resume."""
+    (tmp_path / "s.yaml").write_text((ROOT / "tests" / "hostile" / "corpus" / "scenarios" / "valid_small.yaml")
+                                     .read_text())
+    (tmp_path / "e.yaml").write_text("name: e\nscenarios: [s.yaml]\nset: {horizon_days: 30}\n"
+                                     "grid:\n  staffing.agents: [3, 4]\nreplications: 50\n")
+    proc = start(["batch", str(tmp_path / "e.yaml"), "--out", str(tmp_path / "out"), "--workers", "1",
+                  "--no-plots"], ROOT)
+    wait_for("out/points.parquet", tmp_path, proc, seconds=120)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=120)
+    assert shell_status(proc) == 143, err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("carebench: terminated; the finished runs are in "), err

@@ -1,0 +1,45 @@
+"""Small CSV tables read whole with pandas (labels, a scores file to evaluate or report on): refused in one line
+wherever pandas would read them wrong without a word.
+
+Two silent misreadings: a header naming a column twice (pandas renames the second ``x`` to ``x.1``, so the first
+one is used and the other ignored), and a first row with more fields than the header (pandas then takes the
+extra leading fields as the row index, so every value lands one or more columns to the right of its name).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from .config import ConfigError, refuse_binary_bytes, sniff_text
+from .safe_text import printable
+
+__all__ = ["read_csv_table", "refuse_misread"]
+
+
+def refuse_misread(df: Any, shown: str) -> None:
+    """One :class:`ConfigError` line if pandas read the table ``df`` (of the file ``shown``) wrong: see above."""
+    import pandas as pd
+
+    if not isinstance(df.index, pd.RangeIndex):  # only the first row can do this: a later one is a ParserError
+        raise ConfigError(f"{shown}:2: the first row has more fields than the header has columns "
+                          f"({len(df.columns)}); every value would be read under the wrong column")
+    twice = next((c for c in df.columns if isinstance(c, str) and f"{c}.1" in df.columns), None)
+    if twice is not None:
+        raise ConfigError(f"{shown}: line 1: the header names column '{printable(twice, 40)}' twice")
+
+
+def read_csv_table(path: str | Path, what: str, **read_csv: Any):
+    """The UTF-8 CSV file at ``path`` as a DataFrame (``read_csv`` passed to ``pd.read_csv``); anything that
+    stops or misleads pandas is one :class:`ConfigError` line naming the file (and the line when known)."""
+    import pandas as pd
+
+    sniff_text(path, "CSV")  # a folder, a pipe, a device, UTF-16, binary: one line before pandas sees it
+    refuse_binary_bytes(path, what)
+    try:
+        df = pd.read_csv(path, encoding="utf-8", **read_csv)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError, ValueError) as exc:
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ConfigError(f"{printable(path)}: cannot read {what}: {printable(first)}") from None
+    refuse_misread(df, printable(path))
+    return df
