@@ -12,7 +12,9 @@ latest post or the reply) and its patterns per language, so a brand adds one wit
 excuse may also name parts that must be found one after the other (``then``: an answer, then the channel offered
 as an option), each part with its patterns per language. An excuse that reads the thread (``reads: thread``)
 names instead a fact of the thread's structure that the thread checks give per reply (``fact``: the reply comes
-back in public from a private exchange), for what no words say: "All done, enjoy your week!" closes a DM.
+back in public from a private exchange), for what no words say: "All done, enjoy your week!" closes a DM. A
+text excuse may name the only concessions it covers (``concessions``, kinds): a refund's status excuses the
+refund, not a discount given beside it.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ __all__ = ["Excuse", "ThreadExcuse", "excuses", "excuse_names", "holds", "DATA_F
 
 DATA_FILE = Path(__file__).parent / "policies" / "excuses.yaml"
 _READS = {"customer": "customer_text", "reply": "text"}
-_SETTINGS = ("reason", "reads", "then")  # an excuse's keys that are not a language's patterns
+_SETTINGS = ("reason", "reads", "then", "concessions")  # an excuse's keys that are not a language's patterns
 
 
 def _latest_post(customer_text: str) -> str:
@@ -54,6 +56,7 @@ and then, after that match, each of ``then`` in turn; ``reason`` is shown in the
     # ``pattern``'s patterns as a phrase group (None: ``pattern`` is searched): each alternative searched only when
     # the text holds every literal it requires, as the text checks are gated; the same first match
     finder: Group | None = field(default=None, compare=False)
+    kinds: tuple[str, ...] = ()  # when given: it applies only to replies whose concessions are all of these
 
     def holds(self, text: str) -> bool:
         if self.reads == "customer":
@@ -76,7 +79,17 @@ and then, after that match, each of ``then`` in turn; ``reason`` is shown in the
         if column not in table.columns:
             return pd.Series(False, index=table.index)
         texts = table[column].fillna("").astype(str).tolist()
+        if self.kinds:
+            given = table["concessions"].fillna("").astype(str).tolist() if "concessions" in table.columns \
+                else [""] * len(texts)
+            return pd.Series([_only(c, self.kinds) and _holds(self, t) for c, t in zip(given, texts)],
+                             index=table.index, dtype=bool)
         return pd.Series([_holds(self, t) for t in texts], index=table.index, dtype=bool)
+
+
+def _only(concessions: str, kinds: tuple[str, ...]) -> bool:
+    """Whether every concession of a reply's ``concessions`` ("refund;discount 50%") is of one of ``kinds``."""
+    return all(part.split(" ", 1)[0] in kinds for part in concessions.split(";") if part)
 
 
 @dataclass(frozen=True)
@@ -106,7 +119,8 @@ def _holds(excuse: Excuse, text: str) -> bool:
 
 def _text_excuse(name: str, spec: dict) -> Excuse:
     then = tuple(_compiled(part) for part in spec.get("then", ()))
-    return Excuse(name, spec["reason"], spec["reads"], _compiled(spec), then, _finder(name, spec))
+    return Excuse(name, spec["reason"], spec["reads"], _compiled(spec), then, _finder(name, spec),
+                  tuple(spec.get("concessions", ())))
 
 
 _LINE_ANCHOR = re.compile(r"(?<!\[)\^|\$")  # ``^`` or ``$`` (or one in a class): a group would search MULTILINE

@@ -3,7 +3,10 @@ on another channel (lessons 1 and 11 of the domain brief: every repeated post ne
 customer is often on several channels at once, and is then worked twice).
 
 Two posts are the same complaint when they come from one customer of one brand and the Jaccard similarity of
-their words (estimated from MinHash signatures, :mod:`qa.similarity`) reaches ``threads.repeat_similarity``;
+their words (estimated from MinHash signatures, :mod:`qa.similarity`) reaches ``threads.repeat_similarity``.
+The words are compared as a customer retyping a complaint in a hurry spells them (:func:`spelled_words`):
+apostrophes and accents left out, a letter typed once or twice ("hasnt arived", "eror", "que pasa"), so a
+near-identical post with typos is still the same complaint;
 posts shorter than ``threads.repeat_min_words`` words, and posts that need no reply (thanks), are not
 compared. A later post is a repeat *of* the earliest such post.
 
@@ -14,7 +17,10 @@ reader says which, or every post is kept), so memory follows the customers who p
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -26,12 +32,28 @@ from .words import words
 if TYPE_CHECKING:
     from .rulebook import ThreadSettings
 
-__all__ = ["RepeatFinder", "REPEAT_COLUMNS", "author_keys"]
+__all__ = ["RepeatFinder", "REPEAT_COLUMNS", "author_keys", "spelled_words"]
 
 REPEAT_COLUMNS = ["message_id", "thread_id", "channel", "created_at", "of_message_id", "of_thread_id",
                   "of_channel", "of_created_at", "similarity", "kind"]
 KeepFn = Callable[[np.ndarray], np.ndarray]
 MAX_LAG = 20  # earlier posts of one customer compared with each post (a bot posting all day is capped)
+_APOSTROPHES = str.maketrans("", "", "'’`´")
+_DOUBLED = re.compile(r"(\w)\1+")
+
+
+@lru_cache(maxsize=65_536)
+def _spelling(word: str) -> str:
+    """``word`` without accents, each run of one letter written once ("arrived" and "arived": "arived")."""
+    if not word.isascii():
+        word = "".join(c for c in unicodedata.normalize("NFD", word) if not unicodedata.combining(c))
+    return _DOUBLED.sub(r"\1", word)
+
+
+def spelled_words(text: str) -> list[str]:
+    """The words of ``text`` (:func:`qa.words.words`) as compared for repeats: apostrophes dropped ("hasn't" is
+    "hasnt", not "hasn" and "t"), accents and doubled letters folded (:func:`_spelling`)."""
+    return [_spelling(w) for w in words(text.translate(_APOSTROPHES))]
 
 
 def author_keys(brand: np.ndarray, author: np.ndarray) -> np.ndarray:
@@ -90,7 +112,7 @@ class RepeatFinder:
         several = pd.Series(authors).duplicated(keep=False).to_numpy()
         elsewhere = np.ones(len(rows), dtype=bool) if self.keep is None else np.asarray(self.keep(authors), bool)
         rows, elsewhere = rows[several | elsewhere], elsewhere[several | elsewhere]
-        post_words = [words(t) for t in messages["text"].to_numpy()[rows]]
+        post_words = [spelled_words(t) for t in messages["text"].to_numpy()[rows]]
         ok = np.fromiter((len(set(ws)) >= self.min_words for ws in post_words), bool, len(post_words))
         rows, elsewhere = rows[ok], elsewhere[ok]
         if not len(rows):

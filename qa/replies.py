@@ -319,7 +319,8 @@ def _thread_columns(t: pd.DataFrame, m: pd.DataFrame, rows: np.ndarray, timing, 
     else:
         t["no_public_close"] = pd.array([pd.NA] * len(t), dtype="boolean")
     # read by the excuse `back_from_dm` (qa.excuses), not written out
-    t["back_from_dm"] = back_from_dm(m["thread_id"].to_numpy(), m["role"].to_numpy() == "brand", public)[rows]
+    t["back_from_dm"] = back_from_dm(m["thread_id"].to_numpy(), m["role"].to_numpy() == "brand", public,
+                                     timing.last_pending)[rows]
     notes: dict[int, list[Item]] = {}
     minutes = lat.to_numpy()  # read per flagged row: a Series lookup costs microseconds each
     for j in np.flatnonzero(t["late_response"].fillna(False).to_numpy(dtype=bool)):

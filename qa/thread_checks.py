@@ -230,12 +230,17 @@ def no_public_close(thread: np.ndarray, is_brand: np.ndarray, public: np.ndarray
     return moved & (last_close <= after)
 
 
-def back_from_dm(thread: np.ndarray, is_brand: np.ndarray, public: np.ndarray) -> np.ndarray:
+def back_from_dm(thread: np.ndarray, is_brand: np.ndarray, public: np.ndarray,
+                 answered_last: np.ndarray | None = None) -> np.ndarray:
     """Per message: True on a public brand reply that follows the thread's private part (lesson 6's way back).
 
-    A private message (the brand's or the customer's) came earlier in its thread, and no public customer post
-    came after the last such message: the reply closes, in public, what was handled in private ("All done,
-    enjoy your week!"), and answers no new public complaint. Rows sorted by thread then time.
+    A private message (the brand's or the customer's) came earlier in its thread, and no public post the reply
+    answers came after the last such message: the reply closes, in public, what was handled in private ("All
+    done, enjoy your week!"), and answers no new public complaint. ``answered_last`` (per message: the row of
+    the newest post a brand reply answers, -1 for none; :class:`ThreadTiming`'s ``last_pending``) says which
+    posts it answers: where several customers comment under one post, another customer's public post after the
+    DM is theirs, not the one this close comes back to. Without it, any public customer post after the private
+    part counts. Rows sorted by thread then time.
     """
     n = len(thread)
     if n == 0:
@@ -243,8 +248,9 @@ def back_from_dm(thread: np.ndarray, is_brand: np.ndarray, public: np.ndarray) -
     row = np.arange(n)
     codes = pd.factorize(thread)[0]
     last_private = _before(np.where(~public, row, -1), codes)
-    last_public_post = _before(np.where(~is_brand & public, row, -1), codes)
-    return is_brand & public & (last_private >= 0) & (last_public_post < last_private)
+    if answered_last is None:
+        answered_last = _before(np.where(~is_brand & public, row, -1), codes)
+    return is_brand & public & (last_private >= 0) & (answered_last < last_private)
 
 
 def _per_thread(values: np.ndarray, codes: np.ndarray, how: str) -> np.ndarray:

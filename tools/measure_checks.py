@@ -38,6 +38,7 @@ sys.path.insert(1, str(Path(__file__).resolve().parent))
 
 import corpora as corpora_mod  # noqa: E402
 import real_data  # noqa: E402  (imports nothing from qa.learned at load: an older tree has none)
+from carebench_shared.config import ConfigError  # noqa: E402
 from qa.checks import CHECKS, ReplyContext  # noqa: E402
 from real_data import LABELLED, SOURCES, Labelled  # noqa: E402
 
@@ -249,7 +250,11 @@ def main() -> None:
         else:
             print(json.dumps({"n": len(contexts), **timings(contexts, args.speed_json)}))
         return
-    rows = real_data.load(args.real)
+    try:
+        rows = real_data.load(args.real)
+    except ConfigError as exc:  # the labelled files are not there (they are never in the repository)
+        print(f"measure_checks: {exc} (give the folder with --real)", file=sys.stderr)
+        sys.exit(2)
     if args.speed or args.diff:
         corpora = {"real": [r.ctx for r in rows]}
         if args.generated:

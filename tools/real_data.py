@@ -26,7 +26,7 @@ if str(ROOT) not in sys.path and not os.environ.get("CAREBENCH_QA_ROOT"):
 
 from qa.checks.base import ReplyContext  # noqa: E402
 
-DEFAULT_REAL = ROOT.parent.parent / "shared" / "reference" / "real"
+DEFAULT_REAL = ROOT.parent / "shared" / "reference" / "real"  # ../shared beside the repository
 SOURCES = {"twcs": "twcs_en_dev.csv", "es": "es_dev.csv", "cdp": "cdp_en_dev.csv"}
 LABELLED = ("deflection", "dm_request", "pii_exposed", "compensation", "not_our_team", "language_mismatch")
 OLD_ROWS = 600  # the first rows of labels_dev.csv: the set the phrases were first written against

@@ -296,16 +296,18 @@ def _more() -> None:
 _more()
 
 
-def rows() -> list[dict]:
-    return [r for _, thread in CASES.values() for r in thread]
-
-
-def write_csv(path: str) -> None:
+def write_cases_csv(cases: dict[str, tuple[str, list[dict]]], path: str) -> None:
+    """Write every thread of ``cases`` as one reply file (each round's module scores its own cases apart)."""
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.DictWriter(fh, fieldnames=COLUMNS)
         w.writeheader()
-        for r in rows():
-            w.writerow({c: ("" if r.get(c) is None else r.get(c)) for c in COLUMNS})
+        for _, thread in cases.values():
+            for r in thread:
+                w.writerow({c: ("" if r.get(c) is None else r.get(c)) for c in COLUMNS})
+
+
+def write_csv(path: str) -> None:
+    write_cases_csv(CASES, path)
 
 
 if __name__ == "__main__":

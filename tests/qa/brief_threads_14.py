@@ -9,12 +9,11 @@ here and in ``brief_threads`` do not meet.
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from brief_threads import COLUMNS, _thread  # noqa: E402
+from brief_threads import _thread, write_cases_csv  # noqa: E402
 
 CASES: dict[str, tuple[str, list[dict]]] = {}
 """case id -> (what a QA lead expects, thread rows); the audited brand reply is ``<id>-2`` unless said."""
@@ -170,16 +169,8 @@ case("blame-public", "blaming the customer in public: a QA lead fails it",
                     "charger is sold separately.")])
 
 
-def rows() -> list[dict]:
-    return [r for _, thread in CASES.values() for r in thread]
-
-
 def write_csv(path: str) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=COLUMNS)
-        w.writeheader()
-        for r in rows():
-            w.writerow({c: ("" if r.get(c) is None else r.get(c)) for c in COLUMNS})
+    write_cases_csv(CASES, path)
 
 
 if __name__ == "__main__":

@@ -10,12 +10,11 @@ several threads) meet no other round's.
 
 from __future__ import annotations
 
-import csv
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from brief_threads import COLUMNS, _thread  # noqa: E402
+from brief_threads import _thread, write_cases_csv  # noqa: E402
 
 CASES: dict[str, tuple[str, list[dict]]] = {}
 """case id -> (what a QA lead expects, thread rows); the audited reply is named in the tests."""
@@ -106,16 +105,8 @@ case("dm-back", "the same DM move, closed publicly after the DM: no close missin
                     "warm tonight!")])
 
 
-def rows() -> list[dict]:
-    return [r for _, thread in CASES.values() for r in thread]
-
-
 def write_csv(path: str) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as fh:
-        w = csv.DictWriter(fh, fieldnames=COLUMNS)
-        w.writeheader()
-        for r in rows():
-            w.writerow({c: ("" if r.get(c) is None else r.get(c)) for c in COLUMNS})
+    write_cases_csv(CASES, path)
 
 
 if __name__ == "__main__":

@@ -16,3 +16,15 @@ def find(check: str, text: str, customer: str = "", public: bool = True, brand: 
 def words(finding: Finding) -> str:
     """The finding's evidence, lower-cased, pieces joined by " | "."""
     return " | ".join(e.text for e in finding.evidence).lower()
+
+
+def assert_found(check: str, text: str, evidence: str) -> None:
+    """``check`` flags ``text``, and ``evidence`` is among the words it shows (a family's positive)."""
+    finding = find(check, text)
+    assert finding.verdict is True, text
+    assert evidence in words(finding)
+
+
+def assert_quiet(check: str, text: str) -> None:
+    """``check`` does not flag ``text`` (a family's negative, sharing its words)."""
+    assert find(check, text).verdict is False, text

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from check_helpers import find, words
+from check_helpers import assert_found, assert_quiet
 
 # (check, reply, words expected in the evidence)
 POSITIVES = [
@@ -130,11 +130,9 @@ NEGATIVES = [
 
 @pytest.mark.parametrize(("check", "text", "evidence"), POSITIVES)
 def test_family_finds_the_reply(check: str, text: str, evidence: str) -> None:
-    finding = find(check, text)
-    assert finding.verdict is True, text
-    assert evidence in words(finding)
+    assert_found(check, text, evidence)
 
 
 @pytest.mark.parametrize(("check", "text"), NEGATIVES)
 def test_family_stays_quiet(check: str, text: str) -> None:
-    assert find(check, text).verdict is False, text
+    assert_quiet(check, text)
