@@ -20,17 +20,21 @@ refund, not a discount given beside it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
+from qa.checks.matching import Group
+from qa.checks.prefilter import Scanner
+
 __all__ = ["Excuse", "ThreadExcuse", "excuses", "excuse_names", "holds", "DATA_FILE"]
 
 DATA_FILE = Path(__file__).parent / "policies" / "excuses.yaml"
 _READS = {"customer": "customer_text", "reply": "text"}
+_SETTINGS = ("reason", "reads", "then", "concessions")  # an excuse's keys that are not a language's patterns
 
 
 def _latest_post(customer_text: str) -> str:
@@ -49,7 +53,9 @@ and then, after that match, each of ``then`` in turn; ``reason`` is shown in the
     reads: str
     pattern: re.Pattern[str]
     then: tuple[re.Pattern[str], ...] = ()
-    gate: tuple[str, ...] | None = None  # words one of which every match of ``pattern`` holds (None: no gate)
+    # ``pattern``'s patterns as a phrase group (None: ``pattern`` is searched): each alternative searched only when
+    # the text holds every literal it requires, as the text checks are gated; the same first match
+    finder: Group | None = field(default=None, compare=False)
     kinds: tuple[str, ...] = ()  # when given: it applies only to replies whose concessions are all of these
 
     def holds(self, text: str) -> bool:
@@ -57,12 +63,11 @@ and then, after that match, each of ``then`` in turn; ``reason`` is shown in the
             text = _latest_post(text)
         if not text:
             return False
-        if self.gate is not None:  # most replies hold none of the words: the big alternation is not searched
-            lower = text.lower()
-            if not any(word in lower for word in self.gate):
-                return False
-        at = 0
-        for part in (self.pattern, *self.then):
+        m = self.pattern.search(text) if self.finder is None else self.finder.search(text)
+        if m is None:
+            return False
+        at = m.end()
+        for part in self.then:
             m = part.search(text, at)
             if m is None:
                 return False
@@ -114,23 +119,23 @@ def _holds(excuse: Excuse, text: str) -> bool:
 
 def _text_excuse(name: str, spec: dict) -> Excuse:
     then = tuple(_compiled(part) for part in spec.get("then", ()))
-    return Excuse(name, spec["reason"], spec["reads"], _compiled(spec), then, _gate(spec),
+    return Excuse(name, spec["reason"], spec["reads"], _compiled(spec), then, _finder(name, spec),
                   tuple(spec.get("concessions", ())))
 
 
-def _gate(spec: dict) -> tuple[str, ...] | None:
-    """The words (lower-cased, as substrings) one of which every match of the excuse's first part holds, from the
-    literals each pattern requires (:mod:`qa.checks.clauses`, as the text checks are gated); None when some
-    pattern requires none."""
-    from qa.checks.clauses import required_literals
+_LINE_ANCHOR = re.compile(r"(?<!\[)\^|\$")  # ``^`` or ``$`` (or one in a class): a group would search MULTILINE
 
-    words: set[str] = set()
-    for p in _patterns(spec):
-        literals = required_literals(p)
-        if not literals:
-            return None
-        words.update(lit.removeprefix("\\b").removesuffix("\\b").lower() for lit in literals)
-    return tuple(sorted(words)) if all(words) else None
+
+def _finder(name: str, spec: dict) -> Group | None:
+    """The first part's patterns as a phrase group with its own scanner (:mod:`qa.checks.matching`): the
+    alternation split into its alternatives, each searched (case-folded, led by its first characters) only when
+    the text holds a literal of each of its clauses, the matches merged as the alternation gives them. Most
+    replies hold the words of none ("great" and "sorted" but no "DM"): about seven times less time than the
+    whole alternation behind a gate of one word per pattern. None when a pattern anchors to a line."""
+    by_lang = {key: list(items) for key, items in spec.items() if key not in _SETTINGS}
+    if any(_LINE_ANCHOR.search(p) for ps in by_lang.values() for p in ps):
+        return None
+    return Group(f"excuse.{name}", by_lang, Scanner())
 
 
 def _thread_excuse(name: str, spec: dict) -> ThreadExcuse:
@@ -149,9 +154,6 @@ def excuses() -> dict[str, Excuse | ThreadExcuse]:
     with open(DATA_FILE, encoding="utf-8") as fh:
         data = yaml.safe_load(fh)
     return {name: _KINDS[spec["reads"]](name, spec) for name, spec in data.items()}
-
-
-_SETTINGS = ("reason", "reads", "then", "concessions")  # an excuse's keys that are not a language's patterns
 
 
 def _patterns(spec: dict) -> list[str]:
