@@ -21,7 +21,7 @@ import pandas as pd
 if TYPE_CHECKING:
     from .rulebook import Rulebook
 
-__all__ = ["Criterion", "ThresholdCriterion", "OffPolicyHighPrecedent", "AllOf", "criteria", "criterion_names"]
+__all__ = ["Criterion", "ThresholdCriterion", "OffPolicyHighPrecedent", "AllOf", "NoNextStep", "criteria", "criterion_names"]
 
 
 def _missing(table: pd.DataFrame) -> pd.Series:
@@ -119,6 +119,54 @@ class AllOf(Criterion):
         return out
 
 
+@dataclass(frozen=True)
+class NoNextStep(Criterion):
+    """A reply to a post that needed one (``latency_minutes`` known: thanks, closings and praise need none) that
+    is courtesy alone (:mod:`qa.courtesy`): no answer, action, question, DM move, link, concession or referral,
+    only an apology, empathy or thanks (lesson 14: "polished replies that fix nothing are a smell"; lesson 6:
+    say what was done and who will be in touch). A reply any of ``parts`` flags offers something (a deflection
+    is charged as one, not twice). Charged only where the thread shows something was owed: the reply itself
+    apologises or empathises (``empathy``: the brand saw a problem and fixed nothing), or the customer's latest
+    post asked a question; a "Thanks!" or "let us know if you need anything" to a chatty post, a vent or a
+    customer's own "I sorted it, thanks" is no smell (lesson 2), and the "needs reply" rule cannot tell those
+    apart from a complaint. Thanks with no complaint word ("thanks for changing my seat so fast") is answered
+    in full by courtesy (:meth:`qa.closings.ClosingRule.grateful`)."""
+
+    parts: tuple[str, ...] = ()
+    derived = True  # type: ignore[assignment]
+
+    def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
+        from .courtesy import courtesy_only
+
+        if "text" not in table.columns or self.column not in table.columns:
+            return _missing(table)
+        open_ = table[self.column].notna().to_numpy(dtype=bool, copy=True)
+        for name in self.parts:
+            if name in table.columns:
+                open_ &= ~table[name].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        out = np.zeros(len(table), dtype=bool)
+        rows = np.flatnonzero(open_)
+        texts = table["text"].to_numpy()
+        out[rows] = [courtesy_only(t) if isinstance(t, str) else False for t in texts[rows].tolist()]
+        if out.any():  # few replies are courtesy alone: the thread is read for those only
+            _owed(table, out)
+        return pd.Series(out, index=table.index, dtype="boolean")
+
+
+def _owed(table: pd.DataFrame, out: np.ndarray) -> None:
+    """Keep in ``out`` the courtesy-only replies that owed more (see :class:`NoNextStep`), in place."""
+    from .closings import closing_rule
+    from .excuses import latest_post
+
+    rule = closing_rule()
+    posts = table["customer_text"].to_numpy() if "customer_text" in table.columns else None
+    sorry = table["empathy"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "empathy" in table.columns \
+        else np.zeros(len(table), dtype=bool)
+    for i in np.flatnonzero(out).tolist():
+        latest = latest_post(posts[i]) if posts is not None and isinstance(posts[i], str) else ""
+        out[i] = (bool(sorry[i]) or rule.asks(latest)) and not rule.grateful(latest)
+
+
 # Criteria that are not one verdict column each.
 _NUMERIC = (
     ThresholdCriterion("precedent_risk", "precedent_risk", "precedent risk, graded by its value: the same "
@@ -130,6 +178,8 @@ _NUMERIC = (
     AllOf("template_ignores_customer", "template_overuse", "a text pasted onto different problems that takes "
           "up nothing the customer wrote, in answer to their post", parts=("template_overuse", "no_personalisation"),
           only_where="latency_minutes"),
+    NoNextStep("no_next_step", "latency_minutes", "courtesy alone in answer to a post that needed a reply: "
+               "nothing to act on or wait for", parts=("dm_request", "deflection", "compensation")),
 )
 
 

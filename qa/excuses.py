@@ -33,7 +33,7 @@ DATA_FILE = Path(__file__).parent / "policies" / "excuses.yaml"
 _READS = {"customer": "customer_text", "reply": "text"}
 
 
-def _latest_post(customer_text: str) -> str:
+def latest_post(customer_text: str) -> str:
     """The customer's latest post before the reply (the last non-empty line of their posts, joined by lines)."""
     lines = [line for line in customer_text.splitlines() if line.strip()]
     return lines[-1] if lines else ""
@@ -54,7 +54,7 @@ and then, after that match, each of ``then`` in turn; ``reason`` is shown in the
 
     def holds(self, text: str) -> bool:
         if self.reads == "customer":
-            text = _latest_post(text)
+            text = latest_post(text)
         if not text:
             return False
         if self.gate is not None:  # most replies hold none of the words: the big alternation is not searched
