@@ -36,21 +36,40 @@ def vocabulary() -> frozenset[str]:
     return frozenset(w.replace("’", "'") for w in phrasebook().words.get("courtesy", frozenset()))
 
 
+_NAME_WORDS = 4  # words a greeted name, an addressed name and a two-word sign-off can hold at most
+
+
 @lru_cache(maxsize=4096)
 def courtesy_only(text: str) -> bool:
     """Whether ``text`` holds words, and every one is courtesy (or a name or sign-off, as above); cached: the
-    same few apologies make most of such replies."""
+    same few apologies make most of such replies. Most replies hold many other words: counted first, so that
+    the name and sign-off patterns run only on the few that may be courtesy alone."""
     text = _TAGS.sub(" ", text)  # before the digits: "@115712" is a handle, not a number
     if _MORE.search(text):
         return False
+    other = _others(text)
+    if other is None or len(other) > _NAME_WORDS:
+        return False
+    if not other:
+        return True
     text = _SIGN_OFF.sub(" ", text)
     names = {m.group(1).lower() for m in _GREETED.finditer(text)}
     names.update(m.group(1).lower() for m in _ADDRESSED.finditer(text))
+    rest = _others(text)
+    return rest is not None and not set(rest) - names
+
+
+def _others(text: str) -> list[str] | None:
+    """The words of ``text`` that are not courtesy (lower-cased), up to one more than a name can hold; None
+    when it holds no word at all."""
     words = vocabulary()
+    other: list[str] = []
     seen = False
     for m in _WORD.finditer(text):
-        word = m.group(0).lower().replace("’", "'")
-        if word not in words and word not in names:
-            return False
         seen = True
-    return seen
+        word = m.group(0).lower().replace("’", "'")
+        if word not in words:
+            other.append(word)
+            if len(other) > _NAME_WORDS:
+                break
+    return other if seen else None

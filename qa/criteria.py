@@ -3,7 +3,8 @@
 Most criteria come straight from the verdict registry (:mod:`qa.verdicts`): "did the reply deflect?" is the
 ``deflection`` column being True; "did it show empathy?" fails when the quality column ``empathy`` is False. A
 few read numbers: precedent risk is graded by its value, and an off-policy concession whose precedent risk is
-high is a criterion of its own (critical by default). Criteria return True (failed), False or missing
+high is a criterion of its own (critical by default); a reply of courtesy alone that owed more reads the reply's
+words and thread (``no_next_step``). Criteria return True (failed), False or missing
 (undetermined), and a grading value where the rulebook grades them.
 
 This module knows nothing of rulebook files: the rulebook validates names against :func:`criteria` and the
@@ -21,7 +22,8 @@ import pandas as pd
 if TYPE_CHECKING:
     from .rulebook import Rulebook
 
-__all__ = ["Criterion", "ThresholdCriterion", "OffPolicyHighPrecedent", "AllOf", "NoNextStep", "criteria", "criterion_names"]
+__all__ = ["Criterion", "ThresholdCriterion", "OffPolicyHighPrecedent", "AllOf", "NoNextStep", "criteria",
+           "criterion_names"]
 
 
 def _missing(table: pd.DataFrame) -> pd.Series:
