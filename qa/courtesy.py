@@ -56,20 +56,31 @@ def courtesy_only(text: str) -> bool:
     names = {m.group(1).lower() for m in _GREETED.finditer(text)}
     names.update(m.group(1).lower() for m in _ADDRESSED.finditer(text))
     rest = _others(text)
-    return rest is not None and not set(rest) - names
+    return rest is not None and not rest - names
 
 
-def _others(text: str) -> list[str] | None:
+@lru_cache(maxsize=1)
+def _run() -> re.Pattern[str]:
+    """Courtesy words and what lies between words, as long as it lasts (lower case): the scan stops at the
+    first other word, in ``re``, so a reply with something to say costs one match."""
+    from qa.concessions import literal_trie
+
+    return re.compile(rf"(?:[^\w']+|'|(?:{literal_trie(sorted(vocabulary()))})(?![\w']))*")
+
+
+_ANY_WORD = re.compile(r"[\w']+")
+
+
+def _others(text: str) -> set[str] | None:
     """The words of ``text`` that are not courtesy (lower-cased), up to one more than a name can hold; None
     when it holds no word at all."""
-    words = vocabulary()
-    other: list[str] = []
-    seen = False
-    for m in _WORD.finditer(text):
-        seen = True
-        word = m.group(0).lower().replace("’", "'")
-        if word not in words:
-            other.append(word)
-            if len(other) > _NAME_WORDS:
-                break
-    return other if seen else None
+    low = text.lower().replace("’", "'")
+    run, other, at = _run(), set(), 0
+    while len(other) <= _NAME_WORDS:
+        at = run.match(low, at).end()  # type: ignore[union-attr]  # it matches, if only the empty string
+        word = _ANY_WORD.match(low, at)
+        if word is None:
+            break
+        other.add(word.group(0))
+        at = word.end()
+    return other if other or _WORD.search(low) else None

@@ -139,6 +139,7 @@ class NoNextStep(Criterion):
 
     def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
         from .courtesy import courtesy_only
+        from .excuses import latest_post
 
         if "text" not in table.columns or self.column not in table.columns:
             return _missing(table)
@@ -146,27 +147,25 @@ class NoNextStep(Criterion):
         for name in self.parts:
             if name in table.columns:
                 open_ &= ~table[name].astype("boolean").fillna(False).to_numpy(dtype=bool)
-        out = np.zeros(len(table), dtype=bool)
-        rows = np.flatnonzero(open_)
+        sorry = table["empathy"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "empathy" in table.columns \
+            else np.zeros(len(table), dtype=bool)
+        posts = table["customer_text"].to_numpy() if "customer_text" in table.columns else np.full(len(table), "")
         texts = table["text"].to_numpy()
-        out[rows] = [courtesy_only(t) if isinstance(t, str) else False for t in texts[rows].tolist()]
-        if out.any():  # few replies are courtesy alone: the thread is read for those only
-            _owed(table, out)
+        out = np.zeros(len(table), dtype=bool)
+        for i in np.flatnonzero(open_).tolist():  # an apology, or a question somewhere in the posts, comes first:
+            post = posts[i] if isinstance(posts[i], str) else ""  # the cheap test before the words are read
+            if (sorry[i] or "?" in post or "¿" in post or "？" in post) and isinstance(texts[i], str):
+                out[i] = courtesy_only(texts[i]) and _owed(bool(sorry[i]), latest_post(post))
         return pd.Series(out, index=table.index, dtype="boolean")
 
 
-def _owed(table: pd.DataFrame, out: np.ndarray) -> None:
-    """Keep in ``out`` the courtesy-only replies that owed more (see :class:`NoNextStep`), in place."""
+def _owed(sorry: bool, latest: str) -> bool:
+    """Whether a courtesy-only reply owed more (see :class:`NoNextStep`): it apologised, or the customer's
+    latest post asked, and that post is not thanks answered in full by courtesy."""
     from .closings import closing_rule
-    from .excuses import latest_post
 
     rule = closing_rule()
-    posts = table["customer_text"].to_numpy() if "customer_text" in table.columns else None
-    sorry = table["empathy"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "empathy" in table.columns \
-        else np.zeros(len(table), dtype=bool)
-    for i in np.flatnonzero(out).tolist():
-        latest = latest_post(posts[i]) if posts is not None and isinstance(posts[i], str) else ""
-        out[i] = (bool(sorry[i]) or rule.asks(latest)) and not rule.grateful(latest)
+    return (sorry or rule.asks(latest)) and not rule.grateful(latest)
 
 
 # Criteria that are not one verdict column each.
