@@ -63,9 +63,10 @@ def courtesy_only(text: str) -> bool:
 def _run() -> re.Pattern[str]:
     """Courtesy words and what lies between words, as long as it lasts (lower case): the scan stops at the
     first other word, in ``re``, so a reply with something to say costs one match."""
-    from qa.concessions import literal_trie
+    words = sorted(vocabulary())  # first: it loads the phrase files, and with them qa.checks whole
+    from qa.concessions import literal_trie  # (imported first, qa.concessions would meet itself half made)
 
-    return re.compile(rf"(?:[^\w']+|'|(?:{literal_trie(sorted(vocabulary()))})(?![\w']))*")
+    return re.compile(rf"(?:[^\w']+|'|(?:{literal_trie(words)})(?![\w']))*")
 
 
 _ANY_WORD = re.compile(r"[\w']+")

@@ -9,6 +9,7 @@ empathy, time) it falls under the pass mark.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 from pathlib import Path
 
@@ -89,3 +90,9 @@ def test_the_weight_is_the_rulebooks_and_a_wrong_one_is_refused(tmp_path):
     bad.write_text(text.replace("      weight: 20               # under the mark", "      weight: 200  #"), "utf-8")
     with pytest.raises(ConfigError, match=r"bad.yaml:\d+: scorecard.criteria.no_next_step.weight"):
         load_policy(bad)
+
+
+def test_courtesy_can_be_imported_on_its_own():
+    code = "from qa.courtesy import courtesy_only; print(courtesy_only('Sorry to hear that.'))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0 and out.stdout.strip() == "True", out.stderr[-500:]
