@@ -66,6 +66,22 @@ class ClosingRule:
         lower = _HANDLES_LINKS.sub(" ", text.lower().replace("\u2019", "'"))
         return self._more_than_closings(lower) and not self._praise_only(lower)
 
+    @staticmethod
+    def asks(text: str) -> bool:
+        """Whether the post holds a question mark (what :meth:`needs_reply` reads first)."""
+        return bool(text) and _QUESTION.search(text) is not None
+
+    def grateful(self, text: str) -> bool:
+        """Thanks or praise with none of the vetoes and no question ("thank you for changing my booking so fast,
+        all perfect"): a post that needs a reply by :meth:`needs_reply` (it says more than thanks), yet one that
+        courtesy answers in full (:mod:`qa.courtesy`)."""
+        if not text or _QUESTION.search(text) or self.anchor is None:
+            return False
+        lower = _HANDLES_LINKS.sub(" ", text.lower().replace("\u2019", "'"))
+        found = self.anchor.search(lower) is not None or (self.praise is not None and
+                                                           self.praise.search(lower) is not None)
+        return found and (self.veto is None or self.veto.search(lower) is None)
+
     def _more_than_closings(self, lower: str) -> bool:
         s, found = self.anchor.subn(" ", lower)
         if not found:

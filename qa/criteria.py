@@ -3,7 +3,8 @@
 Most criteria come straight from the verdict registry (:mod:`qa.verdicts`): "did the reply deflect?" is the
 ``deflection`` column being True; "did it show empathy?" fails when the quality column ``empathy`` is False. A
 few read numbers: precedent risk is graded by its value, and an off-policy concession whose precedent risk is
-high is a criterion of its own (critical by default). Criteria return True (failed), False or missing
+high is a criterion of its own (critical by default); a reply of courtesy alone that owed more reads the reply's
+words and thread (``no_next_step``). Criteria return True (failed), False or missing
 (undetermined), and a grading value where the rulebook grades them.
 
 This module knows nothing of rulebook files: the rulebook validates names against :func:`criteria` and the
@@ -21,7 +22,8 @@ import pandas as pd
 if TYPE_CHECKING:
     from .rulebook import Rulebook
 
-__all__ = ["Criterion", "ThresholdCriterion", "OffPolicyHighPrecedent", "AllOf", "criteria", "criterion_names"]
+__all__ = ["Criterion", "ThresholdCriterion", "OffPolicyHighPrecedent", "AllOf", "NoNextStep", "criteria",
+           "criterion_names"]
 
 
 def _missing(table: pd.DataFrame) -> pd.Series:
@@ -119,6 +121,53 @@ class AllOf(Criterion):
         return out
 
 
+@dataclass(frozen=True)
+class NoNextStep(Criterion):
+    """A reply to a post that needed one (``latency_minutes`` known: thanks, closings and praise need none) that
+    is courtesy alone (:mod:`qa.courtesy`): no answer, action, question, DM move, link, concession or referral,
+    only an apology, empathy or thanks (lesson 14: "polished replies that fix nothing are a smell"; lesson 6:
+    say what was done and who will be in touch). A reply any of ``parts`` flags offers something (a deflection
+    is charged as one, not twice). Charged only where the thread shows something was owed: the reply itself
+    apologises or empathises (``empathy``: the brand saw a problem and fixed nothing), or the customer's latest
+    post asked a question; a "Thanks!" or "let us know if you need anything" to a chatty post, a vent or a
+    customer's own "I sorted it, thanks" is no smell (lesson 2), and the "needs reply" rule cannot tell those
+    apart from a complaint. Thanks with no complaint word ("thanks for changing my seat so fast") is answered
+    in full by courtesy (:meth:`qa.closings.ClosingRule.grateful`)."""
+
+    parts: tuple[str, ...] = ()
+    derived = True  # type: ignore[assignment]
+
+    def failed(self, table: pd.DataFrame, book: Rulebook) -> pd.Series:
+        from .courtesy import courtesy_only
+        from .excuses import latest_post
+
+        if "text" not in table.columns or self.column not in table.columns:
+            return _missing(table)
+        open_ = table[self.column].notna().to_numpy(dtype=bool, copy=True)
+        for name in self.parts:
+            if name in table.columns:
+                open_ &= ~table[name].astype("boolean").fillna(False).to_numpy(dtype=bool)
+        sorry = table["empathy"].astype("boolean").fillna(False).to_numpy(dtype=bool) if "empathy" in table.columns \
+            else np.zeros(len(table), dtype=bool)
+        posts = table["customer_text"].to_numpy() if "customer_text" in table.columns else np.full(len(table), "")
+        texts = table["text"].to_numpy()
+        out = np.zeros(len(table), dtype=bool)
+        for i in np.flatnonzero(open_).tolist():  # an apology, or a question somewhere in the posts, comes first:
+            post = posts[i] if isinstance(posts[i], str) else ""  # the cheap test before the words are read
+            if (sorry[i] or "?" in post or "¿" in post or "？" in post) and isinstance(texts[i], str):
+                out[i] = courtesy_only(texts[i]) and _owed(bool(sorry[i]), latest_post(post))
+        return pd.Series(out, index=table.index, dtype="boolean")
+
+
+def _owed(sorry: bool, latest: str) -> bool:
+    """Whether a courtesy-only reply owed more (see :class:`NoNextStep`): it apologised, or the customer's
+    latest post asked, and that post is not thanks answered in full by courtesy."""
+    from .closings import closing_rule
+
+    rule = closing_rule()
+    return (sorry or rule.asks(latest)) and not rule.grateful(latest)
+
+
 # Criteria that are not one verdict column each.
 _NUMERIC = (
     ThresholdCriterion("precedent_risk", "precedent_risk", "precedent risk, graded by its value: the same "
@@ -130,6 +179,8 @@ _NUMERIC = (
     AllOf("template_ignores_customer", "template_overuse", "a text pasted onto different problems that takes "
           "up nothing the customer wrote, in answer to their post", parts=("template_overuse", "no_personalisation"),
           only_where="latency_minutes"),
+    NoNextStep("no_next_step", "latency_minutes", "courtesy alone in answer to a post that needed a reply: "
+               "nothing to act on or wait for", parts=("dm_request", "deflection", "compensation")),
 )
 
 

@@ -37,7 +37,7 @@ _READS = {"customer": "customer_text", "reply": "text"}
 _SETTINGS = ("reason", "reads", "then", "concessions")  # an excuse's keys that are not a language's patterns
 
 
-def _latest_post(customer_text: str) -> str:
+def latest_post(customer_text: str) -> str:
     """The customer's latest post before the reply (the last non-empty line of their posts, joined by lines)."""
     lines = [line for line in customer_text.splitlines() if line.strip()]
     return lines[-1] if lines else ""
@@ -60,7 +60,7 @@ and then, after that match, each of ``then`` in turn; ``reason`` is shown in the
 
     def holds(self, text: str) -> bool:
         if self.reads == "customer":
-            text = _latest_post(text)
+            text = latest_post(text)
         if not text:
             return False
         m = self.pattern.search(text) if self.finder is None else self.finder.search(text)

@@ -115,7 +115,7 @@ def _walk(node: Any, path: tuple[str, ...], out: dict[tuple[str, ...], list[str]
         raise PhraseError(f"{where}: group {'.'.join(path)} must be a list or a mapping")
 
 
-_WORD_LISTS = ("stopwords", "generic")
+_WORD_LISTS = ("stopwords", "generic", "courtesy")  # courtesy: qa/courtesy.py
 
 
 def load(directory: Path = PHRASES_DIR) -> Phrasebook:

@@ -265,10 +265,11 @@ case("pii-es-tel", "(Spanish, public) the customer's mobile number in a public r
 VERDICTS["pii-es-tel-2"] = V(False, 0, 0, fails=("pii_exposed",))
 
 # ---- 10: an apology that fixes nothing, alone and pasted (lessons 7 and 14) ----------------------------------
-case("sorry-only", "'Sorry to hear that.' to a broken washer: no next step, a smell; passes low on the rubric",
+case("sorry-only", "'Sorry to hear that.' to a broken washer: no next step, a smell; fails since brief17",
      [("customer", 0, "@Acme my washing machine leaks all over the kitchen floor every wash"),
       ("brand", 30, f"@{who('sorry-only')} Sorry to hear that.")])
-VERDICTS["sorry-only-2"] = V(True, 90, 95, fails=("no_personalisation",))
+VERDICTS["sorry-only-2"] = V(False, 70, 79, fails=("no_personalisation", "no_next_step"))  # brief17: an
+# apology that fixes nothing is charged (lesson 14), 20 points: under the mark with no personalisation
 for cid, post in (("sorry-a", "@Acme the train was cancelled and no replacement bus turned up"),
                   ("sorry-b", "@Acme your app charged my card but the ticket never appeared"),
                   ("sorry-c", "@Acme the toilets on platform 3 have been locked all week")):
