@@ -10,6 +10,7 @@ Times are minutes after ``T0``; purchase dates are days before it.
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -295,6 +296,29 @@ def _more() -> None:
 
 _more()
 
+
+
+@dataclass(frozen=True)
+class V:
+    """A QA lead's verdict on one reply: pass or fail, the score band, criteria it must fail and must not."""
+
+    passed: bool
+    low: float
+    high: float
+    fails: tuple[str, ...] = ()
+    clean: tuple[str, ...] = ()
+
+
+def failed_criteria(row) -> set[str]:  # noqa: ANN001  (a row of scores.csv)
+    return set(str(row["failed_criteria"]).split(";")) - {""}
+
+
+def assert_verdict(v: V, row) -> None:  # noqa: ANN001
+    """``row`` (of scores.csv) gets the QA lead's verdict ``v``; the score's explanation is shown when not."""
+    assert bool(row["passed"]) == v.passed, row["score_explained"]
+    assert v.low <= row["score"] <= v.high, row["score_explained"]
+    assert set(v.fails) <= failed_criteria(row), row["score_explained"]
+    assert not set(v.clean) & failed_criteria(row), row["score_explained"]
 
 def write_cases_csv(cases: dict[str, tuple[str, list[dict]]], path: str) -> None:
     """Write every thread of ``cases`` as one reply file (each round's module scores its own cases apart)."""

@@ -13,25 +13,15 @@ file of their own (``python tests/qa/brief_threads_16.py OUT.csv``).
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from brief_threads import _day, _thread, write_cases_csv  # noqa: E402
+from brief_threads import V, _day, _thread, write_cases_csv  # noqa: E402
 
 CASES: dict[str, tuple[str, list[dict]]] = {}
 """case id -> (what a QA lead expects, thread rows)."""
 
 
-@dataclass(frozen=True)
-class V:
-    """A QA lead's verdict on one reply: pass or fail, the score band, criteria it must fail and must not."""
-
-    passed: bool
-    low: float
-    high: float
-    fails: tuple[str, ...] = ()
-    clean: tuple[str, ...] = ()
 
 
 VERDICTS: dict[str, V] = {}
@@ -299,9 +289,10 @@ case("long-skip", "the same long thread where one question is skipped: it waits"
          ("customer", 45, "@Acme will I need to be in?"), ("customer", 48, "@Acme also is there a fee?"),
          ("brand", 55, f"@{who('long-skip')} No, there's no fee for the engineer visit.",
           {"parent_id": "long-skip-8"})], issue_category="outage")
-LEFT = {"dm-curt-fb-2": "see LEFT_VERDICTS", "long-skip-7": "a QA lead lists the skipped question as waiting; the tool reads one reply to the "
-                      "customer's latest post as answering every post they had waiting (a chain of posts on a "
-                      "timeline), and cannot tell which question it took up without reading for meaning"}
+LEFT = {"dm-curt-fb-2": "see LEFT_VERDICTS",
+        "long-skip-7": "a QA lead lists the skipped question as waiting; the tool reads one reply to the "
+                       "customer's latest post as answering every post they had waiting (a chain of posts on a "
+                       "timeline), and cannot tell which question it took up without reading for meaning"}
 
 
 def write_csv(path: str) -> None:

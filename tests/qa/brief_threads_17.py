@@ -13,44 +13,26 @@ Each audited reply's verdict (``VERDICTS``) was written before the tool was run.
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from brief_threads import _thread, write_cases_csv  # noqa: E402
+from brief_threads import V, _thread, write_cases_csv  # noqa: E402
+from brief_threads_16 import DM, FB, IG, on, who  # noqa: E402  (the same helpers; its cases stay in its own table)
 
 CASES: dict[str, tuple[str, list[dict]]] = {}
 """case id -> (what a QA lead expects, thread rows)."""
 
 
-@dataclass(frozen=True)
-class V:
-    """A QA lead's verdict on one reply: pass or fail, the score band, criteria it must fail and must not."""
-
-    passed: bool
-    low: float
-    high: float
-    fails: tuple[str, ...] = ()
-    clean: tuple[str, ...] = ()
 
 
 VERDICTS: dict[str, V] = {}
 NN = ("no_next_step",)
 
 
-def who(cid: str) -> str:
-    return "u_" + cid.replace("-", "_")
-
-
 def case(cid: str, expect: str, posts: list[tuple], **facts) -> None:
     CASES[cid] = (expect, _thread(cid, who(cid), posts, **facts))
 
 
-def on(where: dict, posts: list[tuple]) -> list[tuple]:
-    return [(*p[:3], {**where, **(p[3] if len(p) > 3 else {})}) for p in posts]
-
-
-FB, IG, DM = {"channel": "facebook"}, {"channel": "instagram"}, {"public": False}
 
 # ---- 1: courtesy alone to a post that needed a reply: nothing to act on or wait for (lesson 14) --------------
 case("nn-sorry", "'Sorry to hear that.' to a flooding washer: fixes nothing, takes up nothing: fail",

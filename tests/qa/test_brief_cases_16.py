@@ -24,6 +24,7 @@ from qa.excuses import excuses, holds
 from qa.repeats import spelled_words
 
 sys.path.insert(0, str(Path(__file__).parent))
+from brief_threads import assert_verdict, failed_criteria  # noqa: E402
 from brief_threads_16 import ANSWERED, LEFT, REPEATS, UNANSWERED, VERDICTS, write_csv  # noqa: E402
 from check_helpers import find  # noqa: E402
 
@@ -43,17 +44,10 @@ def scores(result):
     return result.scores.set_index("reply_id")
 
 
-def _failed(row) -> set[str]:  # noqa: ANN001
-    return set(str(row["failed_criteria"]).split(";")) - {""}
-
 
 @pytest.mark.parametrize("rid", sorted(VERDICTS))
 def test_each_reply_gets_the_qa_leads_verdict(scores, rid):
-    v, row = VERDICTS[rid], scores.loc[rid]
-    assert bool(row["passed"]) == v.passed, row["score_explained"]
-    assert v.low <= row["score"] <= v.high, row["score_explained"]
-    assert set(v.fails) <= _failed(row), row["score_explained"]
-    assert not set(v.clean) & _failed(row), row["score_explained"]
+    assert_verdict(VERDICTS[rid], scores.loc[rid])
 
 
 def test_waiting_answered_and_repeated_posts_are_listed_as_a_qa_lead_lists_them(result):
@@ -82,7 +76,7 @@ def test_a_refund_status_keeps_its_flag_and_says_why_it_is_not_charged(scores):
         assert row["compensation"] == True and row["policy_status"] == "off_policy"  # noqa: E712 (labels: a refund)
         assert "not charged: the reply reports the status of a refund already under way" in row["score_explained"]
     new = scores.loc["st-refund-new-2"]  # the same refund granted today to the same audience: critical
-    assert new["auto_fail"] and "off_policy_high_precedent" in _failed(new), new["score_explained"]
+    assert new["auto_fail"] and "off_policy_high_precedent" in failed_criteria(new), new["score_explained"]
 
 
 @pytest.mark.parametrize("text", [
@@ -117,8 +111,8 @@ def test_a_curt_dm_move_never_closed_sits_at_the_pass_mark_and_a_kind_one_above(
     curt, kind = scores.loc["dm-curt-fb-2"], scores.loc["dm-kind-fb-2"]
     lost = CRIT["no_public_close"].weight + CRIT["no_empathy"].weight + CRIT["no_personalisation"].weight
     assert curt["score"] == 100 - lost == BOOK.scorecard.pass_mark and curt["passed"], curt["score_explained"]
-    assert {"no_public_close", "no_empathy", "no_personalisation"} <= _failed(curt)
-    assert kind["score"] > curt["score"] and "no_public_close" in _failed(kind)
+    assert {"no_public_close", "no_empathy", "no_personalisation"} <= failed_criteria(curt)
+    assert kind["score"] > curt["score"] and "no_public_close" in failed_criteria(kind)
 
 
 # ---- back from DM, per customer -------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from qa.courtesy import courtesy_only
 from qa.rulebook import DEFAULT_POLICY
 
 sys.path.insert(0, str(Path(__file__).parent))
+from brief_threads import assert_verdict  # noqa: E402
 from brief_threads_17 import VERDICTS, write_csv  # noqa: E402
 
 BOOK = load_policy()
@@ -34,17 +35,10 @@ def scores(tmp_path_factory):
     return score_file(path).scores.set_index("reply_id")
 
 
-def _failed(row) -> set[str]:  # noqa: ANN001
-    return set(str(row["failed_criteria"]).split(";")) - {""}
-
 
 @pytest.mark.parametrize("rid", sorted(VERDICTS))
 def test_each_reply_gets_the_qa_leads_verdict(scores, rid):
-    v, row = VERDICTS[rid], scores.loc[rid]
-    assert bool(row["passed"]) == v.passed, row["score_explained"]
-    assert v.low <= row["score"] <= v.high, row["score_explained"]
-    assert set(v.fails) <= _failed(row), row["score_explained"]
-    assert not set(v.clean) & _failed(row), row["score_explained"]
+    assert_verdict(VERDICTS[rid], scores.loc[rid])
 
 
 def test_the_charge_is_explained_with_its_weight(scores):
