@@ -159,7 +159,7 @@ class Group:
     """
 
     __slots__ = ("name", "id", "_whole", "_patterns", "_langs", "_scanner", "_compiled", "_by_lang", "_joins",
-                 "_plans")
+                 "_plans", "_sighted")
 
     def __init__(self, name: str, by_lang: dict[str, list[str]], scanner: Scanner | None = None) -> None:
         """``scanner``: shared by the groups of one phrasebook, so that a reply is scanned once for all."""
@@ -176,6 +176,7 @@ class Group:
         self._compiled: dict[int, _Compiled] = {}
         self._joins: dict[tuple[int, ...], re.Pattern[str] | None] = {}
         self._plans: dict[tuple[tuple[int, ...], str | None], tuple[re.Pattern[str] | None, tuple[int, ...]]] = {}
+        self._sighted: set[tuple[int, ...]] = set()  # sets of patterns met once, not joined yet (see :meth:`_plan`)
 
     @property
     def pattern(self) -> re.Pattern[str]:
@@ -215,6 +216,13 @@ class Group:
         if len(mine) > 1:
             joined = self._joins.get(mine, _UNJOINED)
             if joined is _UNJOINED:
+                if mine not in self._sighted:
+                    # first sighting: searched one by one, the plan not kept. A big group's join takes milliseconds
+                    # to compile (not_our_team: ~3 ms), and it meets many sets once or twice in a file
+                    if len(self._sighted) >= JOINS_KEPT:
+                        self._sighted.clear()
+                    self._sighted.add(mine)
+                    return None, mine
                 joined = self._join(mine)
         if len(self._plans) >= JOINS_KEPT:
             self._plans.clear()  # as the joins: a pathological stream of new sets starts over

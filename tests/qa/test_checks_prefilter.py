@@ -195,6 +195,24 @@ def test_patterns_searched_as_one_alternation_match_as_one_by_one() -> None:
     assert joined > 100  # most groups were searched joined
 
 
+def test_a_set_met_once_is_searched_one_by_one_and_joined_when_met_again() -> None:
+    """A set of patterns is compiled as one alternation only from its second sighting (a join costs milliseconds
+    to compile): the first search runs the patterns one by one; both give the whole group's matches."""
+    from qa.checks.matching import _alternate
+    from qa.checks.phrases import load
+
+    group = load().get("not_our_team")  # a fresh phrasebook: no set met yet
+    assert group is not None
+    every = tuple(range(len(group._patterns)))
+    text = "Sorry, we cannot access accounts here; we're just the social media team. " * 2
+    lower = text.lower()
+    first, again = group.runs(every, text, lower, None), group.runs(every, text, lower, None)
+    assert len(first) == len(every) > 1 and len(again) == 1  # one by one, then the joined alternation
+    whole = [m.span() for m in group.pattern.finditer(text)]
+    assert whole
+    assert [m.span() for m in _alternate(first)] == [m.span() for m in again[0][0].finditer(again[0][1])] == whole
+
+
 def test_first_characters_of_a_pattern() -> None:
     """What every match starts with, looking past anchors, lookarounds and optional parts; unknown (None) for a
     class by category, a pattern that can match empty, or letters matched in either case."""
