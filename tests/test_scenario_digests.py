@@ -14,6 +14,11 @@ Two kinds of runs:
 - *full*: every scenario file exactly as written (horizon, replications). Slow.
 
 Values are serialised with ``repr`` (shortest round-trip form of a float), so a difference in the last bit shows.
+Once re-recorded (2026-12-07, five runs, one field each): follower counts were drawn with numpy's vectorised
+power, which differs in the last bit on CPUs with AVX-512, so the weekly precedent audience (and one summary's)
+differed by one unit in the last place between machines; the draws now use the C library's pow per draw
+(``sim.intake.follower_draws``), and only those five runs' ``tables`` (and that one ``summary``) were re-recorded,
+each checked to differ from the old digest by exactly that one-ulp value.
 Record (only on a commit whose results are the reference): ``python tests/test_scenario_digests.py --record``.
 """
 
