@@ -70,9 +70,16 @@ class YamlLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
             seen: dict = {}
+            merged = None
             for key_node, _ in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    continue  # "<<: *base" then a key of base again is an override, not a duplicate
+                    # "<<: *base" then a key of base again is an override, not a duplicate; but a second "<<"
+                    # silently overrides the first's values (merge several with "<<: [*a, *b]")
+                    if merged is not None:
+                        raise _Refused(None, None, f"duplicate merge key '<<' (first given on line {merged + 1}); "
+                                       "merge several mappings with one '<<: [*a, *b]'", key_node.start_mark)
+                    merged = key_node.start_mark.line
+                    continue
                 key = self.construct_object(key_node, deep=True)
                 try:
                     first = seen.get(key)
