@@ -1,0 +1,44 @@
+"""The seventh sweep's cases (hostile17). Each was a silent guess, a hang or minutes of work on main at e70400d.
+Files are made at run time (``setups_round7.py``)."""
+
+from __future__ import annotations
+
+from case_model import Case
+
+__all__ = ["ROUND7_CASES"]
+
+S = "@scenarios/valid_small.yaml"
+ROSTER = ("roster", S, "--shifts", "@planning/shifts.yaml", "--no-simulate", "--out", "out", "--requirement")
+
+
+def _roster(cid: str, kind: str, file: str, says: str, setup: str) -> Case:
+    return Case(f"roster:{cid}", kind, (*ROSTER, f"in/{file}"), 2, says, names=file, setup=(f"setup7:{setup}",))
+
+
+ROUND7_CASES = [
+    # a second merge key in one mapping: its values silently overrode the first's (agents 4, exit 0)
+    Case("simulate:merge_key_twice", "duplicates", ("simulate", "in/merge.yaml", "--out", "out", "--no-plots"), 2,
+         "merge.yaml:14: duplicate merge key '<<' (first given on line 13)", names="merge.yaml",
+         setup=("setup7:merge_twice",)),
+    Case("batch:merge_key_twice", "duplicates", ("batch", "in/exp.yaml", "--out", "out", "--workers", "1",
+                                                 "--no-plots"), 2, "exp.yaml:5: duplicate merge key '<<'",
+         names="exp.yaml", setup=("setup7:experiment_merge_twice",)),
+    # /proc/kmsg is a "regular file" of size 0 whose read (as root) waits for the next kernel message: no end
+    Case("simulate:proc_kmsg", "hang", ("simulate", "in/kmsg.yaml", "--out", "out", "--no-plots"), 2,
+         "it is a kernel interface (/proc, /sys), not a file", names="kmsg.yaml", setup=("setup7:kmsg",),
+         timeout=15.0),
+    # a header of 100,000 columns: pandas built them all for each of the 336 rows, past a minute
+    _roster("requirement_wide", "huge", "wide.csv", "line 1: the header has 100,015 columns, more than the 1,000",
+            "requirement_wide"),
+    Case("qa-evaluate:labels_wide", "huge", ("qa", "evaluate", "run", "--labels", "in/wide_labels.csv"), 2,
+         "line 1: the header has 100,002 columns", names="wide_labels.csv", setup=("qa_run", "setup7:labels_wide")),
+    # a row whose target differs from line 2's: the roster silently used line 2's (exit 0)
+    _roster("requirement_target_nan", "NaN", "target_nan.csv", "target_nan.csv:3: target_goal 'nan'",
+            "requirement_target_nan"),
+    _roster("requirement_target_other", "accepted nonsense", "target_other.csv",
+            ":3: target_goal '0.95', target_minutes '60' differ from line 2's (0.8, 60)", "requirement_target_other"),
+    # a reply CSV whose header runs on past the 64 KiB read as the header: the cut taken for it, every row then
+    # "expected 10,943 fields, found 17", exit 0 with no reply scored
+    Case("qa-score:header_past_64k", "huge", ("qa", "score", "in/wide.csv", "--out", "out"), 2,
+         "line 1: the header is longer than 64 KiB", names="wide.csv", setup=("setup7:reply_header_wide",)),
+]

@@ -1,0 +1,61 @@
+"""The seventh sweep's setups (cases_round7.py): files made at run time from the corpus's valid ones, edited one way
+each (a second merge key, a header of 100,000 columns, a target changed on one row), and a link to /proc/kmsg."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+__all__ = ["setup_round7"]
+
+CORPUS = Path(__file__).parent / "corpus"
+WIDE = 100_000  # extra header columns: pandas built them for every row for minutes
+
+
+def _scenario(edit) -> str:  # noqa: ANN001 - text -> text
+    return edit((CORPUS / "scenarios" / "valid_small.yaml").read_text(encoding="utf-8"))
+
+
+def _requirement(edit) -> str:  # noqa: ANN001 - list of lines -> list of lines
+    return "".join(edit((CORPUS / "planning" / "requirement.csv").read_text().splitlines(keepends=True)))
+
+
+def _wide(lines: list[str]) -> list[str]:
+    return [lines[0].rstrip("\n") + "".join(f",x{i}" for i in range(WIDE)) + "\n", *lines[1:]]
+
+
+def _target_on_line_3(value: str):  # noqa: ANN202
+    def edit(lines: list[str]) -> list[str]:
+        lines[2] = lines[2].replace(",0.8,60", f",{value},60")
+        return lines
+    return edit
+
+
+FILES = {  # name -> (file written in in/, its text)
+    "merge_twice": ("merge.yaml", lambda: _scenario(lambda s: s.replace(
+        "staffing:\n  agents: 3", "staffing:\n  <<: {agents: 3}\n  <<: {agents: 4}"))),
+    "experiment_merge_twice": ("exp.yaml", lambda: "name: e\nscenarios: [valid_small.yaml]\nset:\n"
+                               "  <<: {horizon_days: 0.05}\n  <<: {horizon_days: 0.1}\ngrid:\n"
+                               "  staffing.agents: [3]\nreplications: 2\n"),
+    "requirement_wide": ("wide.csv", lambda: _requirement(_wide)),
+    "requirement_target_nan": ("target_nan.csv", lambda: _requirement(_target_on_line_3("nan"))),
+    "requirement_target_other": ("target_other.csv", lambda: _requirement(_target_on_line_3("0.95"))),
+    "labels_wide": ("wide_labels.csv", lambda: "reply_id,deflection" + "".join(f",x{i}" for i in range(WIDE))
+                    + "\n102,0\n104,0\n"),
+}
+
+
+def setup_round7(name: str, work: Path) -> None:
+    if name in FILES:
+        file, text = FILES[name]
+        (work / "in" / file).write_text(text(), encoding="utf-8")
+        if file == "exp.yaml":  # the scenario it names
+            shutil.copy(CORPUS / "scenarios" / "valid_small.yaml", work / "in")
+    elif name == "kmsg":  # reading /proc/kmsg (as root) waits for the next kernel message forever
+        os.symlink("/proc/kmsg", work / "in" / "kmsg.yaml")
+    elif name == "reply_header_wide":  # own-schema replies whose header runs on past 64 KiB (100,000 columns)
+        rows = (CORPUS / "replies" / "own_valid.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+        (work / "in" / "wide.csv").write_text("".join(_wide(rows)), encoding="utf-8")
+    else:
+        raise ValueError(f"unknown setup step {name}")
