@@ -71,7 +71,7 @@ class YamlLoader(yaml.SafeLoader):
         if isinstance(node, yaml.MappingNode):
             seen: dict = {}
             merged = None
-            for key_node, _ in node.value:
+            for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     # "<<: *base" then a key of base again is an override, not a duplicate; but a second "<<"
                     # silently overrides the first's values (merge several with "<<: [*a, *b]")
@@ -79,6 +79,7 @@ class YamlLoader(yaml.SafeLoader):
                         raise _Refused(None, None, f"duplicate merge key '<<' (first given on line {merged + 1}); "
                                        "merge several mappings with one '<<: [*a, *b]'", key_node.start_mark)
                     merged = key_node.start_mark.line
+                    _refuse_merged_twice(value_node, key_node)
                     continue
                 key = self.construct_object(key_node, deep=True)
                 try:
@@ -117,6 +118,26 @@ class YamlLoader(yaml.SafeLoader):
                 raise _Refused(None, None, "a lone surrogate escape (\\ud800-\\udfff) is not a character",
                                node.start_mark) from None
         return value
+
+
+def _refuse_merged_twice(value: yaml.Node, merge: yaml.Node) -> None:
+    """A key given by two of the mappings of ``<<: [*a, *b]``: PyYAML takes the last one's value, the YAML merge
+    specification (and other YAML readers) the first one's. Which was meant? Refused, as a duplicate key is."""
+    if not isinstance(value, yaml.SequenceNode):
+        return
+    seen: dict = {}
+    for mapping in value.value:
+        if not isinstance(mapping, yaml.MappingNode):
+            continue  # not a mapping: SafeConstructor reports it
+        # a mapping met before may hold a key twice already: merged into it, then overridden (its own affair)
+        here = {(k.tag, k.value): k for k, _ in mapping.value
+                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge"}
+        for key, key_node in here.items():
+            first = seen.setdefault(key, key_node)
+            if first is not key_node:
+                raise _Refused(None, None, f"key {printable(key_node.value, 80)!r} is given by two of the mappings "
+                               f"merged here (lines {first.start_mark.line + 1} and {key_node.start_mark.line + 1}); "
+                               "YAML readers differ on which one wins: give it once", merge.start_mark)
 
 
 YamlLoader.yaml_implicit_resolvers = {

@@ -20,6 +20,11 @@ ROUND7_CASES = [
     Case("simulate:merge_key_twice", "duplicates", ("simulate", "in/merge.yaml", "--out", "out", "--no-plots"), 2,
          "merge.yaml:14: duplicate merge key '<<' (first given on line 13)", names="merge.yaml",
          setup=("setup7:merge_twice",)),
+    # one merge of two mappings that both give a key: PyYAML took the last one's (patience 4 minutes, exit 0), the
+    # YAML merge specification and other YAML readers the first one's (60)
+    Case("simulate:merge_key_in_two", "duplicates", ("simulate", "in/merged.yaml", "--out", "out", "--no-plots"), 2,
+         "merged.yaml:12: key 'dist' is given by two of the mappings merged here (lines 12 and 9)",
+         names="merged.yaml", setup=("setup7:merge_key_in_two",)),
     Case("batch:merge_key_twice", "duplicates", ("batch", "in/exp.yaml", "--out", "out", "--workers", "1",
                                                  "--no-plots"), 2, "exp.yaml:5: duplicate merge key '<<'",
          names="exp.yaml", setup=("setup7:experiment_merge_twice",)),
@@ -37,6 +42,10 @@ ROUND7_CASES = [
             "requirement_target_nan"),
     _roster("requirement_target_other", "accepted nonsense", "target_other.csv",
             ":3: target_goal '0.95', target_minutes '60' differ from line 2's (0.8, 60)", "requirement_target_other"),
+    # a NUL character in a text of JSON Lines ("\u0000") or Parquet: scored, and written into scores.csv, which
+    # `qa report` and `qa evaluate` then refused as a binary file; in CSV a NUL was a broken row already
+    *(Case(f"qa-score:text_nul_{ext}", "binary", ("qa", "score", f"in/nul.{ext}", "--out", "out"), 0,
+           setup=("setup7:text_nul",), check={"broken_lines": [2]}) for ext in ("jsonl", "parquet")),
     # a reply CSV whose header runs on past the 64 KiB read as the header: the cut taken for it, every row then
     # "expected 10,943 fields, found 17", exit 0 with no reply scored
     Case("qa-score:header_past_64k", "huge", ("qa", "score", "in/wide.csv", "--out", "out"), 2,

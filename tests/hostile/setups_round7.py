@@ -35,6 +35,10 @@ def _target_on_line_3(value: str):  # noqa: ANN202
 FILES = {  # name -> (file written in in/, its text)
     "merge_twice": ("merge.yaml", lambda: _scenario(lambda s: s.replace(
         "staffing:\n  agents: 3", "staffing:\n  <<: {agents: 3}\n  <<: {agents: 4}"))),
+    "merge_key_in_two": ("merged.yaml", lambda: _scenario(lambda s: s.replace(
+        "handle_minutes: {", "handle_minutes: &h {").replace(
+        "  patience_minutes: {dist: exponential, mean: 60}",
+        "  patience_minutes:\n    <<: [{dist: exponential, mean: 60}, *h]"))),
     "experiment_merge_twice": ("exp.yaml", lambda: "name: e\nscenarios: [valid_small.yaml]\nset:\n"
                                "  <<: {horizon_days: 0.05}\n  <<: {horizon_days: 0.1}\ngrid:\n"
                                "  staffing.agents: [3]\nreplications: 2\n"),
@@ -57,5 +61,12 @@ def setup_round7(name: str, work: Path) -> None:
     elif name == "reply_header_wide":  # own-schema replies whose header runs on past 64 KiB (100,000 columns)
         rows = (CORPUS / "replies" / "own_valid.csv").read_text(encoding="utf-8").splitlines(keepends=True)
         (work / "in" / "wide.csv").write_text("".join(_wide(rows)), encoding="utf-8")
+    elif name == "text_nul":  # own-schema replies whose second message's text holds a NUL (JSON's "\u0000")
+        import pandas as pd
+
+        df = pd.read_csv(CORPUS / "replies" / "own_valid.csv", dtype=str, keep_default_na=False)
+        df.loc[1, "text"] = "Sorry\x00 for the wait"
+        df.to_json(work / "in" / "nul.jsonl", orient="records", lines=True)
+        df.to_parquet(work / "in" / "nul.parquet")
     else:
         raise ValueError(f"unknown setup step {name}")
