@@ -42,6 +42,13 @@ ROUND7_CASES = [
             "requirement_target_nan"),
     _roster("requirement_target_other", "accepted nonsense", "target_other.csv",
             ":3: target_goal '0.95', target_minutes '60' differ from line 2's (0.8, 60)", "requirement_target_other"),
+    # the working folder as --out ('.', or '' for qa score): refused only after the run ("Device or resource busy",
+    # the folder cannot be renamed), a temporary folder '..old-*' left in it
+    Case("simulate:out_working_folder", "path trick", ("simulate", "../in/valid_small.yaml", "--out", ".",
+                                                       "--no-plots"), 2, ".: is the working folder or holds it",
+         names=".", outputs=(), setup=("setup7:in_empty_folder",)),
+    Case("qa-score:out_empty", "path trick", ("qa", "score", "../in/own_valid.csv", "--out", ""), 2,
+         ".: is the working folder or holds it", names=".", outputs=(), setup=("setup7:in_empty_folder",)),
     # a NUL character in a text of JSON Lines ("\u0000") or Parquet: scored, and written into scores.csv, which
     # `qa report` and `qa evaluate` then refused as a binary file; in CSV a NUL was a broken row already
     *(Case(f"qa-score:text_nul_{ext}", "binary", ("qa", "score", f"in/nul.{ext}", "--out", "out"), 0,

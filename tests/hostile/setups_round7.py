@@ -61,6 +61,11 @@ def setup_round7(name: str, work: Path) -> None:
     elif name == "reply_header_wide":  # own-schema replies whose header runs on past 64 KiB (100,000 columns)
         rows = (CORPUS / "replies" / "own_valid.csv").read_text(encoding="utf-8").splitlines(keepends=True)
         (work / "in" / "wide.csv").write_text("".join(_wide(rows)), encoding="utf-8")
+    elif name == "in_empty_folder":  # the case runs in the empty folder 'here' (the runner changes back after it)
+        shutil.copy(CORPUS / "scenarios" / "valid_small.yaml", work / "in")
+        shutil.copy(CORPUS / "replies" / "own_valid.csv", work / "in")
+        (work / "here").mkdir()
+        os.chdir(work / "here")
     elif name == "text_nul":  # own-schema replies whose second message's text holds a NUL (JSON's "\u0000")
         import pandas as pd
 
