@@ -28,6 +28,11 @@ ROUND7_CASES = [
     Case("batch:merge_key_twice", "duplicates", ("batch", "in/exp.yaml", "--out", "out", "--workers", "1",
                                                  "--no-plots"), 2, "exp.yaml:5: duplicate merge key '<<'",
          names="exp.yaml", setup=("setup7:experiment_merge_twice",)),
+    # a key both in 'set' and swept by 'grid': every point overrode it, the value in 'set' never ran (exit 0)
+    Case("batch:set_and_grid_same_key", "accepted nonsense", ("batch", "in/exp.yaml", "--out", "out", "--workers",
+                                                              "1", "--no-plots"), 2,
+         "set: 'staffing.agents' is also given by 'grid', which overrides it at every point", names="exp.yaml",
+         setup=("setup7:experiment_set_and_grid",)),
     # /proc/kmsg is a "regular file" of size 0 whose read (as root) waits for the next kernel message: no end
     Case("simulate:proc_kmsg", "hang", ("simulate", "in/kmsg.yaml", "--out", "out", "--no-plots"), 2,
          "it is a kernel interface (/proc, /sys), not a file", names="kmsg.yaml", setup=("setup7:kmsg",),

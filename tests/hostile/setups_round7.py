@@ -42,6 +42,9 @@ FILES = {  # name -> (file written in in/, its text)
     "experiment_merge_twice": ("exp.yaml", lambda: "name: e\nscenarios: [valid_small.yaml]\nset:\n"
                                "  <<: {horizon_days: 0.05}\n  <<: {horizon_days: 0.1}\ngrid:\n"
                                "  staffing.agents: [3]\nreplications: 2\n"),
+    "experiment_set_and_grid": ("exp.yaml", lambda: "name: e\nscenarios: [valid_small.yaml]\n"
+                                "set: {horizon_days: 0.05, staffing.agents: 5}\ngrid:\n  staffing.agents: [3]\n"
+                                "replications: 2\n"),
     "requirement_wide": ("wide.csv", lambda: _requirement(_wide)),
     "requirement_target_nan": ("target_nan.csv", lambda: _requirement(_target_on_line_3("nan"))),
     "requirement_target_other": ("target_other.csv", lambda: _requirement(_target_on_line_3("0.95"))),
