@@ -42,6 +42,12 @@ ROUND7_CASES = [
             "requirement_wide"),
     Case("qa-evaluate:labels_wide", "huge", ("qa", "evaluate", "run", "--labels", "in/wide_labels.csv"), 2,
          "line 1: the header has 100,002 columns", names="wide_labels.csv", setup=("qa_run", "setup7:labels_wide")),
+    # labels of other replies than the scored ones: a table of nothing, every check "not run", exit 0 (qa train
+    # refuses them: "none of its 2 reply ids is in the reply files")
+    Case("qa-evaluate:labels_other_ids", "accepted nonsense", ("qa", "evaluate", "run", "--labels",
+                                                               "in/other_ids.csv"), 2,
+         "other_ids.csv: none of its 2 reply ids is in run/scores.csv", names="other_ids.csv",
+         setup=("qa_run", "setup7:labels_other_ids")),
     # a row whose target differs from line 2's: the roster silently used line 2's (exit 0)
     _roster("requirement_target_nan", "NaN", "target_nan.csv", "target_nan.csv:3: target_goal 'nan'",
             "requirement_target_nan"),

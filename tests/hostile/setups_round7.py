@@ -48,6 +48,7 @@ FILES = {  # name -> (file written in in/, its text)
     "requirement_wide": ("wide.csv", lambda: _requirement(_wide)),
     "requirement_target_nan": ("target_nan.csv", lambda: _requirement(_target_on_line_3("nan"))),
     "requirement_target_other": ("target_other.csv", lambda: _requirement(_target_on_line_3("0.95"))),
+    "labels_other_ids": ("other_ids.csv", lambda: "reply_id,deflection,dm_request\nzz1,1,0\nzz2,0,1\n"),
     "labels_wide": ("wide_labels.csv", lambda: "reply_id,deflection" + "".join(f",x{i}" for i in range(WIDE))
                     + "\n102,0\n104,0\n"),
 }
