@@ -1,11 +1,13 @@
 """A hardened YAML parser: PyYAML's safe loader, minus what makes a small file dangerous or ambiguous.
 
 Configuration files (scenarios, rulebooks, experiments, the app's settings) come from users and uploads. On top
-of ``yaml.SafeLoader`` (no arbitrary objects) this refuses duplicate keys (with both lines), nesting deeper than
-:data:`MAX_DEPTH`, alias "bombs" beyond :data:`MAX_NODES` values or aliases that contain themselves, and numbers
-that are infinite, NaN or too large to convert; and it drops YAML 1.1's base-60 numbers, so ``17:00`` stays the
-string "17:00". Every refusal is a :class:`YamlProblem` with a 1-based line; :mod:`carebench_shared.config`
-turns it into the one-line ``file:line: problem`` message. Text only: reading and decoding files live there.
+of ``yaml.SafeLoader`` (no arbitrary objects) this refuses duplicate keys (with both lines), a merge key given
+twice or merging one key from two mappings, nesting deeper than :data:`MAX_DEPTH`, alias "bombs" beyond
+:data:`MAX_NODES` values or aliases that contain themselves, more than :data:`MAX_VALUES` values written (a
+minute of parsing), and numbers that are infinite, NaN or too large to convert; and it drops YAML 1.1's base-60
+numbers, so ``17:00`` stays the string "17:00". Every refusal is a :class:`YamlProblem` with a 1-based line;
+:mod:`carebench_shared.config` turns it into the one-line ``file:line: problem`` message. Text only: reading and
+decoding files live there.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ import yaml
 
 from .safe_text import printable
 
-__all__ = ["YamlLoader", "YamlProblem", "parse_yaml", "MAX_DEPTH", "MAX_NODES"]
+__all__ = ["YamlLoader", "YamlProblem", "parse_yaml", "MAX_DEPTH", "MAX_NODES", "MAX_VALUES"]
 
 MAX_DEPTH = 50  # nesting levels of mappings and lists (scenarios use about 6)
 MAX_NODES = 1_000_000  # values in a file once aliases are expanded (a "billion laughs" file is refused)
+MAX_VALUES = 100_000  # values (keys too) written in a file: PyYAML reads 5,000-40,000 a second (an experiment's
+# thousand points are a few thousand; 300,000 numbers in a 2 MiB list took a minute)
 
 
 class YamlProblem(Exception):
@@ -44,13 +48,18 @@ class YamlLoader(yaml.SafeLoader):
     duplicate keys, nesting deeper than :data:`MAX_DEPTH` and numbers that are not finite."""
 
     _depth = 0
+    _values = 0
 
     def compose_node(self, parent, index):
         # the composer recurses once per level: bound it before Python's stack is exhausted
         self._depth += 1
+        self._values += 1
         try:
             if self._depth > MAX_DEPTH:
                 raise _Refused(None, None, f"nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark)
+            if self._values > MAX_VALUES:  # stopped here, before reading on for minutes
+                raise _Refused(None, None, f"more than {MAX_VALUES:,} values (keys and items): not a configuration "
+                               "file of carebench", self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1

@@ -45,6 +45,8 @@ FILES = {  # name -> (file written in in/, its text)
     "experiment_set_and_grid": ("exp.yaml", lambda: "name: e\nscenarios: [valid_small.yaml]\n"
                                 "set: {horizon_days: 0.05, staffing.agents: 5}\ngrid:\n  staffing.agents: [3]\n"
                                 "replications: 2\n"),
+    "rulebook_many_bands": ("bands.yaml", lambda: (CORPUS / "rulebooks" / "valid.yaml").read_text(encoding="utf-8")
+                            + "consistency:\n  influence_bands: [" + ",".join(map(str, range(1, 120_001))) + "]\n"),
     "requirement_wide": ("wide.csv", lambda: _requirement(_wide)),
     "requirement_target_nan": ("target_nan.csv", lambda: _requirement(_target_on_line_3("nan"))),
     "requirement_target_other": ("target_other.csv", lambda: _requirement(_target_on_line_3("0.95"))),
