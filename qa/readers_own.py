@@ -228,6 +228,10 @@ class OwnParquet:
         if missing:
             raise ConfigError(f"{printable(path)}: unknown format: Parquet columns lack {', '.join(missing)}")
         refuse_no_text(printable(path), pf.schema_arrow.names)
+        nested = next((f for f in pf.schema_arrow if f.name in _COLUMN_SET and pa.types.is_nested(f.type)), None)
+        if nested is not None:  # read on, each value would be Python's spelling of it ("['...']"), as in JSON Lines
+            raise ConfigError(f"{printable(path)}: column '{nested.name}' holds lists or records "
+                              f"({printable(str(nested.type), 60)}), not one value a row")
         cols = [c for c in MESSAGE_COLUMNS if c in names]
         try:
             parts = [b.to_pandas() for b in pf.iter_batches(batch_size=200_000, columns=cols)]

@@ -69,6 +69,11 @@ ROUND7_CASES = [
     # `qa report` and `qa evaluate` then refused as a binary file; in CSV a NUL was a broken row already
     *(Case(f"qa-score:text_nul_{ext}", "binary", ("qa", "score", f"in/nul.{ext}", "--out", "out"), 0,
            setup=("setup7:text_nul",), check={"broken_lines": [2]}) for ext in ("jsonl", "parquet")),
+    # a Parquet text column of lists (or records): each text read as Python's spelling of it ("['Sorry ...']"),
+    # exit 0; JSON Lines refuses a nested value
+    Case("qa-score:parquet_text_lists", "wrong types", ("qa", "score", "in/lists.parquet", "--out", "out"), 2,
+         "column 'text' holds lists or records (list<element: string>)", names="lists.parquet",
+         setup=("setup7:text_list_parquet",)),
     # a reply CSV whose header runs on past the 64 KiB read as the header: the cut taken for it, every row then
     # "expected 10,943 fields, found 17", exit 0 with no reply scored
     Case("qa-score:header_past_64k", "huge", ("qa", "score", "in/wide.csv", "--out", "out"), 2,

@@ -79,5 +79,13 @@ def setup_round7(name: str, work: Path) -> None:
         df.loc[1, "text"] = "Sorry\x00 for the wait"
         df.to_json(work / "in" / "nul.jsonl", orient="records", lines=True)
         df.to_parquet(work / "in" / "nul.parquet")
+    elif name == "text_list_parquet":  # own-schema replies as Parquet, each text a list of one string
+        import pandas as pd
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        df = pd.read_csv(CORPUS / "replies" / "own_valid.csv", dtype=str, keep_default_na=False)
+        pq.write_table(pa.table({**{c: df[c].tolist() for c in df.columns if c != "text"},
+                                 "text": pa.array([[t] for t in df["text"]])}), work / "in" / "lists.parquet")
     else:
         raise ValueError(f"unknown setup step {name}")
