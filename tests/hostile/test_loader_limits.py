@@ -64,3 +64,13 @@ def test_overrides_get_the_same_checks(tmp_path):
                        ("a=" + "[" * 60 + "]" * 60, "nested deeper than"), ("a=\x07", "U+0007")):
         with pytest.raises(ConfigError, match=re.escape(says)):
             apply_overrides({}, [item])
+
+
+def test_values_are_read_to_the_limit_and_refused_one_past_it(tmp_path, monkeypatch):
+    # every key and value counts (the document's mapping too): "a: [1, 2, 3]" is 6 values
+    import carebench_shared.yaml_safe as yaml_safe
+
+    monkeypatch.setattr(yaml_safe, "MAX_VALUES", 6)
+    assert load(tmp_path, "a: [1, 2, 3]\n") == {"a": [1, 2, 3]}
+    with pytest.raises(ConfigError, match=r"x\.yaml:2: more than 6 values \(keys and items\)"):
+        load(tmp_path, "a: [1, 2, 3]\nb: 4\n")
