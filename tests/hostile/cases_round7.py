@@ -33,8 +33,8 @@ ROUND7_CASES = [
                                                               "1", "--no-plots"), 2,
          "set: 'staffing.agents' is also given by 'grid', which overrides it at every point", names="exp.yaml",
          setup=("setup7:experiment_set_and_grid",)),
-    # 120,000 values in a rulebook (800 kB, under the 2 MiB limit): PyYAML reads a few thousand a second, so main
-    # took most of a minute or more (300,000 numbers in a scenario: a minute); refused at the 100,001st
+    # 120,000 values in a rulebook (800 kB, under the 2 MiB limit): main read them all and scored with them (PyYAML
+    # reads a few thousand values a second: a million in a 2 MiB scenario took 100 s); refused at the 100,001st
     Case("qa-score:rulebook_120000_values", "huge", ("qa", "score", "@replies/own_valid.csv", "--policy",
                                                      "in/bands.yaml", "--out", "out"), 2,
          "more than 100,000 values (keys and items)", names="bands.yaml", setup=("setup7:rulebook_many_bands",)),
