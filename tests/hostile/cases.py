@@ -382,9 +382,8 @@ from cases_round3 import PLANNING_CASES, ROUND3_CONFIG_CASES, ROUND3_REPLY_CASES
 from cases_round4 import ROUND4_CASES  # noqa: E402
 # the fifth sweep's (hostile15)
 from cases_round5 import ROUND5_CASES  # noqa: E402
-# the sixth sweep's (hostile16)
+# the sixth and seventh sweeps' (hostile16, hostile17)
 from cases_round6 import ROUND6_CASES  # noqa: E402
-# the seventh sweep's (hostile17)
 from cases_round7 import ROUND7_CASES  # noqa: E402
 
 CASES: list[Case] = (SCENARIO_CASES + OVERRIDE_CASES + REPLY_CASES + RULEBOOK_CASES + REPORT_CASES + OTHER_CASES
