@@ -125,6 +125,11 @@ class Experiment(_Strict):
                 raise ValueError(f"{section}: {bad} is not a finite number")
         if self.grid is not None and self.points is not None:
             raise ValueError("give either 'grid' or 'points', not both")
+        swept = set(self.grid or {}) | set.intersection(*(set(p) for p in self.points or [{}]))
+        dead = next((k for k in self.set or {} if k in swept), None)
+        if dead is not None:  # every point overrides it: the value in 'set' is never run
+            raise ValueError(f"set: {dead!r} is also given by '{'grid' if self.grid else 'points'}', which overrides "
+                             "it at every point; give it in one place")
         if self.stopping is not None and self.stopping.max_replications < self.replications:
             raise ValueError("stopping.max_replications is below 'replications'")
         keys = set(self.swept_keys) | {"scenario"}

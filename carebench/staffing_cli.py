@@ -202,6 +202,13 @@ def _target_of(need, path) -> object:
 
     if {"target_goal", "target_minutes"} <= set(need.columns) and len(need):
         goal, minutes = need["target_goal"].iloc[0], need["target_minutes"].iloc[0]
+        text = need["target_goal"].astype(str) + "@" + need["target_minutes"].astype(str)
+        other = text.ne(text.iloc[0]).to_numpy().nonzero()[0]
+        if len(other):  # staff writes one target on every row: which of two was meant? (a nan below the first)
+            i = int(other[0])
+            raise ValueError(f"{printable(path)}:{i + 2}: target_goal {printable(need['target_goal'].iloc[i], 40)!r}, "
+                             f"target_minutes {printable(need['target_minutes'].iloc[i], 40)!r} differ from line 2's "
+                             f"({printable(goal, 40)}, {printable(minutes, 40)}): a requirement has one target")
         try:
             return Target(float(goal), float(minutes))
         except (TypeError, ValueError) as exc:  # a hand-edited file: "high", nan, 1e308

@@ -37,7 +37,8 @@ def real_path(path: str | Path) -> Path:
 
 def check_output_dir(out: Path) -> None:
     """Refuse a destination that is a file, a link that leads nowhere (renaming the results folder onto it
-    fails after the run), or a non-empty folder carebench did not write."""
+    fails after the run), a non-empty folder carebench did not write, or the working folder or one holding it
+    (``--out .``, ``--out ''``: the working folder cannot be renamed, so the run failed after its work)."""
     if out.is_symlink() and not out.exists():
         raise OutputError(f"{printable(out)}: is a link that leads nowhere (a loop or a missing target); choose "
                           "another --out")
@@ -46,6 +47,9 @@ def check_output_dir(out: Path) -> None:
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise OutputError(f"{printable(out)}: exists, is not empty and is not a carebench results folder; choose "
                           "another --out")
+    if out.is_dir() and real_path(".").is_relative_to(real_path(out)):  # '.': it cannot be renamed into place
+        raise OutputError(f"{printable(out)}: is the working folder or holds it, and a run replaces its whole "
+                          "output folder; choose another --out")
 
 
 def refuse_inputs_inside(out: str | Path, *inputs: str | Path | None) -> None:
@@ -107,7 +111,11 @@ def _replace_dir(new: Path, out: Path) -> None:
         os.rename(new, out)
         return
     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    os.rename(out, old / "run")
+    try:
+        os.rename(out, old / "run")
+    except BaseException:
+        old.rmdir()  # nothing was moved: the temporary folder is not left behind
+        raise
     try:
         os.rename(new, out)
     except BaseException:

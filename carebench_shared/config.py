@@ -12,6 +12,7 @@ quoted in a message is escaped and shortened (:func:`carebench_shared.safe_text.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import copy
 import functools
 import os
@@ -54,7 +55,20 @@ def regular_file(path: str | Path, what: str = "file") -> int:
     for test, why in _NOT_A_FILE:
         if test(mode.st_mode):
             raise ConfigError(f"{printable(path)}: cannot read {what}: {why}")
+    if mode.st_dev in _kernel_devices():  # "regular" files of size 0 whose reads may never end (/proc/kmsg)
+        raise ConfigError(f"{printable(path)}: cannot read {what}: it is a kernel interface (/proc, /sys), not a file")
     return mode.st_size
+
+
+@functools.cache
+def _kernel_devices() -> frozenset[int]:
+    """The devices of /proc and /sys: their files look regular but are made up by the kernel as they are read;
+    /proc/kmsg waits for the next kernel message forever, /proc/self/pagemap runs to hundreds of gigabytes."""
+    devices = set()
+    for root in ("/proc", "/sys"):
+        with contextlib.suppress(OSError):
+            devices.add(os.stat(root).st_dev)
+    return frozenset(devices)
 
 
 def decode_text(raw: bytes, source: str, what: str = "YAML", complete: bool = True) -> str:

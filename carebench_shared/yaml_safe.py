@@ -1,11 +1,13 @@
 """A hardened YAML parser: PyYAML's safe loader, minus what makes a small file dangerous or ambiguous.
 
 Configuration files (scenarios, rulebooks, experiments, the app's settings) come from users and uploads. On top
-of ``yaml.SafeLoader`` (no arbitrary objects) this refuses duplicate keys (with both lines), nesting deeper than
-:data:`MAX_DEPTH`, alias "bombs" beyond :data:`MAX_NODES` values or aliases that contain themselves, and numbers
-that are infinite, NaN or too large to convert; and it drops YAML 1.1's base-60 numbers, so ``17:00`` stays the
-string "17:00". Every refusal is a :class:`YamlProblem` with a 1-based line; :mod:`carebench_shared.config`
-turns it into the one-line ``file:line: problem`` message. Text only: reading and decoding files live there.
+of ``yaml.SafeLoader`` (no arbitrary objects) this refuses duplicate keys (with both lines), a merge key given
+twice or merging one key from two mappings, nesting deeper than :data:`MAX_DEPTH`, alias "bombs" beyond
+:data:`MAX_NODES` values or aliases that contain themselves, more than :data:`MAX_VALUES` values written (a
+minute of parsing), and numbers that are infinite, NaN or too large to convert; and it drops YAML 1.1's base-60
+numbers, so ``17:00`` stays the string "17:00". Every refusal is a :class:`YamlProblem` with a 1-based line;
+:mod:`carebench_shared.config` turns it into the one-line ``file:line: problem`` message. Text only: reading and
+decoding files live there.
 """
 
 from __future__ import annotations
@@ -18,10 +20,12 @@ import yaml
 
 from .safe_text import printable
 
-__all__ = ["YamlLoader", "YamlProblem", "parse_yaml", "MAX_DEPTH", "MAX_NODES"]
+__all__ = ["YamlLoader", "YamlProblem", "parse_yaml", "MAX_DEPTH", "MAX_NODES", "MAX_VALUES"]
 
 MAX_DEPTH = 50  # nesting levels of mappings and lists (scenarios use about 6)
 MAX_NODES = 1_000_000  # values in a file once aliases are expanded (a "billion laughs" file is refused)
+MAX_VALUES = 100_000  # values (keys too) written in a file: PyYAML reads 5,000-40,000 a second (an experiment's
+# thousand points are a few thousand; 300,000 numbers in a 2 MiB list took a minute)
 
 
 class YamlProblem(Exception):
@@ -44,13 +48,18 @@ class YamlLoader(yaml.SafeLoader):
     duplicate keys, nesting deeper than :data:`MAX_DEPTH` and numbers that are not finite."""
 
     _depth = 0
+    _values = 0
 
     def compose_node(self, parent, index):
         # the composer recurses once per level: bound it before Python's stack is exhausted
         self._depth += 1
+        self._values += 1
         try:
             if self._depth > MAX_DEPTH:
                 raise _Refused(None, None, f"nested deeper than {MAX_DEPTH} levels", self.peek_event().start_mark)
+            if self._values > MAX_VALUES:  # stopped here, before reading on for minutes
+                raise _Refused(None, None, f"more than {MAX_VALUES:,} values (keys and items): not a configuration "
+                               "file of carebench", self.peek_event().start_mark)
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -70,9 +79,17 @@ class YamlLoader(yaml.SafeLoader):
     def construct_mapping(self, node, deep=False):
         if isinstance(node, yaml.MappingNode):
             seen: dict = {}
-            for key_node, _ in node.value:
+            merged = None
+            for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    continue  # "<<: *base" then a key of base again is an override, not a duplicate
+                    # "<<: *base" then a key of base again is an override, not a duplicate; but a second "<<"
+                    # silently overrides the first's values (merge several with "<<: [*a, *b]")
+                    if merged is not None:
+                        raise _Refused(None, None, f"duplicate merge key '<<' (first given on line {merged + 1}); "
+                                       "merge several mappings with one '<<: [*a, *b]'", key_node.start_mark)
+                    merged = key_node.start_mark.line
+                    _refuse_merged_twice(value_node, key_node)
+                    continue
                 key = self.construct_object(key_node, deep=True)
                 try:
                     first = seen.get(key)
@@ -110,6 +127,26 @@ class YamlLoader(yaml.SafeLoader):
                 raise _Refused(None, None, "a lone surrogate escape (\\ud800-\\udfff) is not a character",
                                node.start_mark) from None
         return value
+
+
+def _refuse_merged_twice(value: yaml.Node, merge: yaml.Node) -> None:
+    """A key given by two of the mappings of ``<<: [*a, *b]``: PyYAML takes the last one's value, the YAML merge
+    specification (and other YAML readers) the first one's. Which was meant? Refused, as a duplicate key is."""
+    if not isinstance(value, yaml.SequenceNode):
+        return
+    seen: dict = {}
+    for mapping in value.value:
+        if not isinstance(mapping, yaml.MappingNode):
+            continue  # not a mapping: SafeConstructor reports it
+        # a mapping met before may hold a key twice already: merged into it, then overridden (its own affair)
+        here = {(k.tag, k.value): k for k, _ in mapping.value
+                if isinstance(k, yaml.ScalarNode) and k.tag != "tag:yaml.org,2002:merge"}
+        for key, key_node in here.items():
+            first = seen.setdefault(key, key_node)
+            if first is not key_node:
+                raise _Refused(None, None, f"key {printable(key_node.value, 80)!r} is given by two of the mappings "
+                               f"merged here (lines {first.start_mark.line + 1} and {key_node.start_mark.line + 1}); "
+                               "YAML readers differ on which one wins: give it once", merge.start_mark)
 
 
 YamlLoader.yaml_implicit_resolvers = {

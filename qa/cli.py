@@ -257,7 +257,7 @@ def _generate_atomically(args: argparse.Namespace, locales: tuple[str, ...]) -> 
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
-    from carebench_shared.config import regular_file
+    from carebench_shared.config import ConfigError, regular_file
 
     from .evaluate import markdown_table, precision_recall, predictions
     from .learned.data import read_labels
@@ -270,7 +270,10 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     # the labels as `qa train` reads them (a label that is none, a column twice, the app's reviews export), for
     # every verdict a run writes; the scores typed as `qa report` reads them
     scores = _one_row_per_reply(read_verdicts(scores_p), scores_p)
-    table = precision_recall(scores, read_labels(args.labels, known=predictions()))
+    labels = read_labels(args.labels, known=predictions())
+    if not labels["reply_id"].astype(str).isin(scores["reply_id"].astype(str)).any():  # a table of nothing, "not run"
+        raise ConfigError(f"{printable(args.labels)}: none of its {len(labels)} reply ids is in {printable(scores_p)}")
+    table = precision_recall(scores, labels)
     print(markdown_table(table) if args.markdown else table.to_string(index=False))
     return 0
 

@@ -53,6 +53,9 @@ def csv_header(path: Path) -> list[str] | None:
     if "\n" not in first and "\r" in first.rstrip("\r"):  # the whole file (or 64 KB of it) read as one line
         raise ConfigError(f"{printable(path)}: line 1: lines end with a bare carriage return (CR, as old Mac "
                           "programs save CSV); save the file with LF or CRLF line ends")
+    if len(first) >= 1 << 16 and not first.endswith("\n"):  # read on, its cut would be taken for the header
+        raise ConfigError(f"{printable(path)}: line 1: the header is longer than 64 KiB ({first.count(',') + 1:,} "
+                          "columns in its first 64 KiB): not the header of a reply file")
     try:
         return [c.strip() for c in next(csv.reader([first.rstrip("\r\n")]))]
     except (csv.Error, StopIteration):

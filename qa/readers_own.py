@@ -76,10 +76,25 @@ def validate_own(df: pd.DataFrame, lines: np.ndarray, broken: list[tuple[int, st
     df["brand"] = df["brand"].fillna("")
     df["channel"] = df["channel"].fillna("twitter").str.strip().str.lower().replace("", "twitter")
     df["text"] = df["text"].fillna("")
+    _flag_nul(df, flag, fmt)
     dup = df["message_id"].duplicated(keep="first") & df["message_id"].notna()
     flag(dup & ~bad, "message_id: duplicate (first occurrence kept)")
     df = df[~bad]
     return finish(df, broken, fmt)
+
+
+_TEXT_COLUMNS = ("message_id", "thread_id", "parent_id", "author_id", "brand", "channel", "text", "language",
+                 "agent_id", "product", "issue_category")
+
+
+def _flag_nul(df: pd.DataFrame, flag, fmt: str) -> None:  # noqa: ANN001 - BadRows.flag
+    """A NUL character in a text (JSON's ``\\u0000``, a Parquet string) is a broken row, as a NUL byte in a CSV row
+    is (its reader reports those): kept, it would be written into scores.csv, which no later command reads."""
+    if fmt == "own-csv":
+        return
+    for col in _TEXT_COLUMNS:
+        flag(df[col].str.contains("\x00", regex=False).fillna(False).to_numpy(dtype=bool),
+             f"{col}: a NUL character (binary data) in the row")
 
 
 class OwnCsv:
@@ -213,6 +228,10 @@ class OwnParquet:
         if missing:
             raise ConfigError(f"{printable(path)}: unknown format: Parquet columns lack {', '.join(missing)}")
         refuse_no_text(printable(path), pf.schema_arrow.names)
+        nested = next((f for f in pf.schema_arrow if f.name in _COLUMN_SET and pa.types.is_nested(f.type)), None)
+        if nested is not None:  # read on, each value would be Python's spelling of it ("['...']"), as in JSON Lines
+            raise ConfigError(f"{printable(path)}: column '{nested.name}' holds lists or records "
+                              f"({printable(str(nested.type), 60)}), not one value a row")
         cols = [c for c in MESSAGE_COLUMNS if c in names]
         try:
             parts = [b.to_pandas() for b in pf.iter_batches(batch_size=200_000, columns=cols)]

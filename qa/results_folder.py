@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from carebench_shared.config import ConfigError, decode_text, refuse_binary_bytes, sniff_text
-from carebench_shared.csv_table import refuse_misread
+from carebench_shared.csv_table import refuse_misread, refuse_wide_header
 from carebench_shared.safe_text import printable
 
 from . import evidence as ev
@@ -55,6 +55,7 @@ def require(df: pd.DataFrame, columns, shown: str) -> None:
 def _csv(p: Path, **kw):
     """``pd.read_csv`` with ids as text; a damaged file is one line."""
     sniff_text(p, "CSV")  # UTF-16, binary, another encoding: said as such
+    refuse_wide_header(p, "a table of a results folder")  # 100,000 columns: minutes in pandas
     try:
         df = pd.read_csv(p, dtype=ID_COLUMNS, encoding="utf-8", **kw)
     except pd.errors.EmptyDataError:
@@ -155,6 +156,7 @@ def iter_scores(folder: Path, chunksize: int) -> Iterator[pd.DataFrame]:
     """``scores.csv`` ``chunksize`` rows at a time, typed (evidence left as text: the report re-reads it)."""
     p = _scores_path(folder)
     sniff_text(p, "CSV")
+    refuse_wide_header(p, "a table of a results folder")
     first = 2
     try:
         reader = pd.read_csv(p, dtype=ID_COLUMNS, encoding="utf-8", chunksize=chunksize)

@@ -60,10 +60,11 @@ def read_requirement(path: str | Path, teams: tuple[str, ...] | None = None) -> 
     """``requirement.csv`` back, checked: the columns the roster needs, one full week per team, and (given the
     scenario's ``teams``) no team the scenario lacks, which would be planned for and never staffed."""
     from carebench_shared.config import sniff_text
-    from carebench_shared.csv_table import refuse_misread
+    from carebench_shared.csv_table import refuse_misread, refuse_wide_header
 
     path = Path(path)
     sniff_text(path, "CSV")  # a folder, a pipe, a device, binary or UTF-16: one line before pandas sees it
+    refuse_wide_header(path, "a requirement.csv")
     try:  # only an empty cell is missing: a "nan" or "NA" typed in is a value, and not a number
         df = pd.read_csv(path, keep_default_na=False, na_values=[""])
     except (OSError, UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
