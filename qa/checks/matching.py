@@ -70,7 +70,7 @@ _UNJOINED = re.compile("")  # marks a set of patterns not joined yet
 JOINS_KEPT = 512  # joined sets of patterns kept per group
 # A set of patterns is joined (compiled as one alternation: 3-8 ms) at its JOIN_AT-th search. Searched one by one
 # it costs 6-10 µs more a search, so a join repays itself after several hundred searches: on the 45,000 replies of
-# a generated file 1,053 sets are met, 755 twice or more, 117 a hundred times or more (90% of the searches).
+# a generated file 1,053 sets are met, 755 twice or more, 117 a hundred times or more (86% of the searches).
 # Modelled on those counts, joining at the 2nd search costs 2.3-4.5 s, at the 32nd 0.7-1.4 s, at the 256th 0.4-0.75 s
 JOIN_AT = 256
 
