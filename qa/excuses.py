@@ -43,8 +43,8 @@ def latest_post(customer_text: str) -> str:
     return lines[-1] if lines else ""
 
 
-@dataclass(frozen=True)
-class Excuse:
+@dataclass(frozen=True, eq=False)  # eq=False: hashed by identity, as the cache of _holds keys it (the fields'
+class Excuse:  # hash would hash each compiled pattern's code on every ask: 2% of a whole `qa score`)
     """Applies to the replies whose ``reads`` text ("customer": their latest post; "reply") matches ``pattern``
 and then, after that match, each of ``then`` in turn; ``reason`` is shown in their explanation and evidence."""
 
@@ -57,6 +57,11 @@ and then, after that match, each of ``then`` in turn; ``reason`` is shown in the
     # the text holds every literal it requires, as the text checks are gated; the same first match
     finder: Group | None = field(default=None, compare=False)
     kinds: tuple[str, ...] = ()  # when given: it applies only to replies whose concessions are all of these
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The reply table's columns :meth:`applies` reads."""
+        return (_READS[self.reads], "concessions") if self.kinds else (_READS[self.reads],)
 
     def holds(self, text: str) -> bool:
         if self.reads == "customer":
@@ -101,6 +106,11 @@ class ThreadExcuse:
     reason: str
     fact: str
     reads: str = "thread"
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """The reply table's columns :meth:`applies` reads."""
+        return (self.fact,)
 
     def applies(self, table: pd.DataFrame) -> pd.Series:
         if self.fact not in table.columns:

@@ -87,7 +87,9 @@ def _excused(table: pd.DataFrame, bad: np.ndarray, rule: CriterionRule | None,
         answers = seen.setdefault(name, {})
         new = [i for i in rows.tolist() if i not in answers]
         if new:
-            answers.update(zip(new, known[name].applies(table.iloc[new]).to_numpy(dtype=bool).tolist()))
+            excuse = known[name]  # only the columns it reads: a row slice of the whole table costs more than the asks
+            asked = table[[c for c in excuse.columns if c in table.columns]].iloc[new]
+            answers.update(zip(new, excuse.applies(asked).to_numpy(dtype=bool).tolist()))
         hit = np.fromiter((answers[i] for i in rows.tolist()), dtype=bool, count=rows.size)
         for i in rows[hit].tolist():
             yield i, known[name].reason

@@ -175,10 +175,14 @@ def test_a_pattern_of_alternatives_is_searched_as_its_alternatives() -> None:
         assert _all_spans(group, text, None) == expected, text
 
 
-def test_patterns_searched_as_one_alternation_match_as_one_by_one() -> None:
+def test_patterns_searched_as_one_alternation_match_as_one_by_one(monkeypatch) -> None:
     """Several patterns of a group that can match are run as one compiled alternation: the same matches, in
-    the same order, as searching them one by one and merging (``_alternate``), for every group."""
+    the same order, as searching them one by one and merging (``_alternate``), for every group (each set
+    joined at its first search here)."""
+    from qa.checks import matching
     from qa.checks.matching import _alternate, _Compiled, _first
+
+    monkeypatch.setattr(matching, "JOIN_AT", 1)
 
     texts = REPLIES + [" ".join(REPLIES), "DM us. Call us. Email us. Visit a store. Sorry! " * 3]
     joined = 0
@@ -195,19 +199,22 @@ def test_patterns_searched_as_one_alternation_match_as_one_by_one() -> None:
     assert joined > 100  # most groups were searched joined
 
 
-def test_a_set_met_once_is_searched_one_by_one_and_joined_when_met_again() -> None:
-    """A set of patterns is compiled as one alternation only from its second sighting (a join costs milliseconds
-    to compile): the first search runs the patterns one by one; both give the whole group's matches."""
-    from qa.checks.matching import _alternate
+def test_a_set_is_searched_one_by_one_until_its_join_at_th_search() -> None:
+    """A set of patterns is compiled as one alternation only at its ``JOIN_AT``-th search (a join costs
+    milliseconds to compile): the searches before run the patterns one by one; both give the group's matches."""
+    from qa.checks.matching import JOIN_AT, _alternate
     from qa.checks.phrases import load
 
+    assert JOIN_AT > 1
     group = load().get("not_our_team")  # a fresh phrasebook: no set met yet
     assert group is not None
     every = tuple(range(len(group._patterns)))
     text = "Sorry, we cannot access accounts here; we're just the social media team. " * 2
     lower = text.lower()
-    first, again = group.runs(every, text, lower, None), group.runs(every, text, lower, None)
-    assert len(first) == len(every) > 1 and len(again) == 1  # one by one, then the joined alternation
+    before = [group.runs(every, text, lower, None) for _ in range(JOIN_AT - 1)]
+    first, again = before[-1], group.runs(every, text, lower, None)
+    assert all(len(runs) == len(every) > 1 for runs in before)  # one by one,
+    assert len(again) == 1  # then the joined alternation
     whole = [m.span() for m in group.pattern.finditer(text)]
     assert whole
     assert [m.span() for m in _alternate(first)] == [m.span() for m in again[0][0].finditer(again[0][1])] == whole
