@@ -118,6 +118,20 @@ def _walk(node: Any, path: tuple[str, ...], out: dict[tuple[str, ...], list[str]
 _WORD_LISTS = ("stopwords", "generic", "courtesy")  # courtesy: qa/courtesy.py
 
 
+def _word_list(value: Any, where: str) -> list[str]:
+    """Lower-cased words; refuses non-strings, since YAML reads a bare no/yes/on/off as a boolean and the word would
+    silently become "false" or "true"."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise PhraseError(f"{where} must be a list of words")
+    for word in value:
+        if not isinstance(word, str):
+            hint = " (quote it: YAML reads bare no/yes/on/off as booleans)" if isinstance(word, bool) else ""
+            raise PhraseError(f"{where}: {word!r} is not a word{hint}")
+    return [w.lower() for w in value]
+
+
 def load(directory: Path = PHRASES_DIR) -> Phrasebook:
     """Read every ``<lang>.yaml`` in ``directory`` (files starting with ``_`` are shared data) and compile them."""
     macros_file = directory / "_macros.yaml"
@@ -146,7 +160,7 @@ def load(directory: Path = PHRASES_DIR) -> Phrasebook:
             if key in ("language", "macros"):
                 continue
             if key in _WORD_LISTS:
-                words[key].update(str(w).lower() for w in value or ())
+                words[key].update(_word_list(value, f"{file}: {key}"))
                 continue
             per_file: dict[tuple[str, ...], list[str]] = {}
             _walk(value, (str(key),), per_file, str(file))

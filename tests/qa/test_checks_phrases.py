@@ -130,3 +130,10 @@ def test_language_macros_are_local_ordered_and_override_shared(tmp_path: Path) -
     (tmp_path / "zz.yaml").write_text("language: zz\nblame:\n  - '%GIFT%'\n", "utf-8")  # xx's macro: not here
     with pytest.raises(PhraseError, match="unknown macro %GIFT%"):
         load(tmp_path)
+
+
+def test_a_word_yaml_reads_as_a_boolean_is_refused_with_a_hint(tmp_path: Path) -> None:
+    _copy_packaged(tmp_path)
+    (tmp_path / "xx.yaml").write_text("language: xx\nstopwords: [le, no, la]\n", "utf-8")
+    with pytest.raises(PhraseError, match=r"xx\.yaml: stopwords: False is not a word \(quote it"):
+        load(tmp_path)

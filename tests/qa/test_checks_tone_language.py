@@ -151,3 +151,9 @@ def test_fast_word_pattern_finds_the_words_of_the_definition(text: str) -> None:
     from qa.checks.tone import WORD, _TOKEN
 
     assert [m.span() for m in _TOKEN.finditer(text)] == [m.span() for m in WORD.finditer(text)]
+
+
+def test_personalisation_does_not_count_no_yes_on_as_taking_up_the_customers_words() -> None:
+    """no/yes/on are stopwords; YAML once read them as booleans, so they counted as the customer's own words."""
+    reply = "@1 We're sorry! No, we have no outage on our side, yes we checked."
+    assert verdict("personalisation", reply, "No signal on my phone, yes again") is False
