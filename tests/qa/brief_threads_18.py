@@ -150,6 +150,9 @@ for cid, at, v in (("lt-45", 45, V(True, 95, 100, clean=("late_response",))),
     case(cid, "lateness: 45 min nothing, 90 min a little (pass), 5 h and 2 days fail",
          [("customer", 0, CARD), ("brand", at, f"{h(cid)} {GOOD}")])
     VERDICTS[f"{cid}-2"] = v
+LEFT["lt-90-2"] = ("written 90-97; scores 89: 'your replacement card was posted' is compensation by LABELING.md (a "
+                   "replacement, whatever the wording) with unknown facts, so precedent risk 0.10 costs 5: the "
+                   "expectation's error, not the tool's (a card renewal reads as a replacement in words)")
 case("lt-es-ig-3h", "(instagram, Spanish) three hours for a good answer: late, still a pass",
      on(IG, [("customer", 0, "Mi pedido pone entregado pero no me ha llegado nada, ¿qué hago?"),
              ("brand", 180, "Sentimos la espera. Hemos abierto una incidencia con la mensajería y te enviamos "
@@ -264,6 +267,9 @@ case("un-two-questions", "a long thread: two questions posted a minute apart, th
                     "order."),
       ("customer", 50, "@AcmeCare lovely, thank you")])
 UNANSWERED.add("un-two-questions-3")
+LEFT["un-two-questions-3"] = ("a known gap, left: one reply to the customer's latest post answers every post they "
+                              "had waiting; telling a skipped question from one matter split over several posts "
+                              "or a '? hello' ping takes reading for meaning")
 ANSWERED.update({"un-two-questions-1", "un-two-questions-4", "un-two-questions-6"})
 VERDICTS["un-two-questions-2"] = V(True, 95, 100)
 case("un-fb-second-customer", "(facebook) a second customer's 'same here, no refund either' under the post is "
