@@ -58,6 +58,8 @@ class ClosingRule:
         self.filler = _pattern([w for lang in langs for w in lang.get("filler") or []])
         self.praise = _pattern([w for lang in langs for w in lang.get("praise") or []])
         self.veto = _pattern([w for lang in langs for w in lang.get("veto") or []])
+        self.complaint = _pattern([w for lang in langs for w in lang.get("complaint") or []])
+        self.solved = _pattern([w for lang in langs for w in lang.get("solved") or []])
 
     def needs_reply(self, text: str) -> bool:
         """False only for a post that is nothing but thanks, acknowledgement or goodbye, or only praise."""
@@ -81,6 +83,16 @@ class ClosingRule:
         found = self.anchor.search(lower) is not None or (self.praise is not None and
                                                            self.praise.search(lower) is not None)
         return found and (self.veto is None or self.veto.search(lower) is None)
+
+    def complains(self, text: str) -> bool:
+        """Whether the post reports a problem in words ("the lid snapped off", "sigo sin poder entrar", "nobody
+        answers") and does not say it is solved ("already sorted, just venting"): a complaint, which courtesy
+        alone does not answer (:class:`qa.criteria.NoNextStep`)."""
+        if not text or self.complaint is None:
+            return False
+        lower = _HANDLES_LINKS.sub(" ", text.lower().replace("\u2019", "'"))
+        return self.complaint.search(lower) is not None and (self.solved is None or
+                                                             self.solved.search(lower) is None)
 
     def _more_than_closings(self, lower: str) -> bool:
         s, found = self.anchor.subn(" ", lower)

@@ -129,10 +129,11 @@ class NoNextStep(Criterion):
     say what was done and who will be in touch). A reply any of ``parts`` flags offers something (a deflection
     is charged as one, not twice). Charged only where the thread shows something was owed: the reply itself
     apologises or empathises (``empathy``: the brand saw a problem and fixed nothing), or the customer's latest
-    post asked a question; a "Thanks!" or "let us know if you need anything" to a chatty post, a vent or a
-    customer's own "I sorted it, thanks" is no smell (lesson 2), and the "needs reply" rule cannot tell those
-    apart from a complaint. Thanks with no complaint word ("thanks for changing my seat so fast") is answered
-    in full by courtesy (:meth:`qa.closings.ClosingRule.grateful`)."""
+    post asked a question or reported a problem in words (:meth:`qa.closings.ClosingRule.complains`: "the lid
+    snapped off", "sigo sin poder entrar"); a "Thanks!" or "let us know if you need anything" to a chatty post,
+    praise, or a customer's own "already sorted, just venting" is no smell (lesson 2). Thanks with no complaint
+    word ("thanks for changing my seat so fast") is answered in full by courtesy
+    (:meth:`qa.closings.ClosingRule.grateful`)."""
 
     parts: tuple[str, ...] = ()
     derived = True  # type: ignore[assignment]
@@ -152,20 +153,21 @@ class NoNextStep(Criterion):
         posts = table["customer_text"].to_numpy() if "customer_text" in table.columns else np.full(len(table), "")
         texts = table["text"].to_numpy()
         out = np.zeros(len(table), dtype=bool)
-        for i in np.flatnonzero(open_).tolist():  # an apology, or a question somewhere in the posts, comes first:
-            post = posts[i] if isinstance(posts[i], str) else ""  # the cheap test before the words are read
-            if (sorry[i] or "?" in post or "¿" in post or "？" in post) and isinstance(texts[i], str):
-                out[i] = courtesy_only(texts[i]) and _owed(bool(sorry[i]), latest_post(post))
+        for i in np.flatnonzero(open_).tolist():  # courtesy alone (one regex run, cached) before the posts
+            if isinstance(texts[i], str) and courtesy_only(texts[i]):
+                post = posts[i] if isinstance(posts[i], str) else ""
+                out[i] = _owed(bool(sorry[i]), latest_post(post))
         return pd.Series(out, index=table.index, dtype="boolean")
 
 
 def _owed(sorry: bool, latest: str) -> bool:
     """Whether a courtesy-only reply owed more (see :class:`NoNextStep`): it apologised, or the customer's
-    latest post asked, and that post is not thanks answered in full by courtesy."""
+    latest post asked or complained (a problem in words, not said to be solved), and that post is not thanks
+    answered in full by courtesy."""
     from .closings import closing_rule
 
     rule = closing_rule()
-    return (sorry or rule.asks(latest)) and not rule.grateful(latest)
+    return (sorry or rule.asks(latest) or rule.complains(latest)) and not rule.grateful(latest)
 
 
 # Criteria that are not one verdict column each.

@@ -70,9 +70,8 @@ VERDICTS["nn-es-2"] = V(False, 70, 79, fails=NN)
 case("nn-es-here", "(Spanish, facebook) charged twice, 'estamos aquí para lo que necesites': fail",
      on(FB, [("customer", 0, "Me habéis cobrado dos veces el mismo pedido y nadie me dice nada"),
              ("brand", 20, "Hola, estamos aquí para lo que necesites. ¡Saludos!")]))
-VERDICTS["nn-es-here-2"] = V(True, 90, 90, clean=NN)  # written fail (60-79, no_next_step). Decided and left:
-# no apology and no question in the post, so the rule cannot tell this complaint from a chatty post or a vent
-# answered "we're here if you need us" (lesson 2), as 6 of 13 real flags were before the rule was narrowed
+VERDICTS["nn-es-here-2"] = V(False, 60, 79, fails=NN)  # as written; left at 90 (a pass) by brief17: no apology
+# and no question in the post. Fixed in brief18: the post reports a problem in words ("cobrado dos veces", "nadie")
 case("nn-es-ig", "(Spanish, instagram) a late order, 'sentimos la espera, entendemos tu frustración': fail",
      on(IG, [("customer", 0, "Mi pedido tenía que llegar el martes y todavía no sé nada"),
              ("brand", 20, "¡Hola! Sentimos la espera, entendemos tu frustración.")]))

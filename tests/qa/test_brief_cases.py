@@ -175,12 +175,13 @@ def test_a_closing_thanks_waits_for_nothing_a_follow_up_question_does(result):
 def test_a_courtesy_reply_to_thanks_owes_no_empathy_but_one_to_a_complaint_does(scores):
     """Lesson 2: a thank-you mention needed no reply; answering it kindly is not an error (no empathy or
     personalisation expected: nothing to apologise for, nothing of theirs to take up). The same words to a
-    complaint fail both."""
+    complaint fail both, and since ``brief18`` fix nothing the complaint reported (``no_next_step``, lesson 14)."""
     thanks, complaint = scores.loc["thanks-mention-2"], scores.loc["courtesy-to-complaint-2"]
     assert thanks["score"] == 100 and thanks["passed"] and thanks["failed_criteria"] == ""
     assert pd.isna(thanks["empathy"]) and pd.isna(thanks["personalisation"])
-    assert {"no_empathy", "no_personalisation"} <= set(complaint["failed_criteria"].split(";"))
-    assert complaint["score"] == 100 - CRIT["no_empathy"].weight - CRIT["no_personalisation"].weight
+    assert {"no_empathy", "no_personalisation", "no_next_step"} <= set(complaint["failed_criteria"].split(";"))
+    assert complaint["score"] == 100 - sum(CRIT[c].weight for c in ("no_empathy", "no_personalisation", "no_next_step"))
+    assert not complaint["passed"]
 
 
 def test_one_complaint_three_times_on_two_channels(result, scores):
