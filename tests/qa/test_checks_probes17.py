@@ -14,8 +14,8 @@ and must stay quiet. Left as they were (borderline, see docs/qa-accuracy-history
 app's own Help section "and an agent will chat with you" (English and Spanish, still missed: the app is self-help
 for routine operations), the hours of the nearest dealer given with a dealer locator (still flagged), and "what did
 they tell you at the branch?" (still flagged: it names the place; the settled case clears only questions naming no
-channel). On the 2,765 real labelled replies no verdict changes (tools/measure_checks.py --diff main: the evidence
-of two development deflections already found grows).
+channel). On the 2,765 real labelled replies no verdict changes (tools/measure_checks.py --diff main: only the
+evidence of four deflections already found, three of development brands and one sealed).
 """
 
 from __future__ import annotations
