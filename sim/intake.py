@@ -18,9 +18,6 @@ from bisect import bisect_right
 from collections.abc import Callable
 from itertools import repeat
 
-import numpy as np
-
-from .distributions import block_stream
 from .entities import FIRST, PENDING, UNSEEN, Case, Mention, Post
 from .ports import Books, Enter, Scheduler
 from .random import Streams, picker, uniforms
@@ -192,15 +189,10 @@ class Listening:
 def follower_draws(spec: Followers, streams: Streams) -> Callable[[], tuple[float, int]]:
     """Pareto follower counts (inverse transform of a uniform draw) and their decile, 0-9 by the
     distribution's own deciles."""
-    rng = streams.rng("followers")
     scale, exponent = spec.minimum, -1.0 / spec.alpha
-
-    def pareto(n: int) -> np.ndarray:
-        # The C library's pow, one draw at a time: numpy's vectorised power takes another code path on CPUs with
-        # AVX-512 and differs in the last bit, so the same seed gave different results on different machines.
-        return np.array([scale * (1.0 - u) ** exponent for u in rng.random(n).tolist()])
-
-    draws = block_stream(pareto)
+    # The C library's pow on each uniform: numpy's vectorised power takes another code path on CPUs with AVX-512
+    # and differs in the last bit, so the same seed gave different results on different machines.
+    draws = (scale * (1.0 - u) ** exponent for u in uniforms(streams.rng("followers")))
     edges = [spec.quantile(q / 10) for q in range(1, 10)]
     return ((f, bisect_right(edges, f)) for f in draws).__next__
 
