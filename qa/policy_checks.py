@@ -197,6 +197,16 @@ def _matcher(phrases: dict[str, tuple[str, ...]]) -> _Phrases | None:
     return rx
 
 
+def _compiled(phrases: dict[str, tuple[str, ...]]) -> _Phrases | None:
+    """A matcher over ``phrases`` kept by content, without touching the last-rulebook shortcut of
+    :func:`_matcher` (the innocent wordings are read on the rare reply that holds a phrase)."""
+    key = tuple(phrases.items())
+    if key not in _PATTERNS:
+        every = tuple(p for _, ps in key for p in ps)
+        _PATTERNS[key] = _Phrases(every) if every else None
+    return _PATTERNS[key]
+
+
 def never_acceptable(text: str, book: Rulebook) -> Finding:
     """The first never-acceptable phrase in the reply, of any language the rulebook lists.
 
@@ -208,4 +218,20 @@ def never_acceptable(text: str, book: Rulebook) -> Finding:
     span = rx.search(text) if rx is not None else None
     if span is None:
         return _NOT_FOUND
+    if book.never_acceptable_unless:  # read only on the rare reply that holds a phrase
+        span = _outside_innocent(text, rx, _compiled(book.never_acceptable_unless))
+        if span is None:
+            return _NOT_FOUND
     return Finding("never_acceptable", True, (Evidence(span[0], span[1], text[span[0]:span[1]]),))
+
+
+def _outside_innocent(text: str, rx: _Phrases, innocent: _Phrases | None) -> tuple[int, int] | None:
+    """The first phrase of ``rx`` in ``text`` that no innocent wording around it covers ("we'll deal with it
+    this afternoon" holds "deal with it", inside "will deal with it"), or None."""
+    if innocent is None:
+        return rx.search(text)
+    covers = [m.span() for m in innocent.any_case.finditer(text)]
+    for m in rx.any_case.finditer(text):
+        if not any(a <= m.start() and m.end() <= b for a, b in covers):
+            return m.span()
+    return None

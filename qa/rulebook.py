@@ -241,6 +241,9 @@ class Rulebook(Strict):
     concessions: Seq[ConcessionRule] = ()
     departure: Departure = Departure()
     never_acceptable: dict[Name, Seq[Phrase]] = Field(default_factory=dict)
+    # longer wordings that hold a never-acceptable phrase and are innocent ("we'll deal with it today": the
+    # brand taking it on, not "deal with it" said to the customer); a phrase found only inside one is no fault
+    never_acceptable_unless: dict[Name, Seq[Phrase]] = Field(default_factory=dict)
     precedent: PrecedentSettings = PrecedentSettings()
     threads: ThreadSettings = ThreadSettings()
     consistency: ConsistencySettings = ConsistencySettings()
