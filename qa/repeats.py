@@ -3,7 +3,9 @@ on another channel (lessons 1 and 11 of the domain brief: every repeated post ne
 customer is often on several channels at once, and is then worked twice).
 
 Two posts are the same complaint when they come from one customer of one brand and the Jaccard similarity of
-their words (estimated from MinHash signatures, :mod:`qa.similarity`) reaches ``threads.repeat_similarity``.
+their words (estimated from MinHash signatures, :mod:`qa.similarity`) reaches ``threads.repeat_similarity``,
+or when the shorter (``threads.repeat_containment_min_words`` words or more) lies almost whole in the longer
+(``threads.repeat_containment``): "I wrote this yesterday on twitter: <the same complaint>".
 The words are compared as a customer retyping a complaint in a hurry spells them (:func:`spelled_words`):
 apostrophes and accents left out, a letter typed once or twice ("hasnt arived", "eror", "que pasa"), so a
 near-identical post with typos is still the same complaint;
@@ -62,11 +64,17 @@ def author_keys(brand: np.ndarray, author: np.ndarray) -> np.ndarray:
     return pd.util.hash_array(both.to_numpy(dtype=object), categorize=False)
 
 
-def _matches(key: np.ndarray, order_time: np.ndarray, sig: np.ndarray, threshold: float
+def _matches(key: np.ndarray, order_time: np.ndarray, sig: np.ndarray, threshold: float,
+             size: np.ndarray | None = None, contain: float = 1.0, contain_min: int = 1
              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(post, earliest similar earlier post of the same key, estimated similarity), as row numbers."""
+    """(post, earliest similar earlier post of the same key, estimated similarity), as row numbers.
+
+    With ``size`` (distinct words per post), a pair whose shorter post has at least ``contain_min`` words and
+    lies in the longer one for a share ``contain`` or more is similar too: from the Jaccard estimate J and the
+    two sizes, the shared words are J / (1 + J) x (a + b)."""
     order = np.lexsort((np.arange(len(key)), order_time, key))
     k, s = key[order], sig[order]
+    n = size[order].astype(float) if size is not None else None
     best = np.full(len(order), -1, dtype=np.int64)
     sim = np.zeros(len(order))
     for lag in range(1, min(MAX_LAG, len(order) - 1) + 1):
@@ -80,6 +88,11 @@ def _matches(key: np.ndarray, order_time: np.ndarray, sig: np.ndarray, threshold
             agree = np.count_nonzero(s[i] == s[same], axis=1)
         est = agree / s.shape[1]  # the share of equal minima (exactly the mean of the comparisons)
         hit = est >= threshold
+        if n is not None:
+            a, b = n[i], n[same]
+            small = np.minimum(a, b)
+            shared = est / (1.0 + est) * (a + b)
+            hit |= (small >= contain_min) & (shared >= contain * small)
         best[i[hit]] = i[hit] - lag  # larger lags come later: the earliest match wins
         sim[i[hit]] = est[hit]
     found = np.flatnonzero(best >= 0)
@@ -93,6 +106,7 @@ class RepeatFinder:
     def __init__(self, settings: ThreadSettings, keep_authors: KeepFn | set[str] | None = None):
         self.threshold = settings.repeat_similarity
         self.min_words = settings.repeat_min_words
+        self.contain, self.contain_min = settings.repeat_containment, settings.repeat_containment_min_words
         # which authors' posts are kept for pairs across batches (a set of names or a test on an array of
         # names); None keeps every post
         if isinstance(keep_authors, (set, frozenset)):
@@ -113,8 +127,9 @@ class RepeatFinder:
         elsewhere = np.ones(len(rows), dtype=bool) if self.keep is None else np.asarray(self.keep(authors), bool)
         rows, elsewhere = rows[several | elsewhere], elsewhere[several | elsewhere]
         post_words = [spelled_words(t) for t in messages["text"].to_numpy()[rows]]
-        ok = np.fromiter((len(set(ws)) >= self.min_words for ws in post_words), bool, len(post_words))
-        rows, elsewhere = rows[ok], elsewhere[ok]
+        size = np.fromiter((len(set(ws)) for ws in post_words), np.int32, len(post_words))
+        ok = size >= self.min_words
+        rows, elsewhere, size = rows[ok], elsewhere[ok], size[ok]
         if not len(rows):
             return pd.DataFrame(columns=REPEAT_COLUMNS)
         sig, _ = word_signatures([ws for ws, keep in zip(post_words, ok) if keep], n=1)
@@ -125,6 +140,7 @@ class RepeatFinder:
             "minute": ((sub["created_at"] - pd.Timestamp(0, tz="UTC")) / pd.Timedelta(minutes=1)).to_numpy(),
             **{c: sub[c].astype("string") for c in ("message_id", "thread_id", "channel")},
             "created_at": sub["created_at"],
+            "size": size,
         })
         found = self._pairs(posts, sig)
         if elsewhere.any():
@@ -156,7 +172,8 @@ class RepeatFinder:
     def _pairs(self, posts: pd.DataFrame, sig: np.ndarray) -> pd.DataFrame:
         if not len(posts):
             return pd.DataFrame(columns=[*REPEAT_COLUMNS, "pos"])
-        later, earlier, sim = _matches(posts["key"].to_numpy(), posts["minute"].to_numpy(), sig, self.threshold)
+        later, earlier, sim = _matches(posts["key"].to_numpy(), posts["minute"].to_numpy(), sig, self.threshold,
+                                       posts["size"].to_numpy(), self.contain, self.contain_min)
         a, b = posts.iloc[later].reset_index(drop=True), posts.iloc[earlier].reset_index(drop=True)
         out = pd.DataFrame({
             "message_id": a["message_id"], "thread_id": a["thread_id"], "channel": a["channel"],

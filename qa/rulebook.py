@@ -143,6 +143,11 @@ class ThreadSettings(Strict):
                                      "of two posts by one customer that makes the later one a repeat")
     repeat_min_words: int = Field(default=3, ge=1, le=100, description="posts with fewer words are not "
                                   "compared (too short to call the same)")
+    repeat_containment: float = Field(default=0.9, gt=0, le=1, description="share of the shorter post's "
+                                      "words found in the longer one that also makes a repeat (the same "
+                                      "complaint again with a few words before it: 'I wrote this yesterday: ...')")
+    repeat_containment_min_words: int = Field(default=10, ge=1, le=1000, description="the shorter post needs at "
+                                              "least this many distinct words for containment to count")
 
 
 def _grades(v: dict[float, float]) -> dict[float, float]:

@@ -212,6 +212,9 @@ case("dm-curt-es", "(Spanish) a worried customer told only 'escríbenos por DM',
      [("customer", 0, "@Acme me han robado la tarjeta y veo cargos que no son míos, ¿qué hago?"),
       ("brand", 10, f"{h('dm-curt-es')} Escríbenos por DM.")])
 VERDICTS["dm-curt-es-2"] = V(False, 60, 79, fails=("no_public_close",))
+LEFT["dm-curt-es-2"] = ("left as in brief16-18: scores 80, a pass at the mark; what sets it apart (the customer's "
+                        "worry, the bareness of the request) is read by no check, and the 231 real replies at 80 with "
+                        "a DM move and no public close are mostly moves a QA lead passes")
 
 # ---- never-acceptable phrases, and innocent sentences that hold one (lesson 14) --------------------------------
 case("na-calm-ig", "(instagram) 'please calm down' to an angry customer: never acceptable, critical",
