@@ -117,6 +117,13 @@ case("pr-es-20-ig", "(instagram, Spanish) 20% off in public to 60,000: within th
      customer_followers=60_000, issue_category="delivery")
 VERDICTS["pr-es-20-ig-2"] = V(True, 90, 100, clean=CONCESSION)
 
+case("pr-vague-big", "'something extra on your account' 70 days on, in public to 900,000: a credit of no stated "
+     "amount, which the rules allow after 30 days (up to 100): no precedent to speak of, passes",
+     [("customer", 0, "@Acme the washing machine I bought in the summer is already rattling like mad"),
+      ("brand", 15, f"{h('pr-vague-big')} Sorry to hear that! An engineer will call tomorrow, and we've popped a "
+                    "little something extra on your account for the hassle.")],
+     customer_followers=900_000, purchase_date=_day(70), order_value=400.0, issue_category="defect")
+VERDICTS["pr-vague-big-2"] = V(True, 80, 100, clean=("off_policy_high_precedent",))
 # ---- lateness graded by how far past the 60-minute target (lesson 4) -------------------------------------------
 FIX = "Sorry for the wait! The missing charger was posted today by tracked delivery and arrives tomorrow."
 ASK = "My new laptop arrived without its charger, can't use it at all"
@@ -179,6 +186,23 @@ case("cl-but-question", "thanks with a new question in it: still waiting",
       ("brand", 10, f"{h('cl-but-question')} Hi! Yes, it left this morning and should be with you tomorrow."),
       ("customer", 20, "@AcmeCare thanks! will I need to be in to sign for it?")])
 UNANSWERED.add("cl-but-question-3")
+for cid, closing in (("cl-es-espera", "vale, quedo a la espera"), ("cl-es-atento", "perfecto, quedo atento"),
+                     ("cl-fb-waitsee", "ok great, I'll wait for the email then")):
+    case(cid, "a closing that says the customer will wait: needs nothing",
+         on(FB, [("customer", 0, "¿Cuándo me llega el reembolso de la devolución?" if "es" in cid
+                  else "When will I get the refund for my return?"),
+                 ("brand", 10, "¡Hola! Se emitió ayer; te llegará un correo de confirmación hoy." if "es" in cid
+                  else "Hi! It went out yesterday; a confirmation email reaches you today."),
+                 ("customer", 20, closing)]))
+    ANSWERED.add(f"{cid}-3")
+case("un-after-dm", "(facebook) fixed in a DM, closed in public, then the customer posts a new problem under the "
+     "post and nobody answers: it waits",
+     on(FB, [("customer", 0, "My card was declined at the till twice today, what's going on?"),
+             ("brand", 10, "Sorry about that! Could you send us a private message so we can check your account?"),
+             ("brand", 20, "Thanks, the block is lifted, your card works again.", FB_DM),
+             ("brand", 25, "All sorted in private, thanks for your patience!"),
+             ("customer", 60, "Now the app won't let me log in at all, and it says my account is locked")]))
+UNANSWERED.add("un-after-dm-5")
 case("un-skipped-first", "two questions in two posts; the reply answers only the second (the size); the first "
      "(the colour) waits",
      on(FB, [("customer", 0, "Does the Alba sofa come in green?"),

@@ -2,12 +2,13 @@
 
 Each audited reply's verdict, the customer posts a QA lead lists as waiting or needing nothing, the posts that are
 and are not repeats, and the consistency findings expected are in ``brief_threads_19`` beside the threads, written
-before the tool was run (on main 40 of 52 matched). The round's fixes, each case of it failing before: a free
-upgrade worded "upgraded your season ticket to first class" is a concession (three cases, graded by audience);
-closings such as "brill, ta", "I'll keep an eye out for it", "cheers, you're a star", "perfecto, ya me ha
-llegado" need no reply; "the store team will deal with it this afternoon" is no never-acceptable phrase
-(``never_acceptable_unless`` in the rulebook); the same complaint again with a few words before it ("os lo escribí
-ayer en twitter: ...") is a repeat by containment (``threads.repeat_containment``). Verdicts left are in ``LEFT``.
+before the tool was run (on main 42 of 57 matched; now 55, the 2 left in ``LEFT``). The round's fixes, each case
+of it failing before: a free upgrade worded "upgraded your season ticket to first class" is a concession (three
+cases, graded by audience); closings such as "brill, ta", "I'll keep an eye out for it", "cheers, you're a star",
+"perfecto, ya me ha llegado", "vale, quedo a la espera" need no reply; "the store team will deal with it this
+afternoon" is no never-acceptable phrase (``never_acceptable_unless`` in the rulebook); the same complaint again
+with a few words before it ("os lo escribí ayer en twitter: ...") is a repeat by containment
+(``threads.repeat_containment``). Verdicts left are in ``LEFT``.
 """
 
 from __future__ import annotations
@@ -100,13 +101,15 @@ def test_a_wrong_innocent_wording_is_refused_in_one_line(tmp_path):
 
 
 @pytest.mark.parametrize("post", ["brill, ta", "ok I'll keep an eye out for it", "cheers, you're a star",
-                                  "perfecto, ya me ha llegado", "vale, ya lo tengo, gracias"])
+                                  "perfecto, ya me ha llegado", "vale, ya lo tengo, gracias", "vale, quedo a la espera",
+                                  "ok great, I'll wait for the email then", "ok, lo espero entonces"])
 def test_closings_need_no_reply(post):
     assert not closing_rule().needs_reply(post)
 
 
 @pytest.mark.parametrize("post", ["ta, but it still hasn't come", "I'll keep an eye out but this is the third time",
-                                  "ya me ha llegado pero roto", "you're a star, can you also check my refund?"])
+                                  "ya me ha llegado pero roto", "you're a star, can you also check my refund?",
+                                  "quedo a la espera de una solución", "I'll wait, but this is the last time"])
 def test_closings_with_more_in_them_still_need_one(post):
     assert closing_rule().needs_reply(post)
 
