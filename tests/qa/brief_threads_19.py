@@ -7,7 +7,9 @@ the target; repeats across channels and near misses that are not repeats; custom
 DM moves never closed in public (Spanish and facebook) and one closed; consistency findings by channel in one
 brand and issue (5 of 5 on facebook against 0 of 7 on twitter) and a near miss that is none; never-acceptable
 phrases and an innocent sentence that holds one ("we'll deal with it this afternoon"); replies in two parts,
-judged as a QA lead reads them, together; Spanish throughout. Each verdict (``VERDICTS``; ``UNANSWERED`` /
+judged as a QA lead reads them, together; Spanish throughout; and a third batch, written after the first run
+(deflection to a live chat or an e-mail, a callback form, concessions no rule allows, blame, lateness in a DM,
+posts left waiting after a DM close, a pasted line, a language the brand does not serve). Each verdict (``VERDICTS``; ``UNANSWERED`` /
 ``ANSWERED`` for customer posts; ``REPEATS`` / ``NOT_REPEATS``; ``FINDINGS``) was written before the tool was run;
 what the round leaves is in ``LEFT`` with the reason. Scored in a file of their own
 (``python tests/qa/brief_threads_19.py OUT.csv``).
@@ -296,6 +298,74 @@ case("lm-es-ig-en", "(instagram) a Spanish customer answered in English with no 
      on(IG, [("customer", 0, "Hola, ¿el abrigo rojo de la web vuelve a estar disponible en talla M?"),
              ("brand", 15, "Hi! The red coat in size M is back in stock from next Monday.")]))
 VERDICTS["lm-es-ig-en-2"] = V(False, 60, 79, fails=("language_mismatch",))
+
+# ---- a third batch, written after the first run: more channels and languages for lessons 6, 9, 12-15 --------
+case("df-chat-ig", "(instagram) a complaint sent to the website's live chat: deflection, critical",
+     on(IG, [("customer", 0, "The jacket I ordered came in the wrong colour and I need it for Saturday"),
+             ("brand", 15, "Sorry about that! Please start a live chat on our website and the team there will "
+                           "arrange an exchange.")]))
+VERDICTS["df-chat-ig-2"] = V(False, 0, 0, fails=("deflection",))
+case("df-es-email", "(Spanish) a complaint sent to an e-mail address: deflection, critical",
+     [("customer", 0, "@Acme me habéis cobrado la cuota de enero dos veces, ¿me lo devolvéis?"),
+      ("brand", 15, f"{h('df-es-email')} Hola, para eso escríbenos a facturacion@acme.example con tus datos.")])
+VERDICTS["df-es-email-2"] = V(False, 0, 0, fails=("deflection",))
+case("ok-callback-form", "'send your details through this form and we'll ring you within the hour': the brand takes "
+     "the next step, no deflection",
+     [("customer", 0, "@Acme my boiler cover renewal doubled in price and nobody explained why"),
+      ("brand", 15, f"{h('ok-callback-form')} Sorry for the surprise! Pop your details in here "
+                    "https://acme.example/callback and one of our renewals team will ring you within the hour.")])
+VERDICTS["ok-callback-form-2"] = V(True, 85, 100, clean=("deflection",))
+case("pii-fb-tracking-ok", "(facebook) the brand's own returns line given to a customer who asked for it: passes",
+     on(FB, [("customer", 0, "What's the phone number for your returns team?"),
+             ("brand", 10, "Hi! Our returns team is on 0800 555 0123, 8am to 8pm every day.")]))
+VERDICTS["pii-fb-tracking-ok-2"] = V(True, 90, 100, clean=("pii_exposed",))
+case("pii-es-ig-order", "(instagram, Spanish) the customer's order number repeated under a public post: critical",
+     on(IG, [("customer", 0, "Mi pedido 88412093 lleva dos semanas en preparación, ¿qué pasa?"),
+             ("brand", 15, "Perdona la espera. Tu pedido 88412093 sale hoy del almacén y llega el jueves.")]))
+VERDICTS["pii-es-ig-order-2"] = V(False, 0, 0, fails=("pii_exposed",))
+case("pr-free-delivery-big", "free delivery for a year, in public to 700,000: no rule allows it, critical",
+     [("customer", 0, "@Acme third late delivery in a row, I'm about to cancel my account"),
+      ("brand", 15, f"{h('pr-free-delivery-big')} We're so sorry. We've given you free delivery on every order for "
+                    "the next 12 months.")], customer_followers=700_000, issue_category="delivery")
+VERDICTS["pr-free-delivery-big-2"] = V(False, 0, 0, fails=("off_policy_high_precedent",))
+case("bl-size-fb", "(facebook) 'you should have checked the size guide': blames the customer, fails on its own",
+     on(FB, [("customer", 0, "The boots are far too small, this is the second pair I've had to send back"),
+             ("brand", 15, "You should have checked our size guide before ordering. Returns are free though.")]))
+VERDICTS["bl-size-fb-2"] = V(False, 0, 79, fails=("blame",))
+case("na-read-terms", "'you should have read the terms' to a customer: never acceptable, critical",
+     [("customer", 0, "@Acme why was I charged a fee for cancelling my booking?"),
+      ("brand", 15, f"{h('na-read-terms')} You should have read the terms when you booked, the fee is in them.")])
+VERDICTS["na-read-terms-2"] = V(False, 0, 0, fails=("never_acceptable",))
+case("nt-fb-social-only", "(facebook) 'this page is for social media only, we can't see orders': not our team",
+     on(FB, [("customer", 0, "Where is my order? It's been ten days and the tracking page is blank"),
+             ("brand", 15, "Hi, this page is for social media enquiries only and we can't see orders from here.")]))
+VERDICTS["nt-fb-social-only-2"] = V(False, 0, 79, fails=("not_our_team",))
+case("lt-dm-2d", "(a DM conversation) a good answer two days late: lateness counts in private too, fails",
+     on(DM, [("customer", 0, "Hi, I still haven't had the refund for the order I cancelled last week"),
+             ("brand", 2 * 1440, "Sorry for the slow reply! The refund went back to your card this morning.")]),
+     purchase_date=_day(9), order_value=30.0, issue_category="refund")
+VERDICTS["lt-dm-2d-2"] = V(False, 60, 79, fails=("late_response",))
+case("un-two-ignored", "(twitter) the customer comes back twice after the answer with a new problem, nobody replies: "
+     "both wait, the second is a repeat",
+     [("customer", 0, "@Acme is the Bristol store open on Sunday?"),
+      ("brand", 10, f"{h('un-two-ignored')} Hi! Yes, 10am to 4pm on Sundays."),
+      ("customer", 120, "@AcmeCare went there and the shop was shut with no sign on the door, wasted journey"),
+      ("customer", 240, "@AcmeCare went there and the shop was shut with no sign on the door, a wasted journey!!")])
+UNANSWERED.update({"un-two-ignored-3", "un-two-ignored-4"})
+REPEATS.add("un-two-ignored-4")
+ANSWERED.add("un-two-ignored-1")
+PASTE_EN = "Thanks for reaching out, we've passed your comments to the relevant team."
+for cid, post in (("tp-en-fridge", "My fridge stopped cooling two days after the warranty ended"),
+                  ("tp-en-bill", "Why does my bill show a roaming charge when I never left the country"),
+                  ("tp-en-driver", "Your driver reversed into my gate post and just drove off")):
+    case(cid, "(facebook) one pasted line on three different problems that takes up none of them: template",
+         on(FB, [("customer", 0, post), ("brand", 20, PASTE_EN)]))
+    VERDICTS[f"{cid}-2"] = V(False, 0, 79, fails=("template_overuse",))
+case("lm-pt", "a Portuguese customer (not a served language) answered in English with an offer to translate: "
+     "passes", [("customer", 0, "@Acme meu pedido ainda não chegou e já se passaram duas semanas, o que aconteceu?"),
+                ("brand", 15, f"{h('lm-pt')} Sorry for the delay! Your order is with the courier and arrives "
+                              "tomorrow. Would you like us to translate this into Portuguese?")])
+VERDICTS["lm-pt-2"] = V(True, 80, 100, clean=("language_mismatch",))
 
 # ---- consistency: one brand, one issue, the deal depends on the channel (lessons 8, 10) ------------------------
 def _consistency_by_channel() -> None:

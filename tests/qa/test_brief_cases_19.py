@@ -2,13 +2,14 @@
 
 Each audited reply's verdict, the customer posts a QA lead lists as waiting or needing nothing, the posts that are
 and are not repeats, and the consistency findings expected are in ``brief_threads_19`` beside the threads, written
-before the tool was run (on main 42 of 57 matched; now 55, the 2 left in ``LEFT``). The round's fixes, each case
+before the tool was run (on main 59 of 75 matched; now 73, the 2 left in ``LEFT``). The round's fixes, each case
 of it failing before: a free upgrade worded "upgraded your season ticket to first class" is a concession (three
 cases, graded by audience); closings such as "brill, ta", "I'll keep an eye out for it", "cheers, you're a star",
 "perfecto, ya me ha llegado", "vale, quedo a la espera" need no reply; "the store team will deal with it this
 afternoon" is no never-acceptable phrase (``never_acceptable_unless`` in the rulebook); the same complaint again
 with a few words before it ("os lo escribí ayer en twitter: ...") is a repeat by containment
-(``threads.repeat_containment``). Verdicts left are in ``LEFT``.
+(``threads.repeat_containment``); "please start a live chat on our website" is a deflection. Verdicts left are
+in ``LEFT``.
 """
 
 from __future__ import annotations
