@@ -367,6 +367,66 @@ case("lm-pt", "a Portuguese customer (not a served language) answered in English
                               "tomorrow. Would you like us to translate this into Portuguese?")])
 VERDICTS["lm-pt-2"] = V(True, 80, 100, clean=("language_mismatch",))
 
+# ---- a fourth batch: private channels by name, Spanish, a reply in three parts, a fix in DM never closed -------
+MSGR = {"channel": "messenger"}
+case("cx-messenger-email", "(messenger, the row marked public) the customer's e-mail repeated: private, passes",
+     on(MSGR, [("customer", 0, "I never got the booking confirmation, my email is tom.r@example.net"),
+               ("brand", 10, "Sorry about that, Tom! We've sent it again to tom.r@example.net just now.")]))
+VERDICTS["cx-messenger-email-2"] = V(True, 90, 100, clean=("pii_exposed",))
+case("nt-es-redes", "(Spanish) 'somos el equipo de redes sociales, no podemos ver tu cuenta': not our team",
+     [("customer", 0, "@Acme llevo tres días sin internet y en el teléfono no me atiende nadie"),
+      ("brand", 15, f"{h('nt-es-redes')} Hola, somos el equipo de redes sociales y no podemos ver tu cuenta.")])
+VERDICTS["nt-es-redes-2"] = V(False, 0, 79, fails=("not_our_team",))
+case("df-es-llama", "(Spanish) a complaint answered 'llámanos al 900 123 456': deflection, critical",
+     [("customer", 0, "@Acme el técnico no vino ayer y perdí el día de trabajo esperando, qué vergüenza"),
+      ("brand", 15, f"{h('df-es-llama')} Lo sentimos. Para cambiar la cita llámanos al 900 123 456.")])
+VERDICTS["df-es-llama-2"] = V(False, 0, 0, fails=("deflection",))
+case("mp-three-parts", "a greeting (1/3), an apology (2/3), the answer (3/3): read together, nothing charged",
+     [("customer", 0, "@Acme my seat reservation vanished from the app and the train leaves in an hour"),
+      ("brand", 5, f"{h('mp-three-parts')} Hi Jo! (1/3)"),
+      ("brand", 6, f"{h('mp-three-parts')} So sorry for the worry. (2/3)"),
+      ("brand", 7, f"{h('mp-three-parts')} I've rebooked seat 42 in coach C for you and the app shows it again "
+                   "now. (3/3)")])
+VERDICTS["mp-three-parts-2"] = V(True, 80, 100, clean=NN)
+VERDICTS["mp-three-parts-3"] = V(True, 80, 100, clean=NN)
+VERDICTS["mp-three-parts-4"] = V(True, 90, 100)
+case("dm-fixed-unclosed", "a DM move, the fix made in the DM, nothing said under the public post: no public close",
+     [("customer", 0, "@Acme my gym membership was charged twice this month, sort it out please"),
+      ("brand", 10, f"{h('dm-fixed-unclosed')} Sorry about that! Could you DM us your membership number so we "
+                    "can refund the second payment?"),
+      ("customer", 20, "Sent", {"public": False}),
+      ("brand", 30, "Thanks, the second payment is refunded and reaches your card in 3 days.", {"public": False})],
+     purchase_date=_day(20), order_value=35.0, issue_category="billing")
+VERDICTS["dm-fixed-unclosed-2"] = V(True, 80, 90, fails=("no_public_close",), clean=("deflection",))
+VERDICTS["dm-fixed-unclosed-4"] = V(True, 80, 100)
+
+
+def _consistency_by_agent() -> None:
+    """Brand Nube, faulty chargers: agent ag-nube-a gives 15% off 5 of 5 times, agent ag-nube-b 0 of 7."""
+    for k in range(12):
+        by_a = k < 5
+        cid = f"nube-{k:02d}"
+        cust = f"u_nube{k}"
+        reply = f"@{cust} Sorry your charger stopped working. A new one is on its way today" + (
+            ", with 15% off your next order." if by_a else ".")
+        rows = _thread(cid, cust, [
+            ("customer", 9 * k, f"@Nube the charger I bought {k % 3 + 2} weeks ago has stopped working"),
+            ("brand", 9 * k + 20, reply)], customer_followers=200 + k, issue_category="faulty_charger",
+            purchase_date=_day(14 + k % 3), order_value=20.0)
+        for r in rows:
+            r["brand"] = "Nube"
+            if r["role"] == "brand":
+                r["agent_id"] = "ag-nube-a" if by_a else "ag-nube-b"
+        CASES[cid] = ("consistency by agent: 5 of 5 by one agent vs 0 of 7 by another", rows)
+
+
+_consistency_by_agent()
+FINDINGS["Nube"] = ("5 of 5", "0 of 7")
+LEFT["finding:Nube"] = ("consistency compares 'any concession', and the replacement every one of the 12 got is one; "
+                        "the 15% off on top is no outcome of its own: a per-kind outcome ('gave goodwill') would "
+                        "change the comparison count and false-discovery family of every file, left for a round "
+                        "of its own")
+
 # ---- consistency: one brand, one issue, the deal depends on the channel (lessons 8, 10) ------------------------
 def _consistency_by_channel() -> None:
     """Brand Vela, late deliveries: 5 of 5 facebook replies give 15% off, 0 of 7 twitter replies give anything."""
