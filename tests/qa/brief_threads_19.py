@@ -1,18 +1,18 @@
 """Care threads for the ``brief19`` round: the combinations the earlier rounds held thinly, in fresh words.
 
-Channel context turning a verdict (an e-mail or WhatsApp conversation is private whatever the row's flag says;
-the same concession on facebook, in public, and in a DM); precedent risk graded by audience and by how easy the
-concession is to claim (an upgrade, loyalty points, a percentage off); lateness from one minute to three days past
-the target; repeats across channels and near misses that are not repeats; customer closings that need nothing;
-DM moves never closed in public (Spanish and facebook) and one closed; consistency findings by channel in one
-brand and issue (5 of 5 on facebook against 0 of 7 on twitter) and a near miss that is none; never-acceptable
-phrases and an innocent sentence that holds one ("we'll deal with it this afternoon"); replies in two parts,
-judged as a QA lead reads them, together; Spanish throughout; and a third batch, written after the first run
-(deflection to a live chat or an e-mail, a callback form, concessions no rule allows, blame, lateness in a DM,
-posts left waiting after a DM close, a pasted line, a language the brand does not serve). Each verdict (``VERDICTS``; ``UNANSWERED`` /
-``ANSWERED`` for customer posts; ``REPEATS`` / ``NOT_REPEATS``; ``FINDINGS``) was written before the tool was run;
-what the round leaves is in ``LEFT`` with the reason. Scored in a file of their own
-(``python tests/qa/brief_threads_19.py OUT.csv``).
+Channel context turning a verdict (an e-mail, WhatsApp or Messenger conversation is private whatever the row's flag
+says; the same concession on facebook, in public, and in a DM); precedent risk graded by audience and by how easy
+the concession is to claim (an upgrade, loyalty points, a percentage off); lateness from one minute to three days
+past the target; repeats across channels and near misses that are not repeats; customer closings that need
+nothing; DM moves never closed in public (Spanish and facebook) and one closed; consistency findings by channel in
+one brand and issue (5 of 5 on facebook against 0 of 7 on twitter), by agent, and a near miss that is none;
+never-acceptable phrases and an innocent sentence that holds one ("we'll deal with it this afternoon"); replies in
+two and three parts, judged as a QA lead reads them, together; Spanish throughout. The third and fourth batches
+were written after the first run (deflection to a live chat or an e-mail, a callback form, concessions no rule
+allows, blame, lateness in a DM, posts left waiting after a DM close, a pasted line, a language the brand does not
+serve, a DM fix never closed). Each verdict (``VERDICTS``; ``UNANSWERED`` / ``ANSWERED`` for customer posts;
+``REPEATS`` / ``NOT_REPEATS``; ``FINDINGS``) was written before the tool was run; what the round leaves is in
+``LEFT`` with the reason. Scored in a file of their own (``python tests/qa/brief_threads_19.py OUT.csv``).
 """
 
 from __future__ import annotations
