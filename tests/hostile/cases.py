@@ -314,7 +314,7 @@ MODEL_CASES = [
     model("meta_nested_deep.npz", 2, NOT_A_MODEL + "meta record is not JSON", "recursion"),
     model("meta_number_5000_digits.npz", 2, NOT_A_MODEL + "meta record is not JSON", "huge number"),
     model("threshold_true.npz", 2, "threshold True is not a probability", "accepted nonsense"),
-    model("threshold_nan.npz", 2, "threshold nan is not a probability", "NaN"),
+    model("threshold_nan.npz", 2, "meta record holds NaN, which is not a JSON number", "NaN"),
     model("unknown_check.npz", 2, "check '\\x1b[2Jrefunds' is not one carebench learns", "control characters"),
     model("weight_text.npz", 2, "check 'deflection': weights are damaged", "type"),
     model("intercept_text.npz", 2, "check 'deflection': weights are damaged", "type"),
