@@ -43,14 +43,19 @@ def list_scenarios(folder: str | Path) -> list[Path]:
 
 
 def load_uploaded(name: str, data: bytes) -> Scenario:
-    """A scenario from uploaded bytes, with the CLI's messages naming the upload rather than a temp path."""
+    """A scenario from uploaded bytes, with the CLI's messages naming the upload rather than a temp path. The
+    browser's name is the client's to choose: made safe first ('', '..', a NUL or 300 characters could not be
+    written as a file in the temporary folder)."""
+    from .uploads import safe_upload_name
+
+    shown = safe_upload_name(name)
     with tempfile.TemporaryDirectory(prefix="carebench-upload-") as tmp:
-        path = Path(tmp) / Path(name).name
+        path = Path(tmp) / shown
         path.write_bytes(data)
         try:
             return load_scenario(path)
         except ConfigError as exc:
-            raise ConfigError(str(exc).replace(str(path), Path(name).name)) from None
+            raise ConfigError(str(exc).replace(str(path), shown)) from None
 
 
 def policy_orders() -> list[str]:

@@ -4,7 +4,8 @@ wherever pandas would read them wrong without a word.
 Two silent misreadings: a header naming a column twice (pandas renames the second ``x`` to ``x.1``, so the first
 one is used and the other ignored), and a first row with more fields than the header (pandas then takes the
 extra leading fields as the row index, so every value lands one or more columns to the right of its name).
-And one slow one: a header of 100,000 columns makes pandas build 100,000 columns for every row (a 336-row
+A file whose lines end in a bare carriage return (classic Mac) is refused as the reply files refuse it (its
+whole text would be one header line). And one slow one: a header of 100,000 columns makes pandas build 100,000 columns for every row (a 336-row
 requirement.csv: minutes), so a header of more than :data:`MAX_COLUMNS` columns is refused before pandas reads it.
 """
 
@@ -43,7 +44,13 @@ def refuse_wide_header(path: str | Path, what: str) -> None:
     if len(line) > _HEADER_BYTES:
         raise ConfigError(f"{printable(path)}: line 1: the header is longer than 1 MiB: not {what}")
     text = line.decode("utf-8", errors="replace").removeprefix("\ufeff")
-    columns = len(next(csv.reader([text]), []))
+    if "\r" in text.rstrip("\r\n"):  # no LF: the whole file read as its header line (csv.Error, a traceback)
+        raise ConfigError(f"{printable(path)}: line 1: lines end with a bare carriage return (CR, as old Mac "
+                          "programs save CSV); save the file with LF or CRLF line ends")
+    try:
+        columns = len(next(csv.reader([text.rstrip("\r\n")]), []))
+    except csv.Error as exc:  # a NUL, say: the table readers say more precisely what is wrong after this
+        raise ConfigError(f"{printable(path)}: line 1: not {what}: {printable(str(exc), 80)}") from None
     if columns > MAX_COLUMNS:
         raise ConfigError(f"{printable(path)}: line 1: the header has {columns:,} columns, more than the "
                           f"{MAX_COLUMNS:,} {what} can have")

@@ -40,13 +40,20 @@ def labels_from_reviews(reviews: pd.DataFrame) -> pd.DataFrame:
     """Reviews (``reply_id``, ``check``, ``human_verdict``, optionally ``reviewed_at``) as a labels table:
     ``reply_id`` and a ``"1"``/``"0"``/``""`` column per reviewed check; the latest review of a verdict wins."""
     df = reviews.copy()
-    if "reviewed_at" in df.columns:
-        df = df.sort_values("reviewed_at", kind="stable")
+    if "reviewed_at" in df.columns:  # as times: as text, 10:00+05:00 sorted after 06:00Z, an hour after it
+        df = df.assign(_when=review_times(df["reviewed_at"])).sort_values("_when", kind="stable", na_position="first")
     df = df.drop_duplicates(["reply_id", "check"], keep="last")
     df["value"] = [_flag(v) for v in df["human_verdict"]]
     wide = df.pivot(index="reply_id", columns="check", values="value").fillna("")
     wide.columns.name = None
     return wide.reset_index()
+
+
+def review_times(values: pd.Series) -> pd.Series:
+    """``reviewed_at`` as UTC times (ISO 8601, any offset; a time without one is UTC); NaT where blank or not a
+    time."""
+    text = values.astype(str).str.strip()
+    return pd.to_datetime(text.where(text != ""), utc=True, errors="coerce", format="ISO8601")
 
 
 def read_labels(path: str | Path, known: Iterable[str] = LABEL_CHECKS) -> pd.DataFrame:
@@ -63,6 +70,12 @@ def read_labels(path: str | Path, known: Iterable[str] = LABEL_CHECKS) -> pd.Dat
     reviews = {"check", "human_verdict"} <= set(df.columns)
     if reviews:
         _refuse_unreadable(path, "human_verdict", df["human_verdict"], df["human_verdict"].map(_flag))
+        if "reviewed_at" in df.columns:  # an unreadable time would sort first: another review silently "latest"
+            given = (df["reviewed_at"].str.strip() != "").to_numpy()
+            bad = np.flatnonzero(given & review_times(df["reviewed_at"]).isna().to_numpy())
+            if len(bad):
+                raise ConfigError(f"{printable(path)}:{bad[0] + 2}: reviewed_at: "
+                                  f"'{printable(df['reviewed_at'].iloc[bad[0]], 40)}' is not an ISO 8601 time")
         df = labels_from_reviews(df)
     known = tuple(known)
     checks = [c for c in known if c in df.columns]

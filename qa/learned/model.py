@@ -130,7 +130,10 @@ def _member(path: Path, zf: zipfile.ZipFile, name: str, limit: int) -> np.ndarra
 
 def _meta(path: Path, meta_array: np.ndarray) -> dict[str, Any]:
     try:
-        meta = json.loads(meta_array.tobytes().decode("utf-8"))
+        meta = json.loads(meta_array.tobytes().decode("utf-8"), object_pairs_hook=_no_key_twice,
+                          parse_constant=_no_constant)
+    except _MetaProblem as exc:  # a tampered record: which of two thresholds was meant?
+        raise _fail(path, f"meta record {exc}") from None
     except (UnicodeDecodeError, ValueError, RecursionError):  # not JSON, a 5,000-digit number, deep nesting
         raise _fail(path, "meta record is not JSON") from None
     if not isinstance(meta, dict) or meta.get("format") != FORMAT:
@@ -140,6 +143,25 @@ def _meta(path: Path, meta_array: np.ndarray) -> dict[str, Any]:
         raise _fail(path, f"written for features {printable(repr(meta.get('features')), 80)}, this carebench "
                           f"hashes {SPEC}")
     return meta
+
+
+class _MetaProblem(ValueError):
+    """A meta record that is JSON to Python's reader, but not as ``save_model`` writes it."""
+
+
+def _no_key_twice(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict; a key given twice is refused (``json`` silently keeps the last value)."""
+    out: dict[str, Any] = {}
+    for k, v in pairs:
+        if k in out:
+            raise _MetaProblem(f"gives key '{printable(k, 40)}' twice")
+        out[k] = v
+    return out
+
+
+def _no_constant(name: str) -> Any:
+    """``NaN``, ``Infinity``: not JSON (``json`` reads them; ``save_model`` never writes them)."""
+    raise _MetaProblem(f"holds {name}, which is not a JSON number")
 
 
 def _needed(path: Path, meta: dict[str, Any]) -> list[str]:
@@ -165,8 +187,9 @@ def _check_models(path: Path, arrays: dict[str, np.ndarray], meta: dict[str, Any
             raise _fail(path, f"check {name!r}: threshold {printable(repr(t), 40)} is not a probability")
         if (idx.dtype.kind not in "iu" or w.dtype.kind not in "fiu" or b.dtype.kind not in "fiu"
                 or idx.shape != w.shape or idx.ndim != 1 or b.shape != (1,)
-                or (idx.size and (idx.min() < 0 or idx.max() >= N_FEATURES))
-                or not np.all(np.abs(w) <= MAX_WEIGHT) or not abs(b[0]) <= MAX_WEIGHT):  # NaN fails too
+                or (idx.size and (idx.min() < 0 or idx.max() >= N_FEATURES or np.unique(idx).size != idx.size))
+                or not np.all(np.abs(w.astype(np.float64)) <= MAX_WEIGHT)  # float16: 1e6 is inf, with a warning
+                or not abs(float(b[0])) <= MAX_WEIGHT):  # NaN fails too; a bucket twice: which weight?
             raise _fail(path, f"check {name!r}: weights are damaged")
         dense = np.zeros(N_FEATURES, dtype=np.float32)
         dense[idx] = w

@@ -86,7 +86,8 @@ def read_requirement(path: str | Path, teams: tuple[str, ...] | None = None) -> 
 
 
 def _check_requirement_rows(df: pd.DataFrame, path: Path, teams: tuple[str, ...] | None) -> None:
-    """The first row (by its line in the file) whose requirement, measured flag or team is wrong: ValueError."""
+    """The first row (by its line in the file) whose requirement, start minute, measured flag or team is wrong, or
+    whose team and start minute an earlier row gave: ValueError."""
     from carebench_shared.safe_text import printable
     from sim.bounds import MAX_AGENTS
 
@@ -99,6 +100,17 @@ def _check_requirement_rows(df: pd.DataFrame, path: Path, teams: tuple[str, ...]
     if len(bad):
         raise ValueError(f"{path}:{int(bad[0]) + 2}: requirement: {shown('requirement', int(bad[0]))} is not a "
                          f"whole number of agents between 0 and {MAX_AGENTS:,}")
+    start = pd.to_numeric(df["start_minute"], errors="coerce")
+    bad = df.index[start.isna() | (start < 0) | (start >= 10080) | (start != np.floor(start))]
+    if len(bad):  # else only "expected one row per interval of a whole week", naming no line
+        raise ValueError(f"{path}:{int(bad[0]) + 2}: start_minute: {shown('start_minute', int(bad[0]))} is not a "
+                         "whole minute of the week (0 to 10,079)")
+    again = df.index[df.assign(start_minute=start).duplicated(["team", "start_minute"])]
+    if len(again):
+        i = int(again[0])
+        first = int(df.index[(df["team"] == df["team"].iloc[i]) & (start == start.iloc[i])][0])
+        raise ValueError(f"{path}:{i + 2}: start_minute {start.iloc[i]:g} of team {shown('team', i)} is given again "
+                         f"(first on line {first + 2})")
     if "measured" in df.columns and df["measured"].dtype != bool:  # pandas reads a column of True/False as bool
         flags = df["measured"].astype(str).str.lower()
         bad = df.index[~flags.isin(["true", "false"])]

@@ -314,7 +314,7 @@ MODEL_CASES = [
     model("meta_nested_deep.npz", 2, NOT_A_MODEL + "meta record is not JSON", "recursion"),
     model("meta_number_5000_digits.npz", 2, NOT_A_MODEL + "meta record is not JSON", "huge number"),
     model("threshold_true.npz", 2, "threshold True is not a probability", "accepted nonsense"),
-    model("threshold_nan.npz", 2, "threshold nan is not a probability", "NaN"),
+    model("threshold_nan.npz", 2, "meta record holds NaN, which is not a JSON number", "NaN"),
     model("unknown_check.npz", 2, "check '\\x1b[2Jrefunds' is not one carebench learns", "control characters"),
     model("weight_text.npz", 2, "check 'deflection': weights are damaged", "type"),
     model("intercept_text.npz", 2, "check 'deflection': weights are damaged", "type"),
@@ -385,10 +385,13 @@ from cases_round5 import ROUND5_CASES  # noqa: E402
 # the sixth and seventh sweeps' (hostile16, hostile17)
 from cases_round6 import ROUND6_CASES  # noqa: E402
 from cases_round7 import ROUND7_CASES  # noqa: E402
+# the eighth sweep's (hostile18)
+from cases_round8 import ROUND8_CASES  # noqa: E402
 
 CASES: list[Case] = (SCENARIO_CASES + OVERRIDE_CASES + REPLY_CASES + RULEBOOK_CASES + REPORT_CASES + OTHER_CASES
                      + MODEL_CASES + LABEL_CASES + SPECIAL_FILE_CASES + ROUND3_CONFIG_CASES + ROUND3_REPLY_CASES
-                     + PLANNING_CASES + ROUND4_CASES + ROUND5_CASES + ROUND6_CASES + ROUND7_CASES)
+                     + PLANNING_CASES + ROUND4_CASES + ROUND5_CASES + ROUND6_CASES + ROUND7_CASES
+                     + ROUND8_CASES)
 GROUPS = {
     "scenarios": SCENARIO_CASES + OVERRIDE_CASES + ROUND3_CONFIG_CASES,
     "replies": REPLY_CASES + ROUND3_REPLY_CASES,
@@ -399,5 +402,6 @@ GROUPS = {
     "round5": ROUND5_CASES,
     "round6": ROUND6_CASES,
     "round7": ROUND7_CASES,
+    "round8": ROUND8_CASES,
 }
 assert len({c.id for c in CASES}) == len(CASES), "case ids must be unique"

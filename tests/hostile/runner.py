@@ -30,6 +30,7 @@ sys.path.insert(0, str(HERE))
 from cases import GROUPS, Case  # noqa: E402
 from setups_round6 import setup_round6, undo_limits  # noqa: E402
 from setups_round7 import setup_round7  # noqa: E402
+from setups_round8 import setup_round8  # noqa: E402
 
 
 # HOSTILE_TIMEOUT_CAP=15 shortens every case's timeout (to measure another version of the code quickly)
@@ -176,6 +177,8 @@ def _setup(step: str, work: Path, root: Path) -> None:
         setup_round6(name, work)
     elif kind == "setup7":
         setup_round7(name, work)
+    elif kind == "setup8":
+        setup_round8(name, work)
     elif step == "zip_bomb_model":
         _zip_bomb_model(work / "in" / "bomb.npz")
     elif step == "out_is_file":

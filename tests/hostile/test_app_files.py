@@ -144,3 +144,19 @@ def test_an_uploaded_scenario_that_pyyaml_cannot_construct_is_one_line_naming_th
     with pytest.raises(ConfigError) as err:
         load_uploaded("upload.yaml", (CORPUS / "scenarios" / name).read_bytes())
     assert str(err.value).startswith(f"upload.yaml{says}") and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("name,shown", [("", "upload"), (".", "upload"), ("..", "upload"), ("/", "upload"),
+                                        ("x\x00.yaml", "x.yaml"), ("x" * 300 + ".yaml", "x" * 140 + ".yaml"),
+                                        ("../../etc/s.yaml", "s.yaml")])
+def test_an_uploaded_scenario_under_any_name_is_read_or_one_line(name, shown):
+    """The browser names the upload: '', '.', '..', a NUL or 300 characters made the planner write the bytes to
+    the temporary folder itself (IsADirectoryError), its parent, or a name the system refuses (a Streamlit
+    exception on the page, 2026-12-08)."""
+    from carebench_app.planner_service import load_uploaded
+    from sim.loader import ConfigError
+
+    assert load_uploaded(name, (CORPUS / "scenarios" / "valid_small.yaml").read_bytes()).name == "small"
+    with pytest.raises(ConfigError) as err:
+        load_uploaded(name, (CORPUS / "scenarios" / "utf16_bom.yaml").read_bytes())
+    assert str(err.value) == f"{shown}: the file is UTF-16 text; save it as UTF-8"

@@ -80,6 +80,8 @@ def contract_problems(case: Case, r: dict) -> list[str]:
         if r["created"] or r["changed"] or r["removed"]:
             problems.append(f"a refused run wrote: {(r['created'] + r['changed'] + r['removed'])[:5]}")
     else:
+        if case.check.get("quiet") and r["stderr"].strip():  # a warning of a library is no message of ours
+            problems.append(f"exit 0 with text on stderr: {r['stderr'][-300:]!r}")
         stray = [p for p in r["created"] + r["changed"] + r["removed"]
                  if not _inside(p, case.outputs) and not p.startswith("in/")]
         if stray:

@@ -287,3 +287,22 @@ def test_qa_evaluate_refuses_a_nul_byte_deep_in_its_labels(tmp_path) -> None:  #
     done = carebench("qa", "evaluate", str(run), "--labels", str(bad))
     assert done.returncode == 2 and "labels.csv:7502: a NUL byte" in done.stderr and "Traceback" not in done.stderr
     assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_latest_review_wins_by_time_not_by_its_text(tmp_path: Path) -> None:
+    """10:00+05:00 is 05:00 UTC, an hour before 06:00Z: as text it sorted last and its verdict won (2026-12-08)."""
+    path = tmp_path / "reviews.csv"
+    path.write_text("reply_id,check,human_verdict,reviewed_at\n"
+                    "7,dm_request,True,2026-01-01T06:00:00Z\n7,dm_request,False,2026-01-01T10:00:00+05:00\n"
+                    "8,dm_request,False,2026-01-01T06:00:00\n8,dm_request,True,2026-01-01T05:30:00-01:00\n")
+    read = read_labels(path).set_index("reply_id")
+    assert read.loc["7", "dm_request"] == "1" and read.loc["8", "dm_request"] == "1"
+
+
+@pytest.mark.parametrize("when", ["yesterday", "2026-13-01T00:00:00Z", "10:00"])
+def test_a_review_time_that_is_no_time_is_refused_at_its_line(tmp_path: Path, when: str) -> None:
+    path = tmp_path / "reviews.csv"
+    path.write_text(f"reply_id,check,human_verdict,reviewed_at\n7,deflection,True,2026-01-01T06:00:00Z\n"
+                    f"8,deflection,False,{when}\n")
+    with pytest.raises(ConfigError, match=rf"reviews.csv:3: reviewed_at: '{when}' is not an ISO 8601 time"):
+        read_labels(path)
