@@ -12,9 +12,9 @@ main's rules did not already find (batch 3: deflection 6 of 13, not_our_team 6 o
 from the misses of the batch before (see docs/qa-accuracy-history.md). Each positive below is a reply main missed
 and these families find, with the words that must trigger; the negatives (a batch written to share the families'
 words, and the probes' replies that carry no label) must stay quiet. On the 2,765 real labelled replies and the
-generated ones no finding changes (tools/measure_checks.py --diff main). Left as they were: "they handle the
-insurance claim" after naming the carrier (no sending verb), a reply that asks the seller to send a replacement, and
-a repair booked at a link.
+generated ones no finding changes (tools/measure_checks.py --diff main). Left as they were: "that one's not for
+us" (only function words: a pattern for it would run on every reply), "they handle the insurance claim" after naming
+the carrier (no sending verb), a reply that asks the seller to send a replacement, and a repair booked at a link.
 """
 
 from __future__ import annotations
@@ -42,9 +42,6 @@ POSITIVES = [
     ('not_our_team', '@1 Warranty claims are handled by our warranty partner rather than us, so '
                      "they'd be best placed to help: warranty.acmeparts.com/claim",
      'handled by our warranty partner rather than us'),
-    ('not_our_team', "@1 That one's not for us I'm afraid, the phone was bought through your carrier "
-                     'so they handle the insurance claim.',
-     "that one's not for us"),
     ('deflection', '@1 Purchases made through the Play Store are billed by Google, we have no access '
                    'to those payments. Google Play support can refund it.',
      'play support can refund'),
