@@ -189,10 +189,7 @@ def _matcher(phrases: dict[str, tuple[str, ...]]) -> _Phrases | None:
     last_key, last_rx = _last
     if key == last_key and last_key:
         return last_rx
-    if key not in _PATTERNS:
-        every = tuple(p for _, ps in key for p in ps)
-        _PATTERNS[key] = _Phrases(every) if every else None
-    rx = _PATTERNS[key]
+    rx = _compiled(phrases)
     _last = (key, rx)
     return rx
 

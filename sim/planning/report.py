@@ -22,7 +22,7 @@ from carebench_shared.atomic import atomic_dir  # noqa: E402
 from sim.scenario import Scenario  # noqa: E402
 
 from .demand import agents_of_work, staff_concurrency  # noqa: E402
-from .grid import DAY_NAMES, WeekGrid, clock  # noqa: E402
+from .grid import DAY_NAMES, WEEK_MINUTES, WeekGrid, clock  # noqa: E402
 from .requirement import Requirement, short_of  # noqa: E402
 
 __all__ = ["requirement_frame", "requirement_summary", "write_requirement", "read_requirement", "plot_week",
@@ -101,10 +101,10 @@ def _check_requirement_rows(df: pd.DataFrame, path: Path, teams: tuple[str, ...]
         raise ValueError(f"{path}:{int(bad[0]) + 2}: requirement: {shown('requirement', int(bad[0]))} is not a "
                          f"whole number of agents between 0 and {MAX_AGENTS:,}")
     start = pd.to_numeric(df["start_minute"], errors="coerce")
-    bad = df.index[start.isna() | (start < 0) | (start >= 10080) | (start != np.floor(start))]
+    bad = df.index[start.isna() | (start < 0) | (start >= WEEK_MINUTES) | (start != np.floor(start))]
     if len(bad):  # else only "expected one row per interval of a whole week", naming no line
         raise ValueError(f"{path}:{int(bad[0]) + 2}: start_minute: {shown('start_minute', int(bad[0]))} is not a "
-                         "whole minute of the week (0 to 10,079)")
+                         f"whole minute of the week (0 to {WEEK_MINUTES - 1:,})")
     again = df.index[df.assign(start_minute=start).duplicated(["team", "start_minute"])]
     if len(again):
         i = int(again[0])
